@@ -1,1 +1,25 @@
-export {};
+export { Command, InvalidArgumentError, Option } from "commander";
+export { createCommand, fromCommanderError } from "./command";
+export { envFlag, envName } from "./env";
+export {
+  CliExit,
+  ExpectedError,
+  type ExpectedErrorLike,
+  isExpectedError,
+  oneLine,
+  UsageError,
+} from "./errors";
+export { formatCount, formatDuration, formatRate } from "./format";
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  formatPrettyLine,
+  LOG_LEVELS,
+  type Logger,
+  silentLogger,
+} from "./logger";
+export { parseDuration, parsers, type RangeOpts } from "./parsers";
+export { createProgress, type Progress, type ProgressOptions } from "./progress";
+export { isSecretField, MASK, redact, redactText } from "./redact";
+export { type RunMainOptions, runMain } from "./run-main";
+export { onShutdown, type ShutdownOptions } from "./shutdown";
