@@ -1,1 +1,23 @@
-export {};
+export { dockerAvailable } from "./docker";
+export { TestkitError, type TestkitErrorCode } from "./errors";
+export {
+  type KcatMessage,
+  type ProduceOptions,
+  produceWithKcat,
+  type ReadTopicOptions,
+  readTopicWithKcat,
+} from "./kafka/kcat";
+export { type StartKafkaOptions, startKafka } from "./kafka/start-kafka";
+export type { KafkaBackend, KafkaHandle } from "./kafka/types";
+export { uniqueName } from "./names";
+export {
+  type CliEnv,
+  type CliHandle,
+  type CliResult,
+  type RunCliOptions,
+  runCli,
+  type SpawnCliOptions,
+  spawnCli,
+} from "./process/cli";
+export { type StartS3Options, startS3 } from "./s3/start-s3";
+export type { S3Backend, S3Handle } from "./s3/types";

@@ -1,0 +1,25 @@
+export type TestkitErrorCode =
+  | "NO_KAFKA_BACKEND"
+  | "NO_S3_BACKEND"
+  | "KCAT_NOT_FOUND"
+  | "KCAT_FAILED"
+  | "MOCK_START_FAILED"
+  | "CONTAINER_START_FAILED"
+  | "S3_START_FAILED"
+  | "UNSUPPORTED"
+  | "TIMEOUT"
+  | "INVALID_OPTION";
+
+/** Every failure of the harness: one line that says what is missing and how to get it. */
+export class TestkitError extends Error {
+  override readonly name = "TestkitError";
+  readonly code: TestkitErrorCode;
+
+  constructor(code: TestkitErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export const KCAT_MISSING_HINT =
+  "kcat not found: apt-get install kcat, or set KAFKA_BROKERS, or start Docker";

@@ -1,0 +1,37 @@
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+
+export const S3_REGION = "us-east-1";
+
+export type S3Target = {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+};
+
+export function makeClient(target: S3Target): S3Client {
+  return new S3Client({
+    endpoint: target.endpoint,
+    region: target.region,
+    credentials: target.credentials,
+    forcePathStyle: true,
+  });
+}
+
+/**
+ * Creates a bucket; one that already exists and is ours is fine. s3rver answers BucketAlreadyExists (not
+ * ...OwnedByYou) for its own buckets, so that case is confirmed with HeadBucket, which only succeeds if we can use it.
+ */
+export async function createBucketIfMissing(client: S3Client, name: string): Promise<void> {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: name }));
+  } catch (err) {
+    const e = err as { name?: string; Code?: string };
+    const code = e.name ?? e.Code;
+    if (code === "BucketAlreadyOwnedByYou") return;
+    if (code === "BucketAlreadyExists") {
+      await client.send(new HeadBucketCommand({ Bucket: name }));
+      return;
+    }
+    throw err;
+  }
+}

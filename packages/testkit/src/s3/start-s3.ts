@@ -1,0 +1,68 @@
+import { dockerAvailable } from "../docker";
+import { TestkitError } from "../errors";
+import { uniqueName } from "../names";
+import { createBucketIfMissing, makeClient, S3_REGION } from "./client";
+import { startMinio } from "./minio-container";
+import { startS3rver } from "./s3rver-backend";
+import type { S3Handle } from "./types";
+
+export type StartS3Options = {
+  /** Bucket to create (default: a fresh unique `wl-xxxxxxxx`). */
+  bucket?: string;
+};
+
+function envCredentials() {
+  const env = process.env;
+  if (env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY) {
+    return { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY };
+  }
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  }
+  return { accessKeyId: "minioadmin", secretAccessKey: "minioadmin" };
+}
+
+/**
+ * An S3 for tests, first match wins:
+ * 1. `S3_ENDPOINT` is set: that endpoint ("env"; credentials from S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else
+ *    AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else minioadmin/minioadmin);
+ * 2. a Docker engine answers: MinIO via testcontainers;
+ * 3. else s3rver on 127.0.0.1 with a temporary directory.
+ * The returned bucket exists and is fresh unless `bucket` names an existing one.
+ */
+export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
+  const bucket = options.bucket ?? uniqueName("wl");
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new TestkitError("INVALID_OPTION", `startS3: bucket "${bucket}" is not a valid S3 bucket name`);
+  }
+  const endpoint = process.env.S3_ENDPOINT?.trim();
+  if (endpoint) {
+    const target = {
+      endpoint,
+      region: process.env.S3_REGION || process.env.AWS_REGION || S3_REGION,
+      credentials: envCredentials(),
+    };
+    const admin = makeClient(target);
+    await createBucketIfMissing(admin, bucket);
+    const unsupported = async () => {
+      throw new TestkitError(
+        "UNSUPPORTED",
+        "pause()/resume() need the s3rver or Docker backend (S3_ENDPOINT is set)",
+      );
+    };
+    return {
+      ...target,
+      bucket,
+      backend: "env",
+      client: () => makeClient(target),
+      createBucket: (name) => createBucketIfMissing(admin, name),
+      pause: unsupported,
+      resume: unsupported,
+      stop: async () => {
+        admin.destroy();
+      },
+    };
+  }
+  if (await dockerAvailable()) return startMinio(bucket);
+  return startS3rver(bucket);
+}

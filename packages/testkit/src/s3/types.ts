@@ -1,0 +1,24 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+
+export type S3Backend = "env" | "testcontainers" | "s3rver";
+
+export type S3Handle = {
+  /** e.g. http://127.0.0.1:PORT (path-style). */
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** A bucket created for this handle (unique name unless one was asked for). */
+  bucket: string;
+  backend: S3Backend;
+  /** The s3rver backend's data directory (temporary; removed by stop()). */
+  directory?: string;
+  /** A real S3Client for this endpoint (forcePathStyle, no retries beyond the SDK default). */
+  client(): S3Client;
+  createBucket(name: string): Promise<void>;
+  /** Takes the server down: connections refused; port and data kept. Not available for "env". */
+  pause(): Promise<void>;
+  /** Brings it back on the same endpoint with the same data. */
+  resume(): Promise<void>;
+  /** Stops the server and deletes its data (a no-op for "env"). Safe to call twice. */
+  stop(): Promise<void>;
+};

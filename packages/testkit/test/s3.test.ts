@@ -1,0 +1,97 @@
+import { existsSync } from "node:fs";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type S3Handle, startS3, uniqueName } from "../src/index";
+
+describe("startS3", () => {
+  let s3: S3Handle;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    console.info(`startS3 backend=${s3.backend} endpoint=${s3.endpoint} bucket=${s3.bucket}`);
+    client = s3.client();
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await s3?.stop();
+  });
+
+  it("serves put/get/list on a fresh bucket through the real SDK client", async () => {
+    expect(s3.endpoint).toMatch(/^https?:\/\//);
+    const empty = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+    expect(empty.KeyCount ?? 0).toBe(0);
+    await client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: "topics/a/one.json", Body: '{"n":1}\n' }),
+    );
+    await client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key: "topics/b/two.json", Body: '{"n":2}\n' }),
+    );
+    const got = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: "topics/a/one.json" }));
+    expect(await got.Body?.transformToString()).toBe('{"n":1}\n');
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: "topics/" }));
+    expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(["topics/a/one.json", "topics/b/two.json"]);
+  });
+
+  it("createBucket makes another bucket usable and tolerates an existing one", async () => {
+    const other = uniqueName("wl");
+    await s3.createBucket(other);
+    await s3.createBucket(other);
+    await client.send(new PutObjectCommand({ Bucket: other, Key: "k", Body: "v" }));
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: other }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(["k"]);
+  });
+});
+
+describe("startS3 pause/resume/stop", () => {
+  it("pause() makes requests fail, resume() serves the same data on the same endpoint, stop() cleans up", async () => {
+    const s3 = await startS3();
+    if (s3.backend === "env") {
+      console.warn("skipped pause/resume check: S3_ENDPOINT is set, an external S3 cannot be paused");
+      await s3.stop();
+      return;
+    }
+    const endpoint = s3.endpoint;
+    const client = s3.client();
+    try {
+      await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: "kept.txt", Body: "still here" }));
+      await s3.pause();
+      const paused = s3.client();
+      await expect(
+        paused.send(new ListObjectsV2Command({ Bucket: s3.bucket }), {
+          abortSignal: AbortSignal.timeout(5000),
+        }),
+      ).rejects.toThrow();
+      paused.destroy();
+
+      await s3.resume();
+      expect(s3.endpoint).toBe(endpoint);
+      const got = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: "kept.txt" }));
+      expect(await got.Body?.transformToString()).toBe("still here");
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+    if (s3.backend === "s3rver") {
+      const port = new URL(endpoint).port;
+      const res = await fetch(`${endpoint}/`, { signal: AbortSignal.timeout(2000) }).catch((e: Error) => e);
+      expect(res).toBeInstanceOf(Error);
+      expect(port).not.toBe("");
+    }
+  });
+
+  it("stop() removes the s3rver data directory", async () => {
+    const s3 = await startS3();
+    if (s3.backend !== "s3rver") {
+      console.warn(`skipped temp-dir check: backend is ${s3.backend}, not s3rver`);
+      await s3.stop();
+      return;
+    }
+    const dir = s3.directory;
+    expect(dir && existsSync(dir)).toBe(true);
+    await s3.stop();
+    expect(existsSync(dir as string)).toBe(false);
+    await s3.stop(); // idempotent
+  });
+});
