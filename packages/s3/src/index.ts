@@ -1,11 +1,74 @@
 export {
+  type CredentialSource,
+  checkBucket,
+  createS3Client,
+  credentialSourceFor,
+  isLocalEndpoint,
+  MINIO_DEV_CREDENTIALS,
+  type S3ClientOptions,
+  type S3Credentials,
+} from "./client";
+export {
+  CONFLUENT_S3_SINK_KEY_PREFIXES,
+  CONFLUENT_S3_SINK_KEYS,
+  type ConnectorConfigInput,
+  type ConnectorKeyInfo,
+  type ConnectorKeyStatus,
+  connectorKeyInfo,
+  JSON_FORMAT_CLASS,
+  type LoadedConnectorConfig,
+  loadConnectorConfig,
+  S3_SINK_CONNECTOR_CLASS,
+  S3_STORAGE_CLASS,
+  sinkSettingsFromEnv,
+  toConnectorConfig,
+  validateSinkSettings,
+} from "./connector-config";
+export {
+  describeEndpoint,
+  explainS3Error,
+  PartitionError,
+  type S3ErrorCode,
+  type S3ErrorContext,
+  S3SideError,
+} from "./errors";
+export {
+  type Compression,
   DEFAULT_KEY_LAYOUT,
   fileExtension,
   formatObjectKey,
-  parseObjectKey,
-  topicPrefix,
-  type Compression,
   type KeyLayout,
   type ObjectKeyParts,
   type ParseKeyResult,
+  parseObjectKey,
+  topicPrefix,
 } from "./keys";
+export {
+  compressionOfKey,
+  encodeRecordLines,
+  getObjectBody,
+  type ListedObject,
+  type ListOptions,
+  listAllObjects,
+  putRecordLines,
+  readRecordLines,
+  readRecordsFromObject,
+} from "./objects";
+export {
+  createPartitioner,
+  type Partitioner,
+  type PartitionerOptions,
+  type PartitionInput,
+  readPath,
+} from "./partitioner";
+export {
+  DEFAULT_SINK_SETTINGS,
+  DEFAULT_TIME_PARTITIONER,
+  defaultSinkSettings,
+  type ErrorsTolerance,
+  keyLayoutOf,
+  type NullValueBehavior,
+  type PartitionerSettings,
+  type SinkSettings,
+  type TimestampExtractor,
+} from "./settings";

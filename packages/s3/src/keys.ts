@@ -51,7 +51,9 @@ export function formatObjectKey(parts: ObjectKeyParts, layout: KeyLayout = DEFAU
 
 /** The prefix under which every object of `topic` lives (for listing). */
 export function topicPrefix(topic: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
-  return [layout.topicsDir, topic].filter((s) => s.length > 0).join(layout.directoryDelim) + layout.directoryDelim;
+  return (
+    [layout.topicsDir, topic].filter((s) => s.length > 0).join(layout.directoryDelim) + layout.directoryDelim
+  );
 }
 
 export type ParseKeyResult = { ok: true; parts: ObjectKeyParts } | { ok: false; reason: string };
@@ -88,7 +90,8 @@ export function parseObjectKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYO
   const topic = stem.slice(0, partitionAt);
   const partitionText = stem.slice(partitionAt + f.length, offsetAt);
   const offsetText = stem.slice(offsetAt + f.length);
-  if (!/^\d+$/.test(partitionText)) return { ok: false, reason: `Kafka partition "${partitionText}" is not a number` };
+  if (!/^\d+$/.test(partitionText))
+    return { ok: false, reason: `Kafka partition "${partitionText}" is not a number` };
   if (!/^\d+$/.test(offsetText)) return { ok: false, reason: `start offset "${offsetText}" is not a number` };
 
   const topicDir = topic + d;

@@ -23,7 +23,9 @@ describe("object keys (Confluent S3 sink layout)", () => {
       compression: "gzip" as const,
     };
     const key = formatObjectKey(parts, layout);
-    expect(key).toBe("raw/logs/web.logs-v1/year=2026/month=11/day=25/hour=06/web.logs-v1#17#9007199254740993.json.gz");
+    expect(key).toBe(
+      "raw/logs/web.logs-v1/year=2026/month=11/day=25/hour=06/web.logs-v1#17#9007199254740993.json.gz",
+    );
     expect(parseObjectKey(key, layout)).toEqual({ ok: true, parts });
   });
 

@@ -1,0 +1,197 @@
+/**
+ * Every failure on the S3 side, as one error type with a string-union `code`.
+ *
+ * - `BAD_CONFIG`: a connector JSON / setting is wrong (unknown key, bad value). Exit 2.
+ * - `BUCKET_MISSING`: the bucket does not exist at the endpoint. Exit 2.
+ * - `ACCESS_DENIED`: credentials wrong or not allowed. Exit 2. The message names the endpoint, never the secret.
+ * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable; exit 2 if fatal.
+ * - `THROTTLED`: SlowDown / 503 / 429. Retriable.
+ * - `SERVER`: other 5xx / InternalError. Retriable.
+ */
+export type S3ErrorCode =
+  | "BAD_CONFIG"
+  | "BUCKET_MISSING"
+  | "ACCESS_DENIED"
+  | "UNREACHABLE"
+  | "THROTTLED"
+  | "SERVER";
+
+const RETRIABLE: Record<S3ErrorCode, boolean> = {
+  BAD_CONFIG: false,
+  BUCKET_MISSING: false,
+  ACCESS_DENIED: false,
+  UNREACHABLE: true,
+  THROTTLED: true,
+  SERVER: true,
+};
+
+export class S3SideError extends Error {
+  override readonly name = "S3SideError";
+  readonly code: S3ErrorCode;
+  readonly retriable: boolean;
+  /** Process exit code when this error ends a CLI run: 2 (usage / environment), 1 for server-side trouble. */
+  readonly exitCode: number;
+  /** For BAD_CONFIG: the connector key (or flag) at fault. */
+  readonly key?: string;
+
+  constructor(
+    code: S3ErrorCode,
+    message: string,
+    options: { cause?: unknown; exitCode?: number; key?: string } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retriable = RETRIABLE[code];
+    this.exitCode = options.exitCode ?? (code === "SERVER" || code === "THROTTLED" ? 1 : 2);
+    if (options.key !== undefined) this.key = options.key;
+  }
+}
+
+export interface S3ErrorContext {
+  bucket: string;
+  endpoint?: string | undefined;
+}
+
+interface SdkLikeError {
+  name?: string;
+  Code?: string;
+  code?: string;
+  errno?: string | number;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+  cause?: unknown;
+}
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "TimeoutError",
+  "RequestTimeout",
+]);
+
+function networkCode(err: unknown, depth = 0): string | undefined {
+  if (err === null || typeof err !== "object" || depth > 5) return undefined;
+  const e = err as SdkLikeError;
+  for (const candidate of [e.code, e.name, typeof e.errno === "string" ? e.errno : undefined]) {
+    if (candidate !== undefined && NETWORK_CODES.has(candidate)) return candidate;
+  }
+  if (e instanceof AggregateError) {
+    for (const inner of e.errors) {
+      const c = networkCode(inner, depth + 1);
+      if (c) return c;
+    }
+  }
+  return networkCode(e.cause, depth + 1);
+}
+
+/** Describes where we talked to, for messages: the custom endpoint, or "AWS S3" when none. */
+export function describeEndpoint(endpoint: string | undefined): string {
+  return endpoint && endpoint.length > 0 ? endpoint : "AWS S3 (default endpoint for the region)";
+}
+
+/**
+ * Turns whatever the AWS SDK (or the network) threw into an `S3SideError` with a one-line message that names the
+ * bucket / endpoint and the fix. Never includes credentials. An `S3SideError` passes through unchanged.
+ */
+export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
+  if (err instanceof S3SideError) return err;
+  const e = (err ?? {}) as SdkLikeError;
+  const where = describeEndpoint(ctx.endpoint);
+  const name = e.name ?? e.Code ?? "";
+  const status = e.$metadata?.httpStatusCode;
+
+  const net = networkCode(err);
+  if (net !== undefined) {
+    return new S3SideError(
+      "UNREACHABLE",
+      `S3 endpoint ${where} is unreachable (${net}): start it with \`docker compose up -d\` or set S3_ENDPOINT`,
+      { cause: err },
+    );
+  }
+  if (name === "NoSuchBucket" || (name === "NotFound" && status === 404)) {
+    return new S3SideError(
+      "BUCKET_MISSING",
+      `bucket '${ctx.bucket}' does not exist at ${where}: create it (docker compose up creates 'weblogs') or set S3_BUCKET`,
+      { cause: err },
+    );
+  }
+  if (
+    name === "InvalidAccessKeyId" ||
+    name === "SignatureDoesNotMatch" ||
+    name === "AccessDenied" ||
+    name === "Forbidden" ||
+    name === "InvalidToken" ||
+    name === "ExpiredToken" ||
+    name === "CredentialsProviderError" ||
+    status === 403
+  ) {
+    const why =
+      name === "CredentialsProviderError"
+        ? "no credentials found"
+        : name === "AccessDenied" || name === "Forbidden" || (status === 403 && name === "")
+          ? "access denied"
+          : `credentials rejected (${name || status})`;
+    return new S3SideError(
+      "ACCESS_DENIED",
+      `S3 at ${where} refused bucket '${ctx.bucket}': ${why}; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or an AWS profile) for this endpoint`,
+      { cause: err },
+    );
+  }
+  if (
+    name === "SlowDown" ||
+    name === "Throttling" ||
+    name === "ThrottlingException" ||
+    status === 503 ||
+    status === 429
+  ) {
+    return new S3SideError(
+      "THROTTLED",
+      `S3 at ${where} is throttling requests (${name || status}); retrying`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if ((status !== undefined && status >= 500) || name === "InternalError" || name === "ServiceUnavailable") {
+    return new S3SideError(
+      "SERVER",
+      `S3 at ${where} failed with ${name || "a server error"} (HTTP ${status ?? "?"})`,
+      {
+        cause: err,
+      },
+    );
+  }
+  const detail = (e.message ?? String(err)).split("\n")[0];
+  return new S3SideError(
+    "SERVER",
+    `S3 request to ${where} failed for bucket '${ctx.bucket}': ${name || "error"}: ${detail}`,
+    {
+      cause: err,
+      exitCode: 1,
+    },
+  );
+}
+
+/**
+ * One record could not be placed in a partition (a missing field, an unparsable timestamp). Not an S3 failure and
+ * not fatal for the sink: it is a bad record, handled by `errors.tolerance` (DLQ or stop) like a schema failure.
+ */
+export class PartitionError extends Error {
+  override readonly name = "PartitionError";
+  readonly code = "BAD_RECORD" as const;
+  readonly retriable = false;
+  /** The record field at fault (e.g. `timestamp`), if any. */
+  readonly field?: string;
+
+  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    if (options.field !== undefined) this.field = options.field;
+  }
+}

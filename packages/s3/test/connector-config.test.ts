@@ -1,0 +1,251 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  CONFLUENT_S3_SINK_KEYS,
+  loadConnectorConfig,
+  sinkSettingsFromEnv,
+  toConnectorConfig,
+} from "../src/connector-config";
+import { S3SideError } from "../src/errors";
+import { DEFAULT_SINK_SETTINGS, defaultSinkSettings, type SinkSettings } from "../src/settings";
+
+const fixture = join(import.meta.dirname, "fixtures", "connector.json");
+
+function badConfig(fn: () => unknown): S3SideError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(S3SideError);
+    expect((err as S3SideError).code).toBe("BAD_CONFIG");
+    expect((err as S3SideError).exitCode).toBe(2);
+    expect((err as S3SideError).message).not.toContain("\n");
+    return err as S3SideError;
+  }
+  throw new Error("expected a BAD_CONFIG error");
+}
+
+describe("loadConnectorConfig", () => {
+  it("reads the {name, config} file the compose stack registers", () => {
+    const { settings, notes, name } = loadConnectorConfig(fixture);
+    expect(name).toBe("weblogs-s3-sink");
+    expect(settings).toMatchObject({
+      topics: ["weblogs"],
+      bucket: "weblogs",
+      region: "us-east-1",
+      storeUrl: "http://minio:9000",
+      pathStyle: true,
+      flushSize: 10,
+      rotateIntervalMs: -1,
+      rotateScheduleIntervalMs: 10_000,
+      timezone: "UTC",
+      topicsDir: "topics",
+      compression: "none",
+      partitioner: { kind: "default" },
+      behaviorOnNullValues: "ignore",
+      errorsTolerance: "all",
+      dlqTopic: "weblogs-dlq",
+      groupId: "weblog-s3-sink",
+    });
+    // Connect-only keys are noted, not silently dropped.
+    expect(notes.some((n) => n.startsWith("connector.class: Connect-only"))).toBe(true);
+    expect(notes.some((n) => n.startsWith("tasks.max: Connect-only"))).toBe(true);
+    expect(notes.some((n) => n.startsWith("value.converter.schemas.enable: Connect-only"))).toBe(true);
+  });
+
+  it("accepts the flat config (PUT /connectors/<name>/config body) with numbers and booleans", () => {
+    const { settings, name } = loadConnectorConfig({
+      name: "x",
+      topics: "a, b",
+      "flush.size": 3,
+      "s3.path.style.access.enabled": false,
+      "s3.compression.type": "gzip",
+    });
+    expect(name).toBe("x");
+    expect(settings.topics).toEqual(["a", "b"]);
+    expect(settings.flushSize).toBe(3);
+    expect(settings.pathStyle).toBe(false);
+    expect(settings.compression).toBe("gzip");
+  });
+
+  it("uses our defaults for missing keys and says where Connect's differ; absent store.url means AWS", () => {
+    const { settings, notes } = loadConnectorConfig({});
+    expect(settings.storeUrl).toBeUndefined();
+    expect(settings.flushSize).toBe(DEFAULT_SINK_SETTINGS.flushSize);
+    expect(settings.rotateScheduleIntervalMs).toBe(10_000);
+    expect(notes).toContain(
+      "rotate.schedule.interval.ms not set: using our default 10000 (Kafka Connect: -1, off)",
+    );
+    expect(notes.some((n) => n.startsWith("flush.size not set"))).toBe(true);
+  });
+
+  it("rejects an unknown key, naming it and suggesting the near miss", () => {
+    const err = badConfig(() => loadConnectorConfig({ "flush.sise": "10" }));
+    expect(err.key).toBe("flush.sise");
+    expect(err.message).toContain("unknown key 'flush.sise'");
+    expect(err.message).toContain("did you mean 'flush.size'");
+  });
+
+  it("rejects bad values naming the key and the allowed values", () => {
+    expect(badConfig(() => loadConnectorConfig({ "flush.size": "ten" })).message).toBe(
+      "flush.size='ten' is not an integer",
+    );
+    expect(badConfig(() => loadConnectorConfig({ "flush.size": "0" })).message).toContain(
+      "flush.size: 0 must be a positive",
+    );
+    expect(badConfig(() => loadConnectorConfig({ "s3.compression.type": "zstd" })).message).toBe(
+      "s3.compression.type='zstd' must be one of none, gzip",
+    );
+    expect(badConfig(() => loadConnectorConfig({ "behavior.on.null.values": "drop" })).key).toBe(
+      "behavior.on.null.values",
+    );
+    expect(badConfig(() => loadConnectorConfig({ "errors.tolerance": "some" })).key).toBe("errors.tolerance");
+    expect(badConfig(() => loadConnectorConfig({ timezone: "Mars/Olympus" })).message).toContain(
+      "not an IANA time zone",
+    );
+    expect(badConfig(() => loadConnectorConfig({ "store.url": "minio:9000" })).key).toBe("store.url");
+    expect(badConfig(() => loadConnectorConfig({ "s3.bucket.name": "Bad_Bucket" })).key).toBe(
+      "s3.bucket.name",
+    );
+    expect(badConfig(() => loadConnectorConfig({ "rotate.schedule.interval.ms": "0" })).key).toBe(
+      "rotate.schedule.interval.ms",
+    );
+    expect(badConfig(() => loadConnectorConfig({ "s3.path.style.access.enabled": "yes" })).key).toBe(
+      "s3.path.style.access.enabled",
+    );
+  });
+
+  it("rejects formats and options our sink does not implement", () => {
+    const avro = badConfig(() =>
+      loadConnectorConfig({ "format.class": "io.confluent.connect.s3.format.avro.AvroFormat" }),
+    );
+    expect(avro.message).toContain("not supported by our sink");
+    expect(avro.message).toContain("io.confluent.connect.s3.format.json.JsonFormat");
+    expect(badConfig(() => loadConnectorConfig({ "store.kafka.keys": "true" })).key).toBe("store.kafka.keys");
+    expect(
+      badConfig(() => loadConnectorConfig({ "partitioner.class": "com.example.MyPartitioner" })).key,
+    ).toBe("partitioner.class");
+  });
+
+  it("reports unreadable and malformed files in one line", () => {
+    expect(badConfig(() => loadConnectorConfig("/nonexistent/s3-sink.json")).message).toContain("ENOENT");
+    const dir = mkdtempSync(join(tmpdir(), "s3cfg-"));
+    const file = join(dir, "broken.json");
+    writeFileSync(file, "{ not json");
+    expect(badConfig(() => loadConnectorConfig(file)).message).toContain("is not valid JSON");
+    expect(badConfig(() => loadConnectorConfig({ name: "a", config: {}, extra: 1 })).message).toContain(
+      "'extra'",
+    );
+  });
+
+  it("applies overrides last (flags / env), skipping undefined ones", () => {
+    const { settings } = loadConnectorConfig(fixture, {
+      ...sinkSettingsFromEnv({ S3_ENDPOINT: "http://localhost:9000", AWS_REGION: "eu-west-1" }),
+      flushSize: undefined,
+      bucket: "other-bucket",
+    });
+    expect(settings.storeUrl).toBe("http://localhost:9000");
+    expect(settings.region).toBe("eu-west-1");
+    expect(settings.bucket).toBe("other-bucket");
+    expect(settings.flushSize).toBe(10);
+    expect(badConfig(() => loadConnectorConfig(fixture, { flushSize: -5 })).key).toBe("flush.size");
+  });
+
+  it("reads the time-based partitioner keys and the Hourly preset", () => {
+    const { settings } = loadConnectorConfig({
+      "partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
+      "path.format": "'dt'=YYYY-MM-dd/'hr'=HH",
+      "partition.duration.ms": "3600000",
+      locale: "en_US",
+      timezone: "Asia/Seoul",
+      "timestamp.extractor": "RecordField",
+      "timestamp.field": "timestamp",
+    });
+    expect(settings.partitioner).toEqual({
+      kind: "time",
+      pathFormat: "'dt'=YYYY-MM-dd/'hr'=HH",
+      partitionDurationMs: 3_600_000,
+      locale: "en-US",
+      timezone: "Asia/Seoul",
+      timestampExtractor: "RecordField",
+      timestampField: "timestamp",
+    });
+    const hourly = loadConnectorConfig({
+      "partitioner.class": "io.confluent.connect.storage.partitioner.HourlyPartitioner",
+    });
+    expect(hourly.settings.partitioner).toMatchObject({ kind: "time", partitionDurationMs: 3_600_000 });
+    expect(
+      badConfig(() =>
+        loadConnectorConfig({
+          "partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
+          "path.format": "YYYY/MMM",
+          "partition.duration.ms": "3600000",
+        }),
+      ).message,
+    ).toContain("pattern 'MMM' is not supported");
+    expect(
+      badConfig(() =>
+        loadConnectorConfig({
+          "partitioner.class": "io.confluent.connect.storage.partitioner.FieldPartitioner",
+        }),
+      ).key,
+    ).toBe("partition.field.name");
+  });
+
+  it("every key toConnectorConfig writes is a known key", () => {
+    for (const key of Object.keys(toConnectorConfig(defaultSinkSettings()))) {
+      expect(CONFLUENT_S3_SINK_KEYS[key] ?? key.startsWith("value.converter."), key).toBeTruthy();
+    }
+  });
+});
+
+describe("toConnectorConfig round trip", () => {
+  const cases: [string, SinkSettings][] = [
+    ["defaults", defaultSinkSettings()],
+    [
+      "field partitioner, gzip, custom layout and group",
+      {
+        ...defaultSinkSettings(),
+        topics: ["a", "b.c"],
+        storeUrl: "https://s3.example.com",
+        flushSize: 500,
+        rotateIntervalMs: 60_000,
+        rotateScheduleIntervalMs: -1,
+        topicsDir: "raw",
+        fileDelim: "#",
+        offsetPadWidth: 12,
+        compression: "gzip",
+        partitioner: { kind: "field", fields: ["method", "status_code"] },
+        behaviorOnNullValues: "write",
+        errorsTolerance: "all",
+        groupId: "g1",
+        bufferMaxBytes: 1024,
+      },
+    ],
+    [
+      "time partitioner in Seoul",
+      {
+        ...defaultSinkSettings(),
+        timezone: "Asia/Seoul",
+        partitioner: {
+          kind: "time",
+          pathFormat: "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH",
+          partitionDurationMs: 3_600_000,
+          locale: "ko-KR",
+          timezone: "Asia/Seoul",
+          timestampExtractor: "RecordField",
+          timestampField: "meta.ts",
+        },
+      },
+    ],
+  ];
+  for (const [label, settings] of cases) {
+    it(label, () => {
+      const flat = toConnectorConfig(settings);
+      for (const value of Object.values(flat)) expect(typeof value).toBe("string");
+      expect(loadConnectorConfig(flat).settings).toEqual(settings);
+      expect(loadConnectorConfig({ name: "n", config: flat }).settings).toEqual(settings);
+    });
+  }
+});
