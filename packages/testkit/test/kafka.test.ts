@@ -124,7 +124,28 @@ describe("startKafka", () => {
     const started = Date.now();
     const read = await readTopicWithKcat({ bootstrap: kafka.bootstrap, topic, count: 5, timeoutMs: 1500 });
     expect(read.map((m) => m.value)).toEqual(["only"]);
+    expect(read[0]?.key).toBeNull();
     expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it("kcat mock quirks: auto-created topics get 4 partitions, admin.createTopics fails", async (ctx) => {
+    if (kafka.backend !== "kcat-mock") {
+      console.warn(`skipped mock-quirk check: backend is ${kafka.backend}, not kcat-mock`);
+      ctx.skip();
+    }
+    const topic = uniqueName("t");
+    await produceWithKcat({ bootstrap: kafka.bootstrap, topic, lines: ["x"] });
+    const admin = client.admin();
+    await admin.connect();
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(meta.topics[0]?.partitions).toHaveLength(4);
+      await expect(
+        admin.createTopics({ topics: [{ topic: uniqueName("t"), numPartitions: 2 }], timeout: 3000 }),
+      ).rejects.toThrow();
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
 

@@ -95,3 +95,42 @@ describe("startS3 pause/resume/stop", () => {
     await s3.stop(); // idempotent
   });
 });
+
+describe("startS3 with S3_ENDPOINT", () => {
+  it("uses the endpoint and S3_* credentials from env and creates a fresh bucket there", async () => {
+    const server = await startS3();
+    if (server.backend === "env") {
+      console.warn("skipped: S3_ENDPOINT is already set");
+      await server.stop();
+      return;
+    }
+    const saved = { ...process.env };
+    process.env.S3_ENDPOINT = server.endpoint;
+    process.env.S3_ACCESS_KEY_ID = server.credentials.accessKeyId;
+    process.env.S3_SECRET_ACCESS_KEY = server.credentials.secretAccessKey;
+    try {
+      const viaEnv = await startS3();
+      expect(viaEnv).toMatchObject({
+        backend: "env",
+        endpoint: server.endpoint,
+        credentials: server.credentials,
+      });
+      expect(viaEnv.bucket).not.toBe(server.bucket);
+      const client = server.client();
+      await client.send(new PutObjectCommand({ Bucket: viaEnv.bucket, Key: "k", Body: "v" }));
+      client.destroy();
+      await expect(viaEnv.pause()).rejects.toThrow(/need the s3rver or Docker backend/);
+      await viaEnv.stop();
+    } finally {
+      for (const k of ["S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"]) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+      await server.stop();
+    }
+  });
+
+  it("rejects an invalid bucket name", async () => {
+    await expect(startS3({ bucket: "Not_Valid" })).rejects.toThrow(/not a valid S3 bucket name/);
+  });
+});
