@@ -1,0 +1,182 @@
+/**
+ * The data the verifier passes between its stages: what the scan read from S3 (per object, small summaries,
+ * never whole records), what Kafka said, and what the analysis found. Plain data, no behaviour.
+ */
+import type { ObjectKeyParts } from "@weblog/s3";
+
+/** One record (line) that did not validate. `line` is 1-based within the object. */
+export interface InvalidRecord {
+  line: number;
+  code: string;
+  message: string;
+}
+
+/** What the scan learned about one object whose key parsed. */
+export interface ScannedObject {
+  key: string;
+  /** Bytes as stored (compressed size for `.gz`). */
+  size: number;
+  /** S3 LastModified in ms since the epoch, or null when the store did not say. */
+  lastModifiedMs: number | null;
+  parts: ObjectKeyParts;
+  /** Records (lines) in the object, valid or not: each one occupied a Kafka offset. */
+  records: number;
+  invalid: InvalidRecord[];
+  /** Newest record timestamp (ms) among the valid records, null when none had one. */
+  newestRecordMs: number | null;
+  /** One content hash per record, in line order (for "identical record in two objects"). */
+  recordHashes: string[];
+  /** Set when the object could not be read or decompressed; then `records` is 0. */
+  readError?: string;
+}
+
+export interface UnparsableKey {
+  key: string;
+  reason: string;
+  size: number;
+}
+
+export interface ScanResult {
+  bucket: string;
+  prefix: string;
+  objects: ScannedObject[];
+  unparsable: UnparsableKey[];
+  /** Objects listed (parsed or not). */
+  listed: number;
+  /** Bytes fetched. */
+  bytes: number;
+  elapsedMs: number;
+}
+
+/** Kafka's view of one partition. Offsets as Kafka defines them: `high` is the next offset to be written. */
+export interface KafkaPartitionState {
+  partition: number;
+  low: bigint;
+  high: bigint;
+  /** The group's committed offset (next offset to consume), null when the group has none. */
+  committed: bigint | null;
+}
+
+export interface KafkaTopicState {
+  topic: string;
+  /** False when the topic does not exist on the cluster. */
+  exists: boolean;
+  partitions: KafkaPartitionState[];
+}
+
+export interface KafkaState {
+  brokers: string[];
+  group: string | null;
+  topics: KafkaTopicState[];
+}
+
+/** An inclusive offset range. */
+export interface OffsetRange {
+  from: bigint;
+  to: bigint;
+}
+
+export type FindingKind =
+  | "gap"
+  | "overlap"
+  | "duplicate-record"
+  | "invalid-record"
+  | "over-flush-size"
+  | "unparsable-key"
+  | "unreadable-object"
+  | "empty-object"
+  | "committed-but-missing"
+  | "missing-from-s3"
+  | "beyond-high-watermark"
+  | "committed-beyond-high-watermark"
+  | "unknown-topic"
+  | "unknown-partition"
+  | "lag-over-limit"
+  | "count-mismatch";
+
+/** Facts worth showing that are not discrepancies (records expired from Kafka, offsets not checkable, lag). */
+export interface Note {
+  kind: "expired-from-kafka" | "not-checked" | "lag" | "interleaved-partitioner";
+  message: string;
+  topic?: string;
+  partition?: number;
+  range?: OffsetRange;
+}
+
+/** One named discrepancy. `message` is a complete sentence a person can act on. */
+export interface Finding {
+  kind: FindingKind;
+  message: string;
+  topic?: string;
+  partition?: number;
+  keys?: string[];
+  range?: OffsetRange;
+  /** Records concerned (range size, duplicate count, ...). */
+  count?: number;
+  line?: number;
+}
+
+export interface LatencySummary {
+  /** Objects that had a timestamped record and a LastModified. */
+  samples: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface PartitionReport {
+  topic: string;
+  partition: number;
+  objects: number;
+  records: number;
+  invalidRecords: number;
+  /** Lowest and highest offset covered by an object (start offset + record count - 1). */
+  firstOffset: bigint | null;
+  lastOffset: bigint | null;
+  /** Offset ranges inside the covered span (or inside Kafka's retained range) that no object holds. */
+  gaps: OffsetRange[];
+  /** Records covered by more than one object. */
+  overlaps: number;
+  duplicateRecords: number;
+  overFlushSize: number;
+  maxRecordsPerObject: number;
+  kafka: {
+    low: bigint;
+    high: bigint;
+    committed: bigint | null;
+    /** Records Kafka holds that are not in S3 yet and not committed (or no group was given). */
+    lag: bigint;
+    /** Records committed by the group (or before the first object) that are not in S3. */
+    missing: bigint;
+  } | null;
+  latency: LatencySummary | null;
+}
+
+export interface AnalyzeOptions {
+  /** Configured `flush.size`: objects with more records are reported. */
+  flushSize?: number;
+  /** Expected total records in S3 (over the selected topics). */
+  expectCount?: number;
+  /** Fail when the total lag (records in Kafka not in S3) exceeds this. Unlimited when absent. */
+  maxLag?: number;
+}
+
+export interface Analysis {
+  ok: boolean;
+  verdict: string;
+  totals: {
+    objects: number;
+    unparsableKeys: number;
+    records: number;
+    invalidRecords: number;
+    duplicateRecords: number;
+    bytes: number;
+    partitions: number;
+    lag: bigint | null;
+    missing: bigint | null;
+  };
+  partitions: PartitionReport[];
+  findings: Finding[];
+  notes: Note[];
+  latency: LatencySummary | null;
+}

@@ -1,0 +1,207 @@
+/**
+ * The verifier's options, validated once: flags, then env (S3_*, KAFKA_BROKERS, WEBLOG_*), then the connector JSON
+ * given with --config (the same file the sink and Kafka Connect read), then the shared defaults.
+ */
+import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import { DEFAULT_KEY_LAYOUT, type KeyLayout, loadConnectorConfig, type SinkSettings } from "@weblog/s3";
+
+export const DEFAULTS = {
+  bucket: "weblogs",
+  endpoint: "http://localhost:9000",
+  region: "us-east-1",
+  concurrency: 16,
+} as const;
+
+export interface VerifierOptions {
+  bucket: string;
+  /** undefined: AWS S3 itself (no custom endpoint). */
+  endpoint: string | undefined;
+  region: string;
+  pathStyle: boolean;
+  /** Listing prefix (ends with the directory delimiter unless the user said otherwise). */
+  prefix: string;
+  /** Topics to verify; empty = every topic found under the prefix. */
+  topics: string[];
+  layout: KeyLayout;
+  /** Set when Kafka is to be compared (--brokers or KAFKA_BROKERS). */
+  brokers: string | undefined;
+  group: string | undefined;
+  flushSize: number | undefined;
+  expectCount: number | undefined;
+  maxLag: number | undefined;
+  json: boolean;
+  concurrency: number;
+  /** What loading the connector config had to say (ignored Connect-only keys, ...). */
+  configNotes: string[];
+}
+
+interface RawFlags {
+  bucket?: string;
+  endpoint?: string;
+  region?: string;
+  prefix?: string;
+  topic?: string[];
+  brokers?: string;
+  group?: string;
+  flushSize?: number;
+  expectCount?: number;
+  maxLag?: number;
+  json?: boolean;
+  config?: string;
+  concurrency?: number;
+}
+
+export function buildCommand() {
+  return createCommand(
+    "s3-verifier",
+    "Proves what landed in S3, record by record: per Kafka partition objects, records, offset coverage, gaps, overlaps, duplicates, invalid records; with --brokers compared with Kafka's watermarks and the sink group's committed offsets. Exit 0 when everything holds, 1 on a discrepancy, 2 on a usage or connection error.",
+  )
+    .addOption(new Option("--bucket <name>", `S3 bucket (default ${DEFAULTS.bucket})`).env("S3_BUCKET"))
+    .addOption(
+      new Option(
+        "--endpoint <url>",
+        `S3 endpoint, path-style, like the connector's store.url (default ${DEFAULTS.endpoint}; "aws" for AWS S3 itself)`,
+      ).env("S3_ENDPOINT"),
+    )
+    .addOption(
+      new Option("--region <region>", `S3 region (default S3_REGION, AWS_REGION or ${DEFAULTS.region})`),
+    )
+    .addOption(
+      new Option("--prefix <prefix>", "listing prefix (default topics.dir + '/', i.e. topics/)").env(
+        envName("prefix"),
+      ),
+    )
+    .addOption(
+      new Option(
+        "--topic <topic...>",
+        "verify only these topics (default: every topic under the prefix)",
+      ).env(envName("topic")),
+    )
+    .addOption(
+      new Option(
+        "--brokers <list>",
+        "Kafka bootstrap brokers (host:port,...): compare S3 with the topic's watermarks",
+      ).env("KAFKA_BROKERS"),
+    )
+    .addOption(
+      new Option("--group <id>", "the sink's consumer group: committed offsets missing from S3 are loss").env(
+        envName("group"),
+      ),
+    )
+    .addOption(
+      new Option("--flush-size <n>", "configured flush.size: objects with more records are reported")
+        .env(envName("flush-size"))
+        .argParser(parsers.int("--flush-size", { min: 1 })),
+    )
+    .addOption(
+      new Option("--expect-count <n>", "expected number of records in S3")
+        .env(envName("expect-count"))
+        .argParser(parsers.int("--expect-count", { min: 0 })),
+    )
+    .addOption(
+      new Option(
+        "--max-lag <n>",
+        "fail when more than n records in Kafka are not in S3 yet (default: no limit)",
+      )
+        .env(envName("max-lag"))
+        .argParser(parsers.int("--max-lag", { min: 0 })),
+    )
+    .addOption(new Option("--json", "print the report as one JSON document on stdout"))
+    .addOption(
+      new Option(
+        "--config <file>",
+        "connector JSON (the sink's / Kafka Connect's): bucket, store.url, topics, flush.size, layout",
+      ).env(envName("config")),
+    )
+    .addOption(
+      new Option("--concurrency <n>", `objects read in parallel (default ${DEFAULTS.concurrency})`)
+        .env(envName("concurrency"))
+        .argParser(parsers.int("--concurrency", { min: 1, max: 256 })),
+    );
+}
+
+/** `topics.dir` + the directory delimiter (`topics/`), or "" when topics.dir is empty. */
+export function defaultPrefix(layout: KeyLayout): string {
+  return layout.topicsDir.length > 0 ? layout.topicsDir + layout.directoryDelim : "";
+}
+
+function loadConfig(path: string): { settings: SinkSettings; notes: string[] } {
+  try {
+    return loadConnectorConfig(path);
+  } catch (err) {
+    if (typeof err === "object" && err !== null && (err as { expected?: unknown }).expected === true)
+      throw err;
+    throw new UsageError(`--config ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Parses argv (without the node and script paths) into validated options. Throws UsageError on bad input. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): VerifierOptions {
+  const cmd = buildCommand();
+  cmd.parse(argv, { from: "user" });
+  const f = cmd.opts<RawFlags>();
+  const config = f.config ? loadConfig(f.config) : undefined;
+  const s = config?.settings;
+
+  const layout: KeyLayout = s
+    ? {
+        topicsDir: s.topicsDir,
+        directoryDelim: s.directoryDelim,
+        fileDelim: s.fileDelim,
+        offsetPadWidth: s.offsetPadWidth,
+      }
+    : { ...DEFAULT_KEY_LAYOUT };
+
+  let endpoint: string | undefined = f.endpoint ?? (s ? s.storeUrl : DEFAULTS.endpoint);
+  if (endpoint !== undefined && (endpoint.trim() === "" || endpoint.trim().toLowerCase() === "aws")) {
+    endpoint = undefined;
+  }
+  if (endpoint !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol)) {
+      throw new UsageError(
+        `--endpoint "${endpoint}" is not an http(s) URL; e.g. --endpoint http://localhost:9000.`,
+      );
+    }
+  }
+
+  const bucket = (f.bucket ?? s?.bucket ?? DEFAULTS.bucket).trim();
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new UsageError(`--bucket "${bucket}" is not a valid S3 bucket name (3-63 of a-z 0-9 . -).`);
+  }
+
+  const topics = (f.topic ?? s?.topics ?? [])
+    .flatMap((t) => t.split(","))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const prefix = f.prefix ?? defaultPrefix(layout);
+
+  const brokers = f.brokers?.trim() ? f.brokers.trim() : undefined;
+  const group = f.group ?? (brokers && s ? s.groupId : undefined);
+  if (f.group && !brokers) {
+    throw new UsageError("--group needs --brokers (or KAFKA_BROKERS) to read the group's committed offsets.");
+  }
+
+  return {
+    bucket,
+    endpoint,
+    region: (f.region ?? env.S3_REGION ?? env.AWS_REGION ?? s?.region ?? DEFAULTS.region).trim(),
+    pathStyle: s ? s.pathStyle : true,
+    prefix,
+    topics,
+    layout,
+    brokers,
+    group,
+    flushSize: f.flushSize ?? s?.flushSize,
+    expectCount: f.expectCount,
+    maxLag: f.maxLag,
+    json: f.json === true,
+    concurrency: f.concurrency ?? DEFAULTS.concurrency,
+    configNotes: config?.notes ?? [],
+  };
+}

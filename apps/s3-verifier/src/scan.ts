@@ -1,0 +1,158 @@
+/**
+ * Reads the bucket: lists every object under the prefix page by page, parses each key with @weblog/s3's parser
+ * (keys that do not parse are kept for the report), and reads the objects with bounded concurrency while the
+ * listing goes on. Each object is reduced at once to a small summary (record count, invalid lines, newest
+ * timestamp, one short hash per record): record bodies are never held beyond the object being read.
+ */
+import { createHash } from "node:crypto";
+import { decode } from "@weblog/log-schema";
+import { type KeyLayout, type ObjectKeyParts, parseObjectKey, readRecordLines } from "@weblog/s3";
+import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModifiedMs: number | null;
+}
+
+/** The two things the scan needs from S3 (implemented over @weblog/s3 in store.ts). */
+export interface ObjectStore {
+  list(prefix: string): AsyncIterable<ListedObject>;
+  /** The object's bytes as stored (still gzipped for .gz). Rejects with the store's error. */
+  read(key: string): Promise<Buffer>;
+}
+
+export interface ScanProgress {
+  listed: number;
+  read: number;
+  records: number;
+  bytes: number;
+}
+
+export interface ScanOptions {
+  bucket: string;
+  /** Prefixes to list (one per topic when --topic narrows the listing). */
+  prefixes: string[];
+  /** When non-empty, objects of other topics are skipped. */
+  topics: string[];
+  layout: KeyLayout;
+  concurrency: number;
+  /** Keys already read (a top-up scan reads only objects that appeared since). */
+  skipKeys?: ReadonlySet<string>;
+  /** Live counters for a progress line (mutated in place). */
+  progress?: ScanProgress;
+}
+
+/** A record's identity for "the same record in two objects": 96 bits of SHA-1 over the line as stored. */
+export function recordHash(line: string): string {
+  return createHash("sha1").update(line).digest("base64").slice(0, 16);
+}
+
+/** Summarizes one object's record lines. */
+export function summarizeLines(
+  lines: readonly string[],
+): Pick<ScannedObject, "records" | "invalid" | "newestRecordMs" | "recordHashes"> {
+  const invalid: InvalidRecord[] = [];
+  const recordHashes: string[] = [];
+  let newest: number | null = null;
+  lines.forEach((line, i) => {
+    recordHashes.push(recordHash(line));
+    const result = decode(line);
+    if (!result.ok) {
+      invalid.push({ line: i + 1, code: result.error.code, message: result.error.message });
+      return;
+    }
+    const ms = Date.parse(result.record.timestamp);
+    if (Number.isFinite(ms) && (newest === null || ms > newest)) newest = ms;
+  });
+  return { records: lines.length, invalid, newestRecordMs: newest, recordHashes };
+}
+
+function isNoSuchKey(err: unknown, depth = 0): boolean {
+  if (typeof err !== "object" || err === null || depth > 3) return false;
+  const name = (err as { name?: string }).name;
+  return name === "NoSuchKey" || isNoSuchKey((err as { cause?: unknown }).cause, depth + 1);
+}
+
+async function readObject(
+  store: ObjectStore,
+  item: ListedObject,
+  parts: ObjectKeyParts,
+): Promise<ScannedObject> {
+  const base = { key: item.key, size: item.size, lastModifiedMs: item.lastModifiedMs, parts };
+  let body: Buffer;
+  try {
+    body = await store.read(item.key);
+  } catch (err) {
+    if (isNoSuchKey(err)) {
+      return {
+        ...base,
+        records: 0,
+        invalid: [],
+        newestRecordMs: null,
+        recordHashes: [],
+        readError: "deleted while verifying",
+      };
+    }
+    throw err;
+  }
+  let lines: string[];
+  try {
+    lines = readRecordLines(body, parts.compression);
+  } catch (err) {
+    const reason = `not valid gzip (${(err as Error).message})`;
+    return { ...base, records: 0, invalid: [], newestRecordMs: null, recordHashes: [], readError: reason };
+  }
+  return { ...base, ...summarizeLines(lines) };
+}
+
+/** Lists and reads everything under the prefixes. Rejects with the store's error (unreachable, access denied...). */
+export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const progress = opts.progress ?? { listed: 0, read: 0, records: 0, bytes: 0 };
+  const objects: ScannedObject[] = [];
+  const unparsable: UnparsableKey[] = [];
+  const wanted = new Set(opts.topics);
+  const inflight = new Set<Promise<void>>();
+  let failure: { err: unknown } | undefined;
+
+  for (const prefix of opts.prefixes) {
+    for await (const item of store.list(prefix)) {
+      if (failure) break;
+      if (opts.skipKeys?.has(item.key)) continue;
+      progress.listed += 1;
+      const parsed = parseObjectKey(item.key, opts.layout);
+      if (!parsed.ok) {
+        unparsable.push({ key: item.key, reason: parsed.reason, size: item.size });
+        continue;
+      }
+      if (wanted.size > 0 && !wanted.has(parsed.parts.topic)) continue;
+      const task: Promise<void> = readObject(store, item, parsed.parts)
+        .then((o) => {
+          objects.push(o);
+          progress.read += 1;
+          progress.records += o.records;
+          progress.bytes += item.size;
+        })
+        .catch((err: unknown) => {
+          failure ??= { err };
+        })
+        .finally(() => inflight.delete(task));
+      inflight.add(task);
+      if (inflight.size >= opts.concurrency) await Promise.race(inflight);
+    }
+    if (failure) break;
+  }
+  await Promise.all(inflight);
+  if (failure) throw failure.err;
+
+  return {
+    bucket: opts.bucket,
+    prefix: opts.prefixes.join(","),
+    objects,
+    unparsable,
+    listed: progress.listed,
+    bytes: progress.bytes,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}

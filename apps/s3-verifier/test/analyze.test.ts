@@ -1,0 +1,226 @@
+import { formatObjectKey } from "@weblog/s3";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../src/analyze";
+import type { KafkaState, ScannedObject, ScanResult } from "../src/model";
+
+const TOPIC = "weblogs";
+
+/** An object of `records` records starting at `start`; record hashes are unique per (partition, offset). */
+function obj(
+  partition: number,
+  start: number,
+  records: number,
+  extra: Partial<ScannedObject> = {},
+): ScannedObject {
+  const parts = {
+    topic: TOPIC,
+    encodedPartition: `partition=${partition}`,
+    kafkaPartition: partition,
+    startOffset: BigInt(start),
+    compression: "none" as const,
+  };
+  return {
+    key: formatObjectKey(parts),
+    size: records * 100,
+    lastModifiedMs: 10_000,
+    parts,
+    records,
+    invalid: [],
+    newestRecordMs: 9_000,
+    recordHashes: Array.from({ length: records }, (_, i) => `h-${partition}-${start + i}`),
+    ...extra,
+  };
+}
+
+function scan(objects: ScannedObject[], unparsable: ScanResult["unparsable"] = []): ScanResult {
+  return {
+    bucket: "b",
+    prefix: "topics/",
+    objects,
+    unparsable,
+    listed: objects.length,
+    bytes: 0,
+    elapsedMs: 1,
+  };
+}
+
+function kafka(parts: [number, number, number, number | null][]): KafkaState {
+  return {
+    brokers: ["127.0.0.1:9092"],
+    group: "g",
+    topics: [
+      {
+        topic: TOPIC,
+        exists: true,
+        partitions: parts.map(([partition, low, high, committed]) => ({
+          partition,
+          low: BigInt(low),
+          high: BigInt(high),
+          committed: committed === null ? null : BigInt(committed),
+        })),
+      },
+    ],
+  };
+}
+
+const kinds = (a: ReturnType<typeof analyze>) => a.findings.map((f) => f.kind);
+
+/** Two partitions of 30 records each in objects of 10: the clean baseline every fault is planted into. */
+const clean = () => [
+  obj(0, 0, 10),
+  obj(0, 10, 10),
+  obj(0, 20, 10),
+  obj(1, 0, 10),
+  obj(1, 10, 10),
+  obj(1, 20, 10),
+];
+
+describe("analyze", () => {
+  it("passes a clean bucket with correct counts, ranges and latency", () => {
+    const a = analyze(
+      scan(clean()),
+      kafka([
+        [0, 0, 30, 30],
+        [1, 0, 30, 30],
+      ]),
+      { flushSize: 10, expectCount: 60 },
+    );
+    expect(a.findings).toEqual([]);
+    expect(a.ok).toBe(true);
+    expect(a.totals).toMatchObject({ objects: 6, records: 60, partitions: 2, lag: 0n, missing: 0n });
+    expect(a.partitions.map((p) => [p.partition, p.objects, p.records, p.firstOffset, p.lastOffset])).toEqual(
+      [
+        [0, 3, 30, 0n, 29n],
+        [1, 3, 30, 0n, 29n],
+      ],
+    );
+    expect(a.latency).toEqual({ samples: 6, p50Ms: 1000, p95Ms: 1000, maxMs: 1000 });
+    expect(a.verdict).toMatch(/^OK: 60 records in 6 objects over 2 partitions/);
+  });
+
+  it("names a gap between two objects", () => {
+    const objects = clean().filter((o) => !(o.parts.kafkaPartition === 1 && o.parts.startOffset === 10n));
+    const a = analyze(scan(objects), null);
+    expect(kinds(a)).toEqual(["gap"]);
+    expect(a.findings[0]).toMatchObject({ partition: 1, range: { from: 10n, to: 19n }, count: 10 });
+    expect(a.findings[0]?.message).toContain("weblogs/1: offsets 10..19");
+    expect(a.partitions[1]?.gaps).toEqual([{ from: 10n, to: 19n }]);
+    expect(a.ok).toBe(false);
+    expect(a.verdict).toMatch(/^FAIL: 1 discrepancy \(1 gap\)/);
+  });
+
+  it("names an overlap and does not also call its records duplicates", () => {
+    const a = analyze(scan([...clean(), obj(0, 25, 10)]), null);
+    expect(kinds(a)).toEqual(["overlap"]);
+    expect(a.findings[0]).toMatchObject({ range: { from: 25n, to: 29n }, count: 5 });
+    expect(a.partitions[0]?.overlaps).toBe(5);
+    expect(a.totals.duplicateRecords).toBe(0);
+  });
+
+  it("names an identical record found in two objects at different offsets", () => {
+    const objects = clean();
+    const victim = objects[4] as ScannedObject; // partition 1, offsets 10..19
+    victim.recordHashes[3] = "h-0-5"; // the same content as partition 0 offset 5
+    const a = analyze(scan(objects), null);
+    expect(kinds(a)).toEqual(["duplicate-record"]);
+    expect(a.findings[0]?.keys).toEqual([objects[0]?.key, victim.key]);
+    expect(a.totals.duplicateRecords).toBe(1);
+  });
+
+  it("names an invalid record with its object key and line", () => {
+    const objects = clean();
+    const bad = objects[1] as ScannedObject;
+    bad.invalid.push({ line: 4, code: "NOT_JSON", message: "not JSON" });
+    const a = analyze(scan(objects), null);
+    expect(kinds(a)).toEqual(["invalid-record"]);
+    expect(a.findings[0]).toMatchObject({ keys: [bad.key], line: 4 });
+    expect(a.findings[0]?.message).toContain(`${bad.key} line 4`);
+    expect(a.totals.invalidRecords).toBe(1);
+    // The invalid record still occupied its offset: coverage stays whole.
+    expect(a.partitions[0]?.gaps).toEqual([]);
+  });
+
+  it("names an object holding more records than flush.size", () => {
+    const objects = [obj(0, 0, 10), obj(0, 10, 12), obj(0, 22, 8)];
+    const a = analyze(scan(objects), null, { flushSize: 10 });
+    expect(kinds(a)).toEqual(["over-flush-size"]);
+    expect(a.findings[0]).toMatchObject({ keys: [objects[1]?.key], count: 12 });
+    expect(analyze(scan(objects), null).ok).toBe(true);
+  });
+
+  it("reports an unparsable key without failing the rest", () => {
+    const a = analyze(
+      scan(clean(), [{ key: "topics/weblogs/notes.txt", reason: "bad name", size: 3 }]),
+      null,
+    );
+    expect(kinds(a)).toEqual(["unparsable-key"]);
+    expect(a.findings[0]?.message).toContain("topics/weblogs/notes.txt");
+    expect(a.totals.records).toBe(60);
+  });
+
+  it("names records the group committed that are missing from S3 as loss, and the rest as lag", () => {
+    // Partition 0: objects up to 29, committed 40, high 50: 30..39 lost, 40..49 lag.
+    const a = analyze(
+      scan(clean()),
+      kafka([
+        [0, 0, 50, 40],
+        [1, 0, 30, 30],
+      ]),
+    );
+    expect(kinds(a)).toEqual(["committed-but-missing"]);
+    expect(a.findings[0]).toMatchObject({ partition: 0, range: { from: 30n, to: 39n }, count: 10 });
+    expect(a.partitions[0]?.kafka).toMatchObject({ lag: 10n, missing: 10n });
+    expect(a.totals).toMatchObject({ lag: 10n, missing: 10n });
+    expect(a.notes.map((n) => n.kind)).toEqual(["lag"]);
+  });
+
+  it("treats a committed range inside a gap as loss", () => {
+    const objects = clean().filter((o) => !(o.parts.kafkaPartition === 0 && o.parts.startOffset === 10n));
+    const a = analyze(
+      scan(objects),
+      kafka([
+        [0, 0, 30, 30],
+        [1, 0, 30, 30],
+      ]),
+    );
+    expect(kinds(a)).toEqual(["committed-but-missing"]);
+    expect(a.findings[0]?.range).toEqual({ from: 10n, to: 19n });
+  });
+
+  it("does not call offsets below the low watermark loss (expired from Kafka)", () => {
+    // Partition 0 holds 20..29 only; Kafka retains 20.. now; 0..19 expired before the sink read them.
+    const objects = [obj(0, 20, 10)];
+    const a = analyze(scan(objects), kafka([[0, 20, 30, 30]]));
+    expect(a.findings).toEqual([]);
+    expect(a.notes.map((n) => n.kind)).toEqual(["expired-from-kafka"]);
+  });
+
+  it("reports lag (not yet delivered) without failing, unless over --max-lag", () => {
+    const k = kafka([
+      [0, 0, 35, null],
+      [1, 0, 30, null],
+    ]);
+    const a = analyze(scan(clean()), k);
+    expect(a.ok).toBe(true);
+    expect(a.totals.lag).toBe(5n);
+    expect(a.verdict).toContain("5 not delivered yet");
+    expect(kinds(analyze(scan(clean()), k, { maxLag: 4 }))).toEqual(["lag-over-limit"]);
+  });
+
+  it("names an object beyond the high watermark and records Kafka holds before the first object", () => {
+    const a = analyze(scan([obj(0, 5, 10)]), kafka([[0, 0, 12, null]]));
+    expect(kinds(a).sort()).toEqual(["beyond-high-watermark", "missing-from-s3"]);
+  });
+
+  it("without Kafka, notes (not fails) offsets before the first object", () => {
+    const a = analyze(scan([obj(0, 100, 10)]), null);
+    expect(a.ok).toBe(true);
+    expect(a.notes.map((n) => n.kind)).toEqual(["not-checked"]);
+  });
+
+  it("checks --expect-count and reports unreadable and empty objects", () => {
+    const objects = [...clean(), obj(2, 0, 0), obj(3, 0, 0, { readError: "incorrect header check" })];
+    const a = analyze(scan(objects), null, { expectCount: 61 });
+    expect(kinds(a).sort()).toEqual(["count-mismatch", "empty-object", "unreadable-object"]);
+  });
+});
