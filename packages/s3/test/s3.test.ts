@@ -1,0 +1,203 @@
+import { randomUUID } from "node:crypto";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { type S3Handle, startS3 } from "@weblog/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
+import { explainS3Error, S3SideError } from "../src/errors";
+import { formatObjectKey } from "../src/keys";
+import {
+  encodeRecordLines,
+  getObjectBody,
+  listAllObjects,
+  putRecordLines,
+  readRecordLines,
+  readRecordsFromObject,
+} from "../src/objects";
+
+let s3: S3Handle;
+
+beforeAll(async () => {
+  s3 = await startS3();
+});
+afterAll(async () => {
+  await s3?.stop();
+});
+
+function client(credentials = s3.credentials) {
+  return createS3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    credentials,
+    pathStyle: true,
+    maxAttempts: 1,
+  });
+}
+
+async function expectS3Error(promise: Promise<unknown>): Promise<S3SideError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(S3SideError);
+    expect((err as Error).message).not.toContain("\n");
+    return err as S3SideError;
+  }
+  throw new Error("expected an S3SideError");
+}
+
+describe("checkBucket against a real S3 server", () => {
+  it("passes for the bucket that exists", async () => {
+    await expect(checkBucket(client(), s3.bucket, s3.endpoint)).resolves.toBeUndefined();
+  });
+
+  it("names a missing bucket, the endpoint and the fix; exit 2, not retriable", async () => {
+    const err = await expectS3Error(checkBucket(client(), "no-such-bucket-here", s3.endpoint));
+    expect(err.code).toBe("BUCKET_MISSING");
+    expect(err.exitCode).toBe(2);
+    expect(err.retriable).toBe(false);
+    expect(err.message).toBe(
+      `bucket 'no-such-bucket-here' does not exist at ${s3.endpoint}: create it (docker compose up creates 'weblogs') or set S3_BUCKET`,
+    );
+  });
+
+  it("reports rejected credentials without the secret", async () => {
+    const secret = `sekrit-${randomUUID()}`;
+    const err = await expectS3Error(
+      checkBucket(client({ accessKeyId: "WRONGKEY", secretAccessKey: secret }), s3.bucket, s3.endpoint),
+    );
+    expect(err.code).toBe("ACCESS_DENIED");
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toContain(s3.endpoint);
+    expect(err.message).not.toContain(secret);
+  });
+
+  it("reports an endpoint that is down as UNREACHABLE (retriable), and works again after", async () => {
+    if (s3.backend === "env") return; // pause() needs a server we run; the other tests still cover this backend
+    await s3.pause();
+    try {
+      const err = await expectS3Error(checkBucket(client(), s3.bucket, s3.endpoint));
+      expect(err.code).toBe("UNREACHABLE");
+      expect(err.retriable).toBe(true);
+      expect(err.message).toContain(s3.endpoint);
+    } finally {
+      await s3.resume();
+    }
+    await expect(checkBucket(client(), s3.bucket, s3.endpoint)).resolves.toBeUndefined();
+  });
+});
+
+describe("objects", () => {
+  it("lists every object across pages with ContinuationToken, in key order", async () => {
+    const c = client();
+    const prefix = `topics/t-${randomUUID().slice(0, 8)}/`;
+    const keys: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const key = formatObjectKey({
+        topic: prefix.split("/")[1] as string,
+        encodedPartition: `partition=${i % 2}`,
+        kafkaPartition: i % 2,
+        startOffset: BigInt(i * 10),
+        compression: "none",
+      });
+      keys.push(key);
+      await c.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: `{"i":${i}}\n` }));
+    }
+    const pages: number[] = [];
+    const listed: string[] = [];
+    for await (const o of listAllObjects(c, s3.bucket, prefix, {
+      pageSize: 7,
+      endpoint: s3.endpoint,
+      onPage: (p) => pages.push(p.count),
+    })) {
+      listed.push(o.key);
+      expect(o.size).toBeGreaterThan(0);
+    }
+    expect(listed).toEqual([...keys].sort());
+    expect(pages).toEqual([7, 7, 7, 4]);
+    const none: string[] = [];
+    for await (const o of listAllObjects(c, s3.bucket, "nothing-here/")) none.push(o.key);
+    expect(none).toEqual([]);
+  });
+
+  it("writes and reads JSON lines, plain and gzip, exactly as written", async () => {
+    const c = client();
+    const lines = ['{"a":1}', '{"b":"é"}', '{"c":[1,2]}'];
+    for (const compression of ["none", "gzip"] as const) {
+      const key = `x/${randomUUID()}${compression === "gzip" ? ".json.gz" : ".json"}`;
+      await putRecordLines(c, s3.bucket, key, lines, compression);
+      expect(await readRecordsFromObject(c, s3.bucket, key)).toEqual(lines);
+      const raw = await getObjectBody(c, s3.bucket, key);
+      expect(raw.equals(encodeRecordLines(lines, compression))).toBe(true);
+    }
+  });
+
+  it("explains a listing of a missing bucket", async () => {
+    const iterate = async () => {
+      for await (const _ of listAllObjects(client(), "missing-bucket-x", "", { endpoint: s3.endpoint })) {
+        // none
+      }
+    };
+    expect((await expectS3Error(iterate())).code).toBe("BUCKET_MISSING");
+  });
+});
+
+describe("pure helpers", () => {
+  it("readRecordLines drops only the final empty line, handles CRLF and empty bodies", () => {
+    expect(readRecordLines(Buffer.from("a\nb\n"), "none")).toEqual(["a", "b"]);
+    expect(readRecordLines(Buffer.from("a\r\n\nb"), "none")).toEqual(["a", "", "b"]);
+    expect(readRecordLines(Buffer.alloc(0), "none")).toEqual([]);
+    expect(readRecordLines(encodeRecordLines(["x", "y"], "gzip"), "gzip")).toEqual(["x", "y"]);
+    expect(() => readRecordLines(Buffer.from("not gzip"), "gzip")).toThrow();
+  });
+
+  it("credentials: MinIO dev creds only for a local endpoint with no AWS creds in env", () => {
+    const base = { region: "us-east-1", pathStyle: true };
+    expect(credentialSourceFor({ ...base, endpoint: "http://localhost:9000", env: {} })).toBe(
+      "minio-dev-fallback",
+    );
+    expect(credentialSourceFor({ ...base, endpoint: "http://127.0.0.1:9000", env: {} })).toBe(
+      "minio-dev-fallback",
+    );
+    expect(
+      credentialSourceFor({
+        ...base,
+        endpoint: "http://localhost:9000",
+        env: { AWS_ACCESS_KEY_ID: "k", AWS_SECRET_ACCESS_KEY: "s" },
+      }),
+    ).toBe("aws-chain");
+    expect(
+      credentialSourceFor({ ...base, endpoint: "http://localhost:9000", env: { AWS_PROFILE: "dev" } }),
+    ).toBe("aws-chain");
+    expect(credentialSourceFor({ ...base, endpoint: "http://minio:9000", env: {} })).toBe("aws-chain");
+    expect(credentialSourceFor({ ...base, env: {} })).toBe("aws-chain");
+    expect(
+      credentialSourceFor({
+        ...base,
+        endpoint: "http://localhost:9000",
+        credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      }),
+    ).toBe("explicit");
+  });
+
+  it("explainS3Error classifies throttling and server errors as retriable", () => {
+    const slow = explainS3Error(
+      Object.assign(new Error("slow"), { name: "SlowDown", $metadata: { httpStatusCode: 503 } }),
+      {
+        bucket: "b",
+        endpoint: "http://e",
+      },
+    );
+    expect([slow.code, slow.retriable]).toEqual(["THROTTLED", true]);
+    const five = explainS3Error(
+      Object.assign(new Error("boom"), { name: "InternalError", $metadata: { httpStatusCode: 500 } }),
+      {
+        bucket: "b",
+      },
+    );
+    expect([five.code, five.retriable]).toEqual(["SERVER", true]);
+    expect(five.message).toContain("AWS S3");
+    const refused = explainS3Error(Object.assign(new Error("x"), { cause: { code: "ECONNREFUSED" } }), {
+      bucket: "b",
+    });
+    expect(refused.code).toBe("UNREACHABLE");
+  });
+});
