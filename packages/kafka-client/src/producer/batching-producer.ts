@@ -1,0 +1,270 @@
+import {
+  type IHeaders,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type RetryOptions,
+} from "kafkajs";
+import { KafkaClientError } from "../errors";
+import { connectChecked, explainKafkaError } from "../explain";
+import type { KafkaLogger } from "../logger";
+import { noopLogger } from "../logger";
+import type { KafkaSettings } from "../settings";
+import { type CompressionName, compressionType } from "./compression";
+
+export interface OutgoingMessage {
+  /** undefined: use keyOf (if any) else no key; null: no key. */
+  key?: string | Buffer | null;
+  value: string | Buffer;
+  headers?: IHeaders;
+}
+
+export interface BatchingProducerOptions {
+  topic: string;
+  /** -1 (all in-sync replicas, default), 1 (leader), 0 (none: nothing is acknowledged, do not use for data). */
+  acks?: -1 | 0 | 1;
+  compression?: CompressionName;
+  /** Produce calls in flight at once (each may be one request per broker). Default 5. 1 keeps per-key order under retries. */
+  maxInFlight?: number;
+  /** Messages per produce call. Default 1000. */
+  batchSize?: number;
+  /** Bytes (keys + values) per produce call, checked before batchSize. Default 900 kB (under Kafka's 1 MB default). */
+  maxBatchBytes?: number;
+  /** A partial batch waits at most this long for more messages. Default 5 ms. */
+  lingerMs?: number;
+  /** Key of a message sent without one (key === undefined), e.g. by ip. */
+  keyOf?: (m: OutgoingMessage) => string | null;
+  logger?: KafkaLogger;
+  /** Used to explain errors (addresses, fixes) and for connectChecked. */
+  settings?: KafkaSettings;
+  /** Broker-side ack timeout per request (kafkajs `timeout`). Default 30 s. */
+  ackTimeoutMs?: number;
+  /** kafkajs retry for sends. Default: 8 retries, 100 ms .. 3 s (about 15 s in all). */
+  retry?: RetryOptions;
+}
+
+export interface ProducerStats {
+  /** Messages handed to kafkajs. */
+  sent: number;
+  /** Messages the broker acknowledged. */
+  acked: number;
+  /** Messages whose produce failed after kafkajs's retries. */
+  errors: number;
+  /** Produce calls in flight now. */
+  inFlight: number;
+  /** Highest inFlight seen (never above maxInFlight). */
+  peakInFlight: number;
+  /** Messages accepted by send() but not yet handed to kafkajs. */
+  queued: number;
+  /** Key + value bytes acknowledged. */
+  bytes: number;
+}
+
+export interface BatchingProducer {
+  connect(): Promise<void>;
+  /**
+   * Accepts messages; resolves once they are queued or handed to kafkajs. Waits while maxInFlight produce calls are
+   * outstanding (backpressure), so an awaiting caller holds at most batchSize * (maxInFlight + 1) messages in memory.
+   * Rejects with the first send failure (KafkaClientError PRODUCE, explained); that failure is sticky.
+   */
+  send(messages: OutgoingMessage[]): Promise<void>;
+  /** Resolves when every accepted message is acknowledged; rejects if any failed. */
+  flush(): Promise<void>;
+  stats(): ProducerStats;
+  /** flush() then disconnect (the disconnect also happens when the flush fails; the failure is rethrown). */
+  disconnect(): Promise<void>;
+  readonly producer: Producer;
+}
+
+export const DEFAULT_SEND_RETRY: RetryOptions = {
+  retries: 8,
+  initialRetryTime: 100,
+  maxRetryTime: 3000,
+  factor: 0.2,
+};
+
+function byteLength(v: string | Buffer | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  return typeof v === "string" ? Buffer.byteLength(v) : v.length;
+}
+
+/**
+ * A kafkajs producer for throughput without loss. Messages accumulate into batches (batchSize / maxBatchBytes /
+ * lingerMs); each batch is one `producer.send` with acks=-1 by default; at most maxInFlight sends are outstanding and
+ * send() waits for a free slot (backpressure, bounded memory). kafkajs retries a failed send (retry option); what
+ * still fails is counted in stats().errors and surfaced by the next send()/flush() (never dropped silently).
+ * Idempotence is off: kafkajs's idempotent producer needs maxInFlightRequests=1 and is marked experimental, so a
+ * retried batch may be duplicated (at-least-once), and with maxInFlight > 1 a retried batch may land after a later one.
+ */
+export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptions): BatchingProducer {
+  const topic = opts.topic;
+  const acks = opts.acks ?? -1;
+  const compression = compressionType(opts.compression ?? "none");
+  const maxInFlight = opts.maxInFlight ?? 5;
+  const batchSize = opts.batchSize ?? 1000;
+  const maxBatchBytes = opts.maxBatchBytes ?? 900_000;
+  const lingerMs = opts.lingerMs ?? 5;
+  const ackTimeoutMs = opts.ackTimeoutMs ?? 30_000;
+  const logger = opts.logger ?? noopLogger;
+  const keyOf = opts.keyOf;
+  for (const [field, v, min] of [
+    ["maxInFlight", maxInFlight, 1],
+    ["batchSize", batchSize, 1],
+    ["maxBatchBytes", maxBatchBytes, 1],
+    ["lingerMs", lingerMs, 0],
+  ] as const) {
+    if (!Number.isInteger(v) || v < min) {
+      throw new KafkaClientError("BAD_SETTINGS", `${field}: ${v} must be an integer >= ${min}`, { field });
+    }
+  }
+
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: opts.retry ?? DEFAULT_SEND_RETRY,
+    idempotent: false,
+    allowAutoTopicCreation: true,
+  });
+
+  let buffer: Message[] = [];
+  let bufferBytes = 0;
+  let linger: NodeJS.Timeout | undefined;
+  let inFlight = 0;
+  let outstanding = 0; // batches taken from the buffer and not settled yet (waiting for a slot or in flight)
+  let failure: KafkaClientError | undefined;
+  let connected = false;
+  const slotWaiters: Array<() => void> = [];
+  const idleWaiters: Array<() => void> = [];
+  const s = { sent: 0, acked: 0, errors: 0, peakInFlight: 0, bytes: 0 };
+
+  const explain = (err: unknown): KafkaClientError =>
+    opts.settings
+      ? explainKafkaError(err, opts.settings, { during: "produce" })
+      : err instanceof KafkaClientError
+        ? err
+        : new KafkaClientError(
+            "PRODUCE",
+            `sending to topic '${topic}' failed: ${(err as Error)?.message ?? String(err)}`,
+            {
+              cause: err,
+            },
+          );
+
+  function takeBatch(): { messages: Message[]; bytes: number } {
+    const messages = buffer;
+    const bytes = bufferBytes;
+    buffer = [];
+    bufferBytes = 0;
+    outstanding += 1;
+    return { messages, bytes };
+  }
+
+  async function acquireSlot(): Promise<void> {
+    while (inFlight >= maxInFlight) {
+      await new Promise<void>((resolve) => slotWaiters.push(resolve));
+    }
+    inFlight += 1;
+    if (inFlight > s.peakInFlight) s.peakInFlight = inFlight;
+  }
+
+  /** Waits for a slot, then starts the produce call (does not wait for its acknowledgement). */
+  async function dispatch(batch: { messages: Message[]; bytes: number }): Promise<void> {
+    await acquireSlot();
+    const n = batch.messages.length;
+    s.sent += n;
+    producer
+      .send({ topic, messages: batch.messages, acks, compression, timeout: ackTimeoutMs })
+      .then(
+        () => {
+          s.acked += n;
+          s.bytes += batch.bytes;
+        },
+        (err: unknown) => {
+          s.errors += n;
+          const e = explain(err);
+          if (!failure) {
+            failure = e;
+            logger.error({ err: e.message, code: e.code, messages: n }, "produce failed after retries");
+          }
+        },
+      )
+      .finally(() => {
+        inFlight -= 1;
+        outstanding -= 1;
+        slotWaiters.shift()?.();
+        if (outstanding === 0) for (const w of idleWaiters.splice(0)) w();
+      });
+  }
+
+  function armLinger(): void {
+    if (linger || buffer.length === 0) return;
+    linger = setTimeout(() => {
+      linger = undefined;
+      if (buffer.length > 0) void dispatch(takeBatch());
+    }, lingerMs);
+  }
+
+  function clearLinger(): void {
+    if (linger) clearTimeout(linger);
+    linger = undefined;
+  }
+
+  async function send(messages: OutgoingMessage[]): Promise<void> {
+    if (failure) throw failure;
+    if (!connected)
+      throw new KafkaClientError("PRODUCE", "the producer is not connected: call connect() first");
+    for (const m of messages) {
+      const key = m.key !== undefined ? m.key : keyOf ? keyOf(m) : null;
+      const size = byteLength(key) + byteLength(m.value);
+      if (buffer.length > 0 && bufferBytes + size > maxBatchBytes) {
+        clearLinger();
+        await dispatch(takeBatch());
+      }
+      const msg: Message = { key, value: m.value };
+      if (m.headers) msg.headers = m.headers;
+      buffer.push(msg);
+      bufferBytes += size;
+      if (buffer.length >= batchSize) {
+        clearLinger();
+        await dispatch(takeBatch());
+        if (failure) throw failure;
+      }
+    }
+    armLinger();
+  }
+
+  async function flush(): Promise<void> {
+    clearLinger();
+    if (buffer.length > 0) await dispatch(takeBatch());
+    if (outstanding > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    if (failure) throw failure;
+  }
+
+  return {
+    producer,
+    async connect() {
+      if (opts.settings) await connectChecked(producer, opts.settings);
+      else await producer.connect();
+      connected = true;
+    },
+    send,
+    flush,
+    stats: () => ({
+      sent: s.sent,
+      acked: s.acked,
+      errors: s.errors,
+      inFlight,
+      peakInFlight: s.peakInFlight,
+      queued: buffer.length,
+      bytes: s.bytes,
+    }),
+    async disconnect() {
+      try {
+        if (connected) await flush();
+      } finally {
+        connected = false;
+        await producer.disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { CompressionCodecs, CompressionTypes } from "kafkajs";
+import { KafkaClientError } from "../errors";
+
+export const COMPRESSIONS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
+export type CompressionName = (typeof COMPRESSIONS)[number];
+
+const TYPES: Record<CompressionName, CompressionTypes> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
+
+/** True when kafkajs can encode this compression now (gzip is built in; others need a codec registered). */
+export function compressionAvailable(name: CompressionName): boolean {
+  if (name === "none") return true;
+  const factory = (CompressionCodecs as Record<number, (() => unknown) | undefined>)[TYPES[name]];
+  if (!factory) return false;
+  try {
+    factory();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The kafkajs CompressionTypes for a name, or a BAD_SETTINGS error naming the flag: kafkajs 2.2.4 ships only gzip;
+ * snappy/lz4/zstd need a codec package registered in `CompressionCodecs` (none is installed here).
+ */
+export function compressionType(name: string, field = "--compression"): CompressionTypes {
+  if (!(COMPRESSIONS as readonly string[]).includes(name)) {
+    throw new KafkaClientError(
+      "BAD_SETTINGS",
+      `${field}: '${name}' is not one of ${COMPRESSIONS.join(", ")}`,
+      {
+        field,
+      },
+    );
+  }
+  const n = name as CompressionName;
+  if (!compressionAvailable(n)) {
+    const usable = COMPRESSIONS.filter(compressionAvailable).join(", ");
+    throw new KafkaClientError(
+      "BAD_SETTINGS",
+      `${field}: ${n} needs a kafkajs codec that is not installed; use one of ${usable}`,
+      { field },
+    );
+  }
+  return TYPES[n];
+}

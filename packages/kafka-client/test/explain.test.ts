@@ -1,0 +1,123 @@
+import {
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSSASLAuthenticationError,
+} from "kafkajs";
+import { describe, expect, it } from "vitest";
+import { KafkaClientError } from "../src/errors";
+import { explainKafkaError } from "../src/explain";
+import { loadKafkaSettings } from "../src/settings";
+
+const settings = loadKafkaSettings({ env: { KAFKA_BROKERS: "127.0.0.1:9092" } });
+const saslSettings = loadKafkaSettings({
+  env: {
+    KAFKA_BROKERS: "k:9093",
+    KAFKA_SASL_MECHANISM: "plain",
+    KAFKA_SASL_USERNAME: "alice",
+    KAFKA_SASL_PASSWORD: "Sup3rS3cret",
+  },
+});
+
+function sysErr(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
+}
+
+function connErr(inner: NodeJS.ErrnoException, broker: string) {
+  return new KafkaJSConnectionError(`Connection error: ${inner.message}`, { broker, code: inner.code });
+}
+
+describe("explainKafkaError", () => {
+  it("ECONNREFUSED behind retries -> BROKER_UNREACHABLE naming the address and the fix", () => {
+    const inner = connErr(sysErr("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:9092"), "127.0.0.1:9092");
+    const err = new KafkaJSNumberOfRetriesExceeded(inner, { retryCount: 5, retryTime: 1000 });
+    const e = explainKafkaError(err, settings);
+    expect(e).toBeInstanceOf(KafkaClientError);
+    expect(e.code).toBe("BROKER_UNREACHABLE");
+    expect(e.retriable).toBe(true);
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(
+      "Kafka broker unreachable at 127.0.0.1:9092 (connection refused): start it with `docker compose up -d` or set KAFKA_BROKERS (--brokers) to a running broker",
+    );
+    expect(e.cause).toBe(err);
+  });
+
+  it("a connection timeout and a bare 'No broker available' are unreachable too", () => {
+    const t = explainKafkaError(
+      new KafkaJSConnectionError("Connection timeout", { broker: "h:1" }),
+      settings,
+    );
+    expect(t.code).toBe("BROKER_UNREACHABLE");
+    expect(t.message).toMatch(/^Kafka broker unreachable at h:1 \(connection timed out\)/);
+    const n = explainKafkaError(new KafkaJSError("No broker available"), settings);
+    expect(n.code).toBe("BROKER_UNREACHABLE");
+    expect(n.message).toContain("127.0.0.1:9092");
+  });
+
+  it("ENOTFOUND -> DNS naming the host and the fix", () => {
+    const inner = connErr(sysErr("ENOTFOUND", "getaddrinfo ENOTFOUND kafka.nowhere"), "kafka.nowhere:9092");
+    const e = explainKafkaError(
+      new KafkaJSNumberOfRetriesExceeded(inner, { retryCount: 5, retryTime: 1 }),
+      settings,
+    );
+    expect(e.code).toBe("DNS");
+    expect(e.message).toMatch(/^Kafka broker host not found: kafka\.nowhere:9092 \(DNS lookup failed\)/);
+    expect(e.message).toContain("KAFKA_BROKERS");
+    expect(e.message).toContain("docker compose up -d");
+  });
+
+  it("SASL failures -> AUTH without the password", () => {
+    // kafkajs's d.ts declares a no-argument constructor; the class takes a message like every KafkaJSError.
+    const SaslError = KafkaJSSASLAuthenticationError as unknown as new (message: string) => Error;
+    const err = new SaslError(
+      "SASL PLAIN authentication failed: Authentication failed for alice/Sup3rS3cret",
+    );
+    const e = explainKafkaError(err, saslSettings);
+    expect(e.code).toBe("AUTH");
+    expect(e.retriable).toBe(false);
+    expect(e.message).toMatch(/^Kafka at k:9093 rejected SASL plain as user 'alice'/);
+    expect(e.message).toContain("KAFKA_SASL_PASSWORD");
+    expect(e.message).not.toContain("Sup3rS3cret");
+    const authz = new KafkaJSProtocolError({
+      message: "Not authorized to access topics: [Topic authorization failed]",
+      type: "TOPIC_AUTHORIZATION_FAILED",
+      code: 29,
+      retriable: false,
+    } as unknown as string);
+    expect(explainKafkaError(authz, saslSettings).message).toMatch(
+      /is not authorized for SASL plain as user 'alice'/,
+    );
+  });
+
+  it("request timeouts: TIMEOUT while producing, unreachable while connecting", () => {
+    const err = new KafkaJSRequestTimeoutError("Request Produce(key: 0, version: 7) timed out", {
+      broker: "127.0.0.1:9092",
+      clientId: "x",
+      correlationId: 1,
+      createdAt: 0,
+      sentAt: 0,
+      pendingDuration: 0,
+    });
+    const p = explainKafkaError(err, settings, { during: "produce" });
+    expect(p.code).toBe("TIMEOUT");
+    expect(p.message).toMatch(/^Kafka at 127\.0\.0\.1:9092 did not answer in time/);
+    expect(explainKafkaError(err, settings).code).toBe("BROKER_UNREACHABLE");
+  });
+
+  it("TLS handshake problems point at KAFKA_SSL", () => {
+    const inner = sysErr("EPROTO", "write EPROTO ... wrong version number");
+    const e = explainKafkaError(connErr(inner, "h:9092"), settings);
+    expect(e.code).toBe("AUTH");
+    expect(e.message).toContain("KAFKA_SSL");
+  });
+
+  it("other errors fall back by activity, one line, and KafkaClientErrors pass through", () => {
+    const e = explainKafkaError(new Error("MESSAGE_TOO_LARGE\nsecond line"), settings, { during: "produce" });
+    expect(e.code).toBe("PRODUCE");
+    expect(e.message).toBe("Kafka error while sending to 127.0.0.1:9092: MESSAGE_TOO_LARGE second line");
+    const mine = new KafkaClientError("TOPIC", "x");
+    expect(explainKafkaError(mine, settings)).toBe(mine);
+  });
+});
