@@ -1,1 +1,131 @@
-export {};
+import { createLogger, createProgress, onShutdown, runMain } from "@weblog/cli";
+import { createFakeLog } from "@weblog/fake-log";
+import {
+  createBatchingProducer,
+  createKafka,
+  ensureTopic,
+  explainKafkaError,
+  fetchWatermarks,
+} from "@weblog/kafka-client";
+import { encode, formatCombined } from "@weblog/log-schema";
+import { parseOptions } from "./options";
+import { createGeneratedRun, createStdinRun, type MessageSink, type Run } from "./run";
+import { buildSummary, formatProgressLine, formatSummaryJson, formatSummaryText } from "./summary";
+
+type Kafka = ReturnType<typeof createKafka>;
+
+/** High watermark per partition, or undefined when the broker will not say (the summary just omits them). */
+async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, bigint> | undefined> {
+  try {
+    const marks = await fetchWatermarks(kafka, topic);
+    return new Map([...marks].map(([p, w]) => [p, w.high]));
+  } catch {
+    return undefined;
+  }
+}
+
+runMain("producer", async (argv) => {
+  const opts = parseOptions(argv);
+  const logger = createLogger({ name: "producer", ...(opts.quiet ? { level: "warn" } : {}) });
+  const kafka = createKafka(opts.kafka, { logger });
+  const producer = createBatchingProducer(kafka, {
+    topic: opts.topic,
+    acks: opts.acks,
+    compression: opts.compression,
+    // stdin: one request at a time, so a retried batch can never land after a later one.
+    maxInFlight: opts.stdin ? 1 : opts.maxInFlight,
+    batchSize: opts.batchSize,
+    lingerMs: 0,
+    logger,
+    settings: opts.kafka,
+  });
+
+  // Unreachable broker / DNS / auth: one explained line (address + fix) within 10 s, exit 2.
+  await producer.connect();
+  try {
+    const topic = await ensureTopic(kafka, { topic: opts.topic, logger });
+    logger.info(
+      { topic: opts.topic, outcome: topic.outcome, partitions: topic.partitions, note: topic.note },
+      `topic ${opts.topic}: ${topic.outcome} (${topic.partitions} partitions)`,
+    );
+  } catch (err) {
+    await producer.disconnect().catch(() => {});
+    throw explainKafkaError(err, opts.kafka);
+  }
+  const before = await highWatermarks(kafka, opts.topic);
+
+  const sink = producer as MessageSink;
+  const run: Run = opts.stdin
+    ? createStdinRun(opts, { sink, input: process.stdin, logger })
+    : createGeneratedRun(opts, {
+        sink,
+        source: createFakeLog({
+          ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+          startTime: Date.now(),
+          rate: opts.rate > 0 ? opts.rate : 1000,
+        }),
+        serialize: opts.format === "clf" ? formatCombined : encode,
+        logger,
+      });
+  logger.info(
+    {
+      topic: opts.topic,
+      mode: opts.stdin ? "stdin" : "generate",
+      rate: opts.rate || "max",
+      count: opts.count ?? null,
+      durationMs: opts.durationMs ?? null,
+      key: opts.key,
+      acks: opts.acks,
+      compression: opts.compression,
+    },
+    "producing",
+  );
+
+  const progress = createProgress({
+    label: "producing",
+    logger,
+    render: () => formatProgressLine(run.snapshot()),
+    fields: () => {
+      const s = run.snapshot();
+      return {
+        sent: s.sent,
+        acked: s.acked,
+        errors: s.errors,
+        inFlight: s.inFlight,
+        elapsedMs: Math.round(s.elapsedMs),
+      };
+    },
+  });
+  if (!opts.quiet) progress.start();
+  const offShutdown = onShutdown(
+    async () => {
+      run.stop("signal");
+      await run.done;
+    },
+    { logger },
+  );
+
+  const result = await run.done;
+  progress.stop();
+
+  const after = await highWatermarks(kafka, opts.topic);
+  let partitions: Record<string, number> | undefined;
+  if (before && after) {
+    partitions = {};
+    for (const [p, high] of after) partitions[String(p)] = Number(high - (before.get(p) ?? 0n));
+  }
+  await producer.disconnect().catch((err: unknown) => logger.warn({ err }, "disconnect failed"));
+  offShutdown();
+
+  const explained = result.error === undefined ? undefined : explainKafkaError(result.error, opts.kafka);
+  const summary = buildSummary(result, {
+    topic: opts.topic,
+    mode: opts.stdin ? "stdin" : "generate",
+    ...(partitions ? { partitions } : {}),
+    ...(explained ? { error: explained.message } : {}),
+  });
+  if (opts.json) process.stdout.write(`${formatSummaryJson(summary)}\n`);
+  else if (!opts.quiet) process.stdout.write(`${formatSummaryText(summary)}\n`);
+  if (explained) throw explained;
+  return 0;
+});

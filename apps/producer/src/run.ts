@@ -1,0 +1,264 @@
+import { createInterface } from "node:readline";
+import type { Logger } from "@weblog/cli";
+import type { WebLogRecord } from "@weblog/log-schema";
+import { createPacer } from "./pacer";
+
+/** One Kafka message as the run hands it to the sink. */
+export interface OutMessage {
+  key: string | null;
+  value: string;
+  partition?: number;
+}
+
+export interface SinkStats {
+  sent: number;
+  acked: number;
+  errors: number;
+  inFlight: number;
+  bytes: number;
+}
+
+/** What the run writes to: `@weblog/kafka-client`'s batching producer (or anything with the same shape). */
+export interface MessageSink {
+  /** Resolves once accepted; waits while too many requests are in flight (backpressure). */
+  send(messages: OutMessage[]): Promise<void>;
+  /** Resolves when everything sent so far is acknowledged. */
+  flush(): Promise<void>;
+  stats(): SinkStats;
+}
+
+/** Where generated records come from (`@weblog/fake-log`'s createFakeLog). */
+export interface RecordSource {
+  batch(n: number): WebLogRecord[];
+}
+
+export type StopReason = "count" | "duration" | "signal" | "eof" | "error";
+
+export interface RunResult {
+  /** Records handed to the producer. */
+  generated: number;
+  sent: number;
+  acked: number;
+  failed: number;
+  bytes: number;
+  durationMs: number;
+  stoppedBy: StopReason;
+  error?: unknown;
+}
+
+export interface RunSettings {
+  topic: string;
+  rate: number;
+  count: number | undefined;
+  durationMs: number | undefined;
+  key: "ip" | "none";
+  partition: number | undefined;
+  batchSize: number;
+}
+
+export interface GeneratedRunDeps {
+  sink: MessageSink;
+  source: RecordSource;
+  /** Turns a record into the message value (encode for json, formatCombined for clf). */
+  serialize: (record: WebLogRecord) => string;
+  logger: Logger;
+}
+
+export interface StdinRunDeps {
+  sink: MessageSink;
+  input: NodeJS.ReadableStream;
+  logger: Logger;
+}
+
+export interface Run {
+  /** Resolves when the run has stopped and every sent message is acknowledged (or failed). Never rejects. */
+  readonly done: Promise<RunResult>;
+  /** Stop generating (or reading stdin); in-flight messages are still flushed. Idempotent. */
+  stop(reason?: StopReason): void;
+  /** Live figures for the progress line. */
+  snapshot(): { generated: number; elapsedMs: number } & SinkStats;
+}
+
+function createStopper() {
+  const controller = new AbortController();
+  let reason: StopReason | undefined;
+  return {
+    signal: controller.signal,
+    get reason() {
+      return reason;
+    },
+    stop(r: StopReason) {
+      if (reason !== undefined) return;
+      reason = r;
+      controller.abort();
+    },
+  };
+}
+
+async function finish(
+  sink: MessageSink,
+  started: number,
+  generated: number,
+  stoppedBy: StopReason,
+  error: unknown,
+): Promise<RunResult> {
+  let err = error;
+  try {
+    await sink.flush();
+  } catch (flushErr) {
+    err ??= flushErr;
+  }
+  const s = sink.stats();
+  const result: RunResult = {
+    generated,
+    sent: s.sent,
+    acked: s.acked,
+    failed: Math.max(s.errors, s.sent - s.acked),
+    bytes: s.bytes,
+    durationMs: performance.now() - started,
+    stoppedBy: err === undefined ? stoppedBy : "error",
+  };
+  if (err !== undefined) result.error = err;
+  return result;
+}
+
+/**
+ * Generates fake records and sends them in batches: as fast as the sink accepts them (it applies backpressure
+ * when `maxInFlight` requests await acks), or paced by a token bucket with --rate. Stops at --count, after
+ * --duration, or on stop(); then waits for every in-flight message to be acknowledged.
+ */
+export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps): Run {
+  const stopper = createStopper();
+  const started = performance.now();
+  let generated = 0;
+  const { sink, source, serialize } = deps;
+  const keyOf = settings.key === "ip" ? (r: WebLogRecord) => r.ip : () => null;
+  const partition = settings.partition;
+  const pacer =
+    settings.rate > 0 ? createPacer({ rate: settings.rate, maxBatch: settings.batchSize }) : undefined;
+  const chunk = pacer ? pacer.batchSize : settings.batchSize;
+
+  const timer =
+    settings.durationMs === undefined
+      ? undefined
+      : setTimeout(() => stopper.stop("duration"), settings.durationMs);
+
+  const loop = async (): Promise<RunResult> => {
+    let error: unknown;
+    try {
+      while (stopper.reason === undefined) {
+        const left = settings.count === undefined ? chunk : Math.min(chunk, settings.count - generated);
+        if (left <= 0) {
+          stopper.stop("count");
+          break;
+        }
+        if (pacer) {
+          await pacer.take(left, stopper.signal);
+          if (stopper.reason !== undefined) break;
+        }
+        const records = source.batch(left);
+        const messages: OutMessage[] = new Array(records.length);
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i] as WebLogRecord;
+          const m: OutMessage = { key: keyOf(r), value: serialize(r) };
+          if (partition !== undefined) m.partition = partition;
+          messages[i] = m;
+        }
+        generated += messages.length;
+        await sink.send(messages);
+      }
+    } catch (err) {
+      error = err;
+      stopper.stop("error");
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+    return finish(sink, started, generated, stopper.reason ?? "count", error);
+  };
+
+  const done = loop();
+  return {
+    done,
+    stop: (reason = "signal") => stopper.stop(reason),
+    snapshot: () => ({ generated, elapsedMs: performance.now() - started, ...sink.stats() }),
+  };
+}
+
+/**
+ * Console producer: every stdin line (without its newline; blank lines skipped) is one message with a null key.
+ * Lines are sent in batches of whatever has arrived, and each batch is acknowledged before the next is sent, so
+ * the order on the partition is the order of the lines.
+ */
+export function createStdinRun(
+  settings: Pick<RunSettings, "partition" | "batchSize">,
+  deps: StdinRunDeps,
+): Run {
+  const stopper = createStopper();
+  const started = performance.now();
+  const { sink, input } = deps;
+  let generated = 0;
+  const pending: string[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const highWater = settings.batchSize * 20;
+
+  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  rl.on("line", (line) => {
+    if (line.trim() === "") return;
+    pending.push(line);
+    if (pending.length >= highWater) rl.pause();
+    notify();
+  });
+  rl.on("close", () => {
+    ended = true;
+    notify();
+  });
+  stopper.signal.addEventListener("abort", () => notify(), { once: true });
+
+  const loop = async (): Promise<RunResult> => {
+    let error: unknown;
+    try {
+      for (;;) {
+        if (pending.length === 0) {
+          if (ended || stopper.reason !== undefined) break;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+          continue;
+        }
+        // On stop we still send what was already read: those lines were accepted from the user.
+        const lines = pending.splice(0, settings.batchSize);
+        if (pending.length < highWater) rl.resume();
+        const messages = lines.map((value) => {
+          const m: OutMessage = { key: null, value };
+          if (settings.partition !== undefined) m.partition = settings.partition;
+          return m;
+        });
+        generated += messages.length;
+        await sink.send(messages);
+        await sink.flush();
+      }
+    } catch (err) {
+      error = err;
+      stopper.stop("error");
+    } finally {
+      rl.close();
+    }
+    return finish(sink, started, generated, stopper.reason ?? "eof", error);
+  };
+
+  const done = loop();
+  return {
+    done,
+    stop: (reason = "signal") => {
+      stopper.stop(reason);
+      rl.close();
+    },
+    snapshot: () => ({ generated, elapsedMs: performance.now() - started, ...sink.stats() }),
+  };
+}
