@@ -1,11 +1,5 @@
-import {
-  Kafka,
-  type KafkaConfig,
-  type logCreator,
-  logLevel,
-  type RetryOptions,
-  type SASLOptions,
-} from "kafkajs";
+import type { Kafka as KafkaClient, KafkaConfig, logCreator, RetryOptions, SASLOptions } from "kafkajs";
+import { Kafka, logLevel } from "./kafkajs";
 import type { KafkaLogger } from "./logger";
 import { noopLogger } from "./logger";
 import type { KafkaSettings } from "./settings";
@@ -57,7 +51,7 @@ export interface CreateKafkaOptions {
 }
 
 /** The kafkajs client for these settings, its logs routed into `logger`. Connect nothing yet. */
-export function createKafka(settings: KafkaSettings, opts: CreateKafkaOptions = {}): Kafka {
+export function createKafka(settings: KafkaSettings, opts: CreateKafkaOptions = {}): KafkaClient {
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers: settings.brokers,

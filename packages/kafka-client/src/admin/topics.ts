@@ -1,7 +1,9 @@
 import type { Admin, Kafka } from "kafkajs";
 import { KafkaClientError } from "../errors";
+import { explainKafkaError } from "../explain";
 import type { KafkaLogger } from "../logger";
 import { noopLogger } from "../logger";
+import type { KafkaSettings } from "../settings";
 
 export interface EnsureTopicOptions {
   topic: string;
@@ -14,6 +16,8 @@ export interface EnsureTopicOptions {
   timeoutMs?: number;
   /** Reuse a connected admin (it is left connected). */
   admin?: Admin;
+  /** When given, connection/broker failures are explained (KafkaClientError naming the address and the fix). */
+  settings?: KafkaSettings;
 }
 
 export interface EnsureTopicResult {
@@ -85,6 +89,20 @@ export async function ensureTopic(kafka: Kafka, opts: EnsureTopicOptions): Promi
   const logger = opts.logger ?? noopLogger;
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
+  try {
+    return await ensureTopicWith(kafka, opts, logger, timeoutMs);
+  } catch (err) {
+    throw opts.settings ? explainKafkaError(err, opts.settings, { during: "topic" }) : err;
+  }
+}
+
+async function ensureTopicWith(
+  kafka: Kafka,
+  opts: EnsureTopicOptions,
+  logger: KafkaLogger,
+  timeoutMs: number,
+): Promise<EnsureTopicResult> {
+  const { topic } = opts;
   return withAdmin(kafka, opts.admin, async (admin) => {
     const existing = await admin.listTopics();
     if (existing.includes(topic)) {
@@ -125,7 +143,8 @@ export async function ensureTopic(kafka: Kafka, opts: EnsureTopicOptions): Promi
         `topic '${topic}' could not be created (CreateTopics: ${refusal}) and the cluster did not auto-create it within ${Math.round(timeoutMs / 1000)} s: create it by hand or enable auto.create.topics.enable`,
       );
     }
-    return { ...result("auto-created", n, opts.partitions), note: `CreateTopics refused (${refusal})` };
+    const r = result("auto-created", n, opts.partitions);
+    return { ...r, note: [`CreateTopics refused (${refusal})`, r.note].filter(Boolean).join("; ") };
   });
 }
 

@@ -1,13 +1,7 @@
-import {
-  type IHeaders,
-  type Kafka,
-  type Message,
-  Partitioners,
-  type Producer,
-  type RetryOptions,
-} from "kafkajs";
+import type { IHeaders, Kafka, Message, Producer, RetryOptions } from "kafkajs";
 import { KafkaClientError } from "../errors";
 import { connectChecked, explainKafkaError } from "../explain";
+import { Partitioners } from "../kafkajs";
 import type { KafkaLogger } from "../logger";
 import { noopLogger } from "../logger";
 import type { KafkaSettings } from "../settings";

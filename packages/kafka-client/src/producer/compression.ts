@@ -1,10 +1,11 @@
-import { CompressionCodecs, CompressionTypes } from "kafkajs";
+import type { CompressionTypes as CompressionType } from "kafkajs";
 import { KafkaClientError } from "../errors";
+import { CompressionCodecs, CompressionTypes } from "../kafkajs";
 
 export const COMPRESSIONS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 export type CompressionName = (typeof COMPRESSIONS)[number];
 
-const TYPES: Record<CompressionName, CompressionTypes> = {
+const TYPES: Record<CompressionName, CompressionType> = {
   none: CompressionTypes.None,
   gzip: CompressionTypes.GZIP,
   snappy: CompressionTypes.Snappy,
@@ -29,7 +30,7 @@ export function compressionAvailable(name: CompressionName): boolean {
  * The kafkajs CompressionTypes for a name, or a BAD_SETTINGS error naming the flag: kafkajs 2.2.4 ships only gzip;
  * snappy/lz4/zstd need a codec package registered in `CompressionCodecs` (none is installed here).
  */
-export function compressionType(name: string, field = "--compression"): CompressionTypes {
+export function compressionType(name: string, field = "--compression"): CompressionType {
   if (!(COMPRESSIONS as readonly string[]).includes(name)) {
     throw new KafkaClientError(
       "BAD_SETTINGS",

@@ -1,0 +1,82 @@
+import { type KafkaHandle, startKafka, uniqueName } from "@weblog/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countMessages, fetchWatermarks } from "../src/admin/topics";
+import { createKafka } from "../src/client";
+import { KafkaClientError } from "../src/errors";
+import { createBatchingProducer } from "../src/producer/batching-producer";
+import { loadKafkaSettings } from "../src/settings";
+
+let handle: KafkaHandle;
+beforeAll(async () => {
+  handle = await startKafka();
+});
+afterAll(async () => {
+  await handle?.stop();
+});
+
+const values = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `m-${i}` }));
+
+describe("batching producer backpressure", () => {
+  it("never has more than maxInFlight sends outstanding, reaches the bound, and send() waits for acks", async () => {
+    const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
+    const kafka = createKafka(settings);
+    const topic = uniqueName("t-bp");
+    const maxInFlight = 3;
+    const batchSize = 20;
+    const producer = createBatchingProducer(kafka, { topic, maxInFlight, batchSize, lingerMs: 0, settings });
+    await producer.connect();
+    const samples: number[] = [];
+    const sampler = setInterval(() => samples.push(producer.stats().inFlight), 1);
+    try {
+      await producer.send(values(3000)); // 150 batches in one call
+      const st = producer.stats();
+      // send() only returns once all but the last maxInFlight batches (plus < 1 queued batch) are acknowledged.
+      expect(st.acked + st.errors).toBeGreaterThanOrEqual(3000 - maxInFlight * batchSize - batchSize);
+      await producer.flush();
+      expect(producer.stats()).toMatchObject({ acked: 3000, errors: 0, peakInFlight: maxInFlight });
+    } finally {
+      clearInterval(sampler);
+      await producer.disconnect();
+    }
+    expect(samples.length).toBeGreaterThan(0);
+    expect(Math.max(...samples)).toBeLessThanOrEqual(maxInFlight);
+    expect(countMessages(await fetchWatermarks(kafka, topic))).toBe(3000n);
+  });
+});
+
+describe("batching producer failures", () => {
+  it("a broker that goes away makes flush() reject with an explained error and counts the failed messages", async () => {
+    const own = await startKafka({ mockBrokers: 1 });
+    try {
+      const settings = loadKafkaSettings({ env: {}, flags: { brokers: own.bootstrap } });
+      const kafka = createKafka(settings);
+      const producer = createBatchingProducer(kafka, {
+        topic: uniqueName("t-fail"),
+        batchSize: 100,
+        settings,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 300 },
+      });
+      await producer.connect();
+      await producer.send(values(100));
+      await producer.flush();
+      expect(producer.stats().acked).toBe(100);
+      await own.stop();
+      await producer.send(values(50)).catch(() => {});
+      const err = await producer.flush().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(KafkaClientError);
+      expect((err as KafkaClientError).message).toContain(own.brokers[0] ?? "");
+      const st = producer.stats();
+      expect(st.errors).toBe(50);
+      expect(st.acked).toBe(100);
+      expect(st.sent).toBe(150);
+      // The failure is sticky: later sends are refused rather than silently dropped.
+      await expect(producer.send(values(1))).rejects.toBe(err);
+      await producer.producer.disconnect();
+    } finally {
+      await own.stop();
+    }
+  });
+});

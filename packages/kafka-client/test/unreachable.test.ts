@@ -1,0 +1,58 @@
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { ensureTopic } from "../src/admin/topics";
+import { createKafka } from "../src/client";
+import { KafkaClientError } from "../src/errors";
+import { connectChecked } from "../src/explain";
+import { createBatchingProducer } from "../src/producer/batching-producer";
+import { loadKafkaSettings } from "../src/settings";
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+describe("unreachable broker", () => {
+  it("connectChecked rejects with BROKER_UNREACHABLE naming the address within 10 s", async () => {
+    const port = await closedPort();
+    const settings = loadKafkaSettings({ env: {}, flags: { brokers: `127.0.0.1:${port}` } });
+    const kafka = createKafka(settings);
+    const producer = kafka.producer();
+    const started = Date.now();
+    const err = await connectChecked(producer, settings).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsed = Date.now() - started;
+    expect(err).toBeInstanceOf(KafkaClientError);
+    const e = err as KafkaClientError;
+    expect(e.code).toBe("BROKER_UNREACHABLE");
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain(`127.0.0.1:${port}`);
+    expect(e.message).toContain("docker compose up -d");
+    expect(e.message).not.toContain("\n");
+    expect(elapsed).toBeLessThan(10_000);
+  });
+
+  it("the batching producer's connect explains it too when given settings", async () => {
+    const port = await closedPort();
+    const settings = loadKafkaSettings({ env: { KAFKA_BROKERS: `127.0.0.1:${port}` } });
+    const p = createBatchingProducer(createKafka(settings), { topic: "t", settings });
+    await expect(p.connect()).rejects.toMatchObject({ code: "BROKER_UNREACHABLE" });
+    await expect(p.send([{ value: "x" }])).rejects.toThrow(/not connected/);
+  });
+
+  it("ensureTopic with settings explains it as well", async () => {
+    const port = await closedPort();
+    const settings = loadKafkaSettings({ env: { KAFKA_BROKERS: `127.0.0.1:${port}` } });
+    await expect(ensureTopic(createKafka(settings), { topic: "t", settings })).rejects.toMatchObject({
+      code: "BROKER_UNREACHABLE",
+      message: expect.stringContaining(`127.0.0.1:${port}`),
+    });
+  });
+});
