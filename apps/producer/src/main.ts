@@ -1,6 +1,7 @@
 import { createLogger, createProgress, onShutdown, runMain } from "@weblog/cli";
 import { createFakeLog } from "@weblog/fake-log";
 import {
+  compressionType,
   createBatchingProducer,
   createKafka,
   ensureTopic,
@@ -9,6 +10,7 @@ import {
 } from "@weblog/kafka-client";
 import { encode, formatCombined } from "@weblog/log-schema";
 import { parseOptions } from "./options";
+import { createOrderedSink } from "./ordered-sink";
 import { createGeneratedRun, createStdinRun, type MessageSink, type Run } from "./run";
 import { buildSummary, formatProgressLine, formatSummaryJson, formatSummaryText } from "./summary";
 
@@ -54,7 +56,15 @@ runMain("producer", async (argv) => {
   }
   const before = await highWatermarks(kafka, opts.topic);
 
-  const sink = producer as MessageSink;
+  // stdin: our own awaited sends (partition 0, one request at a time) so the line order is total.
+  const sink: MessageSink = opts.stdin
+    ? createOrderedSink(producer.producer, {
+        topic: opts.topic,
+        acks: opts.acks,
+        compression: compressionType(opts.compression),
+        explain: (err) => explainKafkaError(err, opts.kafka, { during: "produce" }),
+      })
+    : producer;
   const run: Run = opts.stdin
     ? createStdinRun(opts, { sink, input: process.stdin, logger })
     : createGeneratedRun(opts, {
