@@ -1,4 +1,4 @@
-import { type KafkaHandle, startKafka, uniqueName } from "@weblog/testkit";
+import { type KafkaHandle, readTopicWithKcat, startKafka, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countMessages, fetchWatermarks } from "../src/admin/topics";
 import { createKafka } from "../src/client";
@@ -41,6 +41,39 @@ describe("batching producer backpressure", () => {
     expect(samples.length).toBeGreaterThan(0);
     expect(Math.max(...samples)).toBeLessThanOrEqual(maxInFlight);
     expect(countMessages(await fetchWatermarks(kafka, topic))).toBe(3000n);
+  });
+});
+
+describe("batching producer ordering", () => {
+  it("messages pinned to one partition arrive there in order, even with several sends in flight", async () => {
+    const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
+    const kafka = createKafka(settings);
+    const topic = uniqueName("t-order");
+    const producer = createBatchingProducer(kafka, {
+      topic,
+      maxInFlight: 1,
+      batchSize: 7,
+      lingerMs: 0,
+      settings,
+    });
+    await producer.connect();
+    try {
+      await producer.send(Array.from({ length: 100 }, (_, i) => ({ value: `line-${i}`, partition: 0 })));
+      await producer.flush();
+    } finally {
+      await producer.disconnect();
+    }
+    const marks = await fetchWatermarks(kafka, topic);
+    expect(marks.get(0)).toEqual({ low: 0n, high: 100n });
+    expect(countMessages(marks)).toBe(100n);
+    const got = await readTopicWithKcat({
+      bootstrap: handle.bootstrap,
+      topic,
+      count: 100,
+      timeoutMs: 20_000,
+    });
+    expect(got.map((m) => m.partition)).toEqual(Array(100).fill(0));
+    expect(got.map((m) => m.value)).toEqual(Array.from({ length: 100 }, (_, i) => `line-${i}`));
   });
 });
 

@@ -12,6 +12,8 @@ export interface OutgoingMessage {
   key?: string | Buffer | null;
   value: string | Buffer;
   headers?: IHeaders;
+  /** Pin the partition (e.g. 0 for a console producer whose lines must stay in order); default: by key / spread. */
+  partition?: number;
 }
 
 export interface BatchingProducerOptions {
@@ -216,6 +218,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
       }
       const msg: Message = { key, value: m.value };
       if (m.headers) msg.headers = m.headers;
+      if (m.partition !== undefined) msg.partition = m.partition;
       buffer.push(msg);
       bufferBytes += size;
       if (buffer.length >= batchSize) {
