@@ -164,3 +164,59 @@ describe("batching producer + consumer helper", () => {
     }
   });
 });
+
+describe("consumer helper: latest + auto-commit", () => {
+  it("fromBeginning false reads only messages produced after joining; autoCommit commits what eachMessage handled", async () => {
+    const topic = uniqueName("t-latest");
+    const groupId = uniqueName("g-latest");
+    await ensureTopic(kafka, { topic, settings });
+    const producer = createBatchingProducer(kafka, { topic, settings, lingerMs: 0 });
+    await producer.connect();
+    const consumer = createConsumerHelper(kafka, {
+      groupId,
+      topics: [topic],
+      fromBeginning: false,
+      autoCommit: true,
+      settings,
+    });
+    const got: string[] = [];
+    try {
+      await producer.send(Array.from({ length: 5 }, (_, i) => ({ value: `old-${i}` })));
+      await producer.flush();
+      const joined = new Promise<void>((resolve) =>
+        consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => resolve()),
+      );
+      await consumer.connect();
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          got.push(String(message.value));
+        },
+      });
+      await Promise.race([
+        joined,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("no group join in 30 s")), 30_000)),
+      ]);
+      // The group has joined; the fetch position is resolved right after. Give it a moment before producing.
+      await new Promise((r) => setTimeout(r, 1000));
+      await producer.send(Array.from({ length: 10 }, (_, i) => ({ value: `new-${i}` })));
+      await producer.flush();
+      const deadline = Date.now() + 30_000;
+      while (got.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await consumer.stop();
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
+    expect(got.filter((v) => v.startsWith("old-"))).toEqual([]);
+    expect([...got].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `new-${i}`).sort());
+    const marks = await fetchWatermarks(kafka, topic);
+    const committed = await fetchCommittedOffsets(kafka, groupId, topic);
+    for (const [partition, { high }] of marks) {
+      // Partitions that got new messages are committed up to the end; the others may have no commit at all.
+      const c = committed.get(partition) ?? null;
+      if (c !== null) expect(c).toBe(high);
+    }
+    const committedTotal = [...committed.values()].reduce<bigint>((sum, c) => sum + (c ?? 0n), 0n);
+    expect(committedTotal).toBeGreaterThanOrEqual(10n);
+  });
+});

@@ -39,6 +39,25 @@ describe("unreachable broker", () => {
     expect(elapsed).toBeLessThan(10_000);
   });
 
+  it("kafkajs's own retry/connection errors are routed to debug: no warn/error spam", async () => {
+    const port = await closedPort();
+    const settings = loadKafkaSettings({ env: {}, flags: { brokers: `127.0.0.1:${port}` } });
+    const calls: Record<string, string[]> = { debug: [], info: [], warn: [], error: [] };
+    const logger = {
+      debug: (_o: object, m?: string) => void calls.debug?.push(String(m)),
+      info: (_o: object, m?: string) => void calls.info?.push(String(m)),
+      warn: (_o: object, m?: string) => void calls.warn?.push(String(m)),
+      error: (_o: object, m?: string) => void calls.error?.push(String(m)),
+    };
+    const kafka = createKafka(settings, { logger });
+    await expect(connectChecked(kafka.admin(), settings)).rejects.toMatchObject({
+      code: "BROKER_UNREACHABLE",
+    });
+    expect(calls.debug?.some((m) => /kafkajs: .*connect/i.test(m))).toBe(true);
+    expect(calls.warn).toEqual([]);
+    expect(calls.error).toEqual([]);
+  });
+
   it("the batching producer's connect explains it too when given settings", async () => {
     const port = await closedPort();
     const settings = loadKafkaSettings({ env: { KAFKA_BROKERS: `127.0.0.1:${port}` } });
