@@ -99,7 +99,6 @@ export async function checkBucket(client: S3Client, bucket: string, endpoint?: s
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch (err) {
-    const explained = explainS3Error(err, { bucket, endpoint });
-    throw explained;
+    throw explainS3Error(err, { bucket, endpoint, head: "bucket" });
   }
 }

@@ -6,7 +6,9 @@
  * - `ACCESS_DENIED`: credentials wrong or not allowed. Exit 2. The message names the endpoint, never the secret.
  * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable; exit 2 if fatal.
  * - `THROTTLED`: SlowDown / 503 / 429. Retriable.
- * - `SERVER`: other 5xx / InternalError. Retriable.
+ * - `SERVER`: other 5xx / InternalError, or an error without an HTTP status we cannot classify. Retriable.
+ * - `NOT_FOUND`: the object (key) does not exist (NoSuchKey). Not retriable.
+ * - `REQUEST`: any other 4xx: the request itself is wrong (e.g. InvalidArgument). Not retriable.
  */
 export type S3ErrorCode =
   | "BAD_CONFIG"
@@ -14,7 +16,9 @@ export type S3ErrorCode =
   | "ACCESS_DENIED"
   | "UNREACHABLE"
   | "THROTTLED"
-  | "SERVER";
+  | "SERVER"
+  | "NOT_FOUND"
+  | "REQUEST";
 
 const RETRIABLE: Record<S3ErrorCode, boolean> = {
   BAD_CONFIG: false,
@@ -23,6 +27,8 @@ const RETRIABLE: Record<S3ErrorCode, boolean> = {
   UNREACHABLE: true,
   THROTTLED: true,
   SERVER: true,
+  NOT_FOUND: false,
+  REQUEST: false,
 };
 
 export class S3SideError extends Error {
@@ -50,6 +56,8 @@ export class S3SideError extends Error {
 export interface S3ErrorContext {
   bucket: string;
   endpoint?: string | undefined;
+  /** Set when the failed request was a HeadBucket, whose 404 carries no error code. */
+  head?: "bucket";
 }
 
 interface SdkLikeError {
@@ -115,7 +123,8 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
       { cause: err },
     );
   }
-  if (name === "NoSuchBucket" || (name === "NotFound" && status === 404)) {
+  // A HEAD has no error body: HeadBucket's 404 says only "NotFound"; checkBucket passes `head: "bucket"`.
+  if (name === "NoSuchBucket" || (ctx.head === "bucket" && status === 404)) {
     return new S3SideError(
       "BUCKET_MISSING",
       `bucket '${ctx.bucket}' does not exist at ${where}: create it (docker compose up creates 'weblogs') or set S3_BUCKET`,
@@ -169,6 +178,23 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
     );
   }
   const detail = (e.message ?? String(err)).split("\n")[0];
+  if (name === "NoSuchKey" || (status === 404 && name !== "NoSuchBucket")) {
+    return new S3SideError(
+      "NOT_FOUND",
+      `object not found in bucket '${ctx.bucket}' at ${where}: ${name || "404"}`,
+      {
+        cause: err,
+        exitCode: 1,
+      },
+    );
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new S3SideError(
+      "REQUEST",
+      `S3 at ${where} rejected a request for bucket '${ctx.bucket}': ${name || `HTTP ${status}`}: ${detail}`,
+      { cause: err, exitCode: 1 },
+    );
+  }
   return new S3SideError(
     "SERVER",
     `S3 request to ${where} failed for bucket '${ctx.bucket}': ${name || "error"}: ${detail}`,

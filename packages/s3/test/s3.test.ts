@@ -130,6 +130,13 @@ describe("objects", () => {
     }
   });
 
+  it("reports a missing object as NOT_FOUND (not retriable)", async () => {
+    const err = await expectS3Error(
+      getObjectBody(client(), s3.bucket, "no/such/key.json", { endpoint: s3.endpoint }),
+    );
+    expect([err.code, err.retriable]).toEqual(["NOT_FOUND", false]);
+  });
+
   it("explains a listing of a missing bucket", async () => {
     const iterate = async () => {
       for await (const _ of listAllObjects(client(), "missing-bucket-x", "", { endpoint: s3.endpoint })) {
@@ -195,6 +202,23 @@ describe("pure helpers", () => {
     );
     expect([five.code, five.retriable]).toEqual(["SERVER", true]);
     expect(five.message).toContain("AWS S3");
+    const noKey = explainS3Error(
+      Object.assign(new Error("x"), { name: "NoSuchKey", $metadata: { httpStatusCode: 404 } }),
+      {
+        bucket: "b",
+      },
+    );
+    expect([noKey.code, noKey.retriable]).toEqual(["NOT_FOUND", false]);
+    const headMissing = { name: "NotFound", $metadata: { httpStatusCode: 404 } };
+    expect(explainS3Error(headMissing, { bucket: "b" }).code).toBe("NOT_FOUND");
+    expect(explainS3Error(headMissing, { bucket: "b", head: "bucket" }).code).toBe("BUCKET_MISSING");
+    const bad = explainS3Error(
+      Object.assign(new Error("bad arg"), { name: "InvalidArgument", $metadata: { httpStatusCode: 400 } }),
+      {
+        bucket: "b",
+      },
+    );
+    expect([bad.code, bad.retriable, bad.exitCode]).toEqual(["REQUEST", false, 1]);
     const refused = explainS3Error(Object.assign(new Error("x"), { cause: { code: "ECONNREFUSED" } }), {
       bucket: "b",
     });
