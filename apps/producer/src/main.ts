@@ -1,7 +1,6 @@
 import { createLogger, createProgress, onShutdown, runMain } from "@weblog/cli";
 import { createFakeLog } from "@weblog/fake-log";
 import {
-  compressionType,
   createBatchingProducer,
   createKafka,
   ensureTopic,
@@ -10,7 +9,6 @@ import {
 } from "@weblog/kafka-client";
 import { encode, formatCombined } from "@weblog/log-schema";
 import { parseOptions } from "./options";
-import { createOrderedSink } from "./ordered-sink";
 import { createGeneratedRun, createStdinRun, type MessageSink, type Run } from "./run";
 import { buildSummary, formatProgressLine, formatSummaryJson, formatSummaryText } from "./summary";
 
@@ -34,7 +32,8 @@ runMain("producer", async (argv) => {
     topic: opts.topic,
     acks: opts.acks,
     compression: opts.compression,
-    // stdin: one request at a time, so a retried batch can never land after a later one.
+    // stdin: one request at a time (and the run flushes after each batch), so a retried batch can never land
+    // after a later one; the lines go to partition 0, so their order is total.
     maxInFlight: opts.stdin ? 1 : opts.maxInFlight,
     batchSize: opts.batchSize,
     lingerMs: 0,
@@ -56,15 +55,7 @@ runMain("producer", async (argv) => {
   }
   const before = await highWatermarks(kafka, opts.topic);
 
-  // stdin: our own awaited sends (partition 0, one request at a time) so the line order is total.
-  const sink: MessageSink = opts.stdin
-    ? createOrderedSink(producer.producer, {
-        topic: opts.topic,
-        acks: opts.acks,
-        compression: compressionType(opts.compression),
-        explain: (err) => explainKafkaError(err, opts.kafka, { during: "produce" }),
-      })
-    : producer;
+  const sink: MessageSink = producer;
   const run: Run = opts.stdin
     ? createStdinRun(opts, { sink, input: process.stdin, logger })
     : createGeneratedRun(opts, {
