@@ -183,19 +183,13 @@ describe("consumer helper: latest + auto-commit", () => {
     try {
       await producer.send(Array.from({ length: 5 }, (_, i) => ({ value: `old-${i}` })));
       await producer.flush();
-      const joined = new Promise<void>((resolve) =>
-        consumer.consumer.on(consumer.consumer.events.GROUP_JOIN, () => resolve()),
-      );
       await consumer.connect();
       await consumer.run({
         eachMessage: async ({ message }) => {
           got.push(String(message.value));
         },
       });
-      await Promise.race([
-        joined,
-        new Promise((_, reject) => setTimeout(() => reject(new Error("no group join in 30 s")), 30_000)),
-      ]);
+      await consumer.joined(30_000);
       // The group has joined; the fetch position is resolved right after. Give it a moment before producing.
       await new Promise((r) => setTimeout(r, 1000));
       await producer.send(Array.from({ length: 10 }, (_, i) => ({ value: `new-${i}` })));

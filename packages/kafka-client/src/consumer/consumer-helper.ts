@@ -55,6 +55,12 @@ export interface ConsumerHelper {
   stop(): Promise<void>;
   /** stop() then disconnect. */
   disconnect(): Promise<void>;
+  /**
+   * Resolves when this consumer has joined its group (first GROUP_JOIN after connect), rejects with a CONSUME error
+   * after timeoutMs (default 30 s). With fromBeginning false, produce only after this (plus a moment for the fetch
+   * position to resolve) or the new messages may predate the "latest" position.
+   */
+  joined(timeoutMs?: number): Promise<void>;
   /** Called when kafkajs gives up (crash without restart); default logs the explained error. */
   onCrash(fn: (err: KafkaClientError) => void): void;
 }
@@ -93,6 +99,13 @@ export function createConsumerHelper(kafka: Kafka, opts: ConsumerHelperOptions):
     const { error, restart } = e.payload as { error: unknown; restart: boolean };
     if (restart) logger.warn({ err: (error as Error)?.message }, "consumer crashed; kafkajs restarts it");
     else crashHandler(explain(error));
+  });
+
+  let hasJoined = false;
+  const joinWaiters: Array<() => void> = [];
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    hasJoined = true;
+    for (const w of joinWaiters.splice(0)) w();
   });
 
   let running = false;
@@ -150,6 +163,23 @@ export function createConsumerHelper(kafka: Kafka, opts: ConsumerHelperOptions):
       } finally {
         await consumer.disconnect();
       }
+    },
+    joined(timeoutMs = 30_000) {
+      if (hasJoined) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(
+            new KafkaClientError(
+              "CONSUME",
+              `group '${opts.groupId}' not joined within ${Math.round(timeoutMs / 1000)} s`,
+            ),
+          );
+        }, timeoutMs);
+        joinWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     },
     onCrash(fn) {
       crashHandler = fn;

@@ -215,6 +215,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
       if (buffer.length > 0 && bufferBytes + size > maxBatchBytes) {
         clearLinger();
         await dispatch(takeBatch());
+        if (failure) throw failure;
       }
       const msg: Message = { key, value: m.value };
       if (m.headers) msg.headers = m.headers;
