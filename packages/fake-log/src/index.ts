@@ -1,1 +1,5 @@
-export {};
+export type { HttpMethod, WebLogRecord } from "@weblog/log-schema";
+export { type FakeLogErrorCode, FakeLogOptionsError } from "./errors";
+export { createFakeLog, type FakeLog, type FakeLogDeps } from "./generator";
+export { DEFAULT_OPTIONS, type FakeLogOptions, type ResolvedFakeLogOptions } from "./options";
+export { createRandomizer, type Randomizer } from "./randomizer";

@@ -1,5 +1,5 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { HTTP_METHODS } from "./methods";
+import { HTTP_METHODS, type HttpMethod } from "./methods";
 import { IP_PATTERN, TIMESTAMP_PATTERN, URL_PATTERN, USER_AGENT_PATTERN } from "./patterns";
 
 /** Longest IPv6 text: eight groups of four hex digits with an embedded dotted quad, e.g. `ffff:...:255.255.255.255`. */
@@ -67,8 +67,21 @@ export const WebLogRecordSchema = Type.Object(
   },
 );
 
-/** One web-access log record. */
-export type WebLogRecord = Static<typeof WebLogRecordSchema>;
+/**
+ * One web-access log record. Spelled out (rather than `Static<typeof WebLogRecordSchema>`) so that bundled
+ * declaration files need no TypeBox; the two checks below fail to compile if it ever drifts from the schema.
+ */
+export interface WebLogRecord {
+  ip: string;
+  timestamp: string;
+  method: HttpMethod;
+  url: string;
+  status_code: number;
+  user_agent: string;
+}
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesType: Same<Static<typeof WebLogRecordSchema>, WebLogRecord> = true;
+void schemaMatchesType;
 
 /** The field names in schema (and `encode`) order. */
 export const WEB_LOG_FIELDS = Object.keys(WebLogRecordSchema.properties) as readonly (keyof WebLogRecord)[];

@@ -1,0 +1,132 @@
+import { FakeLogOptionsError } from "./errors";
+import { randomSeed } from "./randomizer";
+
+export interface FakeLogOptions {
+  /**
+   * Seed of the one randomizer (any safe integer). Same seed + same options = same records on every machine.
+   * Default: a fresh random seed (readable afterwards as `generator.seed`).
+   */
+  seed?: number;
+  /** Timestamp of the first record: Date, ISO-8601 string, or epoch milliseconds. Default: now. */
+  startTime?: Date | string | number;
+  /** Average records per second of log time (timestamps advance by 1/rate s on average). Default 100. */
+  rate?: number;
+  /**
+   * How irregular the gaps between records are, 0-1: 0 = exactly 1/rate apart, 1 = a Poisson process
+   * (exponential gaps), in between a mix. The average rate is `rate` whatever the jitter. Default 0.5.
+   */
+  jitter?: number;
+  /** Distinct clients (IP + user agent) in the pool, 10-1,000,000; ~10% of them are bots. Default 2000. */
+  visitors?: number;
+  /** Share of visitors with an IPv6 address, 0-1. Default 0.15. */
+  ipv6Share?: number;
+  /** Share of records sent by bots (crawlers, scanners, scripts), 0-1. Default 0.3. */
+  botShare?: number;
+}
+
+/** The options after validation and defaults: what a generator actually runs with. */
+export interface ResolvedFakeLogOptions {
+  seed: number;
+  /** Epoch milliseconds (integer). */
+  startTime: number;
+  rate: number;
+  jitter: number;
+  visitors: number;
+  ipv6Share: number;
+  botShare: number;
+}
+
+export const DEFAULT_OPTIONS = {
+  rate: 100,
+  jitter: 0.5,
+  visitors: 2000,
+  ipv6Share: 0.15,
+  botShare: 0.3,
+} as const;
+
+const KNOWN: readonly (keyof FakeLogOptions)[] = [
+  "seed",
+  "startTime",
+  "rate",
+  "jitter",
+  "visitors",
+  "ipv6Share",
+  "botShare",
+];
+
+/** Latest start accepted: leaves room for years of records before timestamps would need 5-digit years. */
+const MAX_START = Date.UTC(9000, 0, 1);
+
+const show = (value: unknown): string => {
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (value instanceof Date) return "an invalid Date";
+  if (typeof value === "object")
+    return value === null ? "null" : Array.isArray(value) ? "an array" : "an object";
+  return String(value);
+};
+
+function fraction(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new FakeLogOptionsError(name, `${name} must be a number from 0 to 1, got ${show(value)}`);
+  }
+  return value;
+}
+
+function startTimeOf(value: unknown): number {
+  if (value === undefined) return Date.now();
+  let ms: number;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === "number") ms = value;
+  else if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}/.test(value)) ms = Date.parse(value);
+  else ms = Number.NaN;
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_START) {
+    throw new FakeLogOptionsError(
+      "startTime",
+      `startTime must be a Date, an ISO-8601 string (e.g. "2026-11-25T06:00:00Z") or epoch milliseconds between 1970 and 9000, got ${show(value)}`,
+    );
+  }
+  return Math.floor(ms);
+}
+
+/** Validate once, fill defaults. Throws FakeLogOptionsError naming the first bad field. */
+export function resolveOptions(options: FakeLogOptions | undefined): ResolvedFakeLogOptions {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new FakeLogOptionsError("options", `options must be an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!(KNOWN as readonly string[]).includes(key)) {
+      throw new FakeLogOptionsError(
+        key,
+        `unknown option ${JSON.stringify(key)} (known: ${KNOWN.join(", ")})`,
+      );
+    }
+  }
+  const { seed, rate, visitors } = options;
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw new FakeLogOptionsError("seed", `seed must be an integer, got ${show(seed)}`);
+  }
+  if (rate !== undefined && (typeof rate !== "number" || !Number.isFinite(rate) || rate <= 0 || rate > 1e9)) {
+    throw new FakeLogOptionsError(
+      "rate",
+      `rate must be a number > 0 and <= 1e9 (records per second), got ${show(rate)}`,
+    );
+  }
+  if (visitors !== undefined && (!Number.isSafeInteger(visitors) || visitors < 10 || visitors > 1_000_000)) {
+    throw new FakeLogOptionsError(
+      "visitors",
+      `visitors must be an integer from 10 to 1000000, got ${show(visitors)}`,
+    );
+  }
+  return {
+    seed: seed ?? randomSeed(),
+    startTime: startTimeOf(options.startTime),
+    rate: rate ?? DEFAULT_OPTIONS.rate,
+    jitter: fraction("jitter", options.jitter, DEFAULT_OPTIONS.jitter),
+    visitors: visitors ?? DEFAULT_OPTIONS.visitors,
+    ipv6Share: fraction("ipv6Share", options.ipv6Share, DEFAULT_OPTIONS.ipv6Share),
+    botShare: fraction("botShare", options.botShare, DEFAULT_OPTIONS.botShare),
+  };
+}
