@@ -95,6 +95,10 @@ describe("docker-compose.yaml", () => {
       'confluent-hub install --no-prompt "confluentinc/kafka-connect-s3:${S3_SINK_VERSION}"',
     );
     expect(connectDockerfile).toContain("Confluent Community License");
+    // The locally built image's tag says which Connect and which S3 sink it holds.
+    const base = connectDockerfile.match(/^FROM confluentinc\/cp-kafka-connect:(\S+)/m)?.[1];
+    const plugin = connectDockerfile.match(/ARG S3_SINK_VERSION=(\S+)/)?.[1];
+    expect(svc("connect").image).toBe(`weblog/kafka-connect-s3:${base}-${plugin}`);
     expect(svc("kafka").image).toMatch(/^apache\/kafka:\d+\.\d+\.\d+$/);
   });
 
