@@ -91,8 +91,8 @@ describe("docker-compose.yaml", () => {
     }
     const connectDockerfile = readFileSync(dockerfileOf(svc("connect")), "utf8");
     expect(connectDockerfile).toMatch(/ARG S3_SINK_VERSION=\d+\.\d+\.\d+/);
-    expect(connectDockerfile).toContain(
-      'confluent-hub install --no-prompt "confluentinc/kafka-connect-s3:${S3_SINK_VERSION}"',
+    expect(connectDockerfile).toMatch(
+      /confluent-hub install --no-prompt "confluentinc\/kafka-connect-s3:\$\{S3_SINK_VERSION\}"/,
     );
     expect(connectDockerfile).toContain("Confluent Community License");
     // The locally built image's tag says which Connect and which S3 sink it holds.
