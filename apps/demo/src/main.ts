@@ -1,1 +1,292 @@
-export {};
+/**
+ * `pnpm demo`: the whole pipeline on this machine in well under a minute. Starts a broker and an S3 (testkit's:
+ * the kcat mock cluster and s3rver here, Kafka + MinIO containers where Docker runs, or KAFKA_BROKERS /
+ * S3_ENDPOINT when set), runs the consumer sink and the producer as child processes, shows delivery live, waits
+ * until the sink has committed every record (it commits only what is in S3), stops the sink, runs the verifier,
+ * prints its table and a few objects. Exit 0 when the verifier is satisfied; servers and children are stopped on
+ * every path, Ctrl-C included.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  createCommand,
+  createLogger,
+  createProgress,
+  ExpectedError,
+  formatCount,
+  formatDuration,
+  formatRate,
+  Option,
+  onShutdown,
+  parsers,
+  runMain,
+} from "@weblog/cli";
+import { createKafka, loadKafkaSettings } from "@weblog/kafka-client";
+import { createS3Client, topicPrefix } from "@weblog/s3";
+import {
+  type CliHandle,
+  type KafkaHandle,
+  runCli,
+  type S3Handle,
+  spawnCli,
+  startKafka,
+  startS3,
+} from "@weblog/testkit";
+import { appPath } from "./apps";
+import { relaunchWithLegacyOpenSsl } from "./relaunch";
+import { sampleObjects } from "./samples";
+import { type Delivery, readDelivery } from "./watch";
+
+interface DemoOptions {
+  count: number;
+  rate: number;
+  flushSize: number;
+  rotateScheduleIntervalMs: number;
+  timeout: number;
+}
+
+function parseOptions(argv: string[]): DemoOptions {
+  const cmd = createCommand(
+    "demo",
+    "Runs producer -> Kafka -> S3 sink -> verifier end to end on a throwaway broker and S3 (or KAFKA_BROKERS / S3_ENDPOINT).",
+  )
+    .addOption(
+      new Option("--count <n>", "records to produce")
+        .default(10_000)
+        .argParser(parsers.int("--count", { min: 1 })),
+    )
+    .addOption(
+      new Option("--rate <n>", "records per second")
+        .default(1000)
+        .argParser(parsers.int("--rate", { min: 1 })),
+    )
+    .addOption(
+      new Option("--flush-size <n>", "the sink's flush.size")
+        .default(10)
+        .argParser(parsers.int("--flush-size", { min: 1 })),
+    )
+    .addOption(
+      new Option("--rotate-schedule-interval-ms <ms>", "the sink's wall-clock rotation")
+        .default(2000)
+        .argParser(parsers.int("--rotate-schedule-interval-ms", { min: 100 })),
+    )
+    .addOption(
+      new Option("--timeout <duration>", "longest wait for delivery after the producer started")
+        .default(45_000)
+        .argParser(parsers.duration("--timeout", { min: 1000 })),
+    );
+  cmd.parse(argv, { from: "user" });
+  return cmd.opts<DemoOptions>();
+}
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const tail = (text: string, lines = 8) => text.trim().split("\n").slice(-lines).join("\n");
+
+async function demo(argv: string[]): Promise<number> {
+  const relaunched = relaunchWithLegacyOpenSsl();
+  if (relaunched) return relaunched;
+
+  const opts = parseOptions(argv);
+  const logger = createLogger({ name: "demo" });
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const started = performance.now();
+  const since = () => formatDuration(performance.now() - started);
+
+  // Everything started is stopped in reverse order, once, on every path.
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    for (const c of cleanups.reverse())
+      await c().catch((err: unknown) => logger.warn({ err }, "cleanup step failed"));
+  };
+  const stopSignals = onShutdown(
+    async () => {
+      process.stderr.write("\ndemo: interrupted, stopping everything...\n");
+      await cleanup();
+      process.exit(130);
+    },
+    { logger },
+  );
+  const stopChild = (child: CliHandle) => async () => {
+    child.kill("SIGTERM");
+    await child.waitForExit(10_000).catch(() => {});
+  };
+
+  try {
+    const id = randomUUID().slice(0, 8);
+    const topic = `demo-${id}`;
+    const group = `demo-sink-${id}`;
+    out("weblog demo: fake web logs -> Kafka -> S3 sink -> verifier");
+
+    const [kafka, s3] = await Promise.all([
+      startKafka().then((k: KafkaHandle) => {
+        cleanups.push(() => k.stop());
+        return k;
+      }),
+      startS3().then((s: S3Handle) => {
+        cleanups.push(() => s.stop());
+        return s;
+      }),
+    ]);
+    out(
+      `[1/5] Kafka ${kafka.bootstrap} (${kafka.backend}), S3 ${s3.endpoint} bucket ${s3.bucket} (${s3.backend})  ${since()}`,
+    );
+
+    const env = {
+      KAFKA_BROKERS: kafka.bootstrap,
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+      S3_REGION: s3.region,
+      AWS_REGION: s3.region,
+      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      WEBLOG_LOG_LEVEL: process.env.WEBLOG_LOG_LEVEL ?? "warn",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+    const paths = {
+      producer: appPath("producer"),
+      consumer: appPath("consumer"),
+      verifier: appPath("s3-verifier"),
+    };
+
+    const sinkArgs = [
+      "--sink",
+      ...["--brokers", kafka.bootstrap, "--group", group, "--topics", topic],
+      ...["--bucket", s3.bucket, "--store-url", s3.endpoint, "--region", s3.region],
+      ...[
+        "--flush-size",
+        String(opts.flushSize),
+        "--rotate-schedule-interval-ms",
+        String(opts.rotateScheduleIntervalMs),
+      ],
+    ];
+    const sink = spawnCli(paths.consumer, sinkArgs, { env });
+    cleanups.push(stopChild(sink));
+    out(
+      `[2/5] sink: consumer --sink, group ${group}, flush.size ${opts.flushSize}, rotate.schedule.interval.ms ${opts.rotateScheduleIntervalMs}  ${since()}`,
+    );
+
+    const producerArgs = [
+      "--brokers",
+      kafka.bootstrap,
+      "--topic",
+      topic,
+      "--count",
+      String(opts.count),
+      "--rate",
+      String(opts.rate),
+    ];
+    const producer = spawnCli(paths.producer, producerArgs, { env });
+    cleanups.push(stopChild(producer));
+    out(
+      `[3/5] producer: ${formatCount(opts.count)} fake web logs at ${formatCount(opts.rate)}/s to topic ${topic}  ${since()}`,
+    );
+
+    // Watch delivery until every record is committed by the sink, the producer fails, or the deadline passes.
+    const client = createKafka(loadKafkaSettings({ env: {}, flags: { brokers: kafka.bootstrap } }));
+    let state: Delivery = { partitions: 0, produced: 0, committed: 0, caughtUp: false };
+    const watchStarted = performance.now();
+    const progress = createProgress({
+      label: "delivering",
+      logger,
+      logIntervalMs: 2000,
+      render: () => {
+        const s = (performance.now() - watchStarted) / 1000;
+        return `produced ${formatCount(state.produced)}/${formatCount(opts.count)} (${formatRate(state.produced / Math.max(s, 0.001))}) | in S3 and committed ${formatCount(state.committed)} | ${formatDuration(s * 1000)}`;
+      },
+      fields: () => ({ ...state }),
+    });
+    progress.start();
+    let producerExit: number | null | undefined;
+    void producer.waitForExit(opts.timeout + 60_000).then(
+      (r) => {
+        producerExit = r.code;
+      },
+      () => {
+        producerExit = null;
+      },
+    );
+    let sinkExited = false;
+    void sink.waitForExit(10 * 60_000).then(
+      () => {
+        sinkExited = true;
+      },
+      () => {},
+    );
+    const deadline = watchStarted + opts.timeout;
+    try {
+      for (;;) {
+        state = await readDelivery(client, topic, group).catch(() => state);
+        if (producerExit !== undefined && producerExit !== 0) {
+          throw new ExpectedError(`the producer failed (exit ${producerExit}):\n${tail(producer.stderr())}`, {
+            exitCode: 1,
+          });
+        }
+        if (sinkExited)
+          throw new ExpectedError(`the sink stopped on its own:\n${tail(sink.stderr())}`, { exitCode: 1 });
+        if (producerExit === 0 && state.caughtUp && state.produced >= opts.count) break;
+        if (performance.now() > deadline) {
+          throw new ExpectedError(
+            `not delivered within ${formatDuration(opts.timeout)}: produced ${state.produced}, committed ${state.committed}; sink stderr:\n${tail(sink.stderr())}`,
+            { exitCode: 1 },
+          );
+        }
+        await sleep(500);
+      }
+    } finally {
+      progress.stop();
+    }
+    out(
+      `[4/5] all ${formatCount(state.produced)} records in S3 and committed by the sink after ${formatDuration(performance.now() - watchStarted)}; stopping the sink  ${since()}`,
+    );
+    sink.kill("SIGTERM");
+    const sinkResult = await sink.waitForExit(15_000);
+    if (sinkResult.code !== 0) {
+      throw new ExpectedError(`the sink exited ${sinkResult.code} on SIGTERM:\n${tail(sinkResult.stderr)}`, {
+        exitCode: 1,
+      });
+    }
+
+    out(
+      `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${group} --flush-size ${opts.flushSize} --expect-count ${opts.count}`,
+    );
+    const verifierArgs = [
+      ...["--bucket", s3.bucket, "--endpoint", s3.endpoint, "--region", s3.region, "--topic", topic],
+      ...["--brokers", kafka.bootstrap, "--group", group],
+      ...["--flush-size", String(opts.flushSize), "--expect-count", String(opts.count)],
+    ];
+    const verified = await runCli(paths.verifier, verifierArgs, { env, timeoutMs: 120_000 });
+    out();
+    out(verified.stdout.trimEnd());
+    if (verified.code !== 0) {
+      throw new ExpectedError(
+        `the verifier found a problem (exit ${verified.code})${verified.stderr ? `: ${tail(verified.stderr, 3)}` : ""}`,
+        { exitCode: 1 },
+      );
+    }
+
+    out();
+    out("Sample objects:");
+    const s3Client = createS3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      pathStyle: true,
+      credentials: s3.credentials,
+    });
+    for (const o of await sampleObjects(s3Client, s3.bucket, topicPrefix(topic), 3)) {
+      out(`  s3://${s3.bucket}/${o.key}  (${o.records} records, ${formatCount(o.size)} bytes)`);
+      out(`    ${o.first}`);
+    }
+    s3Client.destroy();
+    out();
+    out(`demo finished in ${since()}: every record produced is in S3, once.`);
+    return 0;
+  } finally {
+    await cleanup();
+    stopSignals();
+  }
+}
+
+runMain("demo", demo);

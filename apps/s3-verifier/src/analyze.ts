@@ -325,9 +325,21 @@ function analyzePartition(
 }
 
 /** Identical records at different positions (another offset, partition or topic) in two different objects. */
-function findDuplicates(groups: PartitionGroup[], reports: PartitionReport[], findings: Finding[]): number {
-  const seen = new Map<string, { topic: string; partition: number; offset: bigint; key: string }>();
-  const pairs = new Map<string, { a: string; b: string; topic: string; partition: number; count: number }>();
+function findDuplicates(
+  groups: PartitionGroup[],
+  reports: PartitionReport[],
+  findings: Finding[],
+  notes: Note[],
+  allow: boolean,
+): number {
+  const seen = new Map<
+    string,
+    { topic: string; partition: number; offset: bigint; key: string; line: number }
+  >();
+  const pairs = new Map<
+    string,
+    { a: string; b: string; topic: string; partition: number; count: number; lineA: number; lineB: number }
+  >();
   groups.forEach((g, gi) => {
     for (const o of g.objects) {
       if (o.readError !== undefined) continue;
@@ -335,7 +347,7 @@ function findDuplicates(groups: PartitionGroup[], reports: PartitionReport[], fi
         const offset = o.parts.startOffset + BigInt(i);
         const prev = seen.get(h);
         if (!prev) {
-          seen.set(h, { topic: g.topic, partition: g.partition, offset, key: o.key });
+          seen.set(h, { topic: g.topic, partition: g.partition, offset, key: o.key, line: i + 1 });
           return;
         }
         if (prev.key === o.key) return;
@@ -347,6 +359,8 @@ function findDuplicates(groups: PartitionGroup[], reports: PartitionReport[], fi
           topic: g.topic,
           partition: g.partition,
           count: 0,
+          lineA: prev.line,
+          lineB: i + 1,
         };
         pair.count += 1;
         pairs.set(id, pair);
@@ -358,9 +372,9 @@ function findDuplicates(groups: PartitionGroup[], reports: PartitionReport[], fi
   let total = 0;
   for (const p of pairs.values()) {
     total += p.count;
-    findings.push({
+    (allow ? notes : findings).push({
       kind: "duplicate-record",
-      message: `${plural(p.count, "record")} of ${p.a} appear again in ${p.b} at other offsets: produced or delivered twice.`,
+      message: `${p.count === 1 ? "a record" : `${p.count} records`} of ${p.a} (line ${p.lineA}${p.count > 1 ? ", ..." : ""}) ${p.count === 1 ? "appears" : "appear"} again in ${p.b} (line ${p.lineB}${p.count > 1 ? ", ..." : ""}) at another offset: produced twice, or twins in the source data.`,
       topic: p.topic,
       partition: p.partition,
       keys: [p.a, p.b],
@@ -418,7 +432,7 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
       notes,
     ),
   );
-  const duplicateRecords = findDuplicates(groups, partitions, findings);
+  const duplicateRecords = findDuplicates(groups, partitions, findings, notes, opts.allowDuplicates === true);
 
   const records = partitions.reduce((n, p) => n + p.records, 0);
   const sum = (pick: (p: NonNullable<PartitionReport["kafka"]>) => bigint) =>

@@ -47,8 +47,8 @@ export async function readKafkaState(req: KafkaStateRequest): Promise<KafkaState
         topics.push({ topic, exists: false, partitions: [] });
         continue;
       }
-      const watermarks = await fetchWatermarks(kafka, topic);
-      const committed = req.group ? await fetchCommittedOffsets(kafka, req.group, topic) : null;
+      const watermarks = await fetchWatermarks(kafka, topic, { admin });
+      const committed = req.group ? await fetchCommittedOffsets(kafka, req.group, topic, { admin }) : null;
       const partitions = [...watermarks]
         .sort(([a], [b]) => a - b)
         .map(([partition, { low, high }]) => ({

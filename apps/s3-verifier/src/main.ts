@@ -116,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(opts.flushSize !== undefined ? { flushSize: opts.flushSize } : {}),
     ...(opts.expectCount !== undefined ? { expectCount: opts.expectCount } : {}),
     ...(opts.maxLag !== undefined ? { maxLag: opts.maxLag } : {}),
+    allowDuplicates: opts.allowDuplicates,
   };
 
   let scan = await scanWithProgress(store, opts, logger);

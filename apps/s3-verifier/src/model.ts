@@ -96,7 +96,7 @@ export type FindingKind =
 
 /** Facts worth showing that are not discrepancies (records expired from Kafka, offsets not checkable, lag). */
 export interface Note {
-  kind: "expired-from-kafka" | "not-checked" | "lag" | "interleaved-partitioner";
+  kind: "expired-from-kafka" | "not-checked" | "lag" | "interleaved-partitioner" | "duplicate-record";
   message: string;
   topic?: string;
   partition?: number;
@@ -157,6 +157,8 @@ export interface AnalyzeOptions {
   flushSize?: number;
   /** Expected total records in S3 (over the selected topics). */
   expectCount?: number;
+  /** Identical records at different offsets are noted, not failed (real logs with coarse timestamps have twins). */
+  allowDuplicates?: boolean;
   /** Fail when the total lag (records in Kafka not in S3) exceeds this. Unlimited when absent. */
   maxLag?: number;
 }

@@ -29,6 +29,7 @@ export interface VerifierOptions {
   flushSize: number | undefined;
   expectCount: number | undefined;
   maxLag: number | undefined;
+  allowDuplicates: boolean;
   json: boolean;
   concurrency: number;
   /** What loading the connector config had to say (ignored Connect-only keys, ...). */
@@ -46,6 +47,7 @@ interface RawFlags {
   flushSize?: number;
   expectCount?: number;
   maxLag?: number;
+  allowDuplicates?: boolean;
   json?: boolean;
   config?: string;
   concurrency?: number;
@@ -105,6 +107,12 @@ export function buildCommand() {
       )
         .env(envName("max-lag"))
         .argParser(parsers.int("--max-lag", { min: 0 })),
+    )
+    .addOption(
+      new Option(
+        "--allow-duplicates",
+        "identical records at different offsets are shown as notes, not failures (real logs with second-precision timestamps have twins)",
+      ).env(envName("allow-duplicates")),
     )
     .addOption(new Option("--json", "print the report as one JSON document on stdout"))
     .addOption(
@@ -200,6 +208,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     flushSize: f.flushSize ?? s?.flushSize,
     expectCount: f.expectCount,
     maxLag: f.maxLag,
+    allowDuplicates: f.allowDuplicates === true,
     json: f.json === true,
     concurrency: f.concurrency ?? DEFAULTS.concurrency,
     configNotes: config?.notes ?? [],

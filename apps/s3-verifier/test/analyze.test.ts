@@ -125,6 +125,12 @@ describe("analyze", () => {
     expect(kinds(a)).toEqual(["duplicate-record"]);
     expect(a.findings[0]?.keys).toEqual([objects[0]?.key, victim.key]);
     expect(a.totals.duplicateRecords).toBe(1);
+    expect(a.findings[0]?.message).toContain("(line 6) appears again in");
+    // --allow-duplicates: still counted and shown, as a note.
+    const allowed = analyze(scan(objects), null, { allowDuplicates: true });
+    expect(allowed.ok).toBe(true);
+    expect(allowed.totals.duplicateRecords).toBe(1);
+    expect(allowed.notes.map((n) => n.kind)).toEqual(["duplicate-record"]);
   });
 
   it("names an invalid record with its object key and line", () => {
