@@ -21,7 +21,11 @@ export interface BatchingProducerOptions {
   /** -1 (all in-sync replicas, default), 1 (leader), 0 (none: nothing is acknowledged, do not use for data). */
   acks?: -1 | 0 | 1;
   compression?: CompressionName;
-  /** Produce calls in flight at once (each may be one request per broker). Default 5. 1 keeps per-key order under retries. */
+  /**
+   * Produce calls in flight at once (each may be one request per broker). Default 5. Per-partition order is only
+   * guaranteed with 1: with more, a retried batch, or with compression (kafkajs compresses asynchronously) even a
+   * later batch, can land before an earlier one. Use 1 when order matters (console producer, pinned partition).
+   */
   maxInFlight?: number;
   /** Messages per produce call. Default 1000. */
   batchSize?: number;
@@ -91,7 +95,7 @@ function byteLength(v: string | Buffer | null | undefined): number {
  * send() waits for a free slot (backpressure, bounded memory). kafkajs retries a failed send (retry option); what
  * still fails is counted in stats().errors and surfaced by the next send()/flush() (never dropped silently).
  * Idempotence is off: kafkajs's idempotent producer needs maxInFlightRequests=1 and is marked experimental, so a
- * retried batch may be duplicated (at-least-once), and with maxInFlight > 1 a retried batch may land after a later one.
+ * retried batch may be duplicated (at-least-once), and with maxInFlight > 1 batches may land out of order.
  */
 export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptions): BatchingProducer {
   const topic = opts.topic;

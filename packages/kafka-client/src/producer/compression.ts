@@ -1,6 +1,14 @@
 import type { CompressionTypes as CompressionType } from "kafkajs";
+import SnappyCodec from "kafkajs-snappy";
 import { KafkaClientError } from "../errors";
 import { CompressionCodecs, CompressionTypes } from "../kafkajs";
+
+/**
+ * kafkajs ships gzip only. Snappy (pure JS, kafkajs-snappy) is registered here, once, when this package loads, so
+ * producers can send it and consumers can read snappy batches written by other clients (kcat, Connect, Java).
+ * lz4/zstd codecs need native code or worker threads and are not installed.
+ */
+(CompressionCodecs as Record<number, unknown>)[CompressionTypes.Snappy] = SnappyCodec;
 
 export const COMPRESSIONS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 export type CompressionName = (typeof COMPRESSIONS)[number];
@@ -27,8 +35,8 @@ export function compressionAvailable(name: CompressionName): boolean {
 }
 
 /**
- * The kafkajs CompressionTypes for a name, or a BAD_SETTINGS error naming the flag: kafkajs 2.2.4 ships only gzip;
- * snappy/lz4/zstd need a codec package registered in `CompressionCodecs` (none is installed here).
+ * The kafkajs CompressionTypes for a name, or a BAD_SETTINGS error naming the flag when kafkajs has no codec for it
+ * (gzip is built in, snappy is registered above; lz4/zstd are not available).
  */
 export function compressionType(name: string, field = "--compression"): CompressionType {
   if (!(COMPRESSIONS as readonly string[]).includes(name)) {
