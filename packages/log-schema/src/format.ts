@@ -8,19 +8,27 @@ import type { WebLogRecord } from "./schema";
 export function encode(record: WebLogRecord): string {
   return (
     '{"ip":' +
-    JSON.stringify(record.ip) +
+    str(record.ip) +
     ',"timestamp":' +
-    JSON.stringify(record.timestamp) +
+    str(record.timestamp) +
     ',"method":' +
-    JSON.stringify(record.method) +
+    str(record.method) +
     ',"url":' +
-    JSON.stringify(record.url) +
+    str(record.url) +
     ',"status_code":' +
     JSON.stringify(record.status_code) +
     ',"user_agent":' +
-    JSON.stringify(record.user_agent) +
+    str(record.user_agent) +
     "}"
   );
+}
+
+/** Characters JSON.stringify would escape (quote, backslash, controls) plus any surrogate (lone ones are escaped). */
+const JSON_UNSAFE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON string literal: plain quoting when nothing needs escaping (the common case), JSON.stringify otherwise. */
+function str(value: unknown): string {
+  return typeof value === "string" && !JSON_UNSAFE.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -45,6 +45,47 @@ describe("encode", () => {
   });
 });
 
+describe("encode matches JSON.stringify", () => {
+  it("byte for byte on random strings (quotes, controls, non-ASCII, lone and paired surrogates)", () => {
+    let seed = 99;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const alphabet = [
+      '"',
+      "\\",
+      "\n",
+      "\u0000",
+      "\u001f",
+      "a",
+      "/",
+      " ",
+      "\u00e9",
+      "\u2028",
+      "\ud83d",
+      "\ude00",
+      "\ud83d\ude00",
+    ];
+    const randomText = () =>
+      Array.from(
+        { length: Math.floor(rnd() * 12) },
+        () => alphabet[Math.floor(rnd() * alphabet.length)],
+      ).join("");
+    for (let i = 0; i < 5000; i++) {
+      const r = {
+        ip: randomText(),
+        timestamp: randomText(),
+        method: "GET",
+        url: randomText(),
+        status_code: 200,
+        user_agent: randomText(),
+      } as WebLogRecord;
+      expect(encode(r)).toBe(JSON.stringify(r));
+    }
+  });
+});
+
 describe("formatCombined", () => {
   it("writes Apache combined log format with '-' for bytes and referer", () => {
     expect(
