@@ -3,23 +3,18 @@ export {
   checkBucket,
   createS3Client,
   credentialSourceFor,
-  isLocalEndpoint,
   MINIO_DEV_CREDENTIALS,
   type S3ClientOptions,
   type S3Credentials,
 } from "./client";
 export {
-  CONFLUENT_S3_SINK_KEY_PREFIXES,
   CONFLUENT_S3_SINK_KEYS,
   type ConnectorConfigInput,
   type ConnectorKeyInfo,
   type ConnectorKeyStatus,
   connectorKeyInfo,
-  JSON_FORMAT_CLASS,
   type LoadedConnectorConfig,
   loadConnectorConfig,
-  S3_SINK_CONNECTOR_CLASS,
-  S3_STORAGE_CLASS,
   sinkSettingsFromEnv,
   toConnectorConfig,
   validateSinkSettings,
@@ -44,7 +39,6 @@ export {
   topicPrefix,
 } from "./keys";
 export {
-  compressionOfKey,
   encodeRecordLines,
   getObjectBody,
   type ListedObject,
@@ -59,7 +53,6 @@ export {
   type Partitioner,
   type PartitionerOptions,
   type PartitionInput,
-  readPath,
 } from "./partitioner";
 export {
   DEFAULT_SINK_SETTINGS,
