@@ -1,1 +1,120 @@
-export {};
+import {
+  createLogger,
+  createProgress,
+  formatCount,
+  formatDuration,
+  formatRate,
+  type Logger,
+  onShutdown,
+  runMain,
+} from "@weblog/cli";
+import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-client";
+import { checkBucket, createS3Client, describeEndpoint } from "@weblog/s3";
+import { type ConsumerOptions, type PrintMode, parseOptions, type SinkMode } from "./options";
+import { createPrintConsumer } from "./print/print-consumer";
+import { crashHookFromEnv } from "./sink/crash-hook";
+import { createSinkEngine } from "./sink/engine";
+
+async function runPrint(opts: PrintMode, logger: Logger): Promise<number> {
+  const kafka = createKafka(opts.kafka, { logger });
+  const printer = createPrintConsumer(kafka, opts, { logger });
+  const off = onShutdown(() => printer.stop(), { logger });
+  try {
+    await printer.run((c) => connectChecked(c, opts.kafka));
+  } catch (err) {
+    throw explainKafkaError(err, opts.kafka, { during: "consume" });
+  } finally {
+    off();
+  }
+  return 0;
+}
+
+async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
+  const { settings } = opts;
+  for (const note of opts.notes) logger.info({ config: opts.configPath }, note);
+  const endpoint = settings.storeUrl;
+  const s3 = createS3Client({
+    endpoint,
+    region: settings.region,
+    pathStyle: settings.pathStyle,
+    maxAttempts: 1,
+  });
+  // Missing bucket / wrong credentials / S3 down at start: one line naming bucket and endpoint, exit 2.
+  await checkBucket(s3, settings.bucket, endpoint);
+
+  const kafka = createKafka(opts.kafka, { logger });
+  const engine = createSinkEngine({
+    kafka,
+    s3,
+    settings,
+    logger,
+    endpoint,
+    connectorName: opts.connectorName,
+    crashHook: crashHookFromEnv(process.env.WEBLOG_SINK_CRASH_AT),
+    connect: (c) => connectChecked(c, opts.kafka),
+    ...(process.env.WEBLOG_SINK_SESSION_TIMEOUT_MS
+      ? { sessionTimeoutMs: Number(process.env.WEBLOG_SINK_SESSION_TIMEOUT_MS) }
+      : {}),
+  });
+  const progress = createProgress({
+    label: "sink",
+    logger,
+    render: () => {
+      const s = engine.stats();
+      const secs = (Date.now() - s.startedAtMs) / 1000;
+      return `${settings.topics.join(",")} -> s3://${settings.bucket}: ${formatCount(s.recordsIn)} in (${formatRate(s.recordsIn / Math.max(secs, 0.001))}), ${formatCount(s.objectsWritten)} objects, lag ${formatCount(s.lag)}, DLQ ${formatCount(s.dlq)}${s.paused > 0 ? `, ${s.paused} paused (S3 retry)` : ""}, ${formatDuration(secs * 1000)}`;
+    },
+    fields: () => {
+      const s = engine.stats();
+      return {
+        recordsIn: s.recordsIn,
+        recordsWritten: s.recordsWritten,
+        objectsWritten: s.objectsWritten,
+        lag: s.lag,
+        dlq: s.dlq,
+        bufferedRecords: s.bufferedRecords,
+        bufferedBytes: s.bufferedBytes,
+        pausedPartitions: s.paused,
+        uploadRetries: s.uploadRetries,
+      };
+    },
+  });
+  const off = onShutdown(() => engine.stop(), { logger });
+  logger.info(
+    {
+      endpoint: describeEndpoint(endpoint),
+      bucket: settings.bucket,
+      brokers: opts.kafka.brokers,
+      group: settings.groupId,
+    },
+    "starting S3 sink",
+  );
+  progress.start();
+  try {
+    await engine.run();
+  } catch (err) {
+    if ((err as { expected?: boolean }).expected) throw err;
+    throw explainKafkaError(err, opts.kafka, { during: "consume" });
+  } finally {
+    progress.stop();
+    off();
+  }
+  const s = engine.stats();
+  logger.info(
+    {
+      recordsIn: s.recordsIn,
+      recordsWritten: s.recordsWritten,
+      objectsWritten: s.objectsWritten,
+      dlq: s.dlq,
+      commits: s.commits,
+    },
+    "sink stopped",
+  );
+  return 0;
+}
+
+runMain("consumer", async (argv) => {
+  const opts: ConsumerOptions = parseOptions(argv);
+  const logger = createLogger({ name: "consumer" });
+  return opts.mode === "print" ? runPrint(opts, logger) : runSink(opts, logger);
+});

@@ -1,0 +1,30 @@
+/**
+ * Test hook for the kill -9 tests: `WEBLOG_SINK_CRASH_AT=<point>:<n>` makes the process SIGKILL itself the n-th
+ * time (1-based) it reaches <point>. Points: before-upload, after-upload-before-commit, after-commit.
+ * Unset (the normal case) it does nothing.
+ */
+export type CrashPoint = "before-upload" | "after-upload-before-commit" | "after-commit";
+
+const POINTS: readonly CrashPoint[] = ["before-upload", "after-upload-before-commit", "after-commit"];
+
+export type CrashHook = (point: CrashPoint) => void;
+
+export function crashHookFromEnv(value: string | undefined): CrashHook {
+  if (!value) return () => {};
+  const [point, nText] = value.split(":");
+  const n = Number(nText ?? "1");
+  if (!POINTS.includes(point as CrashPoint) || !Number.isInteger(n) || n < 1) {
+    throw new TypeError(
+      `WEBLOG_SINK_CRASH_AT='${value}': use <${POINTS.join("|")}>:<n>, e.g. before-upload:3`,
+    );
+  }
+  let seen = 0;
+  return (at) => {
+    if (at !== point) return;
+    seen += 1;
+    if (seen === n) {
+      process.stderr.write(`crash hook: SIGKILL at ${at} #${n}\n`);
+      process.kill(process.pid, "SIGKILL");
+    }
+  };
+}

@@ -1,0 +1,738 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { Logger } from "@weblog/cli";
+import { decode, encode } from "@weblog/log-schema";
+import { createPartitioner, keyLayoutOf, type S3SideError, type SinkSettings } from "@weblog/s3";
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { CrashHook } from "./crash-hook";
+import { createDlq, type Dlq } from "./dlq";
+import { SinkError } from "./errors";
+import { Lock, sleep } from "./lock";
+import { createObjectWriter, type ObjectWriter } from "./object-writer";
+import { type FlushReason, type FlushSet, PartitionBuffer } from "./partition-buffer";
+
+/**
+ * The S3 sink: a kafkajs consumer group member that turns each assigned partition's records into objects laid out
+ * exactly as Confluent's S3 sink lays them out, and commits a partition's offset only after the objects holding
+ * the records before it are in S3. README.md ("Exactly once") gives the argument; the comments here point at it.
+ */
+
+export interface SinkStats {
+  recordsIn: number;
+  recordsWritten: number;
+  objectsWritten: number;
+  bytesWritten: number;
+  dlq: number;
+  skipped: number;
+  commits: number;
+  uploadRetries: number;
+  /** Sum over assigned partitions of high watermark - next offset to read. */
+  lag: number;
+  bufferedBytes: number;
+  bufferedRecords: number;
+  assigned: number;
+  paused: number;
+  startedAtMs: number;
+}
+
+export interface SinkEngineOptions {
+  kafka: Kafka;
+  s3: S3Client;
+  settings: SinkSettings;
+  logger: Logger;
+  /** For error messages (never contains credentials). */
+  endpoint?: string | undefined;
+  /** Connector name for the DLQ headers. */
+  connectorName?: string;
+  crashHook?: CrashHook;
+  /** Connects a kafkajs client (default: `client.connect()`); main passes kafka-client's connectChecked. */
+  connect?: (client: { connect(): Promise<void>; disconnect(): Promise<void> }) => Promise<void>;
+  /** Period of the wall-clock rotation check (default: an eighth of rotate.schedule.interval.ms, 50..250 ms). */
+  tickMs?: number;
+  /** Consumer group session timeout (default 30 s; tests shorten it so a killed member leaves sooner). */
+  sessionTimeoutMs?: number;
+  /** Graceful stop budget (default 8000 ms, so the process exits within 10 s). */
+  stopTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface SinkEngine {
+  /** Connects, joins the group and consumes until `stop()` or a fatal error. Resolves on a clean stop. */
+  run(): Promise<void>;
+  /** Stop fetching, upload and commit what is buffered, leave the group. Idempotent. */
+  stop(): Promise<void>;
+  stats(): SinkStats;
+}
+
+interface PartitionState {
+  key: string;
+  topic: string;
+  partition: number;
+  buffer: PartitionBuffer;
+  lock: Lock;
+  /** Offset uploaded by the wall-clock timer but not yet committed (committed inside the next eachBatch). */
+  pendingCommit: bigint | null;
+  /** Last offset we committed (or the position we started from): where a re-read starts. */
+  committed: bigint | null;
+  highWatermark: bigint | null;
+  pausedForS3: boolean;
+  /** The generation this state's buffer belongs to. */
+  generation: number;
+}
+
+type CommitFn = (topic: string, partition: number, offset: bigint) => Promise<void>;
+
+interface BatchContext {
+  commit: CommitFn;
+  heartbeat: () => Promise<void>;
+  /** True when the upload must be abandoned (consumer no longer owns the batch's partition). */
+  fenced: () => boolean;
+}
+
+const isRebalanceError = (err: unknown): boolean => {
+  const type = (err as { type?: string } | null)?.type;
+  const name = (err as { name?: string } | null)?.name;
+  return (
+    type === "REBALANCE_IN_PROGRESS" ||
+    type === "ILLEGAL_GENERATION" ||
+    type === "UNKNOWN_MEMBER_ID" ||
+    type === "NOT_COORDINATOR_FOR_GROUP" ||
+    type === "GROUP_COORDINATOR_NOT_AVAILABLE" ||
+    name === "KafkaJSFetcherRebalanceError"
+  );
+};
+
+export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
+  const { kafka, settings, logger } = opts;
+  const now = opts.now ?? Date.now;
+  const crash: CrashHook = opts.crashHook ?? (() => {});
+  const partitioner = createPartitioner(settings.partitioner, { directoryDelim: settings.directoryDelim });
+  const writer: ObjectWriter = createObjectWriter({
+    client: opts.s3,
+    bucket: settings.bucket,
+    endpoint: opts.endpoint,
+    compression: settings.compression,
+    layout: keyLayoutOf(settings),
+  });
+  const tickMs =
+    opts.tickMs ??
+    (settings.rotateScheduleIntervalMs > 0
+      ? Math.max(50, Math.min(250, Math.floor(settings.rotateScheduleIntervalMs / 8)))
+      : 1000);
+
+  const consumer: Consumer = kafka.consumer({
+    groupId: settings.groupId,
+    sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+    rebalanceTimeout: 60_000,
+    heartbeatInterval: Math.max(500, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 10)),
+    maxWaitTimeInMs: 500,
+    // Fetched-but-unprocessed bytes are outside our buffer cap; keep them modest.
+    maxBytesPerPartition: Math.min(
+      1024 * 1024,
+      Math.max(64 * 1024, Math.floor(settings.bufferMaxBytes / 16)),
+    ),
+    maxBytes: Math.min(10 * 1024 * 1024, Math.max(256 * 1024, Math.floor(settings.bufferMaxBytes / 4))),
+    allowAutoTopicCreation: true,
+  });
+  const useDlq = settings.errorsTolerance === "all" && Boolean(settings.dlqTopic);
+  const producer: Producer | null = useDlq
+    ? kafka.producer({ allowAutoTopicCreation: true, idempotent: false })
+    : null;
+  const dlq: Dlq | null =
+    producer && settings.dlqTopic
+      ? createDlq({
+          producer,
+          topic: settings.dlqTopic,
+          connectorName: opts.connectorName ?? "weblogs-s3-sink",
+        })
+      : null;
+
+  const states = new Map<string, PartitionState>();
+  const assigned = new Set<string>();
+  let generation = 0;
+  let rebalancing = false;
+  let stopping = false;
+  /** Aborted when the stop budget runs out: every upload still retrying gives up (its records are re-read). */
+  const stopAbort = new AbortController();
+  let fatal: Error | null = null;
+  let totalBytes = 0;
+  let activeBatches = 0;
+  const outsideUploads = new Set<AbortController>();
+  const stats: SinkStats = {
+    recordsIn: 0,
+    recordsWritten: 0,
+    objectsWritten: 0,
+    bytesWritten: 0,
+    dlq: 0,
+    skipped: 0,
+    commits: 0,
+    uploadRetries: 0,
+    lag: 0,
+    bufferedBytes: 0,
+    bufferedRecords: 0,
+    assigned: 0,
+    paused: 0,
+    startedAtMs: now(),
+  };
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve;
+  });
+
+  const keyOf = (topic: string, partition: number) => `${topic}|${partition}`;
+  const stateOf = (topic: string, partition: number): PartitionState => {
+    const key = keyOf(topic, partition);
+    let st = states.get(key);
+    if (!st) {
+      st = {
+        key,
+        topic,
+        partition,
+        buffer: new PartitionBuffer(topic, partition),
+        lock: new Lock(),
+        pendingCommit: null,
+        committed: null,
+        highWatermark: null,
+        pausedForS3: false,
+        generation,
+      };
+      states.set(key, st);
+    }
+    return st;
+  };
+
+  /** Drops a partition's buffer (its records will be re-read from the committed offset). */
+  const dropBuffer = (st: PartitionState) => {
+    totalBytes -= st.buffer.bytes;
+    st.buffer.reset();
+    st.pendingCommit = null;
+    st.committed = null;
+    st.generation = generation;
+  };
+
+  const fail = (err: Error) => {
+    if (fatal) return;
+    fatal = err;
+    logger.error(
+      { err: { message: err.message, code: (err as { code?: string }).code } },
+      "sink stopping on a fatal error",
+    );
+    void shutdown();
+  };
+
+  // --- group membership --------------------------------------------------------------------------------------
+  // kafkajs re-joins inside its run loop only after every in-progress eachBatch returned, so uploads started
+  // inside eachBatch are fenced by kafkajs itself. Uploads started by the wall-clock timer (idle partitions) are
+  // aborted here, and never commit: their offset is committed by the next eachBatch of the same generation.
+  consumer.on(consumer.events.REBALANCING, () => {
+    rebalancing = true;
+    for (const c of outsideUploads) c.abort();
+  });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    generation += 1;
+    rebalancing = false;
+    for (const c of outsideUploads) c.abort();
+    // After a (re)join kafkajs fetches every assigned partition from its committed offset: whatever we buffered
+    // (read but not committed) will be read again, so drop it all, including timer-uploaded, uncommitted objects
+    // (their keys are re-derived from the committed offset and overwritten).
+    for (const st of states.values()) dropBuffer(st);
+    assigned.clear();
+    const assignment = e.payload.memberAssignment as Record<string, number[]>;
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const p of partitions) assigned.add(keyOf(topic, p));
+    }
+    for (const key of [...states.keys()]) if (!assigned.has(key)) states.delete(key);
+    logger.info({ generation, assignment }, "joined the group");
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    const err = e.payload.error;
+    if (e.payload.restart) {
+      logger.warn({ err: { message: err.message } }, "consumer crashed, kafkajs restarts it");
+      return;
+    }
+    fail(new SinkError("KAFKA_FATAL", `Kafka consumer failed: ${err.message}`, { cause: err }));
+  });
+
+  // --- upload + commit ----------------------------------------------------------------------------------------
+  const pauseForS3 = (st: PartitionState) => {
+    if (st.pausedForS3) return;
+    st.pausedForS3 = true;
+    consumer.pause([{ topic: st.topic, partitions: [st.partition] }]);
+  };
+  const resumeAfterS3 = (st: PartitionState) => {
+    if (!st.pausedForS3) return;
+    st.pausedForS3 = false;
+    if (!stopping) consumer.resume([{ topic: st.topic, partitions: [st.partition] }]);
+  };
+
+  const uploadSet = async (
+    st: PartitionState,
+    set: FlushSet,
+    control: { check: () => Promise<void> | void; signal?: AbortSignal },
+  ) => {
+    crash("before-upload");
+    const started = now();
+    let warned = false;
+    const signal = control.signal ? AbortSignal.any([control.signal, stopAbort.signal]) : stopAbort.signal;
+    const result = await writer
+      .upload(set, {
+        check: control.check,
+        signal,
+        onRetry: async (err, attempt) => {
+          stats.uploadRetries += 1;
+          pauseForS3(st);
+          if (!warned || attempt % 10 === 0) {
+            warned = true;
+            logger.warn(
+              {
+                topic: st.topic,
+                partition: st.partition,
+                attempt,
+                code: err.code,
+                err: { message: err.message },
+              },
+              "S3 upload failed; partition paused, retrying with backoff",
+            );
+          }
+        },
+      })
+      .finally(() => resumeAfterS3(st));
+    stats.objectsWritten += result.keys.length;
+    stats.bytesWritten += result.bytes;
+    stats.recordsWritten += set.records;
+    logger.debug(
+      {
+        keys: result.keys,
+        records: set.records,
+        reason: set.reason,
+        ms: now() - started,
+        commitOffset: String(set.commitOffset),
+      },
+      "uploaded",
+    );
+    crash("after-upload-before-commit");
+  };
+
+  /** Commit with a few retries for coordinator hiccups; a rebalance error is rethrown (the batch is abandoned). */
+  const commitWith = async (commit: CommitFn, st: PartitionState, offset: bigint) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await commit(st.topic, st.partition, offset);
+        break;
+      } catch (err) {
+        if (isRebalanceError(err) || attempt >= 5 || stopping) throw err;
+        logger.warn({ err: { message: (err as Error).message }, attempt }, "offset commit failed, retrying");
+        await sleep(200 * attempt);
+      }
+    }
+    st.committed = offset;
+    st.pendingCommit = null;
+    stats.commits += 1;
+    crash("after-commit");
+  };
+
+  /**
+   * Inside eachBatch (kafkajs-fenced): commit a pending timer upload first (at most one uploaded-but-uncommitted
+   * object set per partition), then upload what is buffered and commit the offset after it.
+   */
+  const flushInBatch = async (st: PartitionState, reason: FlushReason, ctx: BatchContext) => {
+    if (st.pendingCommit !== null) await commitWith(ctx.commit, st, st.pendingCommit);
+    const set = st.buffer.takeAll(reason);
+    if (!set) return;
+    totalBytes -= set.bytes;
+    if (dlq) await dlq.flush();
+    await uploadSet(st, set, {
+      check: async () => {
+        if (ctx.fenced()) throw new SinkError("FENCED", "partition no longer owned");
+        if (st.pausedForS3) await ctx.heartbeat(); // a rebalance during a long outage surfaces here
+      },
+    });
+    await commitWith(ctx.commit, st, set.commitOffset);
+  };
+
+  // --- records ------------------------------------------------------------------------------------------------
+  const recordTimeOf = (message: KafkaMessage, record: unknown): number => {
+    const p = settings.partitioner;
+    if (p.kind === "time" && p.timestampExtractor === "RecordField") {
+      const raw = (record as Record<string, unknown> | null)?.[p.timestampField];
+      const ms = typeof raw === "number" ? raw : typeof raw === "string" ? Date.parse(raw) : Number.NaN;
+      if (Number.isFinite(ms)) return ms;
+    }
+    return Number(message.timestamp);
+  };
+
+  const reject = async (
+    st: PartitionState,
+    message: KafkaMessage,
+    reason: string,
+    text: string,
+    ctx: BatchContext,
+    issues?: { field: string; reason: string }[],
+  ) => {
+    const offset = BigInt(message.offset);
+    if (settings.errorsTolerance === "all" && dlq) {
+      dlq.add({
+        topic: st.topic,
+        partition: st.partition,
+        offset: message.offset,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+        reason,
+        message: text,
+        issues,
+      });
+      stats.dlq += 1;
+      st.buffer.skip(offset);
+      return;
+    }
+    // errors.tolerance=none: upload + commit everything before the bad record, then stop; nothing past it is
+    // committed, so the record is read again on the next start.
+    await flushInBatch(st, "shutdown", ctx);
+    throw new SinkError(
+      "BAD_RECORD",
+      `bad record at ${st.topic}/${st.partition}@${message.offset} (${reason}: ${text}); the sink stopped with errors.tolerance=none and committed nothing past it. Fix or skip the record, or run with --errors-tolerance all to send such records to the DLQ topic`,
+    );
+  };
+
+  const handleMessage = async (st: PartitionState, message: KafkaMessage, ctx: BatchContext) => {
+    const offset = BigInt(message.offset);
+    stats.recordsIn += 1;
+    let line: string;
+    let record: unknown;
+    if (message.value === null) {
+      if (settings.behaviorOnNullValues === "ignore") {
+        stats.skipped += 1;
+        st.buffer.skip(offset);
+        return;
+      }
+      if (settings.behaviorOnNullValues === "fail") {
+        await reject(
+          st,
+          message,
+          "NULL_VALUE",
+          "tombstone (null value) with behavior.on.null.values=fail",
+          ctx,
+        );
+        return;
+      }
+      line = "null";
+      record = null;
+    } else {
+      const decoded = decode(message.value);
+      if (!decoded.ok) {
+        await reject(st, message, decoded.error.code, decoded.error.message, ctx, decoded.error.issues);
+        return;
+      }
+      record = decoded.record;
+      line = encode(decoded.record);
+    }
+    const nowMs = now();
+    let encodedPartition: string;
+    try {
+      encodedPartition = partitioner.encodePartition({
+        kafkaPartition: st.partition,
+        record,
+        kafkaTimestampMs: Number(message.timestamp),
+        nowMs,
+      });
+    } catch (err) {
+      await reject(st, message, "PARTITIONER", (err as Error).message, ctx);
+      return;
+    }
+    const recordTimeMs = recordTimeOf(message, record);
+    if (st.buffer.recordTimeExceeded(recordTimeMs, settings.rotateIntervalMs)) {
+      await flushInBatch(st, "rotate.interval.ms", ctx);
+    }
+    const before = st.buffer.bytes;
+    const file = st.buffer.append({ offset, encodedPartition, line, recordTimeMs, nowMs });
+    totalBytes += st.buffer.bytes - before;
+    if (file.lines.length >= settings.flushSize) {
+      await flushInBatch(st, "flush.size", ctx);
+    } else if (totalBytes > settings.bufferMaxBytes) {
+      await relieveMemory(st, ctx);
+    }
+  };
+
+  /** Buffer cap reached: upload the largest partition we can lock right now (this one if nothing else). */
+  const relieveMemory = async (current: PartitionState, ctx: BatchContext) => {
+    const candidates = [...states.values()]
+      .filter((s) => !s.buffer.isEmpty && (s === current || !s.lock.isHeld))
+      .sort((a, b) => b.buffer.bytes - a.buffer.bytes);
+    const target = candidates[0];
+    if (!target) return;
+    logger.debug({ totalBytes, partition: target.key }, "buffer cap reached, flushing the largest partition");
+    if (target === current) {
+      await flushInBatch(current, "memory", ctx);
+      return;
+    }
+    // Another partition: same generation, still inside an eachBatch, so just as fenced.
+    await target.lock.run(async () => {
+      if (target.generation !== generation) return;
+      await flushInBatch(target, "memory", ctx);
+    });
+  };
+
+  const eachBatch = async (payload: EachBatchPayload) => {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    if (stopping || fatal) return;
+    activeBatches += 1;
+    const st = stateOf(batch.topic, batch.partition);
+    const myGeneration = generation;
+    const ctx: BatchContext = {
+      heartbeat,
+      fenced: () => !isRunning() || isStale() || generation !== myGeneration,
+      commit: (topic, partition, offset) =>
+        commitOffsetsIfNecessary({
+          topics: [{ topic, partitions: [{ partition, offset: offset.toString() }] }],
+        }),
+    };
+    try {
+      await st.lock.run(
+        async () => {
+          if (st.generation !== generation) dropBuffer(st);
+          st.highWatermark = BigInt(batch.highWatermark);
+          let n = 0;
+          for (const message of batch.messages) {
+            if (!isRunning() || isStale() || stopping || fatal || generation !== myGeneration) break;
+            const offset = BigInt(message.offset);
+            if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
+            if (st.buffer.nextOffset !== null && offset < st.buffer.nextOffset) {
+              resolveOffset(message.offset);
+              continue; // already processed (redelivery within a generation)
+            }
+            await handleMessage(st, message, ctx);
+            resolveOffset(message.offset);
+            if (++n % 500 === 0) await heartbeat();
+          }
+          if (dlq) await dlq.flush();
+          if (stopping && !fatal) await flushInBatch(st, "shutdown", ctx);
+        },
+        { whileWaiting: heartbeat },
+      );
+    } catch (err) {
+      if (err instanceof SinkError && err.code !== "FENCED") {
+        fail(err);
+        return;
+      }
+      if (isRebalanceError(err)) {
+        // kafkajs re-joins; GROUP_JOIN drops the buffers and the new owner reads from the committed offset.
+        dropBuffer(st);
+        throw err;
+      }
+      if (err instanceof SinkError && err.code === "FENCED") {
+        // Stopping, or this generation is over: what was buffered is read again from the committed offset.
+        if (generation === myGeneration && !stopping && st.committed !== null) {
+          const from = st.committed;
+          dropBuffer(st);
+          consumer.seek({ topic: st.topic, partition: st.partition, offset: from.toString() });
+        } else if (generation === myGeneration) dropBuffer(st);
+        return;
+      }
+      // Anything else (commit kept failing, DLQ produce failed): forget what is buffered and re-read from the
+      // last committed offset, so nothing is lost and nothing is written twice.
+      logger.warn(
+        { err: { message: (err as Error).message }, partition: st.key },
+        "batch failed; re-reading from the committed offset",
+      );
+      const from = st.committed;
+      dropBuffer(st);
+      if (from !== null) consumer.seek({ topic: st.topic, partition: st.partition, offset: from.toString() });
+      await sleep(500);
+    } finally {
+      activeBatches -= 1;
+    }
+  };
+
+  // --- wall-clock rotation (idle partitions too) ---------------------------------------------------------------
+  const gauges = () => {
+    let lag = 0;
+    let bytes = 0;
+    let records = 0;
+    let paused = 0;
+    for (const st of states.values()) {
+      if (st.highWatermark !== null && st.buffer.nextOffset !== null)
+        lag += Number(st.highWatermark - st.buffer.nextOffset);
+      bytes += st.buffer.bytes;
+      records += st.buffer.records;
+      if (st.pausedForS3) paused += 1;
+    }
+    stats.lag = lag;
+    stats.bufferedBytes = bytes;
+    stats.bufferedRecords = records;
+    stats.paused = paused;
+    stats.assigned = assigned.size;
+    stats.dlq = Math.max(stats.dlq, 0);
+  };
+
+  const tick = () => {
+    if (stopping || rebalancing || fatal) return;
+    const t = now();
+    for (const st of states.values()) {
+      if (st.lock.isHeld || st.pendingCommit !== null) continue;
+      if (!st.buffer.wallClockExceeded(t, settings.rotateScheduleIntervalMs)) continue;
+      void flushIdle(st);
+    }
+  };
+
+  /** Timer path: upload only; the commit is left to the next eachBatch of this generation (or to stop()). */
+  const flushIdle = (st: PartitionState) =>
+    st.lock
+      .run(async () => {
+        const gen = generation;
+        if (rebalancing || stopping || st.generation !== gen || st.pendingCommit !== null) return;
+        if (!st.buffer.wallClockExceeded(now(), settings.rotateScheduleIntervalMs)) return;
+        const set = st.buffer.takeAll("rotate.schedule.interval.ms");
+        if (!set) return;
+        totalBytes -= set.bytes;
+        const abort = new AbortController();
+        outsideUploads.add(abort);
+        try {
+          await uploadSet(st, set, {
+            signal: abort.signal,
+            check: () => {
+              if (rebalancing || generation !== gen || abort.signal.aborted) {
+                throw new SinkError("FENCED", "rebalance: timer upload abandoned");
+              }
+            },
+          });
+          if (generation === gen && !rebalancing) st.pendingCommit = set.commitOffset;
+        } finally {
+          outsideUploads.delete(abort);
+        }
+      })
+      .catch((err: unknown) => {
+        if (err instanceof SinkError && err.code === "S3_FATAL") return fail(err);
+        // Fenced or failed: the records are re-read from the committed offset after the rejoin / seek.
+        logger.debug(
+          { err: { message: (err as Error).message }, partition: st.key },
+          "timer upload abandoned",
+        );
+        if (generation === st.generation && st.committed !== null && !rebalancing) {
+          const from = st.committed;
+          dropBuffer(st);
+          consumer.seek({ topic: st.topic, partition: st.partition, offset: from.toString() });
+        }
+      });
+
+  // --- stop ---------------------------------------------------------------------------------------------------
+  let shutdownPromise: Promise<void> | null = null;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      stopping = true;
+      clearInterval(timer);
+      const deadline = now() + (opts.stopTimeoutMs ?? 8000);
+      try {
+        consumer.pause(settings.topics.map((topic) => ({ topic })));
+      } catch {
+        // not running yet
+      }
+      while (activeBatches > 0 && now() < deadline) await sleep(20);
+      if (activeBatches > 0) stopAbort.abort();
+      if (!fatal) {
+        const drain = drainOutside().catch((err: unknown) => {
+          logger.warn(
+            { err: { message: (err as Error).message } },
+            "could not upload everything buffered at stop; it will be read again on the next start",
+          );
+        });
+        const timeout = sleep(Math.max(0, deadline - now())).then(() => {
+          stopAbort.abort();
+          logger.warn("stop timed out; what was not uploaded will be read again on the next start");
+        });
+        await Promise.race([drain, timeout]);
+      }
+      await Promise.race([consumer.disconnect().catch(() => {}), sleep(1500)]);
+      if (producer) await Promise.race([producer.disconnect().catch(() => {}), sleep(500)]);
+      resolveDone();
+    })();
+    return shutdownPromise;
+  };
+
+  /** At stop: upload partitions still holding records (idle ones), then commit, while still a group member. */
+  const drainOutside = async () => {
+    if (dlq) await dlq.flush();
+    const gen = generation;
+    const offsets: { topic: string; partition: number; offset: bigint; st: PartitionState }[] = [];
+    await Promise.all(
+      [...states.values()].map((st) =>
+        st.lock.run(async () => {
+          if (rebalancing || generation !== gen || st.generation !== gen) return;
+          const set = st.buffer.takeAll("shutdown");
+          if (set) {
+            totalBytes -= set.bytes;
+            const abort = new AbortController();
+            outsideUploads.add(abort);
+            try {
+              if (st.pendingCommit !== null) {
+                // Keep "one uploaded-but-uncommitted object set per partition": commit the older one first.
+                await consumer.commitOffsets([
+                  { topic: st.topic, partition: st.partition, offset: st.pendingCommit.toString() },
+                ]);
+                st.pendingCommit = null;
+              }
+              await uploadSet(st, set, {
+                signal: abort.signal,
+                check: () => {
+                  if (rebalancing || generation !== gen)
+                    throw new SinkError("FENCED", "rebalance during stop");
+                },
+              });
+              st.pendingCommit = set.commitOffset;
+            } finally {
+              outsideUploads.delete(abort);
+            }
+          }
+          if (st.pendingCommit !== null)
+            offsets.push({ topic: st.topic, partition: st.partition, offset: st.pendingCommit, st });
+        }),
+      ),
+    );
+    if (offsets.length > 0 && !rebalancing && generation === gen) {
+      await consumer.commitOffsets(
+        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })),
+      );
+      for (const o of offsets) {
+        o.st.committed = o.offset;
+        o.st.pendingCommit = null;
+        stats.commits += 1;
+      }
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+
+  return {
+    async run() {
+      const connect = opts.connect ?? ((c) => c.connect());
+      await connect(consumer);
+      if (producer) await connect(producer);
+      for (const topic of settings.topics) await consumer.subscribe({ topic, fromBeginning: true });
+      timer = setInterval(tick, tickMs);
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 4,
+        eachBatch,
+      });
+      logger.info(
+        {
+          group: settings.groupId,
+          topics: settings.topics,
+          bucket: settings.bucket,
+          flushSize: settings.flushSize,
+          rotateScheduleIntervalMs: settings.rotateScheduleIntervalMs,
+        },
+        "sink running",
+      );
+      await done;
+      if (fatal) throw fatal;
+    },
+    stop: shutdown,
+    stats: () => {
+      gauges();
+      return { ...stats };
+    },
+  };
+}
+
+export type { S3SideError };

@@ -1,0 +1,124 @@
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { Compression } from "@weblog/s3";
+import {
+  encodeRecordLines,
+  explainS3Error,
+  formatObjectKey,
+  type KeyLayout,
+  type S3SideError,
+} from "@weblog/s3";
+import pRetry, { AbortError } from "p-retry";
+import { SinkError } from "./errors";
+import type { FlushSet, OpenFile } from "./partition-buffer";
+
+export interface ObjectWriterOptions {
+  client: S3Client;
+  bucket: string;
+  endpoint?: string | undefined;
+  compression: Compression;
+  layout: KeyLayout;
+  /** Backoff between attempts: min..max ms, doubled each time, jittered. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface UploadControl {
+  /**
+   * Called before every attempt; throw to abandon the upload (the partition is being given up, or the sink is
+   * stopping). The thrown error is what `upload` rejects with.
+   */
+  check(): Promise<void> | void;
+  /** Called after a failed, retriable attempt (the sink pauses the partition and logs, once). */
+  onRetry(err: S3SideError, attempt: number): Promise<void> | void;
+  signal?: AbortSignal;
+}
+
+export interface ObjectWriter {
+  keyOf(set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile): string;
+  /** PUTs every file of the set (in parallel); retries retriable S3 errors forever (until `control.check` throws). */
+  upload(set: FlushSet, control: UploadControl): Promise<{ keys: string[]; bytes: number }>;
+}
+
+export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
+  const keyOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) =>
+    formatObjectKey(
+      {
+        topic: set.topic,
+        encodedPartition: file.encodedPartition,
+        kafkaPartition: set.kafkaPartition,
+        startOffset: file.startOffset,
+        compression: opts.compression,
+      },
+      opts.layout,
+    );
+
+  const putOne = async (key: string, body: Buffer, control: UploadControl) => {
+    let fenceError: unknown;
+    await pRetry(
+      async () => {
+        try {
+          await control.check();
+        } catch (err) {
+          fenceError = err;
+          throw new AbortError(err instanceof Error ? err : String(err));
+        }
+        try {
+          await opts.client.send(
+            new PutObjectCommand({
+              Bucket: opts.bucket,
+              Key: key,
+              Body: body,
+              ContentType: opts.compression === "gzip" ? "application/gzip" : "application/json",
+            }),
+            control.signal ? { abortSignal: control.signal } : {},
+          );
+        } catch (err) {
+          if (control.signal?.aborted) {
+            fenceError = new SinkError("FENCED", `upload of ${key} aborted`, { cause: err });
+            throw new AbortError(fenceError as Error);
+          }
+          const explained = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+          if (!explained.retriable) {
+            throw new AbortError(
+              new SinkError("S3_FATAL", explained.message, {
+                cause: explained,
+                exitCode: explained.exitCode,
+              }),
+            );
+          }
+          throw explained;
+        }
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: opts.minBackoffMs ?? 200,
+        maxTimeout: opts.maxBackoffMs ?? 5000,
+        factor: 2,
+        randomize: true,
+        ...(control.signal ? { signal: control.signal } : {}),
+        onFailedAttempt: async ({ error, attemptNumber }) => {
+          try {
+            await control.onRetry(error as S3SideError, attemptNumber);
+          } catch (err) {
+            fenceError = err;
+            throw err;
+          }
+        },
+      },
+    ).catch((err: unknown) => {
+      throw fenceError ?? (err instanceof AbortError ? err.originalError : err);
+    });
+  };
+
+  return {
+    keyOf,
+    async upload(set, control) {
+      const bodies = set.files.map((file) => ({
+        key: keyOf(set, file),
+        body: encodeRecordLines(file.lines, opts.compression),
+      }));
+      await Promise.all(bodies.map(({ key, body }) => putOne(key, body, control)));
+      return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
+    },
+  };
+}

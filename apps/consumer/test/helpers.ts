@@ -1,0 +1,155 @@
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createFakeLog } from "@weblog/fake-log";
+import { encode } from "@weblog/log-schema";
+import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
+import type { CliHandle, KafkaHandle, S3Handle } from "@weblog/testkit";
+import { spawnCli } from "@weblog/testkit";
+import kafkajs from "kafkajs";
+
+export const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+export const topicName = (prefix = "t") => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** A quiet kafkajs client for tests (real broker; producing and reading back only). */
+export function testKafka(bootstrap: string) {
+  return new kafkajs.Kafka({
+    clientId: "consumer-test",
+    brokers: bootstrap.split(","),
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+}
+
+export interface Produced {
+  partition: number;
+  value: string | null;
+  key?: string;
+}
+
+/** Produces `messages` (acks=all) in order, each to its given partition. */
+export async function produce(bootstrap: string, topic: string, messages: Produced[]): Promise<void> {
+  const producer = testKafka(bootstrap).producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  try {
+    const chunk = 500;
+    for (let i = 0; i < messages.length; i += chunk) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages
+          .slice(i, i + chunk)
+          .map((m) => ({ partition: m.partition, value: m.value, key: m.key ?? null })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** n valid web-log JSON lines (deterministic by seed). */
+export function webLogLines(n: number, seed = 1): string[] {
+  return createFakeLog({ seed, startTime: "2026-11-25T06:00:00Z" })
+    .batch(n)
+    .map((r) => encode(r));
+}
+
+export interface StoredObject {
+  key: string;
+  kafkaPartition: number;
+  encodedPartition: string;
+  startOffset: bigint;
+  lines: string[];
+}
+
+export async function readObjects(
+  client: S3Client,
+  bucket: string,
+  topic: string,
+  topicsDir = "topics",
+): Promise<StoredObject[]> {
+  const out: StoredObject[] = [];
+  for await (const o of listAllObjects(client, bucket, `${topicsDir}/${topic}/`)) {
+    {
+      const parsed = parseObjectKey(o.key);
+      if (!parsed.ok) throw new Error(`bad key ${o.key}: ${parsed.reason}`);
+      out.push({
+        key: o.key,
+        kafkaPartition: parsed.parts.kafkaPartition,
+        encodedPartition: parsed.parts.encodedPartition,
+        startOffset: parsed.parts.startOffset,
+        lines: await readRecordsFromObject(client, bucket, o.key),
+      });
+    }
+  }
+  return out.sort((a, b) => a.kafkaPartition - b.kafkaPartition || Number(a.startOffset - b.startOffset));
+}
+
+/** Polls `check` every 250 ms until it returns a value (not undefined) or `timeoutMs` passes (then throws). */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`,
+  );
+}
+
+export function sinkEnv(kafka: KafkaHandle, s3: S3Handle, extra: Record<string, string | undefined> = {}) {
+  return {
+    KAFKA_BROKERS: kafka.bootstrap,
+    S3_ENDPOINT: s3.endpoint,
+    S3_BUCKET: s3.bucket,
+    S3_REGION: s3.region,
+    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    WEBLOG_LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
+/**
+ * Starts `consumer --sink`. Each test gets its own consumer group unless it passes --group: the mock cluster
+ * holds a left member's slot until its session times out, which would stall the next test's join.
+ */
+export function startSink(
+  kafka: KafkaHandle,
+  s3: S3Handle,
+  args: string[],
+  extra: Record<string, string | undefined> = {},
+): CliHandle {
+  const group = args.includes("--group") ? [] : ["--group", topicName("sink")];
+  return spawnCli(MAIN, ["--sink", ...group, ...args], { env: sinkEnv(kafka, s3, extra) });
+}
+
+/** Every record line in S3 for `topic`, checked to be there exactly once against `expected` (partition -> lines). */
+export function compareExactlyOnce(objects: StoredObject[], expected: Map<number, string[]>): string[] {
+  const problems: string[] = [];
+  for (const [partition, lines] of expected) {
+    const got = objects.filter((o) => o.kafkaPartition === partition).flatMap((o) => o.lines);
+    if (got.length !== lines.length)
+      problems.push(`partition ${partition}: ${got.length} records in S3, produced ${lines.length}`);
+    const n = Math.min(got.length, lines.length);
+    for (let i = 0; i < n; i++) {
+      if (got[i] !== lines[i]) {
+        problems.push(
+          `partition ${partition} record #${i} differs: ${got[i]?.slice(0, 60)} vs ${lines[i]?.slice(0, 60)}`,
+        );
+        break;
+      }
+    }
+  }
+  return problems;
+}

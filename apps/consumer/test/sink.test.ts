@@ -1,0 +1,180 @@
+import { gunzipSync } from "node:zlib";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { produce, readObjects, startSink, topicName, waitFor, webLogLines } from "./helpers";
+
+describe("consumer --sink (broker + S3)", () => {
+  let kafka: KafkaHandle;
+  let s3: S3Handle;
+  beforeAll(async () => {
+    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
+  });
+  afterAll(async () => {
+    await Promise.all([kafka?.stop(), s3?.stop()]);
+  });
+
+  it("cuts objects at flush.size, flushes the rest (and an idle partition) by wall clock, stops on SIGTERM", async () => {
+    const topic = topicName("flush");
+    const lines = webLogLines(28, 7);
+    await produce(
+      kafka.bootstrap,
+      topic,
+      lines.slice(0, 25).map((value) => ({ partition: 0, value })),
+    );
+    const interval = 2000;
+    const sink = startSink(kafka, s3, [
+      "--topics",
+      topic,
+      "--flush-size",
+      "10",
+      "--rotate-schedule-interval-ms",
+      String(interval),
+    ]);
+    try {
+      const objects = await waitFor("25 records in S3", async () => {
+        const got = await readObjects(s3.client(), s3.bucket, topic);
+        return got.reduce((n, o) => n + o.lines.length, 0) >= 25 ? got : undefined;
+      });
+      expect(objects.map((o) => o.key)).toEqual([
+        `topics/${topic}/partition=0/${topic}+0+0000000000.json`,
+        `topics/${topic}/partition=0/${topic}+0+0000000010.json`,
+        `topics/${topic}/partition=0/${topic}+0+0000000020.json`,
+      ]);
+      expect(objects.map((o) => o.lines.length)).toEqual([10, 10, 5]);
+      expect(objects.flatMap((o) => o.lines)).toEqual(lines.slice(0, 25));
+
+      // Idle partition: 3 records, then nothing. Uploaded within rotate.schedule.interval.ms + 1 s.
+      await produce(
+        kafka.bootstrap,
+        topic,
+        lines.slice(25).map((value) => ({ partition: 1, value })),
+      );
+      const sentAt = Date.now();
+      const idle = await waitFor("the idle partition's object", async () => {
+        const got = (await readObjects(s3.client(), s3.bucket, topic)).filter((o) => o.kafkaPartition === 1);
+        return got.length > 0 ? got : undefined;
+      });
+      const elapsed = Date.now() - sentAt;
+      expect(idle.map((o) => o.key)).toEqual([`topics/${topic}/partition=1/${topic}+1+0000000000.json`]);
+      expect(idle[0]?.lines).toEqual(lines.slice(25));
+      // interval + 1 s, plus this test's own polling period (250 ms) and listing time.
+      expect(elapsed).toBeLessThan(interval + 1000 + 750);
+    } finally {
+      sink.kill("SIGTERM");
+    }
+    const res = await sink.waitForExit(12_000);
+    expect(res.code).toBe(0);
+    expect(res.durationMs).toBeGreaterThan(0);
+  });
+
+  it("time partitioner on the record's own timestamp, gzip: keys, directories and a gunzip round trip", async () => {
+    const topic = topicName("time");
+    const lines = webLogLines(40, 3); // 06:00:00 .. 06:00:01 log time
+    await produce(
+      kafka.bootstrap,
+      topic,
+      lines.map((value, i) => ({ partition: i % 2, value })),
+    );
+    const sink = startSink(kafka, s3, [
+      "--topics",
+      topic,
+      "--flush-size",
+      "15",
+      "--rotate-schedule-interval-ms",
+      "1000",
+      "--compression",
+      "gzip",
+      "--partitioner",
+      "time",
+      "--timestamp-extractor",
+      "RecordField",
+      "--timestamp-field",
+      "timestamp",
+      "--path-format",
+      "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH",
+      "--partition-duration-ms",
+      "3600000",
+    ]);
+    try {
+      const objects = await waitFor("40 records in S3", async () => {
+        const got = await readObjects(s3.client(), s3.bucket, topic);
+        return got.reduce((n, o) => n + o.lines.length, 0) >= 40 ? got : undefined;
+      });
+      const dir = `topics/${topic}/year=2026/month=11/day=25/hour=06`;
+      expect(objects.map((o) => o.key)).toEqual([
+        `${dir}/${topic}+0+0000000000.json.gz`,
+        `${dir}/${topic}+0+0000000015.json.gz`,
+        `${dir}/${topic}+1+0000000000.json.gz`,
+        `${dir}/${topic}+1+0000000015.json.gz`,
+      ]);
+      expect(objects.map((o) => o.lines.length)).toEqual([15, 5, 15, 5]);
+      const raw = await s3.client().send(new GetObjectCommand({ Bucket: s3.bucket, Key: objects[0]?.key }));
+      const text = gunzipSync(
+        Buffer.from(
+          await (raw.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+        ),
+      ).toString();
+      expect(text).toBe(
+        `${lines
+          .filter((_, i) => i % 2 === 0)
+          .slice(0, 15)
+          .join("\n")}\n`,
+      );
+    } catch (err) {
+      console.error(sink.stderr().slice(-3000));
+      throw err;
+    } finally {
+      sink.kill("SIGTERM");
+    }
+    expect((await sink.waitForExit(12_000)).code).toBe(0);
+  });
+
+  it("field partitioner: one directory per value, every record once", async () => {
+    const topic = topicName("field");
+    const lines = webLogLines(60, 11);
+    await produce(
+      kafka.bootstrap,
+      topic,
+      lines.map((value) => ({ partition: 0, value })),
+    );
+    const sink = startSink(kafka, s3, [
+      "--topics",
+      topic,
+      "--flush-size",
+      "1000",
+      "--rotate-schedule-interval-ms",
+      "1000",
+      "--partitioner",
+      "field",
+      "--partition-field",
+      "method",
+    ]);
+    try {
+      const objects = await waitFor("60 records in S3", async () => {
+        const got = await readObjects(s3.client(), s3.bucket, topic);
+        return got.reduce((n, o) => n + o.lines.length, 0) >= 60 ? got : undefined;
+      });
+      const byMethod = new Map<string, string[]>();
+      for (const line of lines) {
+        const m = (JSON.parse(line) as { method: string }).method;
+        byMethod.set(m, [...(byMethod.get(m) ?? []), line]);
+      }
+      expect(objects.map((o) => o.encodedPartition).sort()).toEqual(
+        [...byMethod.keys()].map((m) => `method=${m}`).sort(),
+      );
+      for (const o of objects) {
+        const method = o.encodedPartition.slice("method=".length);
+        expect(o.lines).toEqual(byMethod.get(method));
+        // Start offset = the offset of the object's first record.
+        expect(Number(o.startOffset)).toBe(lines.indexOf(o.lines[0] as string));
+      }
+    } catch (err) {
+      console.error(sink.stderr().slice(-3000));
+      throw err;
+    } finally {
+      sink.kill("SIGTERM");
+    }
+    expect((await sink.waitForExit(12_000)).code).toBe(0);
+  });
+});
