@@ -71,10 +71,12 @@ export function formatPrettyLine(line: string): string {
   return `${time} ${level} ${name}${String(o.msg ?? "")}${rest.length ? ` ${rest.join(" ")}` : ""}${stack}\n`;
 }
 
-function prettyStream(out: { write(chunk: string): unknown }): { write(chunk: string): void } {
+/** On a terminal each line first erases the current line, so a live progress line never garbles a log line. */
+function prettyStream(out: { write(chunk: string): unknown }, tty: boolean): { write(chunk: string): void } {
+  const prefix = tty ? "\r\x1b[2K" : "";
   return {
     write(chunk: string) {
-      for (const line of chunk.split("\n")) if (line) out.write(formatPrettyLine(line));
+      for (const line of chunk.split("\n")) if (line) out.write(prefix + formatPrettyLine(line));
     },
   };
 }
@@ -90,7 +92,9 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     opts.pretty ??
     (opts.stream === undefined && process.stderr.isTTY === true && process.env.WEBLOG_LOG_FORMAT !== "json");
   const base = opts.stream ?? pino.destination({ fd: 2, sync: true });
-  const destination = pretty ? prettyStream(base) : base;
+  const destination = pretty
+    ? prettyStream(base, opts.stream === undefined && process.stderr.isTTY === true)
+    : base;
   const logger = pino(
     {
       name: opts.name,
