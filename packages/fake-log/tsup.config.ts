@@ -5,13 +5,13 @@ import { defineConfig } from "tsup";
  * are bundled in, so it has no runtime dependencies and the faker version that shapes seeded output is fixed
  * by the build (determinism across installs). Tree-shaking keeps only faker's en locale.
  */
-const bundled = ["@weblog/log-schema", "@faker-js/faker", "commander"];
+const bundled = ["@weblog/log-schema", "@weblog/log-schema/format", "@faker-js/faker", "commander"];
 
 export default defineConfig([
   {
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],
-    dts: { resolve: ["@weblog/log-schema"] },
+    dts: { resolve: ["@weblog/log-schema", "@weblog/log-schema/format"] },
     sourcemap: false,
     clean: true,
     target: "node20",

@@ -68,12 +68,12 @@ describe("packed @weblog/fake-log in a project outside the workspace", () => {
   it("works through import (ESM)", () => {
     writeFileSync(
       join(project, "use.mjs"),
-      `import { createFakeLog, FakeLogOptionsError } from "@weblog/fake-log";
+      `import { createFakeLog, encode, FakeLogOptionsError } from "@weblog/fake-log";
 const log = createFakeLog({ seed: 42, startTime: "2026-11-25T06:00:00Z" });
 const records = log.batch(3);
 let field = "";
 try { createFakeLog({ rate: -1 }); } catch (e) { if (e instanceof FakeLogOptionsError) field = e.field; }
-console.log(JSON.stringify({ records, field }));
+console.log(JSON.stringify({ records, field, line: encode(records[0]) }));
 `,
     );
     const r = node("use.mjs");
@@ -83,19 +83,27 @@ console.log(JSON.stringify({ records, field }));
     expect(out.field).toBe("rate");
     expect(out.records).toHaveLength(3);
     expect(out.records[0].timestamp).toBe("2026-11-25T06:00:00.000Z");
+    expect(JSON.parse(out.line)).toEqual(out.records[0]);
   });
 
   it("works through require (CJS) and gives the same records as ESM", () => {
     writeFileSync(
       join(project, "use.cjs"),
-      `const { createFakeLog } = require("@weblog/fake-log");
-console.log(JSON.stringify({ records: createFakeLog({ seed: 42, startTime: "2026-11-25T06:00:00Z" }).batch(3), field: "rate" }));
+      `const { createFakeLog, encode, formatCombined } = require("@weblog/fake-log");
+const records = createFakeLog({ seed: 42, startTime: "2026-11-25T06:00:00Z" }).batch(3);
+console.log(JSON.stringify({ records, line: encode(records[0]), clf: formatCombined(records[0]) }));
 `,
     );
     const cjs = node("use.cjs");
     expect(cjs.stderr).toBe("");
     expect(cjs.code).toBe(0);
-    expect(JSON.parse(cjs.stdout)).toEqual(JSON.parse(node("use.mjs").stdout));
+    const fromCjs = JSON.parse(cjs.stdout);
+    const fromEsm = JSON.parse(node("use.mjs").stdout);
+    expect(fromCjs.records).toEqual(fromEsm.records);
+    expect(fromCjs.line).toBe(fromEsm.line);
+    expect(fromCjs.clf).toMatch(
+      /^\S+ - - \[25\/Nov\/2026:06:00:00 \+0000\] "[A-Z]+ \/\S* HTTP\/1\.1" \d{3} - "-" ".+"$/,
+    );
   });
 
   it("installs the fake-log bin", () => {

@@ -69,7 +69,7 @@ export const WebLogRecordSchema = Type.Object(
 
 /**
  * One web-access log record. Spelled out (rather than `Static<typeof WebLogRecordSchema>`) so that bundled
- * declaration files need no TypeBox; the two checks below fail to compile if it ever drifts from the schema.
+ * declaration files need no TypeBox; the check below fails to compile if it ever drifts from the schema.
  */
 export interface WebLogRecord {
   ip: string;

@@ -1,6 +1,7 @@
-import { encode, formatCombined, type WebLogRecord } from "@weblog/log-schema";
+import type { WebLogRecord } from "@weblog/log-schema";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { version } from "../../package.json";
+import { encode, formatCombined } from "../encoders";
 import { FakeLogOptionsError } from "../errors";
 import { createFakeLog } from "../generator";
 import { DEFAULT_OPTIONS, type FakeLogOptions } from "../options";
