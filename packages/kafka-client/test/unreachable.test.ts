@@ -39,6 +39,35 @@ describe("unreachable broker", () => {
     expect(elapsed).toBeLessThan(10_000);
   });
 
+  it("a broker address that accepts TCP but never answers hits the outer timeout, explained", async () => {
+    const sockets = new Set<import("node:net").Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket); // accept and say nothing
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const address = silent.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    try {
+      const settings = loadKafkaSettings({ env: {}, flags: { brokers: `127.0.0.1:${address.port}` } });
+      const admin = createKafka(settings).admin();
+      const started = Date.now();
+      const err = await connectChecked(admin, settings, { timeoutMs: 2000 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(KafkaClientError);
+      expect((err as KafkaClientError).code).toBe("BROKER_UNREACHABLE");
+      expect((err as KafkaClientError).message).toBe(
+        `Kafka broker unreachable at 127.0.0.1:${address.port} (no answer within 2 s): start it with \`docker compose up -d\` or set KAFKA_BROKERS (--brokers) to a running broker`,
+      );
+      expect(Date.now() - started).toBeLessThan(6000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
   it("kafkajs's own retry/connection errors are routed to debug: no warn/error spam", async () => {
     const port = await closedPort();
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: `127.0.0.1:${port}` } });
