@@ -42,6 +42,8 @@ export interface RunResult {
   failed: number;
   bytes: number;
   durationMs: number;
+  /** CPU time (user + system) this process spent during the run, all threads. */
+  cpuMs: number;
   stoppedBy: StopReason;
   error?: unknown;
 }
@@ -95,9 +97,15 @@ function createStopper() {
   };
 }
 
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 async function finish(
   sink: MessageSink,
   started: number,
+  cpuStarted: number,
   generated: number,
   stoppedBy: StopReason,
   error: unknown,
@@ -116,6 +124,7 @@ async function finish(
     failed: Math.max(s.errors, s.sent - s.acked),
     bytes: s.bytes,
     durationMs: performance.now() - started,
+    cpuMs: cpuNow() - cpuStarted,
     stoppedBy: err === undefined ? stoppedBy : "error",
   };
   if (err !== undefined) result.error = err;
@@ -130,6 +139,7 @@ async function finish(
 export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps): Run {
   const stopper = createStopper();
   const started = performance.now();
+  const cpuStarted = cpuNow();
   let generated = 0;
   const { sink, source, serialize } = deps;
   const keyOf = settings.key === "ip" ? (r: WebLogRecord) => r.ip : () => null;
@@ -173,7 +183,7 @@ export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps
     } finally {
       if (timer) clearTimeout(timer);
     }
-    return finish(sink, started, generated, stopper.reason ?? "count", error);
+    return finish(sink, started, cpuStarted, generated, stopper.reason ?? "count", error);
   };
 
   const done = loop();
@@ -195,6 +205,7 @@ export function createStdinRun(
 ): Run {
   const stopper = createStopper();
   const started = performance.now();
+  const cpuStarted = cpuNow();
   const { sink, input } = deps;
   let generated = 0;
   const pending: string[] = [];
@@ -249,7 +260,7 @@ export function createStdinRun(
     } finally {
       rl.close();
     }
-    return finish(sink, started, generated, stopper.reason ?? "eof", error);
+    return finish(sink, started, cpuStarted, generated, stopper.reason ?? "eof", error);
   };
 
   const done = loop();

@@ -10,6 +10,8 @@ export interface Summary {
   failed: number;
   bytes: number;
   durationMs: number;
+  /** CPU time the producer process used during the run (user + system, ms). */
+  cpuMs: number;
   /** Acknowledged records per second over the whole run. */
   rate: number;
   stoppedBy: RunResult["stoppedBy"];
@@ -31,6 +33,7 @@ export function buildSummary(
     failed: result.failed,
     bytes: result.bytes,
     durationMs: Math.round(result.durationMs),
+    cpuMs: Math.round(result.cpuMs),
     rate: seconds > 0 ? Math.round((result.acked / seconds) * 10) / 10 : 0,
     stoppedBy: result.stoppedBy,
   };
