@@ -190,19 +190,30 @@ describe("consumer helper: latest + auto-commit", () => {
         },
       });
       await consumer.joined(30_000);
-      // The group has joined; the fetch position is resolved right after. Give it a moment before producing.
-      await new Promise((r) => setTimeout(r, 1000));
+      // "latest" is resolved when the first fetch starts, shortly after the join: probe with small rounds until one
+      // arrives (bounded), then send the final ten, which must all arrive.
+      for (let round = 0; round < 20 && got.length === 0; round++) {
+        await producer.send([{ value: `probe-${round}` }]);
+        await producer.flush();
+        const until = Date.now() + 1500;
+        while (got.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      }
       await producer.send(Array.from({ length: 10 }, (_, i) => ({ value: `new-${i}` })));
       await producer.flush();
       const deadline = Date.now() + 30_000;
-      while (got.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (got.filter((v) => v.startsWith("new-")).length < 10 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await consumer.stop();
     } finally {
       await consumer.disconnect();
       await producer.disconnect();
     }
     expect(got.filter((v) => v.startsWith("old-"))).toEqual([]);
-    expect([...got].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `new-${i}`).sort());
+    expect(got.some((v) => v.startsWith("probe-"))).toBe(true);
+    expect(got.filter((v) => v.startsWith("new-")).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `new-${i}`),
+    );
     const marks = await fetchWatermarks(kafka, topic);
     const committed = await fetchCommittedOffsets(kafka, groupId, topic);
     for (const [partition, { high }] of marks) {

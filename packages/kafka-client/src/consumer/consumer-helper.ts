@@ -24,6 +24,12 @@ export interface ConsumerHelperOptions {
   settings?: KafkaSettings;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * How long a fetch waits for data (kafkajs maxWaitTimeInMs). Default 500 ms, not kafkajs's 5 s: librdkafka's mock
+   * cluster does not answer a waiting fetch when data arrives, so delivery latency there equals this wait. On real
+   * Kafka the broker answers as soon as data is there; a short wait only means a few more empty fetches when idle.
+   */
+  maxWaitTimeMs?: number;
   /** Upper bound of one fetch response (kafkajs maxBytes). */
   maxBytes?: number;
   /** Passed through to kafka.consumer() (rebalanceTimeout, maxWaitTimeInMs, ...). */
@@ -78,6 +84,7 @@ export function createConsumerHelper(kafka: Kafka, opts: ConsumerHelperOptions):
     });
   const consumer = kafka.consumer({
     groupId: opts.groupId,
+    maxWaitTimeInMs: opts.maxWaitTimeMs ?? 500,
     ...(opts.sessionTimeoutMs !== undefined ? { sessionTimeout: opts.sessionTimeoutMs } : {}),
     ...(opts.heartbeatIntervalMs !== undefined ? { heartbeatInterval: opts.heartbeatIntervalMs } : {}),
     ...(opts.maxBytes !== undefined ? { maxBytes: opts.maxBytes } : {}),
