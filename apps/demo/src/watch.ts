@@ -8,6 +8,8 @@ type KafkaClient = Parameters<typeof fetchWatermarks>[0];
 
 export interface Delivery {
   partitions: number;
+  /** High watermark per partition. */
+  highs: Map<number, bigint>;
   produced: number;
   committed: number;
   /** Every partition's committed offset has reached its high watermark. */
@@ -30,7 +32,8 @@ export async function readDelivery(kafka: KafkaClient, topic: string, group: str
       done += at > low ? at - low : 0n;
       if (at < high) caughtUp = false;
     }
-    return { partitions: marks.size, produced: Number(produced), committed: Number(done), caughtUp };
+    const highs = new Map([...marks].map(([p, m]) => [p, m.high]));
+    return { partitions: marks.size, highs, produced: Number(produced), committed: Number(done), caughtUp };
   } finally {
     await admin.disconnect().catch(() => {});
   }
