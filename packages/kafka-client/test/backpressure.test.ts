@@ -77,6 +77,44 @@ describe("batching producer ordering", () => {
   });
 });
 
+describe("batching producer ordering under contention", () => {
+  it("with maxInFlight 1, gzip and linger, concurrent send() calls reach the partition in call order", async () => {
+    const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
+    const kafka = createKafka(settings);
+    const topic = uniqueName("t-order2");
+    const producer = createBatchingProducer(kafka, {
+      topic,
+      maxInFlight: 1,
+      batchSize: 4,
+      lingerMs: 1,
+      compression: "gzip",
+      settings,
+    });
+    await producer.connect();
+    const expected: string[] = [];
+    try {
+      const pending: Promise<void>[] = [];
+      for (let i = 0; i < 60; i++) {
+        const chunk = Array.from({ length: 1 + (i % 5) }, (_, j) => `c${i}-${j}`);
+        expected.push(...chunk);
+        pending.push(producer.send(chunk.map((value) => ({ value, partition: 0 }))));
+        if (i % 7 === 0) await new Promise((r) => setTimeout(r, 2)); // let lingers fire between sends
+      }
+      await Promise.all(pending);
+      await producer.flush();
+    } finally {
+      await producer.disconnect();
+    }
+    const got = await readTopicWithKcat({
+      bootstrap: handle.bootstrap,
+      topic,
+      count: expected.length,
+      timeoutMs: 20_000,
+    });
+    expect(got.map((m) => m.value)).toEqual(expected);
+  });
+});
+
 describe("batching producer failures", () => {
   it("a broker that goes away makes flush() reject with an explained error and counts the failed messages", async () => {
     const own = await startKafka({ mockBrokers: 1 });

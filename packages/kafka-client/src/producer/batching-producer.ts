@@ -159,17 +159,31 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     return { messages, bytes };
   }
 
-  async function acquireSlot(): Promise<void> {
-    while (inFlight >= maxInFlight) {
-      await new Promise<void>((resolve) => slotWaiters.push(resolve));
+  /**
+   * A slot for one produce call, strictly first come first served: a free slot is taken at once only when nobody
+   * waits, and a released slot is handed to the oldest waiter. So batches are handed to kafkajs in the order they
+   * were cut (with maxInFlight 1 that keeps per-partition order).
+   */
+  function acquireSlot(): Promise<void> | undefined {
+    if (inFlight < maxInFlight && slotWaiters.length === 0) {
+      inFlight += 1;
+      if (inFlight > s.peakInFlight) s.peakInFlight = inFlight;
+      return undefined;
     }
-    inFlight += 1;
-    if (inFlight > s.peakInFlight) s.peakInFlight = inFlight;
+    return new Promise<void>((resolve) => slotWaiters.push(resolve));
+  }
+
+  function releaseSlot(): void {
+    const next = slotWaiters.shift();
+    if (next)
+      next(); // handed over: inFlight stays the same
+    else inFlight -= 1;
   }
 
   /** Waits for a slot, then starts the produce call (does not wait for its acknowledgement). */
   async function dispatch(batch: { messages: Message[]; bytes: number }): Promise<void> {
-    await acquireSlot();
+    const waiting = acquireSlot();
+    if (waiting) await waiting;
     const n = batch.messages.length;
     s.sent += n;
     producer
@@ -189,9 +203,8 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
         },
       )
       .finally(() => {
-        inFlight -= 1;
         outstanding -= 1;
-        slotWaiters.shift()?.();
+        releaseSlot();
         if (outstanding === 0) for (const w of idleWaiters.splice(0)) w();
       });
   }
@@ -209,7 +222,18 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     linger = undefined;
   }
 
-  async function send(messages: OutgoingMessage[]): Promise<void> {
+  /**
+   * send() and flush() calls run one after another in call order (a promise chain), so concurrent, un-awaited calls
+   * cannot interleave their messages, and a flush() covers every send() called before it.
+   */
+  let tail: Promise<unknown> = Promise.resolve();
+  function serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = tail.then(fn);
+    tail = run.catch(() => {});
+    return run;
+  }
+
+  async function sendNow(messages: OutgoingMessage[]): Promise<void> {
     if (failure) throw failure;
     if (!connected)
       throw new KafkaClientError("PRODUCE", "the producer is not connected: call connect() first");
@@ -235,7 +259,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     armLinger();
   }
 
-  async function flush(): Promise<void> {
+  async function flushNow(): Promise<void> {
     clearLinger();
     if (buffer.length > 0) await dispatch(takeBatch());
     if (outstanding > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
@@ -249,8 +273,8 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
       else await producer.connect();
       connected = true;
     },
-    send,
-    flush,
+    send: (messages) => serialized(() => sendNow(messages)),
+    flush: () => serialized(flushNow),
     stats: () => ({
       sent: s.sent,
       acked: s.acked,
@@ -262,7 +286,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     }),
     async disconnect() {
       try {
-        if (connected) await flush();
+        if (connected) await serialized(flushNow);
       } finally {
         connected = false;
         await producer.disconnect();
