@@ -1,5 +1,4 @@
 import { createLogger, createProgress, onShutdown, runMain } from "@weblog/cli";
-import { createFakeLog } from "@weblog/fake-log";
 import {
   createBatchingProducer,
   createKafka,
@@ -7,9 +6,9 @@ import {
   explainKafkaError,
   fetchWatermarks,
 } from "@weblog/kafka-client";
-import { encode, formatCombined } from "@weblog/log-schema";
-import { parseOptions } from "./options";
+import { type ProducerOptions, parseOptions } from "./options";
 import { createGeneratedRun, createStdinRun, type MessageSink, type Run } from "./run";
+import { createInlineSource, createWorkerSource, type MessageSource, workerScript } from "./source";
 import { buildSummary, formatProgressLine, formatSummaryJson, formatSummaryText } from "./summary";
 
 type Kafka = ReturnType<typeof createKafka>;
@@ -22,6 +21,26 @@ async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * As fast as possible: generate in a worker thread so the main thread only feeds kafkajs. With --rate (or when
+ * running from sources, without the built worker) generation stays inline: it is cheap next to the pacing.
+ */
+function createSource(opts: ProducerOptions): MessageSource {
+  const settings = {
+    seed: opts.seed,
+    startTime: Date.now(),
+    // Timestamps advance at the send rate (1000/s of log time when unlimited).
+    logRate: opts.rate > 0 ? opts.rate : 1000,
+    format: opts.format,
+    key: opts.key,
+    partition: opts.partition,
+  };
+  const script = opts.rate === 0 ? workerScript() : undefined;
+  return script
+    ? createWorkerSource(settings, { script, chunkSize: Math.max(opts.batchSize, 1000) })
+    : createInlineSource(settings);
 }
 
 runMain("producer", async (argv) => {
@@ -58,16 +77,7 @@ runMain("producer", async (argv) => {
   const sink: MessageSink = producer;
   const run: Run = opts.stdin
     ? createStdinRun(opts, { sink, input: process.stdin, logger })
-    : createGeneratedRun(opts, {
-        sink,
-        source: createFakeLog({
-          ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-          startTime: Date.now(),
-          rate: opts.rate > 0 ? opts.rate : 1000,
-        }),
-        serialize: opts.format === "clf" ? formatCombined : encode,
-        logger,
-      });
+    : createGeneratedRun(opts, { sink, source: createSource(opts), logger });
   logger.info(
     {
       topic: opts.topic,

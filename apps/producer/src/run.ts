@@ -1,12 +1,12 @@
 import { createInterface } from "node:readline";
 import type { Logger } from "@weblog/cli";
-import type { WebLogRecord } from "@weblog/log-schema";
 import { createPacer } from "./pacer";
+import type { MessageSource } from "./source";
 
 /** One Kafka message as the run hands it to the sink. */
 export interface OutMessage {
-  key: string | null;
-  value: string;
+  key: string | Buffer | null;
+  value: string | Buffer;
   partition?: number;
 }
 
@@ -25,11 +25,6 @@ export interface MessageSink {
   /** Resolves when everything sent so far is acknowledged. */
   flush(): Promise<void>;
   stats(): SinkStats;
-}
-
-/** Where generated records come from (`@weblog/fake-log`'s createFakeLog). */
-export interface RecordSource {
-  batch(n: number): WebLogRecord[];
 }
 
 export type StopReason = "count" | "duration" | "signal" | "eof" | "error";
@@ -53,16 +48,14 @@ export interface RunSettings {
   rate: number;
   count: number | undefined;
   durationMs: number | undefined;
-  key: "ip" | "none";
   partition: number | undefined;
   batchSize: number;
 }
 
 export interface GeneratedRunDeps {
   sink: MessageSink;
-  source: RecordSource;
-  /** Turns a record into the message value (encode for json, formatCombined for clf). */
-  serialize: (record: WebLogRecord) => string;
+  /** Ready messages (keys and partition already applied): inline or from the generator worker (source.ts). */
+  source: MessageSource;
   logger: Logger;
 }
 
@@ -141,9 +134,7 @@ export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps
   const started = performance.now();
   const cpuStarted = cpuNow();
   let generated = 0;
-  const { sink, source, serialize } = deps;
-  const keyOf = settings.key === "ip" ? (r: WebLogRecord) => r.ip : () => null;
-  const partition = settings.partition;
+  const { sink, source } = deps;
   const pacer =
     settings.rate > 0 ? createPacer({ rate: settings.rate, maxBatch: settings.batchSize }) : undefined;
   const chunk = pacer ? pacer.batchSize : settings.batchSize;
@@ -166,14 +157,7 @@ export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps
           await pacer.take(left, stopper.signal);
           if (stopper.reason !== undefined) break;
         }
-        const records = source.batch(left);
-        const messages: OutMessage[] = new Array(records.length);
-        for (let i = 0; i < records.length; i++) {
-          const r = records[i] as WebLogRecord;
-          const m: OutMessage = { key: keyOf(r), value: serialize(r) };
-          if (partition !== undefined) m.partition = partition;
-          messages[i] = m;
-        }
+        const messages = await source.take(left);
         generated += messages.length;
         await sink.send(messages);
       }
@@ -182,6 +166,7 @@ export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps
       stopper.stop("error");
     } finally {
       if (timer) clearTimeout(timer);
+      await source.close().catch((err: unknown) => deps.logger.warn({ err }, "closing the generator failed"));
     }
     return finish(sink, started, cpuStarted, generated, stopper.reason ?? "count", error);
   };
