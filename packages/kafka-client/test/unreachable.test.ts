@@ -39,6 +39,21 @@ describe("unreachable broker", () => {
     expect(elapsed).toBeLessThan(10_000);
   });
 
+  it("a host name that does not resolve is a DNS error naming it, within 10 s", async () => {
+    const settings = loadKafkaSettings({ env: {}, flags: { brokers: "no-such-broker.invalid:9092" } });
+    const started = Date.now();
+    const err = await connectChecked(createKafka(settings).producer(), settings).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KafkaClientError);
+    expect((err as KafkaClientError).code).toBe("DNS");
+    expect((err as KafkaClientError).message).toMatch(
+      /^Kafka broker host not found: no-such-broker\.invalid:9092 \(DNS lookup failed\): fix the host name in KAFKA_BROKERS/,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it("a broker address that accepts TCP but never answers hits the outer timeout, explained", async () => {
     const sockets = new Set<import("node:net").Socket>();
     const silent = createServer((socket) => {
