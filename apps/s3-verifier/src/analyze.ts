@@ -23,6 +23,28 @@ interface PartitionGroup {
   partition: number;
   objects: ScannedObject[];
   kafka: KafkaPartitionState | null;
+  /** Objects under different partitioner paths share offset ranges (field/time partitioner): see isInterleaved. */
+  interleaved: boolean;
+}
+
+/**
+ * A field partitioner (and a time partitioner with late records) keeps one open file per path, so a Kafka
+ * partition's offsets interleave between objects: an object's records are not consecutive offsets. Detected as
+ * objects under different paths whose [start, start + count) ranges cross. Such partitions are checked by count.
+ */
+export function isInterleaved(objects: readonly ScannedObject[]): boolean {
+  let maxEnd = -1n;
+  let maxPath = "";
+  for (const o of objects) {
+    if (o.readError !== undefined || o.records === 0) continue;
+    const end = o.parts.startOffset + BigInt(o.records) - 1n;
+    if (o.parts.startOffset <= maxEnd && o.parts.encodedPartition !== maxPath) return true;
+    if (end > maxEnd) {
+      maxEnd = end;
+      maxPath = o.parts.encodedPartition;
+    }
+  }
+  return false;
 }
 
 const fmtRange = (r: OffsetRange) => (r.from === r.to ? `offset ${r.from}` : `offsets ${r.from}..${r.to}`);
@@ -68,7 +90,7 @@ function groupByPartition(scan: ScanResult, kafka: KafkaState | null): Partition
     const id = `${topic}\u0000${partition}`;
     let g = groups.get(id);
     if (!g) {
-      g = { topic, partition, objects: [], kafka: null };
+      g = { topic, partition, objects: [], kafka: null, interleaved: false };
       groups.set(id, g);
     }
     return g;
@@ -90,6 +112,7 @@ function groupByPartition(scan: ScanResult, kafka: KafkaState | null): Partition
           ? -1
           : 1,
     );
+    g.interleaved = isInterleaved(g.objects);
   }
   return sorted;
 }
@@ -116,6 +139,7 @@ function analyzePartition(
   let first: bigint | null = null;
   let maxEnd = -1n;
   let maxEndKey = "";
+  const starts = new Map<bigint, string>();
   for (const o of g.objects) {
     encodedPartitions.add(o.parts.encodedPartition);
     if (o.readError !== undefined) {
@@ -164,6 +188,24 @@ function analyzePartition(
       });
       continue;
     }
+    if (g.interleaved) {
+      const start = o.parts.startOffset;
+      if (first === null || start < first) first = start;
+      const other = starts.get(start);
+      if (other !== undefined) {
+        overlaps += 1n;
+        findings.push({
+          kind: "overlap",
+          message: `${at}: ${other} and ${o.key} both start at offset ${start}: that record is in two objects.`,
+          topic,
+          partition,
+          keys: [other, o.key],
+          range: { from: start, to: start },
+          count: 1,
+        });
+      } else starts.set(start, o.key);
+      continue;
+    }
     const range = { from: o.parts.startOffset, to: o.parts.startOffset + BigInt(o.records) - 1n };
     if (first === null) {
       first = range.from;
@@ -189,10 +231,10 @@ function analyzePartition(
     }
   }
 
-  if (encodedPartitions.size > 1 && overlaps > 0n) {
+  if (g.interleaved) {
     notes.push({
       kind: "interleaved-partitioner",
-      message: `${at}: objects sit under ${encodedPartitions.size} partitioner paths; a field or time partitioner can interleave offsets between objects, so offsets are attributed assuming each object holds consecutive offsets.`,
+      message: `${at}: objects under ${encodedPartitions.size} partitioner paths interleave offsets (field or time partitioner), so gaps are checked by record count against Kafka, not offset by offset.`,
       topic,
       partition,
     });
@@ -229,7 +271,39 @@ function analyzePartition(
     });
   };
 
-  if (k === null) {
+  if (g.interleaved && k !== null) {
+    const { low, high, committed } = k;
+    for (const o of g.objects) {
+      if (o.readError === undefined && o.records > 0 && o.parts.startOffset >= high) {
+        findings.push({
+          kind: "beyond-high-watermark",
+          message: `${o.key} starts at offset ${o.parts.startOffset}, but Kafka's high watermark is ${high}: impossible for this topic.`,
+          topic,
+          partition,
+          keys: [o.key],
+        });
+      }
+    }
+    // Records are counted from the low watermark (or from the first object when S3 reaches further back).
+    const begin = first !== null && first < low ? first : low;
+    const held = BigInt(records);
+    if (committed !== null && committed - begin > held) {
+      const r = { from: begin, to: committed - 1n };
+      missing = committed - begin - held;
+      findings.push({
+        kind: "committed-but-missing",
+        message: `${at}: the group committed up to offset ${committed}, but S3 holds ${held} records from offset ${begin} on: ${plural(missing, "record")} lost.`,
+        topic,
+        partition,
+        range: r,
+        count: Number(missing),
+      });
+    }
+    if (high - begin > held + missing) lag = high - begin - held - missing;
+    if (lag > 0n) {
+      notes.push({ kind: "lag", message: `${at}: ${plural(lag, "record")} in Kafka not in S3 yet.`, topic, partition });
+    }
+  } else if (k === null) {
     if (kafkaGiven && g.objects.length > 0) {
       findings.push({
         kind: "unknown-partition",
@@ -313,7 +387,7 @@ function analyzePartition(
     records,
     invalidRecords,
     firstOffset: first,
-    lastOffset: first === null ? null : maxEnd,
+    lastOffset: first === null || g.interleaved ? null : maxEnd,
     gaps,
     overlaps: Number(overlaps),
     duplicateRecords: 0,
@@ -351,7 +425,8 @@ function findDuplicates(
           return;
         }
         if (prev.key === o.key) return;
-        if (prev.topic === g.topic && prev.partition === g.partition && prev.offset === offset) return; // an overlap
+        const sameOffset = prev.topic === g.topic && prev.partition === g.partition && prev.offset === offset;
+        if (sameOffset && !g.interleaved) return; // an overlap, already named
         const id = `${prev.key}\u0000${o.key}`;
         const pair = pairs.get(id) ?? {
           a: prev.key,

@@ -86,9 +86,10 @@ export function buildCommand() {
       ).env("KAFKA_BROKERS"),
     )
     .addOption(
-      new Option("--group <id>", "the sink's consumer group: committed offsets missing from S3 are loss").env(
-        envName("group"),
-      ),
+      new Option(
+        "--group <id>",
+        "the sink's consumer group (weblog-s3-sink for ours, connect-<connector name> for Kafka Connect): committed offsets missing from S3 are loss",
+      ).env(envName("group")),
     )
     .addOption(
       new Option("--flush-size <n>", "configured flush.size: objects with more records are reported")
@@ -190,7 +191,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const prefix = f.prefix ?? defaultPrefix(layout);
 
   const brokers = f.brokers?.trim() ? f.brokers.trim() : undefined;
-  const group = f.group ?? (brokers && s ? s.groupId : undefined);
+  // Not taken from --config: the same file runs our sink (group weblog-s3-sink) and Kafka Connect
+  // (group connect-<connector name>), so the user names the group that actually wrote the bucket.
+  const group = f.group;
   if (f.group && !brokers) {
     throw new UsageError("--group needs --brokers (or KAFKA_BROKERS) to read the group's committed offsets.");
   }

@@ -51,7 +51,7 @@ export function renderText(
       `${p.topic}/${p.partition}`,
       n(p.objects),
       n(p.records),
-      p.firstOffset === null ? "-" : `${p.firstOffset}..${p.lastOffset}`,
+      p.firstOffset === null ? "-" : `${p.firstOffset}..${p.lastOffset ?? "? (interleaved)"}`,
       n(p.gaps.length),
       n(p.overlaps),
       n(p.duplicateRecords),

@@ -229,4 +229,60 @@ describe("analyze", () => {
     const a = analyze(scan(objects), null, { expectCount: 61 });
     expect(kinds(a).sort()).toEqual(["count-mismatch", "empty-object", "unreadable-object"]);
   });
+
+  describe("field partitioner (offsets interleave between objects)", () => {
+    /** Partition 0, offsets 0..29: even offsets under status_code=200, odd under status_code=404, files of 5. */
+    function fieldObjects(): ScannedObject[] {
+      const out: ScannedObject[] = [];
+      for (const [path, parity] of [
+        ["status_code=200", 0],
+        ["status_code=404", 1],
+      ] as const) {
+        const offsets = Array.from({ length: 15 }, (_, i) => 2 * i + parity);
+        for (let i = 0; i < offsets.length; i += 5) {
+          const chunk = offsets.slice(i, i + 5);
+          const parts = {
+            topic: TOPIC,
+            encodedPartition: path,
+            kafkaPartition: 0,
+            startOffset: BigInt(chunk[0] as number),
+            compression: "none" as const,
+          };
+          out.push({
+            key: formatObjectKey(parts),
+            size: 500,
+            lastModifiedMs: 10_000,
+            parts,
+            records: chunk.length,
+            invalid: [],
+            newestRecordMs: 9_000,
+            recordHashes: chunk.map((o) => `h-0-${o}`),
+          });
+        }
+      }
+      return out;
+    }
+
+    it("does not call interleaved offsets overlaps or gaps, and checks the count against Kafka", () => {
+      const a = analyze(scan(fieldObjects()), kafka([[0, 0, 30, 30]]));
+      expect(a.findings).toEqual([]);
+      expect(a.notes.map((n) => n.kind)).toEqual(["interleaved-partitioner"]);
+      expect(a.partitions[0]).toMatchObject({ records: 30, firstOffset: 0n, lastOffset: null, overlaps: 0 });
+      expect(a.partitions[0]?.kafka).toMatchObject({ lag: 0n, missing: 0n });
+    });
+
+    it("names committed records missing by count, and two objects starting at the same offset", () => {
+      const objects = fieldObjects().slice(1); // drop status_code=200's first file (offsets 0,2,4,6,8)
+      const missing = analyze(scan(objects), kafka([[0, 0, 30, 30]]));
+      expect(missing.findings.map((f) => f.kind)).toEqual(["committed-but-missing"]);
+      expect(missing.findings[0]?.count).toBe(5); // 30 offsets committed, 25 held
+      const again = fieldObjects();
+      const twin = {
+        ...(again[0] as ScannedObject),
+        key: (again[0] as ScannedObject).key.replace("status_code=200", "status_code=500"),
+      };
+      const doubled = analyze(scan([...again, twin]), kafka([[0, 0, 30, 30]]));
+      expect(doubled.findings.map((f) => f.kind).sort()).toEqual(["duplicate-record", "overlap"]);
+    });
+  });
 });

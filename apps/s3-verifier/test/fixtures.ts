@@ -16,7 +16,7 @@ export function record(i: number, seed = 0, baseMs = Date.UTC(2026, 10, 25, 6, 0
     timestamp: new Date(baseMs + i).toISOString(),
     method: "GET",
     url: `/p/${seed}/${i}`,
-    status_code: 200,
+    status_code: [200, 200, 304, 404, 500][i % 5] as number,
     user_agent: "Mozilla/5.0 (X11; Linux x86_64) test",
   };
 }

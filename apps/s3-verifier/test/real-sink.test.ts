@@ -47,8 +47,17 @@ async function waitLanded(bucket: string, topic: string, timeoutMs: number): Pro
 }
 
 describe("a bucket written by the real consumer sink (apps/consumer)", () => {
-  for (const compression of ["none", "gzip"] as const) {
-    it(`passes with correct counts (s3.compression.type ${compression})`, { timeout: 120_000 }, async () => {
+  const cases = [
+    { name: "s3.compression.type none", compression: "none", args: [] },
+    { name: "s3.compression.type gzip", compression: "gzip", args: [] },
+    {
+      name: "FieldPartitioner on status_code",
+      compression: "none",
+      args: ["--partitioner", "field", "--partition-field", "status_code"],
+    },
+  ] as const;
+  for (const { name, compression, args } of cases) {
+    it(`passes with correct counts (${name})`, { timeout: 120_000 }, async () => {
       const topic = uniqueName("t");
       const group = uniqueName("g");
       const bucket = uniqueName("vs");
@@ -64,6 +73,7 @@ describe("a bucket written by the real consumer sink (apps/consumer)", () => {
           ...["--brokers", kafka.bootstrap, "--group", group, "--topics", topic],
           ...["--bucket", bucket, "--store-url", s3.endpoint, "--compression", compression],
           ...["--flush-size", "10", "--rotate-schedule-interval-ms", "1000"],
+          ...args,
         ],
         { env },
       );
@@ -96,6 +106,8 @@ describe("a bucket written by the real consumer sink (apps/consumer)", () => {
         missing: 0,
       });
       expect(doc.totals.objects).toBeGreaterThanOrEqual(RECORDS / 10);
+      const interleaved = doc.notes.some((n: { kind: string }) => n.kind === "interleaved-partitioner");
+      expect(interleaved).toBe(name.startsWith("FieldPartitioner"));
       const ext = compression === "gzip" ? ".json.gz" : ".json";
       expect(doc.partitions.every((p: { maxRecordsPerObject: number }) => p.maxRecordsPerObject <= 10)).toBe(
         true,

@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseOptions } from "../src/options";
+
+const NO_ENV = {};
+
+// commander reads flag env variables (S3_BUCKET, KAFKA_BROKERS, WEBLOG_*) from process.env: run without them.
+const saved = { ...process.env };
+beforeEach(() => {
+  for (const k of Object.keys(process.env)) {
+    if (/^(S3_|KAFKA_|WEBLOG_|AWS_REGION)/.test(k)) delete process.env[k];
+  }
+});
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+describe("parseOptions", () => {
+  it("uses the shared defaults with no flags", () => {
+    const o = parseOptions([], NO_ENV);
+    expect(o).toMatchObject({
+      bucket: "weblogs",
+      endpoint: "http://localhost:9000",
+      region: "us-east-1",
+      prefix: "topics/",
+      topics: [],
+      brokers: undefined,
+      group: undefined,
+      json: false,
+      concurrency: 16,
+    });
+  });
+
+  it("reads flags, and '--endpoint aws' means AWS S3 itself", () => {
+    const o = parseOptions(
+      [
+        "--bucket",
+        "logs",
+        "--endpoint",
+        "aws",
+        "--region",
+        "eu-west-1",
+        "--topic",
+        "a,b",
+        "--flush-size",
+        "5",
+        "--json",
+      ],
+      NO_ENV,
+    );
+    expect(o).toMatchObject({
+      bucket: "logs",
+      endpoint: undefined,
+      region: "eu-west-1",
+      topics: ["a", "b"],
+      flushSize: 5,
+    });
+    expect(o.json).toBe(true);
+  });
+
+  it("takes bucket, endpoint, topics, flush.size and layout from a connector JSON; flags win", () => {
+    const dir = mkdtempSync(join(tmpdir(), "verifier-"));
+    const file = join(dir, "s3-sink.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: "weblogs-s3-sink",
+        config: {
+          "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+          topics: "clicks",
+          "s3.bucket.name": "from-config",
+          "store.url": "http://minio:9000",
+          "flush.size": "25",
+          "topics.dir": "raw",
+        },
+      }),
+    );
+    const o = parseOptions(["--config", file], NO_ENV);
+    expect(o).toMatchObject({
+      bucket: "from-config",
+      endpoint: "http://minio:9000",
+      topics: ["clicks"],
+      flushSize: 25,
+      prefix: "raw/",
+    });
+    expect(o.layout.topicsDir).toBe("raw");
+    const overridden = parseOptions(
+      ["--config", file, "--endpoint", "http://localhost:9000", "--flush-size", "10"],
+      NO_ENV,
+    );
+    expect(overridden).toMatchObject({
+      endpoint: "http://localhost:9000",
+      flushSize: 10,
+      bucket: "from-config",
+    });
+  });
+
+  it("rejects bad input with one line naming the flag", () => {
+    expect(() => parseOptions(["--bucket", "Bad_Bucket"], NO_ENV)).toThrow(
+      /--bucket "Bad_Bucket" is not a valid S3 bucket name/,
+    );
+    expect(() => parseOptions(["--endpoint", "localhost:9000"], NO_ENV)).toThrow(
+      /--endpoint .* is not an http\(s\) URL/,
+    );
+    expect(() => parseOptions(["--group", "g"], NO_ENV)).toThrow(/--group needs --brokers/);
+    expect(() => parseOptions(["--concurrency", "0"], NO_ENV)).toThrow(/--concurrency/);
+    expect(() => parseOptions(["--config", "/nonexistent/s3-sink.json"], NO_ENV)).toThrow(/s3-sink\.json/);
+  });
+});
