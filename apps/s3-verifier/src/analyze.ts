@@ -301,7 +301,12 @@ function analyzePartition(
     }
     if (high - begin > held + missing) lag = high - begin - held - missing;
     if (lag > 0n) {
-      notes.push({ kind: "lag", message: `${at}: ${plural(lag, "record")} in Kafka not in S3 yet.`, topic, partition });
+      notes.push({
+        kind: "lag",
+        message: `${at}: ${plural(lag, "record")} in Kafka not in S3 yet.`,
+        topic,
+        partition,
+      });
     }
   } else if (k === null) {
     if (kafkaGiven && g.objects.length > 0) {
