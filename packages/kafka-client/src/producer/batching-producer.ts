@@ -55,7 +55,7 @@ export interface ProducerStats {
   inFlight: number;
   /** Highest inFlight seen (never above maxInFlight). */
   peakInFlight: number;
-  /** Messages accepted by send() but not yet handed to kafkajs. */
+  /** Messages accepted by send() but not yet handed to kafkajs (buffered, or in a batch waiting for a slot). */
   queued: number;
   /** Key + value bytes acknowledged. */
   bytes: number;
@@ -130,6 +130,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
   let bufferBytes = 0;
   let linger: NodeJS.Timeout | undefined;
   let inFlight = 0;
+  let waitingMessages = 0; // in batches cut but waiting for an in-flight slot
   let outstanding = 0; // batches taken from the buffer and not settled yet (waiting for a slot or in flight)
   let failure: KafkaClientError | undefined;
   let connected = false;
@@ -182,9 +183,13 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
 
   /** Waits for a slot, then starts the produce call (does not wait for its acknowledgement). */
   async function dispatch(batch: { messages: Message[]; bytes: number }): Promise<void> {
-    const waiting = acquireSlot();
-    if (waiting) await waiting;
     const n = batch.messages.length;
+    const waiting = acquireSlot();
+    if (waiting) {
+      waitingMessages += n;
+      await waiting;
+      waitingMessages -= n;
+    }
     s.sent += n;
     producer
       .send({ topic, messages: batch.messages, acks, compression, timeout: ackTimeoutMs })
@@ -281,7 +286,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
       errors: s.errors,
       inFlight,
       peakInFlight: s.peakInFlight,
-      queued: buffer.length,
+      queued: buffer.length + waitingMessages,
       bytes: s.bytes,
     }),
     async disconnect() {
