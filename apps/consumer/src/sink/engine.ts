@@ -243,13 +243,45 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     for (const key of [...states.keys()]) if (!assigned.has(key)) states.delete(key);
     logger.info({ generation, assignment }, "joined the group");
   });
+  // kafkajs restarts itself after retriable crashes. Some group errors it deems final (the librdkafka mock answers
+  // a SyncGroup racing a member's death with one) are not final for a sink: restart a few times before giving up.
+  let restarts: number[] = [];
   consumer.on(consumer.events.CRASH, (e) => {
     const err = e.payload.error;
+    rebalancing = true; // no timer uploads until the next GROUP_JOIN
+    for (const c of outsideUploads) c.abort();
     if (e.payload.restart) {
       logger.warn({ err: { message: err.message } }, "consumer crashed, kafkajs restarts it");
       return;
     }
-    fail(new SinkError("KAFKA_FATAL", `Kafka consumer failed: ${err.message}`, { cause: err }));
+    if (stopping) return;
+    const t = now();
+    restarts = restarts.filter((at) => t - at < 60_000);
+    if (restarts.length >= 5) {
+      fail(
+        new SinkError("KAFKA_FATAL", `Kafka consumer failed 5 times in a minute: ${err.message}`, {
+          cause: err,
+        }),
+      );
+      return;
+    }
+    restarts.push(t);
+    logger.warn(
+      { err: { message: err.message }, attempt: restarts.length },
+      "consumer failed; restarting it",
+    );
+    void sleep(1000 * restarts.length)
+      .then(async () => {
+        if (stopping) return;
+        await startConsumer();
+      })
+      .catch((restartErr: unknown) =>
+        fail(
+          new SinkError("KAFKA_FATAL", `Kafka consumer could not restart: ${(restartErr as Error).message}`, {
+            cause: restartErr,
+          }),
+        ),
+      );
   });
 
   // --- upload + commit ----------------------------------------------------------------------------------------
@@ -700,20 +732,31 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   };
 
   let timer: NodeJS.Timeout | undefined;
+  let subscribed = false;
+
+  async function startConsumer(
+    connect: (c: { connect(): Promise<void>; disconnect(): Promise<void> }) => Promise<void> = (c) =>
+      c.connect(),
+  ): Promise<void> {
+    await connect(consumer);
+    if (!subscribed) {
+      for (const topic of settings.topics) await consumer.subscribe({ topic, fromBeginning: true });
+      subscribed = true;
+    }
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch,
+    });
+  }
 
   return {
     async run() {
       const connect = opts.connect ?? ((c) => c.connect());
-      await connect(consumer);
       if (producer) await connect(producer);
-      for (const topic of settings.topics) await consumer.subscribe({ topic, fromBeginning: true });
+      await startConsumer(connect);
       timer = setInterval(tick, tickMs);
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 4,
-        eachBatch,
-      });
       logger.info(
         {
           group: settings.groupId,

@@ -1,0 +1,170 @@
+import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  compareExactlyOnce,
+  produce,
+  readObjects,
+  startSink,
+  topicName,
+  waitFor,
+  webLogLines,
+} from "./helpers";
+
+const PARTITIONS = 4;
+
+/** Produced lines per partition, kept in order so S3 can be compared record by record. */
+class Ledger {
+  readonly byPartition = new Map<number, string[]>();
+  private seed = 100;
+  constructor(
+    readonly kafka: KafkaHandle,
+    readonly topic: string,
+  ) {}
+  get total() {
+    return [...this.byPartition.values()].reduce((n, l) => n + l.length, 0);
+  }
+  /** `perPartition` new records on every partition. */
+  async add(perPartition: number) {
+    const lines = webLogLines(perPartition * PARTITIONS, this.seed++);
+    const messages = lines.map((value, i) => ({ partition: i % PARTITIONS, value }));
+    await produce(this.kafka.bootstrap, this.topic, messages);
+    for (const m of messages)
+      this.byPartition.set(m.partition, [...(this.byPartition.get(m.partition) ?? []), m.value]);
+  }
+}
+
+async function allInS3(s3: S3Handle, ledger: Ledger, timeoutMs = 40_000) {
+  return waitFor(
+    `${ledger.total} records in S3`,
+    async () => {
+      const objects = await readObjects(s3.client(), s3.bucket, ledger.topic);
+      return objects.reduce((n, o) => n + o.lines.length, 0) >= ledger.total ? objects : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+// A killed member stays in the group until its session times out; 6 s (the broker minimum) keeps tests short.
+const FAST_GROUP = { WEBLOG_SINK_SESSION_TIMEOUT_MS: "6000" };
+
+describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
+  let kafka: KafkaHandle;
+  let s3: S3Handle;
+  beforeAll(async () => {
+    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
+  });
+  afterAll(async () => {
+    await Promise.all([kafka?.stop(), s3?.stop()]);
+  });
+
+  it("S3 down mid-run: pauses and retries, loses nothing, writes nothing twice", async () => {
+    const ledger = new Ledger(kafka, topicName("outage"));
+    await ledger.add(25);
+    const sink = startSink(kafka, s3, [
+      "--topics",
+      ledger.topic,
+      "--flush-size",
+      "10",
+      "--rotate-schedule-interval-ms",
+      "1000",
+    ]);
+    try {
+      await allInS3(s3, ledger);
+      await s3.pause();
+      await ledger.add(25);
+      await sink.waitForOutput(/S3 upload failed; partition paused, retrying/, 20_000);
+      await new Promise((r) => setTimeout(r, 2000));
+      await s3.resume();
+      const objects = await allInS3(s3, ledger);
+      expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);
+    } finally {
+      sink.kill("SIGTERM");
+    }
+    expect((await sink.waitForExit(12_000)).code).toBe(0);
+  });
+
+  const crashCases: { at: string; trickle: boolean }[] = [
+    { at: "before-upload:3", trickle: false },
+    { at: "after-upload-before-commit:3", trickle: false },
+    { at: "after-upload-before-commit:3", trickle: true },
+    { at: "after-commit:2", trickle: true },
+  ];
+  for (const { at, trickle } of crashCases) {
+    it(`kill -9 at ${at}${trickle ? " with wall-clock cuts (slow trickle)" : ""}, restart: every record exactly once`, async () => {
+      const ledger = new Ledger(kafka, topicName("crash"));
+      const group = topicName("g");
+      const args = [
+        "--topics",
+        ledger.topic,
+        "--group",
+        group,
+        "--flush-size",
+        "10",
+        "--rotate-schedule-interval-ms",
+        "500",
+      ];
+      const first = startSink(kafka, s3, args, { ...FAST_GROUP, WEBLOG_SINK_CRASH_AT: at });
+      if (trickle) {
+        // 3 records per partition every 300 ms: objects are cut by the 500 ms wall clock, not by flush.size.
+        for (let i = 0; i < 8 && first.child.exitCode === null && first.child.signalCode === null; i++) {
+          await ledger.add(3);
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      } else {
+        await ledger.add(30);
+      }
+      const crashed = await first.waitForExit(45_000);
+      expect(crashed.signal).toBe("SIGKILL");
+      expect(crashed.stderr).toMatch(/crash hook: SIGKILL/);
+      await ledger.add(7);
+      const second = startSink(kafka, s3, args, FAST_GROUP);
+      try {
+        const objects = await allInS3(s3, ledger, 60_000);
+        expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);
+      } finally {
+        second.kill("SIGTERM");
+      }
+      expect((await second.waitForExit(12_000)).code).toBe(0);
+    });
+  }
+
+  it("two sinks in one group, one killed mid-rebalance: the survivor finishes, every record exactly once", async () => {
+    const ledger = new Ledger(kafka, topicName("rebal"));
+    const group = topicName("g");
+    const args = [
+      "--topics",
+      ledger.topic,
+      "--group",
+      group,
+      "--flush-size",
+      "10",
+      "--rotate-schedule-interval-ms",
+      "500",
+    ];
+    const a = startSink(kafka, s3, args, FAST_GROUP);
+    let b: ReturnType<typeof startSink> | undefined;
+    try {
+      await a.waitForOutput(/joined the group/, 30_000);
+      for (let i = 0; i < 4; i++) await ledger.add(4);
+      b = startSink(kafka, s3, args, FAST_GROUP);
+      // A notices the rebalance B causes; kill it while it re-joins.
+      await a.waitForOutput(/generation":2/, 30_000);
+      a.kill("SIGKILL");
+      for (let i = 0; i < 4; i++) await ledger.add(4);
+      const objects = await allInS3(s3, ledger, 60_000).catch(async (err) => {
+        const got = await readObjects(s3.client(), s3.bucket, ledger.topic);
+        console.error(
+          compareExactlyOnce(got, ledger.byPartition),
+          got.map((o) => `${o.key} ${o.lines.length}`),
+        );
+        console.error("A:", a.stderr().slice(-4000), "\nB:", b?.stderr().slice(-6000));
+        throw err;
+      });
+      expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);
+    } finally {
+      a.kill("SIGKILL");
+      b?.kill("SIGTERM");
+    }
+    if (b) expect((await b.waitForExit(12_000)).code).toBe(0);
+  });
+});
