@@ -90,7 +90,7 @@ export function createWorkerSource(
   const chunkSize = opts.chunkSize ?? 2000;
   const prefetch = opts.prefetch ?? 4;
   const worker = new Worker(opts.script, { workerData: { settings: s, chunkSize } satisfies WorkerRequest });
-  worker.unref();
+  // Not unref'd: while the main thread awaits a chunk, the worker is what it waits for. close() terminates it.
   const ready: Chunk[] = [];
   let failure: Error | undefined;
   let waiter: (() => void) | undefined;
