@@ -1,7 +1,14 @@
 import { connect } from "node:net";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KafkaHandle, produceWithKcat, readTopicWithKcat, startKafka, uniqueName } from "../src/index";
+import {
+  type KafkaHandle,
+  produceWithKcat,
+  readTopicWithKcat,
+  startKafka,
+  TEST_GROUP_TIMEOUTS,
+  uniqueName,
+} from "../src/index";
 
 function refused(hostPort: string): Promise<boolean> {
   const [host, port] = hostPort.split(":");
@@ -44,7 +51,7 @@ describe("startKafka", () => {
     await producer.send({ topic, acks: -1, messages: sent });
     await producer.disconnect();
 
-    const consumer = client.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500 });
+    const consumer = client.consumer({ groupId, ...TEST_GROUP_TIMEOUTS });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const received: { key: string; value: string; partition: number; offset: string }[] = [];
