@@ -93,6 +93,35 @@ describe("producer --count", () => {
   });
 });
 
+describe("producer settings", () => {
+  it("takes every flag from the environment (WEBLOG_*, KAFKA_BROKERS)", async () => {
+    const topic = uniqueName("prod-env");
+    const res = await runCli(MAIN, [], {
+      env: { ...env, WEBLOG_TOPIC: topic, WEBLOG_COUNT: "120", WEBLOG_KEY: "ip", WEBLOG_JSON: "1" },
+      timeoutMs: 60_000,
+    });
+    expect(res.code).toBe(0);
+    expect(parseSummary(res.stdout)).toMatchObject({ topic, sent: 120, acked: 120 });
+    const got = await readTopicWithKcat({ bootstrap: kafka.bootstrap, topic, count: 120, timeoutMs: 20_000 });
+    expect(got).toHaveLength(120);
+    expect(got.every((m) => m.key !== null && m.key === JSON.parse(m.value ?? "{}").ip)).toBe(true);
+  });
+
+  it("--compression gzip --acks 1 still delivers every record intact", async () => {
+    const topic = uniqueName("prod-gzip");
+    const res = await runCli(
+      MAIN,
+      ["--topic", topic, "--count", "800", "--compression", "gzip", "--acks", "1", "--seed", "3", "--json"],
+      { env, timeoutMs: 60_000 },
+    );
+    expect(res.code).toBe(0);
+    expect(parseSummary(res.stdout)).toMatchObject({ sent: 800, acked: 800, failed: 0 });
+    const got = await readTopicWithKcat({ bootstrap: kafka.bootstrap, topic, count: 800, timeoutMs: 20_000 });
+    expect(got).toHaveLength(800);
+    expect(got.every((m) => decode(m.value ?? "").ok)).toBe(true);
+  });
+});
+
 describe("producer --rate", () => {
   it("holds 500 records/s within 10% (from the broker's record timestamps)", async () => {
     const topic = uniqueName("prod-rate");
