@@ -102,8 +102,10 @@ async function demo(argv: string[]): Promise<number> {
     for (const c of cleanups.reverse())
       await c().catch((err: unknown) => logger.warn({ err }, "cleanup step failed"));
   };
+  let interrupted = false;
   const stopSignals = onShutdown(
     async () => {
+      interrupted = true;
       process.stderr.write("\ndemo: interrupted, stopping everything...\n");
       await cleanup();
       process.exit(130);
@@ -297,6 +299,10 @@ async function demo(argv: string[]): Promise<number> {
     out();
     out(`demo finished in ${since()}: every record produced is in S3, once.`);
     return 0;
+  } catch (err) {
+    // Interrupted: the steps fail as their servers go away; the signal handler cleans up and exits 130.
+    if (interrupted) await new Promise(() => {});
+    throw err;
   } finally {
     await cleanup();
     stopSignals();

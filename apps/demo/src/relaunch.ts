@@ -26,17 +26,24 @@ export function relaunchWithLegacyOpenSsl(env: NodeJS.ProcessEnv = process.env):
     {
       stdio: "inherit",
       env: { ...env, WEBLOG_DEMO_RELAUNCHED: "1" },
+      // Its own process group: a terminal's Ctrl-C reaches only us, and we pass each signal on exactly once
+      // (the child treats a second signal as "exit now, skip the cleanup").
+      detached: true,
     },
   );
-  // Ctrl-C reaches the whole process group (the child handles it); a SIGTERM sent to us alone is passed on.
-  const onInt = () => {};
+  const onInt = () => child.kill("SIGINT");
   const onTerm = () => child.kill("SIGTERM");
+  const onExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
+  process.on("exit", onExit);
   return new Promise((resolve) => {
     child.on("exit", (code, signal) => {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
+      process.off("exit", onExit);
       resolve(code ?? (signal === "SIGINT" ? 130 : 1));
     });
     child.on("error", () => resolve(1));
