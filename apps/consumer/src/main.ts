@@ -1,9 +1,11 @@
 import {
   createLogger,
   createProgress,
+  ExpectedError,
   formatCount,
   formatDuration,
   formatRate,
+  isExpectedError,
   type Logger,
   onShutdown,
   runMain,
@@ -113,8 +115,25 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   return 0;
 }
 
+/**
+ * Errors other packages raise for things the user fixes (S3SideError BAD_CONFIG / BUCKET_MISSING / ACCESS_DENIED,
+ * KafkaClientError ...) carry a code and an exitCode: make them one-line expected errors for runMain.
+ */
+function asExpected(err: unknown): unknown {
+  if (isExpectedError(err)) return err;
+  const e = err as { message?: unknown; code?: unknown; exitCode?: unknown };
+  if (err instanceof Error && typeof e.code === "string" && typeof e.exitCode === "number") {
+    return new ExpectedError(err.message, { exitCode: e.exitCode, cause: err });
+  }
+  return err;
+}
+
 runMain("consumer", async (argv) => {
-  const opts: ConsumerOptions = parseOptions(argv);
-  const logger = createLogger({ name: "consumer" });
-  return opts.mode === "print" ? runPrint(opts, logger) : runSink(opts, logger);
+  try {
+    const opts: ConsumerOptions = parseOptions(argv);
+    const logger = createLogger({ name: "consumer" });
+    return await (opts.mode === "print" ? runPrint(opts, logger) : runSink(opts, logger));
+  } catch (err) {
+    throw asExpected(err);
+  }
 });

@@ -1,0 +1,180 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli, type S3Handle, startS3 } from "@weblog/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseOptions, type SinkMode } from "../src/options";
+import { MAIN } from "./helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "consumer-config-"));
+function writeConfig(name: string, config: Record<string, unknown>): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+const CONNECTOR = {
+  name: "weblogs-s3-sink",
+  config: {
+    "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+    "tasks.max": "1",
+    topics: "weblogs,other",
+    "s3.bucket.name": "from-file",
+    "s3.region": "eu-west-1",
+    "store.url": "http://minio:9000",
+    "flush.size": "500",
+    "rotate.schedule.interval.ms": "60000",
+    timezone: "UTC",
+    "s3.compression.type": "gzip",
+    "storage.class": "io.confluent.connect.s3.storage.S3Storage",
+    "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+    "partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
+    "path.format": "'year'=YYYY/'month'=MM/'day'=dd",
+    "partition.duration.ms": "86400000",
+    locale: "en-US",
+    "timestamp.extractor": "RecordField",
+    "timestamp.field": "timestamp",
+    "errors.tolerance": "all",
+    "errors.deadletterqueue.topic.name": "weblogs-dlq",
+    "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+    "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+    "value.converter.schemas.enable": "false",
+  },
+};
+
+const sink = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseOptions(argv, env) as SinkMode;
+
+describe("options: connector JSON, flags, env", () => {
+  it("reads a Kafka Connect connector JSON (honoured keys used, Connect-only keys noted)", () => {
+    const o = sink(["--sink", "--config", writeConfig("good.json", CONNECTOR)]);
+    expect(o.settings).toMatchObject({
+      topics: ["weblogs", "other"],
+      bucket: "from-file",
+      region: "eu-west-1",
+      storeUrl: "http://minio:9000",
+      flushSize: 500,
+      rotateScheduleIntervalMs: 60_000,
+      compression: "gzip",
+      errorsTolerance: "all",
+      dlqTopic: "weblogs-dlq",
+      partitioner: {
+        kind: "time",
+        pathFormat: "'year'=YYYY/'month'=MM/'day'=dd",
+        timestampExtractor: "RecordField",
+      },
+    });
+    expect(o.connectorName).toBe("weblogs-s3-sink");
+    expect(o.notes.some((n) => n.includes("tasks.max"))).toBe(true);
+  });
+
+  it("flags > env > config file > defaults", () => {
+    const path = writeConfig("prec.json", CONNECTOR);
+    // commander reads WEBLOG_* from process.env itself.
+    process.env.WEBLOG_FLUSH_SIZE = "9";
+    try {
+      const o = sink(["--sink", "--config", path, "--flush-size", "7"], { S3_BUCKET: "from-env" });
+      expect(o.settings.flushSize).toBe(7);
+      expect(o.settings.bucket).toBe("from-env");
+      expect(sink(["--sink", "--config", path]).settings.flushSize).toBe(9);
+    } finally {
+      delete process.env.WEBLOG_FLUSH_SIZE;
+    }
+    const d = sink(["--sink"]);
+    expect(d.settings).toMatchObject({
+      topics: ["weblogs"],
+      bucket: "weblogs",
+      flushSize: 10,
+      rotateScheduleIntervalMs: 10_000,
+      groupId: "weblog-s3-sink",
+    });
+    expect(d.settings.storeUrl).toBe("http://localhost:9000");
+  });
+
+  it("partitioner flags build the partitioner settings", () => {
+    expect(
+      sink(["--sink", "--partitioner", "field", "--partition-field", "status_code,method"]).settings
+        .partitioner,
+    ).toEqual({
+      kind: "field",
+      fields: ["status_code", "method"],
+    });
+    const t = sink([
+      "--sink",
+      "--partitioner",
+      "time",
+      "--timestamp-extractor",
+      "RecordField",
+      "--timezone",
+      "Asia/Seoul",
+    ]).settings;
+    expect(t.partitioner).toMatchObject({
+      kind: "time",
+      timestampExtractor: "RecordField",
+      timestampField: "timestamp",
+      timezone: "Asia/Seoul",
+    });
+    expect(() => sink(["--sink", "--partitioner", "field"])).toThrow(/--partition-field/);
+  });
+
+  it("an unknown key in the connector JSON is an error naming the key", () => {
+    const path = writeConfig("unknown.json", {
+      ...CONNECTOR,
+      config: { ...CONNECTOR.config, "flush.sise": "10" },
+    });
+    expect(() => sink(["--sink", "--config", path])).toThrow(/flush\.sise/);
+  });
+
+  it("a bad value is an error naming the key and the fix", () => {
+    const path = writeConfig("bad.json", {
+      ...CONNECTOR,
+      config: { ...CONNECTOR.config, "s3.compression.type": "zip" },
+    });
+    expect(() => sink(["--sink", "--config", path])).toThrow(/s3\.compression\.type.*(none|gzip)/);
+  });
+
+  it("process level: bad config is one line on stderr and exit 2", async () => {
+    const path = writeConfig("bad2.json", {
+      ...CONNECTOR,
+      config: { ...CONNECTOR.config, "flush.size": "ten" },
+    });
+    const res = await runCli(MAIN, ["--sink", "--config", path], { timeoutMs: 15_000 });
+    expect(res.code).toBe(2);
+    expect(
+      res.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !/Warning|versions published|node >=22|upgrade|a\.co|trace-warnings/.test(l)),
+    ).toHaveLength(1);
+    expect(res.stderr).toMatch(/flush\.size/);
+  });
+});
+
+describe("start-up failures (S3)", () => {
+  let s3: S3Handle;
+  beforeAll(async () => {
+    s3 = await startS3();
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it("missing bucket: one line naming bucket and endpoint, exit 2, no secret", async () => {
+    const res = await runCli(
+      MAIN,
+      ["--sink", "--bucket", "no-such-bucket-here", "--store-url", s3.endpoint],
+      {
+        env: {
+          AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+          KAFKA_BROKERS: "127.0.0.1:1",
+        },
+        timeoutMs: 20_000,
+      },
+    );
+    expect(res.code).toBe(2);
+    const line = res.stderr.split("\n").find((l) => l.startsWith("consumer: ")) ?? "";
+    expect(line).toMatch(/no-such-bucket-here/);
+    expect(line).toContain(new URL(s3.endpoint).host);
+    expect(res.stderr).not.toContain(s3.credentials.secretAccessKey);
+  });
+});
