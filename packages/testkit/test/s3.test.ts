@@ -34,6 +34,31 @@ describe("startS3", () => {
     expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(["topics/a/one.json", "topics/b/two.json"]);
   });
 
+  it("lists more objects than one page holds (continuation tokens work)", async () => {
+    const keys = Array.from({ length: 25 }, (_, i) => `page/${String(i).padStart(3, "0")}.json`);
+    await Promise.all(
+      keys.map((Key) => client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body: Key }))),
+    );
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: s3.bucket,
+          Prefix: "page/",
+          MaxKeys: 10,
+          ContinuationToken: token,
+        }),
+      );
+      pages++;
+      for (const o of page.Contents ?? []) seen.push(o.Key as string);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(keys);
+  });
+
   it("createBucket makes another bucket usable and tolerates an existing one", async () => {
     const other = uniqueName("wl");
     await s3.createBucket(other);

@@ -7,6 +7,7 @@ import S3rver from "s3rver";
 import { onProcessExit } from "../cleanup";
 import { TestkitError } from "../errors";
 import { createBucketIfMissing, makeClient, S3_REGION } from "./client";
+import { installS3rverDesShim } from "./des-shim";
 import type { S3Handle } from "./types";
 
 const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -56,6 +57,7 @@ async function listenOnSamePort(port: number, directory: string): Promise<S3rver
 
 /** s3rver 3.7 on 127.0.0.1, a free port and a temporary directory (removed by stop()). */
 export async function startS3rver(bucket: string): Promise<S3Handle> {
+  installS3rverDesShim();
   const directory = await mkdtemp(join(tmpdir(), "weblog-s3rver-"));
   const forget = onProcessExit(() => rmSync(directory, { recursive: true, force: true }));
   let server = newServer(0, directory);
