@@ -1,0 +1,102 @@
+import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  compareExactlyOnce,
+  produce,
+  readObjects,
+  startSink,
+  testKafka,
+  topicName,
+  waitFor,
+  webLogLines,
+} from "./helpers";
+
+describe("memory cap and graceful stop (broker + S3)", () => {
+  let kafka: KafkaHandle;
+  let s3: S3Handle;
+  beforeAll(async () => {
+    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
+  });
+  afterAll(async () => {
+    await Promise.all([kafka?.stop(), s3?.stop()]);
+  });
+
+  it("--buffer-max-bytes: a huge flush.size cannot grow the buffer past the cap; objects are cut early, none lost", async () => {
+    const topic = topicName("mem");
+    const lines = webLogLines(240, 21);
+    const messages = lines.map((value, i) => ({ partition: i % 4, value }));
+    await produce(kafka.bootstrap, topic, messages);
+    const cap = 8192;
+    const sink = startSink(kafka, s3, [
+      "--topics",
+      topic,
+      "--flush-size",
+      "10000",
+      "--rotate-schedule-interval-ms",
+      "-1",
+      "--buffer-max-bytes",
+      String(cap),
+    ]);
+    try {
+      // Without the cap nothing would be uploaded before the stop (flush.size 10000, no rotation).
+      await waitFor("objects cut by the cap", async () => {
+        const got = await readObjects(s3.client(), s3.bucket, topic);
+        return got.reduce((n, o) => n + o.lines.length, 0) >= 150 ? got : undefined;
+      });
+    } finally {
+      sink.kill("SIGTERM");
+    }
+    expect((await sink.waitForExit(12_000)).code).toBe(0);
+    // The stop uploads the rest; every record exactly once, no object above the cap (plus one record).
+    const objects = await readObjects(s3.client(), s3.bucket, topic);
+    const expected = new Map<number, string[]>();
+    for (const m of messages) expected.set(m.partition, [...(expected.get(m.partition) ?? []), m.value]);
+    expect(compareExactlyOnce(objects, expected)).toEqual([]);
+    for (const o of objects) {
+      const bytes = o.lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+      expect(bytes).toBeLessThanOrEqual(cap + 400);
+    }
+    expect(objects.length).toBeGreaterThan(4);
+  });
+
+  it("SIGTERM uploads and commits what is buffered, then exits 0 within 10 s", async () => {
+    const topic = topicName("term");
+    const group = topicName("g");
+    const lines = webLogLines(15, 22);
+    await produce(
+      kafka.bootstrap,
+      topic,
+      lines.map((value) => ({ partition: 2, value })),
+    );
+    // Nothing would be uploaded before the stop: flush.size 1000, wall clock 10 min.
+    const sink = startSink(kafka, s3, [
+      "--topics",
+      topic,
+      "--group",
+      group,
+      "--flush-size",
+      "1000",
+      "--rotate-schedule-interval-ms",
+      "600000",
+    ]);
+    await sink.waitForOutput(/joined the group/, 30_000);
+    await new Promise((r) => setTimeout(r, 2500)); // let it fetch the 15 records
+    expect(await readObjects(s3.client(), s3.bucket, topic)).toEqual([]);
+    const stopAt = Date.now();
+    sink.kill("SIGTERM");
+    const res = await sink.waitForExit(12_000);
+    expect(res.code).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(10_000);
+    const objects = await readObjects(s3.client(), s3.bucket, topic);
+    expect(objects.map((o) => o.key)).toEqual([`topics/${topic}/partition=2/${topic}+2+0000000000.json`]);
+    expect(objects[0]?.lines).toEqual(lines);
+    const admin = testKafka(kafka.bootstrap).admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      expect(offsets[0]?.partitions.find((p) => p.partition === 2)?.offset).toBe("15");
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
