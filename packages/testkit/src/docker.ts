@@ -16,7 +16,12 @@ function dockerTargets(): Array<{ socketPath: string } | { host: string; port: n
     }
     return [];
   }
-  const sockets = ["/var/run/docker.sock", join(homedir(), ".docker", "run", "docker.sock")];
+  const sockets = [
+    "/var/run/docker.sock",
+    join(homedir(), ".docker", "run", "docker.sock"), // Docker Desktop
+    join(homedir(), ".colima", "default", "docker.sock"),
+    join(homedir(), ".rd", "docker.sock"), // Rancher Desktop
+  ];
   if (process.env.XDG_RUNTIME_DIR) sockets.push(join(process.env.XDG_RUNTIME_DIR, "docker.sock"));
   return sockets.filter((s) => existsSync(s)).map((socketPath) => ({ socketPath }));
 }
@@ -38,10 +43,12 @@ function ping(target: { socketPath: string } | { host: string; port: number }, t
 
 /**
  * Does a Docker engine answer `GET /_ping` (DOCKER_HOST or the default sockets)? Answers within ~1.5 s and is
- * cached for the life of the process. A `docker` CLI without an engine answers false.
+ * cached for the life of the process. A `docker` CLI without an engine answers false. `TESTKIT_DOCKER=0` forces
+ * false (use the kcat mock / s3rver even where Docker runs).
  */
 export function dockerAvailable(): Promise<boolean> {
   cached ??= (async () => {
+    if (process.env.TESTKIT_DOCKER === "0") return false;
     for (const target of dockerTargets()) {
       if (await ping(target, 1500)) return true;
     }

@@ -8,6 +8,7 @@ export {
   type ReadTopicOptions,
   readTopicWithKcat,
 } from "./kafka/kcat";
+export { KEEPALIVE_TOPIC } from "./kafka/kcat-mock";
 export { type StartKafkaOptions, startKafka } from "./kafka/start-kafka";
 export type { KafkaBackend, KafkaHandle } from "./kafka/types";
 export { uniqueName } from "./names";

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { dockerAvailable, runCli, spawnCli, startKafka, TestkitError, uniqueName } from "../src/index";
 
 const CLI = fileURLToPath(new URL("./fixtures/cli.mjs", import.meta.url));
@@ -86,6 +86,18 @@ describe("backend detection", () => {
     expect(typeof first).toBe("boolean");
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await dockerAvailable()).toBe(first);
+  });
+
+  it("TESTKIT_DOCKER=0 forces dockerAvailable() to false", async () => {
+    process.env.TESTKIT_DOCKER = "0";
+    try {
+      vi.resetModules();
+      const fresh = await import("../src/docker");
+      expect(await fresh.dockerAvailable()).toBe(false);
+    } finally {
+      delete process.env.TESTKIT_DOCKER;
+      vi.resetModules();
+    }
   });
 
   it("startKafka fails loudly with the fix when kcat is missing (no env, no Docker)", async (ctx) => {

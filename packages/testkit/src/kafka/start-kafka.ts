@@ -1,6 +1,5 @@
 import { dockerAvailable } from "../docker";
 import { TestkitError } from "../errors";
-import { startKafkaContainer } from "./container";
 import { startKcatMock } from "./kcat-mock";
 import type { KafkaHandle } from "./types";
 
@@ -32,6 +31,10 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
       .filter(Boolean);
     return { bootstrap: brokers.join(","), brokers, backend: "env", stop: async () => {} };
   }
-  if (await dockerAvailable()) return startKafkaContainer();
+  if (await dockerAvailable()) {
+    // loaded on demand: testcontainers costs ~0.4 s to import and is only needed where Docker runs
+    const { startKafkaContainer } = await import("./container");
+    return startKafkaContainer();
+  }
   return startKcatMock({ brokers: mockBrokers });
 }

@@ -1,9 +1,6 @@
 import { dockerAvailable } from "../docker";
 import { TestkitError } from "../errors";
 import { uniqueName } from "../names";
-import { createBucketIfMissing, makeClient, S3_REGION } from "./client";
-import { startMinio } from "./minio-container";
-import { startS3rver } from "./s3rver-backend";
 import type { S3Handle } from "./types";
 
 export type StartS3Options = {
@@ -35,8 +32,10 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
     throw new TestkitError("INVALID_OPTION", `startS3: bucket "${bucket}" is not a valid S3 bucket name`);
   }
+  // backends load on demand, so a Kafka-only test never pays for the S3 SDK, s3rver or testcontainers
   const endpoint = process.env.S3_ENDPOINT?.trim();
   if (endpoint) {
+    const { S3_REGION, createBucketIfMissing, makeClient } = await import("./client");
     const target = {
       endpoint,
       region: process.env.S3_REGION || process.env.AWS_REGION || S3_REGION,
@@ -63,6 +62,10 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
       },
     };
   }
-  if (await dockerAvailable()) return startMinio(bucket);
+  if (await dockerAvailable()) {
+    const { startMinio } = await import("./minio-container");
+    return startMinio(bucket);
+  }
+  const { startS3rver } = await import("./s3rver-backend");
   return startS3rver(bucket);
 }
