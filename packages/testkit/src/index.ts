@@ -1,6 +1,6 @@
 export { dockerAvailable } from "./docker";
 export { TestkitError, type TestkitErrorCode } from "./errors";
-export { TEST_GROUP_TIMEOUTS } from "./kafka/group-timeouts";
+export { TEST_CONSUMER_CONFIG, TEST_GROUP_TIMEOUTS } from "./kafka/group-timeouts";
 export {
   type KcatMessage,
   type ProduceOptions,

@@ -6,7 +6,7 @@ import {
   produceWithKcat,
   readTopicWithKcat,
   startKafka,
-  TEST_GROUP_TIMEOUTS,
+  TEST_CONSUMER_CONFIG,
   uniqueName,
 } from "../src/index";
 
@@ -51,7 +51,7 @@ describe("startKafka", () => {
     await producer.send({ topic, acks: -1, messages: sent });
     await producer.disconnect();
 
-    const consumer = client.consumer({ groupId, ...TEST_GROUP_TIMEOUTS });
+    const consumer = client.consumer({ groupId, ...TEST_CONSUMER_CONFIG });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const received: { key: string; value: string; partition: number; offset: string }[] = [];

@@ -7,3 +7,11 @@
  * `kafka.consumer({ groupId, ...TEST_GROUP_TIMEOUTS })`
  */
 export const TEST_GROUP_TIMEOUTS = Object.freeze({ sessionTimeout: 6000, heartbeatInterval: 1000 });
+
+/**
+ * TEST_GROUP_TIMEOUTS plus `maxWaitTimeInMs: 500`: the mock does not wake a waiting fetch when data arrives, so a
+ * consumer sees new messages only after maxWaitTimeInMs (kafkajs default 5000 ms).
+ *
+ * `kafka.consumer({ groupId, ...TEST_CONSUMER_CONFIG })`
+ */
+export const TEST_CONSUMER_CONFIG = Object.freeze({ ...TEST_GROUP_TIMEOUTS, maxWaitTimeInMs: 500 });
