@@ -33,7 +33,9 @@ async function waitLive(endpoint: string, timeoutMs: number): Promise<void> {
  */
 export async function startMinio(bucket: string): Promise<S3Handle> {
   const runtime = await getContainerRuntimeClient();
-  const host = runtime.info.containerRuntime.host;
+  // "localhost" can resolve to ::1 first on Node 20; the published port is surely on 127.0.0.1
+  const runtimeHost = runtime.info.containerRuntime.host;
+  const host = runtimeHost === "localhost" ? "127.0.0.1" : runtimeHost;
   const hostPort = await freePort();
   let container: StartedTestContainer;
   try {
