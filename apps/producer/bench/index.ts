@@ -1,7 +1,9 @@
 /**
  * Producer throughput, all against ONE broker from startKafka() in this run (acks=all, no compression, null keys):
- *   app          - the built CLI (`dist/main.js --count N --json`): generate fake records + encode + produce;
- *                  its own summary times the run from the first record to the last acknowledgement.
+ *   app pipeline - the app's own code path, in this process after a warm-up like the raw loop's: the generator
+ *                  worker (fake-log + encode) -> createGeneratedRun -> kafka-client's batching producer, with the
+ *                  app's default batch size and in-flight limit. Timed from the first record to the last ack.
+ *   app CLI      - the built CLI (`dist/main.js --count N --json`) in a fresh process (cold JIT), per its summary.
  *   raw loop     - hand-tuned kafkajs: the same records pre-built as strings, 500 per send, 4 sends in flight.
  *   per-message  - kafkajs, one awaited send per message (fewer messages; only the rate matters).
  *   kcat -P      - librdkafka's producer fed the same records from a file (native code, for reference).
@@ -13,13 +15,19 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { silentLogger } from "@weblog/cli";
 import { createFakeLog } from "@weblog/fake-log";
+import { createBatchingProducer, createKafka, loadKafkaSettings } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { runCli, startKafka, uniqueName } from "@weblog/testkit";
 import kafkajs from "kafkajs";
+import { DEFAULTS } from "../src/options";
+import { createGeneratedRun } from "../src/run";
+import { createWorkerSource } from "../src/source";
 
 const { Kafka, logLevel } = kafkajs;
 const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const WORKER = new URL("../dist/generator-worker.js", import.meta.url);
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const PER_MESSAGE_RECORDS = Number(process.env.BENCH_PER_MESSAGE_RECORDS ?? 3_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -57,15 +65,41 @@ async function main() {
     const producer = client.producer({ allowAutoTopicCreation: true });
     await producer.connect();
 
-    // Warm both paths up once (JIT, connections, topic metadata) so the rounds compare steady states.
-    const warmTopic = uniqueName("bench-warm");
-    await producer.send({
-      topic: warmTopic,
-      acks: -1,
-      messages: values.slice(0, 5000).map((value) => ({ value })),
-    });
+    const settings = loadKafkaSettings({ env: { KAFKA_BROKERS: kafka.bootstrap } });
+    const appKafka = createKafka(settings);
+    const appPipeline = async (count: number): Promise<Measured> => {
+      const topic = uniqueName("bench-app");
+      const sink = createBatchingProducer(appKafka, {
+        topic,
+        acks: -1,
+        compression: "none",
+        batchSize: DEFAULTS.batchSize,
+        maxInFlight: DEFAULTS.maxInFlight,
+        lingerMs: 0,
+        settings,
+      });
+      await sink.connect();
+      await sink.send([{ key: null, value: "warm-up" }]);
+      await sink.flush();
+      const source = createWorkerSource(
+        { seed: 1, startTime: Date.now(), logRate: 1000, format: "json", key: "none", partition: undefined },
+        { script: WORKER, chunkSize: 1000 },
+      );
+      await source.take(1); // the worker is up (as in the CLI, where it starts while connecting)
+      const c0 = cpuMs();
+      const run = createGeneratedRun(
+        { topic, rate: 0, count, durationMs: undefined, partition: undefined, batchSize: DEFAULTS.batchSize },
+        { sink, source, logger: silentLogger() },
+      );
+      const result = await run.done;
+      const cpu = cpuMs() - c0;
+      await sink.disconnect();
+      const acked = result.acked - 1; // the producer's counters include the warm-up message
+      if (acked !== count || result.error) throw new Error(`app pipeline acked ${acked} of ${count}`);
+      return { wall: (acked * 1000) / result.durationMs, cpu: (acked * 1000) / cpu };
+    };
 
-    const app = async (): Promise<Measured> => {
+    const appCli = async (): Promise<Measured> => {
       const topic = uniqueName("bench-app");
       const res = await runCli(
         MAIN,
@@ -88,12 +122,12 @@ async function main() {
       };
     };
 
-    const raw = async (): Promise<Measured> => {
+    const raw = async (count = RECORDS): Promise<Measured> => {
       const topic = uniqueName("bench-raw");
       await producer.send({ topic, acks: -1, messages: [{ value: "warm-up" }] });
       const batches: { value: string }[][] = [];
-      for (let i = 0; i < values.length; i += RAW_BATCH) {
-        batches.push(values.slice(i, i + RAW_BATCH).map((value) => ({ value })));
+      for (let i = 0; i < count; i += RAW_BATCH) {
+        batches.push(values.slice(i, Math.min(count, i + RAW_BATCH)).map((value) => ({ value })));
       }
       const t0 = performance.now();
       const c0 = cpuMs();
@@ -107,8 +141,8 @@ async function main() {
       }
       await Promise.all(inFlight);
       return {
-        wall: (values.length * 1000) / (performance.now() - t0),
-        cpu: (values.length * 1000) / (cpuMs() - c0),
+        wall: (count * 1000) / (performance.now() - t0),
+        cpu: (count * 1000) / (cpuMs() - c0),
       };
     };
 
@@ -146,14 +180,20 @@ async function main() {
       return (values.length * 1000) / (performance.now() - t0);
     };
 
+    // Warm both paths up (JIT, connections, metadata) so the rounds compare steady states.
+    await raw(20_000);
+    await appPipeline(20_000);
+
     const apps: Measured[] = [];
     const raws: Measured[] = [];
+    const clis: Measured[] = [];
     let perMessageRate = 0;
     let kcatRate = 0;
     // Interleaved, so a burst of load from elsewhere hits both sides alike.
     for (let round = 0; round < ROUNDS; round++) {
-      apps.push(await app());
+      apps.push(await appPipeline(RECORDS));
       raws.push(await raw());
+      if (round % 2 === 0) clis.push(await appCli());
       if (round === 0) {
         perMessageRate = await perMessage();
         kcatRate = await kcat();
@@ -164,10 +204,13 @@ async function main() {
     const appWall = median(apps.map((m) => m.wall));
     const rawWall = median(raws.map((m) => m.wall));
     const appCpu = median(apps.map((m) => m.cpu));
+    const cliWall = median(clis.map((m) => m.wall));
+    const cliCpu = median(clis.map((m) => m.cpu));
     const rawCpu = median(raws.map((m) => m.cpu));
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
     const rows: [string, number, string][] = [
-      ["app (generate + produce, acks=all)", appWall, fmt(appCpu)],
+      ["app pipeline (generate + produce, acks=all)", appWall, fmt(appCpu)],
+      ["app CLI, fresh process (cold JIT)", cliWall, fmt(cliCpu)],
       [`raw kafkajs loop (${RAW_BATCH}/send, ${RAW_IN_FLIGHT} in flight)`, rawWall, fmt(rawCpu)],
       ["kafkajs one message per send", perMessageRate, "-"],
       ["kcat -P (librdkafka, same records)", kcatRate, "-"],
@@ -183,7 +226,7 @@ async function main() {
     }
     console.log("");
     console.log(
-      `records/s per round: app ${apps.map((m) => fmt(m.wall)).join(", ")}; raw ${raws.map((m) => fmt(m.wall)).join(", ")}`,
+      `records/s per round: app ${apps.map((m) => fmt(m.wall)).join(", ")}; raw ${raws.map((m) => fmt(m.wall)).join(", ")}; CLI ${clis.map((m) => fmt(m.wall)).join(", ")}`,
     );
     console.log(
       `records per CPU-second (median): app ${fmt(appCpu)}, raw ${fmt(rawCpu)} = ${(appCpu / rawCpu).toFixed(2)}x (the load-independent comparison)`,

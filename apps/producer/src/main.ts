@@ -60,24 +60,31 @@ runMain("producer", async (argv) => {
     settings: opts.kafka,
   });
 
-  // Unreachable broker / DNS / auth: one explained line (address + fix) within 10 s, exit 2.
-  await producer.connect();
+  // Started before connecting: the generator worker loads and fills its first chunks meanwhile.
+  const source = opts.stdin ? undefined : createSource(opts);
   try {
-    const topic = await ensureTopic(kafka, { topic: opts.topic, logger });
-    logger.info(
-      { topic: opts.topic, outcome: topic.outcome, partitions: topic.partitions, note: topic.note },
-      `topic ${opts.topic}: ${topic.outcome} (${topic.partitions} partitions)`,
-    );
+    // Unreachable broker / DNS / auth: one explained line (address + fix) within 10 s, exit 2.
+    await producer.connect();
+    try {
+      const topic = await ensureTopic(kafka, { topic: opts.topic, logger });
+      logger.info(
+        { topic: opts.topic, outcome: topic.outcome, partitions: topic.partitions, note: topic.note },
+        `topic ${opts.topic}: ${topic.outcome} (${topic.partitions} partitions)`,
+      );
+    } catch (err) {
+      await producer.disconnect().catch(() => {});
+      throw explainKafkaError(err, opts.kafka);
+    }
   } catch (err) {
-    await producer.disconnect().catch(() => {});
-    throw explainKafkaError(err, opts.kafka);
+    await source?.close();
+    throw err;
   }
   const before = await highWatermarks(kafka, opts.topic);
 
   const sink: MessageSink = producer;
-  const run: Run = opts.stdin
-    ? createStdinRun(opts, { sink, input: process.stdin, logger })
-    : createGeneratedRun(opts, { sink, source: createSource(opts), logger });
+  const run: Run = source
+    ? createGeneratedRun(opts, { sink, source, logger })
+    : createStdinRun(opts, { sink, input: process.stdin, logger });
   logger.info(
     {
       topic: opts.topic,
