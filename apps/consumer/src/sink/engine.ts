@@ -77,6 +77,10 @@ interface PartitionState {
   pausedForS3: boolean;
   /** The generation this state's buffer belongs to. */
   generation: number;
+  /** The last object's offset commit, still running (awaited before eachBatch returns). */
+  commitInFlight: Promise<void> | null;
+  /** Whether the last uploaded object was cut by the records alone (flush.size / rotate.interval.ms). */
+  lastCutDeterministic: boolean;
 }
 
 type CommitFn = (topic: string, partition: number, offset: bigint) => Promise<void>;
@@ -194,6 +198,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         highWatermark: null,
         pausedForS3: false,
         generation,
+        commitInFlight: null,
+        lastCutDeterministic: false,
       };
       states.set(key, st);
     }
@@ -207,6 +213,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     st.pendingCommit = null;
     st.committed = null;
     st.generation = generation;
+    st.commitInFlight = null;
+    st.lastCutDeterministic = false;
   };
 
   const fail = (err: Error) => {
@@ -371,14 +379,36 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     const set = st.buffer.takeAll(reason);
     if (!set) return;
     totalBytes -= set.bytes;
+    // The previous object's commit may still be in flight. Its upload may overlap this one only if its end was
+    // decided by the records alone (flush.size, rotate.interval.ms): a re-read then cuts it at the same offset, so
+    // only THIS object can come out different after a crash. Otherwise wait for the commit first.
+    if (!st.lastCutDeterministic) await settleCommit(st);
     if (dlq) await dlq.flush();
-    await uploadSet(st, set, {
+    const upload = uploadSet(st, set, {
       check: async () => {
         if (ctx.fenced()) throw new SinkError("FENCED", "partition no longer owned");
         if (st.pausedForS3) await ctx.heartbeat(); // a rebalance during a long outage surfaces here
       },
     });
-    await commitWith(ctx.commit, st, set.commitOffset);
+    // Both settle before going on (an upload is never left running behind a failed commit).
+    const [uploaded] = await Promise.allSettled([upload, settleCommit(st)]);
+    if (uploaded.status === "rejected") throw uploaded.reason;
+    await settleCommit(st);
+    const committing = commitWith(ctx.commit, st, set.commitOffset);
+    committing.catch(() => {}); // observed by settleCommit
+    st.commitInFlight = committing;
+    st.lastCutDeterministic = reason === "flush.size" || reason === "rotate.interval.ms";
+  };
+
+  /** Waits for the partition's in-flight commit; rethrows its failure. */
+  const settleCommit = async (st: PartitionState) => {
+    const inflight = st.commitInFlight;
+    if (!inflight) return;
+    try {
+      await inflight;
+    } finally {
+      if (st.commitInFlight === inflight) st.commitInFlight = null;
+    }
   };
 
   // --- records ------------------------------------------------------------------------------------------------
@@ -456,7 +486,9 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         return;
       }
       record = decoded.record;
-      line = encode(decoded.record);
+      // The value as produced (byte-faithful) unless it spans lines; then our canonical one-line encoding.
+      const text = message.value.toString("utf8");
+      line = text.includes("\n") || text.includes("\r") ? encode(decoded.record) : text;
     }
     const nowMs = now();
     let encodedPartition: string;
@@ -501,6 +533,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     await target.lock.run(async () => {
       if (target.generation !== generation) return;
       await flushInBatch(target, "memory", ctx);
+      await settleCommit(target);
     });
   };
 
@@ -524,20 +557,26 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           if (st.generation !== generation) dropBuffer(st);
           st.highWatermark = BigInt(batch.highWatermark);
           let n = 0;
-          for (const message of batch.messages) {
-            if (!isRunning() || isStale() || stopping || fatal || generation !== myGeneration) break;
-            const offset = BigInt(message.offset);
-            if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
-            if (st.buffer.nextOffset !== null && offset < st.buffer.nextOffset) {
-              resolveOffset(message.offset);
-              continue; // already processed (redelivery within a generation)
+          let processed: string | null = null;
+          try {
+            for (const message of batch.messages) {
+              if (!isRunning() || isStale() || stopping || fatal || generation !== myGeneration) break;
+              const offset = BigInt(message.offset);
+              if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
+              if (st.buffer.nextOffset === null || offset >= st.buffer.nextOffset) {
+                await handleMessage(st, message, ctx);
+              } // else: already processed (redelivery within a generation)
+              processed = message.offset;
+              if (++n % 1000 === 0) await heartbeat();
             }
-            await handleMessage(st, message, ctx);
-            resolveOffset(message.offset);
-            if (++n % 500 === 0) await heartbeat();
+          } finally {
+            // The fetch position: after the last record we processed (resolved once per batch, it is cheaper).
+            if (processed !== null && generation === myGeneration) resolveOffset(processed);
           }
           if (dlq) await dlq.flush();
           if (stopping && !fatal) await flushInBatch(st, "shutdown", ctx);
+          // Never return with a commit in flight: kafkajs may re-join as soon as eachBatch returns.
+          await settleCommit(st);
         },
         { whileWaiting: heartbeat },
       );
