@@ -81,7 +81,7 @@ async function rawPut(
   flushSize: number,
 ): Promise<number> {
   const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
-  lines.forEach((l, i) => byPartition[i % PARTITIONS]?.push(l));
+  for (const [i, l] of lines.entries()) byPartition[i % PARTITIONS]?.push(l);
   const started = performance.now();
   await Promise.all(
     byPartition.map(async (plines, partition) => {
