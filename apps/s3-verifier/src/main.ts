@@ -40,7 +40,7 @@ async function scanWithProgress(
     logger,
     render: () => {
       const s = (performance.now() - started) / 1000;
-      return `s3://${opts.bucket}/${opts.prefix}: ${formatCount(progress.listed)} listed, ${formatCount(progress.read)} read (${formatRate(progress.read / Math.max(s, 0.001))} objects), ${formatCount(progress.records)} records, ${formatDuration(s * 1000)}`;
+      return `s3://${opts.bucket}/${opts.prefix}: ${formatCount(progress.listed)} listed, ${formatCount(progress.read)} objects read (${formatRate(progress.read / Math.max(s, 0.001))}), ${formatCount(progress.records)} records, ${formatDuration(s * 1000)}`;
     },
     fields: () => ({ ...progress, elapsedMs: Math.round(performance.now() - started) }),
   });
