@@ -33,7 +33,6 @@ import {
 } from "@weblog/testkit";
 import { appPath } from "./apps";
 import { type Coverage, coversAll, s3Coverage } from "./coverage";
-import { relaunchWithLegacyOpenSsl } from "./relaunch";
 import { sampleObjects } from "./samples";
 import { type Delivery, readDelivery } from "./watch";
 
@@ -84,9 +83,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const tail = (text: string, lines = 8) => text.trim().split("\n").slice(-lines).join("\n");
 
 async function demo(argv: string[]): Promise<number> {
-  const relaunched = relaunchWithLegacyOpenSsl();
-  if (relaunched) return relaunched;
-
   const opts = parseOptions(argv);
   const logger = createLogger({ name: "demo" });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
