@@ -456,8 +456,16 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     );
   };
 
-  const handleMessage = async (st: PartitionState, message: KafkaMessage, ctx: BatchContext) => {
-    const offset = BigInt(message.offset);
+  /**
+   * One record. Synchronous on the common path (decode, place, buffer); returns a promise only when it has to
+   * upload (a cut) or hand a record to the DLQ / stop, so a batch of thousands costs no await per record.
+   */
+  const handleMessage = (
+    st: PartitionState,
+    message: KafkaMessage,
+    offset: bigint,
+    ctx: BatchContext,
+  ): Promise<void> | undefined => {
     stats.recordsIn += 1;
     let line: string;
     let record: unknown;
@@ -465,25 +473,23 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       if (settings.behaviorOnNullValues === "ignore") {
         stats.skipped += 1;
         st.buffer.skip(offset);
-        return;
+        return undefined;
       }
       if (settings.behaviorOnNullValues === "fail") {
-        await reject(
+        return reject(
           st,
           message,
           "NULL_VALUE",
           "tombstone (null value) with behavior.on.null.values=fail",
           ctx,
         );
-        return;
       }
       line = "null";
       record = null;
     } else {
       const decoded = decode(message.value);
       if (!decoded.ok) {
-        await reject(st, message, decoded.error.code, decoded.error.message, ctx, decoded.error.issues);
-        return;
+        return reject(st, message, decoded.error.code, decoded.error.message, ctx, decoded.error.issues);
       }
       record = decoded.record;
       // The value as produced (byte-faithful) unless it spans lines; then our canonical one-line encoding.
@@ -500,21 +506,32 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         nowMs,
       });
     } catch (err) {
-      await reject(st, message, "PARTITIONER", (err as Error).message, ctx);
-      return;
+      return reject(st, message, "PARTITIONER", (err as Error).message, ctx);
     }
     const recordTimeMs = recordTimeOf(message, record);
     if (st.buffer.recordTimeExceeded(recordTimeMs, settings.rotateIntervalMs)) {
-      await flushInBatch(st, "rotate.interval.ms", ctx);
+      return flushInBatch(st, "rotate.interval.ms", ctx).then(() =>
+        appendRecord(st, offset, encodedPartition, line, recordTimeMs, nowMs, ctx),
+      );
     }
+    return appendRecord(st, offset, encodedPartition, line, recordTimeMs, nowMs, ctx);
+  };
+
+  const appendRecord = (
+    st: PartitionState,
+    offset: bigint,
+    encodedPartition: string,
+    line: string,
+    recordTimeMs: number,
+    nowMs: number,
+    ctx: BatchContext,
+  ): Promise<void> | undefined => {
     const before = st.buffer.bytes;
     const file = st.buffer.append({ offset, encodedPartition, line, recordTimeMs, nowMs });
     totalBytes += st.buffer.bytes - before;
-    if (file.lines.length >= settings.flushSize) {
-      await flushInBatch(st, "flush.size", ctx);
-    } else if (totalBytes > settings.bufferMaxBytes) {
-      await relieveMemory(st, ctx);
-    }
+    if (file.lines.length >= settings.flushSize) return flushInBatch(st, "flush.size", ctx);
+    if (totalBytes > settings.bufferMaxBytes) return relieveMemory(st, ctx);
+    return undefined;
   };
 
   /** Buffer cap reached: upload the largest partition we can lock right now (this one if nothing else). */
@@ -564,7 +581,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
               const offset = BigInt(message.offset);
               if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
               if (st.buffer.nextOffset === null || offset >= st.buffer.nextOffset) {
-                await handleMessage(st, message, ctx);
+                const pending = handleMessage(st, message, offset, ctx);
+                if (pending) await pending;
               } // else: already processed (redelivery within a generation)
               processed = message.offset;
               if (++n % 1000 === 0) await heartbeat();
