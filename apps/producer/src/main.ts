@@ -7,6 +7,7 @@ import {
   fetchWatermarks,
 } from "@weblog/kafka-client";
 import { type ProducerOptions, parseOptions } from "./options";
+import { pacedBatchSize } from "./pacer";
 import { createGeneratedRun, createStdinRun, type MessageSink, type Run } from "./run";
 import { createInlineSource, createWorkerSource, type MessageSource, workerScript } from "./source";
 import { buildSummary, formatProgressLine, formatSummaryJson, formatSummaryText } from "./summary";
@@ -54,7 +55,10 @@ runMain("producer", async (argv) => {
     // stdin: one request at a time (and the run flushes after each batch), so a retried batch can never land
     // after a later one; the lines go to partition 0, so their order is total.
     maxInFlight: opts.stdin ? 1 : opts.maxInFlight,
-    batchSize: opts.batchSize,
+    // With --rate every send() carries one paced batch; making that the producer's batch size means each send
+    // dispatches at once and waits for a free in-flight slot (backpressure), instead of going through the linger
+    // timer, which does not wait, so a slow broker would let batches pile up in memory.
+    batchSize: opts.rate > 0 && !opts.stdin ? pacedBatchSize(opts.rate, opts.batchSize) : opts.batchSize,
     lingerMs: 0,
     logger,
     settings: opts.kafka,
@@ -73,7 +77,7 @@ runMain("producer", async (argv) => {
       );
     } catch (err) {
       await producer.disconnect().catch(() => {});
-      throw explainKafkaError(err, opts.kafka);
+      throw explainKafkaError(err, opts.kafka, { during: "topic" });
     }
   } catch (err) {
     await source?.close();
@@ -132,18 +136,25 @@ runMain("producer", async (argv) => {
     partitions = {};
     for (const [p, high] of after) partitions[String(p)] = Number(high - (before.get(p) ?? 0n));
   }
-  await producer.disconnect().catch((err: unknown) => logger.warn({ err }, "disconnect failed"));
+  // disconnect() flushes again and rethrows a produce failure we already hold in result.error.
+  await producer.disconnect().catch((err: unknown) => {
+    if (result.error === undefined) logger.warn({ err: String(err) }, "disconnect failed");
+  });
   offShutdown();
 
-  const explained = result.error === undefined ? undefined : explainKafkaError(result.error, opts.kafka);
+  // Produce failures arrive already explained (KafkaClientError: one line, exit 2); anything else is a bug and
+  // keeps its stack (runMain: exit 1).
+  const failure = result.error;
+  const failureText =
+    failure === undefined ? undefined : failure instanceof Error ? failure.message : String(failure);
   const summary = buildSummary(result, {
     topic: opts.topic,
     mode: opts.stdin ? "stdin" : "generate",
     ...(partitions ? { partitions } : {}),
-    ...(explained ? { error: explained.message } : {}),
+    ...(failureText === undefined ? {} : { error: failureText }),
   });
   if (opts.json) process.stdout.write(`${formatSummaryJson(summary)}\n`);
   else if (!opts.quiet) process.stdout.write(`${formatSummaryText(summary)}\n`);
-  if (explained) throw explained;
+  if (failure !== undefined) throw failure;
   return 0;
 });

@@ -20,6 +20,11 @@ export interface PacerOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** Records per batch that keep sends smooth at `rate` (about 20 batches/s), between 1 and `maxBatch`. */
+export function pacedBatchSize(rate: number, maxBatch: number): number {
+  return Math.max(1, Math.min(maxBatch, Math.round(rate / 20)));
+}
+
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -40,7 +45,7 @@ export function createPacer(opts: PacerOptions): Pacer {
   const now = opts.now ?? (() => performance.now());
   const sleep = opts.sleep ?? abortableSleep;
   const rate = opts.rate;
-  const batchSize = Math.max(1, Math.min(opts.maxBatch, Math.round(rate / 20)));
+  const batchSize = pacedBatchSize(rate, opts.maxBatch);
   // Room for one extra batch, so a timer firing late does not lose tokens (the average stays on `rate`).
   const burst = 2 * batchSize;
   // The first batch goes out at once.

@@ -168,6 +168,35 @@ describe("producer signals", () => {
 });
 
 describe("producer errors", () => {
+  it("broker dies mid-run: stops, prints the summary (acked + failed == sent), one-line error, exit 2", async () => {
+    const own = await startKafka({ mockBrokers: 1 });
+    try {
+      if (own.backend === "env") {
+        console.warn("skipped: KAFKA_BROKERS points at a shared cluster this test cannot stop");
+        return;
+      }
+      const topic = uniqueName("prod-die");
+      const cli = spawnCli(MAIN, ["--topic", topic, "--rate", "200", "--json"], {
+        env: { ...env, KAFKA_BROKERS: own.bootstrap },
+      });
+      await cli.waitForOutput(/"msg":"producing"/, 20_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      await own.stop();
+      const res = await cli.waitForExit(60_000);
+      expect(res.code).toBe(2);
+      const summary = parseSummary(res.stdout);
+      expect(summary.stoppedBy).toBe("error");
+      expect(summary.acked).toBeGreaterThan(0);
+      expect(summary.failed).toBeGreaterThan(0);
+      expect(summary.acked + summary.failed).toBe(summary.sent);
+      const last = res.stderr.trim().split("\n").pop() ?? "";
+      expect(last).toMatch(/^producer: .*unreachable.*127\.0\.0\.1:\d+/);
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it("unreachable broker: one line naming the address, exit 2, within 10 s", async () => {
     const port = await closedPort();
     const res = await runCli(MAIN, ["--count", "10", "--brokers", `127.0.0.1:${port}`], {
