@@ -119,13 +119,13 @@ runMain("producer", async (argv) => {
     },
   });
   if (!opts.quiet) progress.start();
-  const offShutdown = onShutdown(
-    async () => {
-      run.stop("signal");
-      await run.done;
-    },
-    { logger },
-  );
+  // No logger for onShutdown itself: we clear the live line first so the log does not land in the middle of it.
+  const offShutdown = onShutdown(async (signal) => {
+    progress.clear();
+    logger.info({ signal }, "stopping: flushing in-flight messages (send the signal again to exit at once)");
+    run.stop("signal");
+    await run.done;
+  });
 
   const result = await run.done;
   progress.stop();

@@ -104,7 +104,9 @@ export function buildCommand() {
         .default(DEFAULTS.maxInFlight),
     )
     .addOption(opt("--json", "print the final summary as JSON on stdout"))
-    .addOption(opt("--quiet", "no progress line and no info logs"))
+    .addOption(
+      opt("--quiet", "errors only: no progress line, no info logs, no human summary (--json still prints)"),
+    )
     .addHelpText(
       "after",
       "\nEvery flag is also read from the environment: WEBLOG_<FLAG> (e.g. WEBLOG_TOPIC, WEBLOG_RATE),\n" +
