@@ -29,6 +29,8 @@ export interface FakeLogDeps {
 
 /** Browser "tabs" in flight at once: a page's assets interleave with other visitors' requests. */
 const CONCURRENT_SESSIONS = 8;
+/** How often a record identical to one already emitted in the same millisecond is drawn again. */
+const MAX_REROLLS = 8;
 
 /**
  * A seeded generator of realistic web-access records (see README): visitors with skewed repeat visits, a site map
@@ -60,6 +62,11 @@ export function createFakeLog(options?: FakeLogOptions, deps: FakeLogDeps = {}):
   const sessionVisitor: (Visitor | undefined)[] = new Array(CONCURRENT_SESSIONS).fill(undefined);
   const sessionPending = new Int32Array(CONCURRENT_SESSIONS);
   let outageLeft = 0;
+  // Records already emitted in the current millisecond: a new one must differ from each, so no two records of a
+  // stream are byte-identical (a verifier may then treat identical lines as duplicated deliveries).
+  let sameMs: WebLogRecord[] = [];
+  let sameMsStamp = "";
+  let cacheBuster = 0;
 
   function next(): WebLogRecord {
     const timestamp = clock.tick();
@@ -68,6 +75,36 @@ export function createFakeLog(options?: FakeLogOptions, deps: FakeLogDeps = {}):
     else if (random.chance(TRAFFIC.outageStartRate))
       outageLeft = outageMin + random.int(outageMax - outageMin + 1);
 
+    if (timestamp !== sameMsStamp) {
+      sameMsStamp = timestamp;
+      if (sameMs.length > 0) sameMs = [];
+    }
+    let record = draw(timestamp);
+    for (let tries = 0; tries < MAX_REROLLS && isTwin(record); tries++) record = draw(timestamp);
+    if (isTwin(record)) {
+      // Still a twin after the re-rolls (a tiny site map, say): a cache-busting query string, as browsers add.
+      const sep = record.url.includes("?") ? "&" : "?";
+      record = { ...record, url: `${record.url}${sep}_=${++cacheBuster}` };
+    }
+    sameMs.push(record);
+    return record;
+  }
+
+  function isTwin(r: WebLogRecord): boolean {
+    for (const o of sameMs) {
+      if (
+        o.ip === r.ip &&
+        o.url === r.url &&
+        o.method === r.method &&
+        o.status_code === r.status_code &&
+        o.user_agent === r.user_agent
+      )
+        return true;
+    }
+    return false;
+  }
+
+  function draw(timestamp: string): WebLogRecord {
     let visitor: Visitor;
     let group: RouteGroup;
     let slot = -1;
