@@ -25,6 +25,8 @@ interface PartitionGroup {
   kafka: KafkaPartitionState | null;
   /** Objects under different partitioner paths share offset ranges (field/time partitioner): see isInterleaved. */
   interleaved: boolean;
+  /** Offsets found in the dead-letter topic, ascending. */
+  deadLetters: bigint[];
 }
 
 /**
@@ -84,13 +86,53 @@ function splitAt(r: OffsetRange, at: bigint): [OffsetRange | null, OffsetRange |
   ];
 }
 
+/**
+ * Where an object's offsets end when the sink skipped dead-lettered records inside it: its `count` records are the
+ * first `count` offsets from `start` that are not in `dead` (sorted ascending). Returns the end and how many
+ * dead-lettered offsets lie inside.
+ */
+export function spanEnd(
+  start: bigint,
+  count: number,
+  dead: readonly bigint[],
+): { end: bigint; inside: number } {
+  let end = start + BigInt(count) - 1n;
+  let inside = 0;
+  for (const d of dead) {
+    if (d < start) continue;
+    if (d > end) break;
+    end += 1n;
+    inside += 1;
+  }
+  return { end, inside };
+}
+
+/** Removes `offsets` (sorted ascending) from `r`: the remaining sub-ranges and how many offsets were removed. */
+export function subtractOffsets(
+  r: OffsetRange,
+  offsets: readonly bigint[],
+): { ranges: OffsetRange[]; removed: bigint } {
+  const ranges: OffsetRange[] = [];
+  let from = r.from;
+  let removed = 0n;
+  for (const o of offsets) {
+    if (o < from) continue;
+    if (o > r.to) break;
+    if (o > from) ranges.push({ from, to: o - 1n });
+    removed += 1n;
+    from = o + 1n;
+  }
+  if (from <= r.to) ranges.push({ from, to: r.to });
+  return { ranges, removed };
+}
+
 function groupByPartition(scan: ScanResult, kafka: KafkaState | null): PartitionGroup[] {
   const groups = new Map<string, PartitionGroup>();
   const get = (topic: string, partition: number) => {
     const id = `${topic}\u0000${partition}`;
     let g = groups.get(id);
     if (!g) {
-      g = { topic, partition, objects: [], kafka: null, interleaved: false };
+      g = { topic, partition, objects: [], kafka: null, interleaved: false, deadLetters: [] };
       groups.set(id, g);
     }
     return g;
@@ -98,6 +140,10 @@ function groupByPartition(scan: ScanResult, kafka: KafkaState | null): Partition
   for (const o of scan.objects) get(o.parts.topic, o.parts.kafkaPartition).objects.push(o);
   for (const t of kafka?.topics ?? []) {
     for (const p of t.partitions) get(t.topic, p.partition).kafka = p;
+  }
+  for (const d of kafka?.dlq?.partitions ?? []) {
+    const g = groups.get(`${d.topic}\u0000${d.partition}`);
+    if (g) g.deadLetters = [...d.offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
   const sorted = [...groups.values()].sort((a, b) =>
     a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
@@ -140,6 +186,7 @@ function analyzePartition(
   let maxEnd = -1n;
   let maxEndKey = "";
   const starts = new Map<bigint, string>();
+  let deadInside = 0n;
   for (const o of g.objects) {
     encodedPartitions.add(o.parts.encodedPartition);
     if (o.readError !== undefined) {
@@ -206,7 +253,9 @@ function analyzePartition(
       } else starts.set(start, o.key);
       continue;
     }
-    const range = { from: o.parts.startOffset, to: o.parts.startOffset + BigInt(o.records) - 1n };
+    const span = spanEnd(o.parts.startOffset, o.records, g.deadLetters);
+    deadInside += BigInt(span.inside);
+    const range = { from: o.parts.startOffset, to: span.end };
     if (first === null) {
       first = range.from;
       if (range.from > 0n) uncovered.push({ range: { from: 0n, to: range.from - 1n }, place: "leading" });
@@ -243,6 +292,7 @@ function analyzePartition(
   const gaps: OffsetRange[] = [];
   let lag = 0n;
   let missing = 0n;
+  let deadLettered = deadInside;
   const k = g.kafka;
 
   const loss = (r: OffsetRange, why: string) => {
@@ -286,7 +336,8 @@ function analyzePartition(
     }
     // Records are counted from the low watermark (or from the first object when S3 reaches further back).
     const begin = first !== null && first < low ? first : low;
-    const held = BigInt(records);
+    deadLettered = BigInt(g.deadLetters.filter((o) => o >= begin && o < high).length);
+    const held = BigInt(records) + deadLettered;
     if (committed !== null && committed - begin > held) {
       const r = { from: begin, to: committed - 1n };
       missing = committed - begin - held;
@@ -341,7 +392,7 @@ function analyzePartition(
     }
     for (const o of g.objects) {
       if (o.readError !== undefined || o.records === 0) continue;
-      const end = o.parts.startOffset + BigInt(o.records) - 1n;
+      const { end } = spanEnd(o.parts.startOffset, o.records, g.deadLetters);
       if (end >= high) {
         findings.push({
           kind: "beyond-high-watermark",
@@ -358,19 +409,31 @@ function analyzePartition(
     const isTail = (r: OffsetRange) => r.from >= tailFrom;
     let expired = 0n;
     for (const u of all) {
-      const [below, retained] = splitAt(u.range, low);
-      if (below) expired += size(below);
-      if (!retained) continue;
-      const [committedPart, rest] = committed === null ? [null, retained] : splitAt(retained, committed);
-      if (committedPart) loss(committedPart, "were committed by the sink's group");
-      if (!rest) continue;
-      if (isTail(rest)) lag += size(rest);
-      else gap(rest, u.place);
+      const { ranges, removed } = subtractOffsets(u.range, g.deadLetters);
+      deadLettered += removed;
+      for (const range of ranges) {
+        const [below, retained] = splitAt(range, low);
+        if (below) expired += size(below);
+        if (!retained) continue;
+        const [committedPart, rest] = committed === null ? [null, retained] : splitAt(retained, committed);
+        if (committedPart) loss(committedPart, "were committed by the sink's group");
+        if (!rest) continue;
+        if (isTail(rest)) lag += size(rest);
+        else gap(rest, u.place);
+      }
     }
     if (expired > 0n && (g.objects.length > 0 || committed !== null)) {
       notes.push({
         kind: "expired-from-kafka",
         message: `${at}: ${plural(expired, "offset")} below the low watermark ${low} are not in S3 and no longer in Kafka (retention); not counted as loss.`,
+        topic,
+        partition,
+      });
+    }
+    if (deadLettered > 0n) {
+      notes.push({
+        kind: "dead-lettered",
+        message: `${at}: ${plural(deadLettered, "offset")} not in S3 are in the dead-letter topic (bad records): not counted as gaps.`,
         topic,
         partition,
       });
@@ -398,7 +461,8 @@ function analyzePartition(
     duplicateRecords: 0,
     overFlushSize,
     maxRecordsPerObject,
-    kafka: k === null ? null : { low: k.low, high: k.high, committed: k.committed, lag, missing },
+    kafka:
+      k === null ? null : { low: k.low, high: k.high, committed: k.committed, lag, missing, deadLettered },
     latency: summarizeLatency(latencies),
   };
 }

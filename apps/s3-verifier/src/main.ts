@@ -127,7 +127,13 @@ export async function main(argv: string[]): Promise<number> {
     return seen.length > 0 ? seen : ["weblogs"];
   };
   if (opts.brokers) {
-    kafka = await readKafkaState({ brokers: opts.brokers, group: opts.group, topics: kafkaTopics(), logger });
+    kafka = await readKafkaState({
+      brokers: opts.brokers,
+      group: opts.group,
+      topics: kafkaTopics(),
+      dlqTopic: opts.dlqTopic,
+      logger,
+    });
   }
   let analysis = analyze(scan, kafka, analyzeOpts);
 
@@ -153,7 +159,7 @@ export async function main(argv: string[]): Promise<number> {
           { ...scan, prefix: opts.prefix },
           {
             endpoint: opts.endpoint ?? null,
-            kafka: kafka ? { brokers: kafka.brokers, group: kafka.group } : null,
+            kafka: kafka ? { brokers: kafka.brokers, group: kafka.group, dlq: kafka.dlq ?? null } : null,
           },
         )
       : renderText(analysis, { ...scan, prefix: opts.prefix }),

@@ -64,10 +64,19 @@ export interface KafkaTopicState {
   partitions: KafkaPartitionState[];
 }
 
+/** Offsets of one partition that the sink dead-lettered (from the DLQ's `__connect.errors.*` headers). */
+export interface DeadLetters {
+  topic: string;
+  partition: number;
+  offsets: bigint[];
+}
+
 export interface KafkaState {
   brokers: string[];
   group: string | null;
   topics: KafkaTopicState[];
+  /** Set when --dlq-topic was read. */
+  dlq?: { topic: string; exists: boolean; records: number; partitions: DeadLetters[] };
 }
 
 /** An inclusive offset range. */
@@ -96,7 +105,13 @@ export type FindingKind =
 
 /** Facts worth showing that are not discrepancies (records expired from Kafka, offsets not checkable, lag). */
 export interface Note {
-  kind: "expired-from-kafka" | "not-checked" | "lag" | "interleaved-partitioner" | "duplicate-record";
+  kind:
+    | "expired-from-kafka"
+    | "not-checked"
+    | "lag"
+    | "interleaved-partitioner"
+    | "duplicate-record"
+    | "dead-lettered";
   message: string;
   topic?: string;
   partition?: number;
@@ -148,6 +163,8 @@ export interface PartitionReport {
     lag: bigint;
     /** Records committed by the group (or before the first object) that are not in S3. */
     missing: bigint;
+    /** Uncovered offsets explained by a record in the dead-letter topic. */
+    deadLettered: bigint;
   } | null;
   latency: LatencySummary | null;
 }

@@ -26,6 +26,8 @@ export interface VerifierOptions {
   /** Set when Kafka is to be compared (--brokers or KAFKA_BROKERS). */
   brokers: string | undefined;
   group: string | undefined;
+  /** Dead-letter topic whose records explain offsets missing from S3 (needs brokers). */
+  dlqTopic: string | undefined;
   flushSize: number | undefined;
   expectCount: number | undefined;
   maxLag: number | undefined;
@@ -44,6 +46,7 @@ interface RawFlags {
   topic?: string[];
   brokers?: string;
   group?: string;
+  dlqTopic?: string;
   flushSize?: number;
   expectCount?: number;
   maxLag?: number;
@@ -90,6 +93,12 @@ export function buildCommand() {
         "--group <id>",
         "the sink's consumer group (weblog-s3-sink for ours, connect-<connector name> for Kafka Connect): committed offsets missing from S3 are loss",
       ).env(envName("group")),
+    )
+    .addOption(
+      new Option(
+        "--dlq-topic <topic>",
+        "the sink's dead-letter topic: offsets it holds (__connect.errors.* headers) are bad records, not gaps (default from --config when errors.tolerance=all)",
+      ).env(envName("dlq-topic")),
     )
     .addOption(
       new Option("--flush-size <n>", "configured flush.size: objects with more records are reported")
@@ -194,6 +203,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   // Not taken from --config: the same file runs our sink (group weblog-s3-sink) and Kafka Connect
   // (group connect-<connector name>), so the user names the group that actually wrote the bucket.
   const group = f.group;
+  const dlqTopic = f.dlqTopic ?? (brokers && s?.errorsTolerance === "all" ? s.dlqTopic : undefined);
+  if (f.dlqTopic && !brokers) {
+    throw new UsageError("--dlq-topic needs --brokers (or KAFKA_BROKERS) to read the dead-letter topic.");
+  }
   if (f.group && !brokers) {
     throw new UsageError("--group needs --brokers (or KAFKA_BROKERS) to read the group's committed offsets.");
   }
@@ -208,6 +221,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     layout,
     brokers,
     group,
+    dlqTopic,
     flushSize: f.flushSize ?? s?.flushSize,
     expectCount: f.expectCount,
     maxLag: f.maxLag,

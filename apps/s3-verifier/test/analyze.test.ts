@@ -1,6 +1,6 @@
 import { formatObjectKey } from "@weblog/s3";
 import { describe, expect, it } from "vitest";
-import { analyze } from "../src/analyze";
+import { analyze, subtractOffsets } from "../src/analyze";
 import type { KafkaState, ScannedObject, ScanResult } from "../src/model";
 
 const TOPIC = "weblogs";
@@ -211,6 +211,38 @@ describe("analyze", () => {
     expect(a.totals.lag).toBe(5n);
     expect(a.verdict).toContain("5 not delivered yet");
     expect(kinds(analyze(scan(clean()), k, { maxLag: 4 }))).toEqual(["lag-over-limit"]);
+  });
+
+  it("does not call offsets found in the dead-letter topic gaps", () => {
+    // Offset 15 of partition 0 went to the DLQ: the sink's object starting at 10 holds 10..14, the next 16..25.
+    const objects = [obj(0, 0, 10), obj(0, 10, 5), obj(0, 16, 10)];
+    const k = {
+      ...kafka([[0, 0, 26, 26]]),
+      dlq: {
+        topic: "weblogs-dlq",
+        exists: true,
+        records: 1,
+        partitions: [{ topic: TOPIC, partition: 0, offsets: [15n] }],
+      },
+    };
+    const a = analyze(scan(objects), k);
+    expect(a.findings).toEqual([]);
+    expect(a.partitions[0]?.kafka?.deadLettered).toBe(1n);
+    expect(a.notes.map((n) => n.kind)).toEqual(["dead-lettered"]);
+    // Without the DLQ the same hole is loss (committed) and named.
+    expect(analyze(scan(objects), kafka([[0, 0, 26, 26]])).findings.map((f) => f.kind)).toEqual([
+      "committed-but-missing",
+    ]);
+  });
+
+  it("subtractOffsets splits a range around removed offsets", () => {
+    expect(subtractOffsets({ from: 0n, to: 9n }, [0n, 3n, 4n, 9n, 12n])).toEqual({
+      ranges: [
+        { from: 1n, to: 2n },
+        { from: 5n, to: 8n },
+      ],
+      removed: 4n,
+    });
   });
 
   it("names an object beyond the high watermark and records Kafka holds before the first object", () => {
