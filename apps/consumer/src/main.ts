@@ -128,6 +128,10 @@ function asExpected(err: unknown): unknown {
   return err;
 }
 
+// The pinned AWS SDK supports Node 20; its multi-line notice about *future* SDK versions would only clutter a
+// sink's stderr (and its one-line errors).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 runMain("consumer", async (argv) => {
   try {
     const opts: ConsumerOptions = parseOptions(argv);

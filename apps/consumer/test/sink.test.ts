@@ -2,7 +2,7 @@ import { gunzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { produce, readObjects, startSink, topicName, waitFor, webLogLines } from "./helpers";
+import { produce, readObjects, startSink, testKafka, topicName, waitFor, webLogLines } from "./helpers";
 
 describe("consumer --sink (broker + S3)", () => {
   let kafka: KafkaHandle;
@@ -23,9 +23,12 @@ describe("consumer --sink (broker + S3)", () => {
       lines.slice(0, 25).map((value) => ({ partition: 0, value })),
     );
     const interval = 2000;
+    const group = topicName("g");
     const sink = startSink(kafka, s3, [
       "--topics",
       topic,
+      "--group",
+      group,
       "--flush-size",
       "10",
       "--rotate-schedule-interval-ms",
@@ -60,6 +63,21 @@ describe("consumer --sink (broker + S3)", () => {
       expect(idle[0]?.lines).toEqual(lines.slice(25));
       // interval + 1 s, plus this test's own polling period (250 ms) and listing time.
       expect(elapsed).toBeLessThan(interval + 1000 + 750);
+
+      // A timer upload's offset is committed by the next batch of any partition (here one more record on 0).
+      await produce(kafka.bootstrap, topic, [{ partition: 0, value: lines[0] as string }]);
+      const admin = testKafka(kafka.bootstrap).admin();
+      await admin.connect();
+      try {
+        const committed = await waitFor("partition 1 committed at 3", async () => {
+          const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+          const p1 = offsets[0]?.partitions.find((p) => p.partition === 1)?.offset;
+          return p1 === "3" ? p1 : undefined;
+        });
+        expect(committed).toBe("3");
+      } finally {
+        await admin.disconnect();
+      }
     } finally {
       sink.kill("SIGTERM");
     }

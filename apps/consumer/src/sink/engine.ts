@@ -554,6 +554,22 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     });
   };
 
+  /**
+   * Timer uploads of idle partitions leave their offset uncommitted; any eachBatch of the same generation is as
+   * fenced as theirs would be, so it commits them (partitions busy right now are left for later).
+   */
+  const commitIdleUploads = async (myGeneration: number, ctx: BatchContext) => {
+    for (const other of states.values()) {
+      if (other.pendingCommit === null || other.lock.isHeld || other.generation !== myGeneration) continue;
+      if (generation !== myGeneration || ctx.fenced()) return;
+      await other.lock.run(async () => {
+        if (other.pendingCommit !== null && other.generation === generation) {
+          await commitWith(ctx.commit, other, other.pendingCommit);
+        }
+      });
+    }
+  };
+
   const eachBatch = async (payload: EachBatchPayload) => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     if (stopping || fatal) return;
@@ -598,6 +614,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         },
         { whileWaiting: heartbeat },
       );
+      await commitIdleUploads(myGeneration, ctx);
     } catch (err) {
       if (err instanceof SinkError && err.code !== "FENCED") {
         fail(err);
