@@ -86,6 +86,55 @@ describe("consumer --sink (broker + S3)", () => {
     expect(res.durationMs).toBeGreaterThan(0);
   });
 
+  it("rotate.interval.ms cuts by record time (Kafka timestamps), the stop uploads the tail", async () => {
+    const topic = topicName("rot");
+    const lines = webLogLines(6, 17);
+    const t0 = Date.parse("2026-11-25T06:00:00Z");
+    const times = [0, 100, 200, 1000, 1100, 2500];
+    const producer = testKafka(kafka.bootstrap).producer({ allowAutoTopicCreation: true });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: lines.map((value, i) => ({
+          partition: 0,
+          value,
+          timestamp: String(t0 + (times[i] as number)),
+        })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const sink = startSink(kafka, s3, [
+      "--topics",
+      topic,
+      "--flush-size",
+      "100",
+      "--rotate-interval-ms",
+      "1000",
+      "--rotate-schedule-interval-ms",
+      "-1",
+    ]);
+    try {
+      await waitFor("two record-time cuts", async () => {
+        const got = await readObjects(s3.client(), s3.bucket, topic);
+        return got.length >= 2 ? got : undefined;
+      });
+    } finally {
+      sink.kill("SIGTERM");
+    }
+    expect((await sink.waitForExit(12_000)).code).toBe(0);
+    const objects = await readObjects(s3.client(), s3.bucket, topic);
+    // 0,100,200 | 1000,1100 | 2500 (cut when a record is >= 1000 ms past the object's first record).
+    expect(objects.map((o) => [Number(o.startOffset), o.lines.length])).toEqual([
+      [0, 3],
+      [3, 2],
+      [5, 1],
+    ]);
+    expect(objects.flatMap((o) => o.lines)).toEqual(lines);
+  });
+
   it("time partitioner on the record's own timestamp, gzip: keys, directories and a gunzip round trip", async () => {
     const topic = topicName("time");
     const lines = webLogLines(40, 3); // 06:00:00 .. 06:00:01 log time
