@@ -55,7 +55,7 @@ export interface ProducerStats {
   inFlight: number;
   /** Highest inFlight seen (never above maxInFlight). */
   peakInFlight: number;
-  /** Messages accepted by send() but not yet handed to kafkajs (buffered, or in a batch waiting for a slot). */
+  /** Messages accepted by send() but not yet handed to kafkajs (the batch being filled; at most batchSize). */
   queued: number;
   /** Key + value bytes acknowledged. */
   bytes: number;
@@ -64,12 +64,18 @@ export interface ProducerStats {
 export interface BatchingProducer {
   connect(): Promise<void>;
   /**
-   * Accepts messages; resolves once they are queued or handed to kafkajs. Waits while maxInFlight produce calls are
-   * outstanding (backpressure), so an awaiting caller holds at most batchSize * (maxInFlight + 1) messages in memory.
-   * Rejects with the first send failure (KafkaClientError PRODUCE, explained); that failure is sticky.
+   * Accepts messages; resolves once they are buffered or handed to kafkajs. Waits whenever the batch being filled is
+   * full and maxInFlight produce calls are outstanding (backpressure), however batches are cut (size, bytes or
+   * linger), so the producer holds at most batchSize * (maxInFlight + 1) messages.
+   * Rejects with the first send failure (KafkaClientError PRODUCE, explained); that failure is sticky: a later call
+   * is refused up front (its messages are not taken, not counted). Once it happens, messages not yet handed to
+   * kafkajs fail at once (counted in errors), including the rest of a call under way.
    */
   send(messages: OutgoingMessage[]): Promise<void>;
-  /** Resolves when every accepted message is acknowledged; rejects if any failed. */
+  /**
+   * Resolves when every accepted message is acknowledged; rejects if any failed. After a failure it rejects as soon
+   * as the produce calls already in kafkajs settle (about one retry cycle); nothing else is sent.
+   */
   flush(): Promise<void>;
   stats(): ProducerStats;
   /** flush() then disconnect (the disconnect also happens when the flush fails; the failure is rethrown). */
@@ -126,15 +132,22 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     allowAutoTopicCreation: true,
   });
 
+  /*
+   * Memory model: messages live in exactly two places, the `buffer` (the batch being filled, at most batchSize
+   * messages) and the produce calls handed to kafkajs (at most maxInFlight batches). A batch is cut from the buffer
+   * only when an in-flight slot is free, so nothing ever waits between the two: the linger timer cuts only if a slot
+   * is free at once, else it marks the buffer "due" and the next released slot takes it. send() waits (backpressure)
+   * whenever the buffer is full and every slot is busy, whichever way batches are cut. Bound: batchSize *
+   * (maxInFlight + 1) messages held by the producer.
+   */
   let buffer: Message[] = [];
   let bufferBytes = 0;
   let linger: NodeJS.Timeout | undefined;
-  let inFlight = 0;
-  let waitingMessages = 0; // in batches cut but waiting for an in-flight slot
-  let outstanding = 0; // batches taken from the buffer and not settled yet (waiting for a slot or in flight)
+  let lingerDue = false; // the linger ran out while every slot was busy: the next free slot takes the buffer
+  let inFlight = 0; // slots taken = produce calls handed to kafkajs and not settled
   let failure: KafkaClientError | undefined;
   let connected = false;
-  const slotWaiters: Array<() => void> = [];
+  const slotWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   const idleWaiters: Array<() => void> = [];
   const s = { sent: 0, acked: 0, errors: 0, peakInFlight: 0, bytes: 0 };
 
@@ -156,40 +169,74 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     const bytes = bufferBytes;
     buffer = [];
     bufferBytes = 0;
-    outstanding += 1;
+    lingerDue = false;
+    clearLinger();
     return { messages, bytes };
+  }
+
+  function trySlot(): boolean {
+    if (failure || inFlight >= maxInFlight || slotWaiters.length > 0) return false;
+    inFlight += 1;
+    if (inFlight > s.peakInFlight) s.peakInFlight = inFlight;
+    return true;
   }
 
   /**
    * A slot for one produce call, strictly first come first served: a free slot is taken at once only when nobody
    * waits, and a released slot is handed to the oldest waiter. So batches are handed to kafkajs in the order they
-   * were cut (with maxInFlight 1 that keeps per-partition order).
+   * were cut (with maxInFlight 1 that keeps per-partition order). Rejects once a send has failed for good.
    */
   function acquireSlot(): Promise<void> | undefined {
-    if (inFlight < maxInFlight && slotWaiters.length === 0) {
-      inFlight += 1;
-      if (inFlight > s.peakInFlight) s.peakInFlight = inFlight;
-      return undefined;
-    }
-    return new Promise<void>((resolve) => slotWaiters.push(resolve));
+    if (failure) return Promise.reject(failure);
+    if (trySlot()) return undefined;
+    return new Promise<void>((resolve, reject) => slotWaiters.push({ resolve, reject }));
   }
 
   function releaseSlot(): void {
-    const next = slotWaiters.shift();
-    if (next)
-      next(); // handed over: inFlight stays the same
-    else inFlight -= 1;
+    if (!failure) {
+      const next = slotWaiters.shift();
+      if (next) {
+        next.resolve(); // handed over: inFlight stays the same
+        return;
+      }
+      if (lingerDue && buffer.length > 0) {
+        start(takeBatch()); // the slot goes straight to the lingering buffer
+        return;
+      }
+    }
+    inFlight -= 1;
+    if (inFlight === 0) for (const w of idleWaiters.splice(0)) w();
   }
 
-  /** Waits for a slot, then starts the produce call (does not wait for its acknowledgement). */
-  async function dispatch(batch: { messages: Message[]; bytes: number }): Promise<void> {
+  /**
+   * The first send that fails for good (after kafkajs's retries) fails everything not yet handed to kafkajs, at
+   * once: the buffered messages are counted in errors and every send()/flush() waiting for a slot rejects. Produce
+   * calls already in kafkajs settle on their own (acked or counted); no new one is started.
+   */
+  function fail(e: KafkaClientError, n: number): void {
+    failure = e;
+    const dropped = dropBuffer();
+    logger.error(
+      { err: e.message, code: e.code, messages: n, notSent: dropped },
+      "produce failed after retries; failing what was not sent yet",
+    );
+    for (const w of slotWaiters.splice(0)) w.reject(e);
+  }
+
+  /** After the failure: the buffered (accepted, never sent) messages are counted in errors and let go. */
+  function dropBuffer(): number {
+    const n = buffer.length;
+    s.errors += n;
+    buffer = [];
+    bufferBytes = 0;
+    lingerDue = false;
+    clearLinger();
+    return n;
+  }
+
+  /** Hands a batch to kafkajs on a slot already taken (does not wait for its acknowledgement). */
+  function start(batch: { messages: Message[]; bytes: number }): void {
     const n = batch.messages.length;
-    const waiting = acquireSlot();
-    if (waiting) {
-      waitingMessages += n;
-      await waiting;
-      waitingMessages -= n;
-    }
     s.sent += n;
     producer
       .send({ topic, messages: batch.messages, acks, compression, timeout: ackTimeoutMs })
@@ -200,25 +247,32 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
         },
         (err: unknown) => {
           s.errors += n;
-          const e = explain(err);
-          if (!failure) {
-            failure = e;
-            logger.error({ err: e.message, code: e.code, messages: n }, "produce failed after retries");
-          }
+          if (!failure) fail(explain(err), n);
         },
       )
-      .finally(() => {
-        outstanding -= 1;
-        releaseSlot();
-        if (outstanding === 0) for (const w of idleWaiters.splice(0)) w();
-      });
+      .finally(releaseSlot);
+  }
+
+  /** Waits for a free slot, then cuts the buffer and hands it to kafkajs. Rejects once a send has failed. */
+  async function dispatchBuffer(): Promise<void> {
+    const waiting = acquireSlot();
+    if (waiting) await waiting;
+    if (failure) {
+      // Granted just before the failure: give the slot back unused (the buffer was already counted by fail()).
+      releaseSlot();
+      throw failure;
+    }
+    if (buffer.length > 0) start(takeBatch());
+    else releaseSlot();
   }
 
   function armLinger(): void {
-    if (linger || buffer.length === 0) return;
+    if (linger || lingerDue || buffer.length === 0) return;
     linger = setTimeout(() => {
       linger = undefined;
-      if (buffer.length > 0) void dispatch(takeBatch());
+      if (buffer.length === 0) return;
+      if (trySlot()) start(takeBatch());
+      else lingerDue = true;
     }, lingerMs);
   }
 
@@ -239,35 +293,50 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
   }
 
   async function sendNow(messages: OutgoingMessage[]): Promise<void> {
+    // Refused before taking anything: none of these messages were accepted (so none are counted).
     if (failure) throw failure;
     if (!connected)
       throw new KafkaClientError("PRODUCE", "the producer is not connected: call connect() first");
-    for (const m of messages) {
-      const key = m.key !== undefined ? m.key : keyOf ? keyOf(m) : null;
-      const size = byteLength(key) + byteLength(m.value);
-      if (buffer.length > 0 && bufferBytes + size > maxBatchBytes) {
-        clearLinger();
-        await dispatch(takeBatch());
-        if (failure) throw failure;
+    let i = 0; // messages[0..i) are in the buffer or handed to kafkajs
+    try {
+      while (i < messages.length) {
+        if (failure) throw failure; // it may land while we awaited a slot
+        const m = messages[i] as OutgoingMessage;
+        const key = m.key !== undefined ? m.key : keyOf ? keyOf(m) : null;
+        const size = byteLength(key) + byteLength(m.value);
+        if (buffer.length > 0 && bufferBytes + size > maxBatchBytes) {
+          await dispatchBuffer();
+          continue;
+        }
+        const msg: Message = { key, value: m.value };
+        if (m.headers) msg.headers = m.headers;
+        if (m.partition !== undefined) msg.partition = m.partition;
+        buffer.push(msg);
+        bufferBytes += size;
+        i += 1;
+        if (buffer.length >= batchSize) await dispatchBuffer();
       }
-      const msg: Message = { key, value: m.value };
-      if (m.headers) msg.headers = m.headers;
-      if (m.partition !== undefined) msg.partition = m.partition;
-      buffer.push(msg);
-      bufferBytes += size;
-      if (buffer.length >= batchSize) {
-        clearLinger();
-        await dispatch(takeBatch());
-        if (failure) throw failure;
+      if (failure) throw failure;
+    } catch (err) {
+      // The failure came while this call was under way. What it buffered since is dropped and counted, and so is the
+      // rest of its messages, so every message of a call that was not refused up front ends in acked or errors.
+      if (err === failure) {
+        dropBuffer();
+        s.errors += messages.length - i;
       }
+      throw err;
     }
     armLinger();
   }
 
   async function flushNow(): Promise<void> {
-    clearLinger();
-    if (buffer.length > 0) await dispatch(takeBatch());
-    if (outstanding > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+    try {
+      if (buffer.length > 0) await dispatchBuffer();
+    } catch (err) {
+      if (err !== failure) throw err;
+    }
+    // Produce calls already in kafkajs settle within one retry cycle; wait for them so stats() is final.
+    if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
     if (failure) throw failure;
   }
 
@@ -286,7 +355,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
       errors: s.errors,
       inFlight,
       peakInFlight: s.peakInFlight,
-      queued: buffer.length + waitingMessages,
+      queued: buffer.length,
       bytes: s.bytes,
     }),
     async disconnect() {
