@@ -25,8 +25,9 @@ async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, 
 }
 
 /**
- * As fast as possible: generate in a worker thread so the main thread only feeds kafkajs. With --rate (or when
- * running from sources, without the built worker) generation stays inline: it is cheap next to the pacing.
+ * As fast as possible (and more than a few seconds' worth): generate in a worker thread so the main thread only
+ * feeds kafkajs. With --rate, for small --count (the worker needs ~300 ms to start), or when running from sources
+ * without the built worker, generation stays inline.
  */
 function createSource(opts: ProducerOptions): MessageSource {
   const settings = {
@@ -38,7 +39,8 @@ function createSource(opts: ProducerOptions): MessageSource {
     key: opts.key,
     partition: opts.partition,
   };
-  const script = opts.rate === 0 ? workerScript() : undefined;
+  const big = opts.count === undefined || opts.count > 20_000;
+  const script = opts.rate === 0 && big ? workerScript() : undefined;
   return script
     ? createWorkerSource(settings, { script, chunkSize: Math.max(opts.batchSize, 1000) })
     : createInlineSource(settings);

@@ -1,7 +1,8 @@
 /**
  * Rate limiting for --rate: a token bucket refilled continuously at `rate` tokens/s, holding at most `burst`
- * tokens (two batches). The loop asks for a whole batch at a time (`take(n)`); time is read from the clock on every call, so a
- * late timer does not slow the average rate, and a stall (backpressure) allows at most one `burst` of catch-up.
+ * tokens (about half a second's worth: 2 to 10 batches). The loop asks for a whole batch at a time (`take(n)`);
+ * time is read from the clock on every call, so late timers and short stalls (GC, a busy machine) do not lower the
+ * average rate, while a long stall (a slow broker) allows at most one `burst` of catch-up.
  */
 export interface Pacer {
   /** Resolves when `n` tokens are available (and takes them), or as soon as `signal` aborts. */
@@ -25,6 +26,11 @@ export function pacedBatchSize(rate: number, maxBatch: number): number {
   return Math.max(1, Math.min(maxBatch, Math.round(rate / 20)));
 }
 
+/** Most tokens the bucket holds: about 0.5 s of `rate`, at least 2 and at most 10 batches. */
+export function burstSize(rate: number, batchSize: number): number {
+  return Math.max(2 * batchSize, Math.min(10 * batchSize, Math.round(rate / 2)));
+}
+
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -46,8 +52,8 @@ export function createPacer(opts: PacerOptions): Pacer {
   const sleep = opts.sleep ?? abortableSleep;
   const rate = opts.rate;
   const batchSize = pacedBatchSize(rate, opts.maxBatch);
-  // Room for one extra batch, so a timer firing late does not lose tokens (the average stays on `rate`).
-  const burst = 2 * batchSize;
+  // Tokens saved up while the loop was late are spent afterwards, up to ~0.5 s worth, so the average stays on rate.
+  const burst = burstSize(rate, batchSize);
   // The first batch goes out at once.
   let tokens = batchSize;
   let last = now();
