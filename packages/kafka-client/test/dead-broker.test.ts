@@ -101,4 +101,60 @@ describe("batching producer, broker killed under a lingering small-batch workloa
     // The bound was actually reached while the broker was down (the test exercised backpressure).
     expect(samples.some((x) => x.queued === batchSize && x.inFlight === maxInFlight)).toBe(true);
   }, 120_000);
+
+  it("un-awaited sends with maxInFlight 1: the producer's own buffer stays bounded and every call settles, accounted", async () => {
+    const own = await startKafka({ mockBrokers: 1 });
+    const batchSize = 10;
+    const settings = loadKafkaSettings({ env: {}, flags: { brokers: own.bootstrap } });
+    const producer = createBatchingProducer(createKafka(settings), {
+      topic: uniqueName("t-dead1"),
+      batchSize,
+      maxInFlight: 1,
+      lingerMs: 2,
+      settings,
+    });
+    const samples: ProducerStats[] = [];
+    const sampler = setInterval(() => samples.push(producer.stats()), 1);
+    try {
+      await producer.connect();
+      await producer.send(chunk(50, 0));
+      await producer.flush();
+      await own.stop();
+      // 400 calls of 1..4 messages fired without waiting, as a careless caller would.
+      const calls = Array.from({ length: 400 }, (_, i) => chunk(1 + (i % 4), i * 4));
+      const outcomes = await Promise.allSettled(calls.map((c) => producer.send(c)));
+      const started = Date.now();
+      await expect(producer.flush()).rejects.toBeInstanceOf(KafkaClientError);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const st = producer.stats();
+      const firstRejected = outcomes.findIndex((o) => o.status === "rejected");
+      expect(firstRejected).toBeGreaterThan(0);
+      // Calls resolve in order until the failure; every later one rejects with that same sticky error.
+      const reasons = new Set(
+        outcomes.slice(firstRejected).map((o) => (o.status === "rejected" ? o.reason : "ok")),
+      );
+      expect([...reasons]).toHaveLength(1);
+      expect([...reasons][0]).toBeInstanceOf(KafkaClientError);
+      expect(outcomes.slice(0, firstRejected).every((o) => o.status === "fulfilled")).toBe(true);
+      // Every message of a resolved call is acked or counted; so is the call under way at the failure (if one
+      // was); calls refused up front took nothing.
+      const resolved = calls.slice(0, firstRejected).reduce((n, c) => n + c.length, 0);
+      const underWay = calls[firstRejected]?.length ?? 0;
+      expect(st.acked).toBe(50);
+      expect([50 + resolved, 50 + resolved + underWay]).toContain(st.acked + st.errors);
+      expect(st.sent).toBeLessThanOrEqual(st.acked + st.errors);
+      expect(st).toMatchObject({ inFlight: 0, queued: 0 });
+      console.log(
+        `un-awaited, maxInFlight 1: ${firstRejected} of 400 calls accepted before the failure; sent ${st.sent}, errors ${st.errors}`,
+      );
+    } finally {
+      clearInterval(sampler);
+      await producer.disconnect().catch(() => {});
+      await own.stop();
+    }
+    for (const x of samples) {
+      expect(x.inFlight).toBeLessThanOrEqual(1);
+      expect(x.queued).toBeLessThanOrEqual(batchSize);
+    }
+  }, 120_000);
 });
