@@ -22,6 +22,8 @@ import { type KafkaHandle, type S3Handle, spawnCli, startKafka, startS3 } from "
 import kafkajs from "kafkajs";
 import { createSinkEngine } from "../src/sink/engine";
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const PARTITIONS = 4;
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as const;
 

@@ -487,13 +487,13 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       line = "null";
       record = null;
     } else {
-      const decoded = decode(message.value);
+      const text = message.value.toString("utf8");
+      const decoded = decode(text);
       if (!decoded.ok) {
         return reject(st, message, decoded.error.code, decoded.error.message, ctx, decoded.error.issues);
       }
       record = decoded.record;
       // The value as produced (byte-faithful) unless it spans lines; then our canonical one-line encoding.
-      const text = message.value.toString("utf8");
       line = text.includes("\n") || text.includes("\r") ? encode(decoded.record) : text;
     }
     const nowMs = now();
