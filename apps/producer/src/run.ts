@@ -30,10 +30,13 @@ export interface MessageSink {
 export type StopReason = "count" | "duration" | "signal" | "eof" | "error";
 
 export interface RunResult {
-  /** Records handed to the producer. */
+  /** Records handed to the producer (generated, or lines read). */
   generated: number;
+  /** Of those, records the producer handed to kafkajs. */
   sent: number;
+  /** Records the broker acknowledged. */
   acked: number;
+  /** generated - acked: records not delivered (failed sends, and records never sent after a failure). */
   failed: number;
   bytes: number;
   durationMs: number;
@@ -114,7 +117,7 @@ async function finish(
     generated,
     sent: s.sent,
     acked: s.acked,
-    failed: Math.max(s.errors, s.sent - s.acked),
+    failed: generated - s.acked,
     bytes: s.bytes,
     durationMs: performance.now() - started,
     cpuMs: cpuNow() - cpuStarted,

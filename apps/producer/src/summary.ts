@@ -5,9 +5,13 @@ import type { RunResult } from "./run";
 export interface Summary {
   topic: string;
   mode: "generate" | "stdin";
+  /** Records the app produced (generated, or stdin lines); sent = acked + failed once the run is over. */
   sent: number;
+  /** Records the broker acknowledged (with --acks 0: every record written to the socket). */
   acked: number;
+  /** Records not delivered. */
   failed: number;
+  /** Key + value bytes acknowledged. */
   bytes: number;
   durationMs: number;
   /** CPU time the producer process used during the run (user + system, ms). */
@@ -28,7 +32,7 @@ export function buildSummary(
   const summary: Summary = {
     topic: ctx.topic,
     mode: ctx.mode,
-    sent: result.sent,
+    sent: result.generated,
     acked: result.acked,
     failed: result.failed,
     bytes: result.bytes,
