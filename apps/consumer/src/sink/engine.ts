@@ -161,6 +161,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   let totalBytes = 0;
   let activeBatches = 0;
   const outsideUploads = new Set<AbortController>();
+  /** eachBatch's commitOffsetsIfNecessary (one OffsetCommit, current generation, no retry), kept for the timer. */
+  let directCommit: EachBatchPayload["commitOffsetsIfNecessary"] | null = null;
   const stats: SinkStats = {
     recordsIn: 0,
     recordsWritten: 0,
@@ -230,7 +232,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   // --- group membership --------------------------------------------------------------------------------------
   // kafkajs re-joins inside its run loop only after every in-progress eachBatch returned, so uploads started
   // inside eachBatch are fenced by kafkajs itself. Uploads started by the wall-clock timer (idle partitions) are
-  // aborted here, and never commit: their offset is committed by the next eachBatch of the same generation.
+  // aborted here; their commits are refused from here on (guardedCommit).
   consumer.on(consumer.events.REBALANCING, () => {
     rebalancing = true;
     for (const c of outsideUploads) c.abort();
@@ -353,13 +355,29 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   };
 
   /** Commit with a few retries for coordinator hiccups; a rebalance error is rethrown (the batch is abandoned). */
+  /**
+   * A commit from outside eachBatch (wall-clock timer, stop). It goes through eachBatch's commit function, which
+   * sends one OffsetCommit with the group generation of the moment, with no kafkajs retry (a retry could land in a
+   * later generation). Refused while a rebalance is under way or once the generation `gen` is over; a member whose
+   * generation ended gets ILLEGAL_GENERATION / REBALANCE_IN_PROGRESS from the broker.
+   */
+  const guardedCommit =
+    (gen: number): CommitFn =>
+    async (topic, partition, offset) => {
+      const direct = directCommit;
+      if (rebalancing || generation !== gen || !direct) {
+        throw new SinkError("FENCED", "generation over: commit left to the new owner");
+      }
+      await direct({ topics: [{ topic, partitions: [{ partition, offset: offset.toString() }] }] });
+    };
+
   const commitWith = async (commit: CommitFn, st: PartitionState, offset: bigint) => {
     for (let attempt = 1; ; attempt++) {
       try {
         await commit(st.topic, st.partition, offset);
         break;
       } catch (err) {
-        if (isRebalanceError(err) || attempt >= 5 || stopping) throw err;
+        if (isRebalanceError(err) || err instanceof SinkError || attempt >= 5 || stopping) throw err;
         logger.warn({ err: { message: (err as Error).message }, attempt }, "offset commit failed, retrying");
         await sleep(200 * attempt);
       }
@@ -573,6 +591,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const eachBatch = async (payload: EachBatchPayload) => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     if (stopping || fatal) return;
+    directCommit = commitOffsetsIfNecessary;
     activeBatches += 1;
     const st = stateOf(batch.topic, batch.partition);
     const myGeneration = generation;
@@ -680,7 +699,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     }
   };
 
-  /** Timer path: upload only; the commit is left to the next eachBatch of this generation (or to stop()). */
+  /** Timer path: upload, then a guarded commit (if refused, the next eachBatch of this generation or stop() commits). */
   const flushIdle = (st: PartitionState) =>
     st.lock
       .run(async () => {
@@ -701,9 +720,19 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
               }
             },
           });
-          if (generation === gen && !rebalancing) st.pendingCommit = set.commitOffset;
         } finally {
           outsideUploads.delete(abort);
+        }
+        if (generation !== gen || rebalancing) return;
+        st.pendingCommit = set.commitOffset;
+        try {
+          await commitWith(guardedCommit(gen), st, set.commitOffset);
+        } catch (err) {
+          // Left pending: the next batch of this generation (or the stop) commits it; a rejoin re-reads it.
+          logger.debug(
+            { err: { message: (err as Error).message }, partition: st.key },
+            "timer commit deferred",
+          );
         }
       })
       .catch((err: unknown) => {
@@ -758,51 +787,32 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const drainOutside = async () => {
     if (dlq) await dlq.flush();
     const gen = generation;
-    const offsets: { topic: string; partition: number; offset: bigint; st: PartitionState }[] = [];
+    const commit = guardedCommit(gen);
     await Promise.all(
       [...states.values()].map((st) =>
         st.lock.run(async () => {
           if (rebalancing || generation !== gen || st.generation !== gen) return;
+          // Keep "one uploaded-but-uncommitted object per partition": commit an older timer upload first.
+          if (st.pendingCommit !== null) await commitWith(commit, st, st.pendingCommit);
           const set = st.buffer.takeAll("shutdown");
-          if (set) {
-            totalBytes -= set.bytes;
-            const abort = new AbortController();
-            outsideUploads.add(abort);
-            try {
-              if (st.pendingCommit !== null) {
-                // Keep "one uploaded-but-uncommitted object set per partition": commit the older one first.
-                await consumer.commitOffsets([
-                  { topic: st.topic, partition: st.partition, offset: st.pendingCommit.toString() },
-                ]);
-                st.pendingCommit = null;
-              }
-              await uploadSet(st, set, {
-                signal: abort.signal,
-                check: () => {
-                  if (rebalancing || generation !== gen)
-                    throw new SinkError("FENCED", "rebalance during stop");
-                },
-              });
-              st.pendingCommit = set.commitOffset;
-            } finally {
-              outsideUploads.delete(abort);
-            }
+          if (!set) return;
+          totalBytes -= set.bytes;
+          const abort = new AbortController();
+          outsideUploads.add(abort);
+          try {
+            await uploadSet(st, set, {
+              signal: abort.signal,
+              check: () => {
+                if (rebalancing || generation !== gen) throw new SinkError("FENCED", "rebalance during stop");
+              },
+            });
+          } finally {
+            outsideUploads.delete(abort);
           }
-          if (st.pendingCommit !== null)
-            offsets.push({ topic: st.topic, partition: st.partition, offset: st.pendingCommit, st });
+          await commitWith(commit, st, set.commitOffset);
         }),
       ),
     );
-    if (offsets.length > 0 && !rebalancing && generation === gen) {
-      await consumer.commitOffsets(
-        offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })),
-      );
-      for (const o of offsets) {
-        o.st.committed = o.offset;
-        o.st.pendingCommit = null;
-        stats.commits += 1;
-      }
-    }
   };
 
   let timer: NodeJS.Timeout | undefined;
