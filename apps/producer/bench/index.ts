@@ -8,7 +8,8 @@
  *   per-message  - kafkajs, one awaited send per message (fewer messages; only the rate matters).
  *   kcat -P      - librdkafka's producer fed the same records from a file (native code, for reference).
  * The mock cluster keeps only ~21k messages per partition; that does not matter here, only throughput does.
- * Usage: pnpm --filter producer bench   (BENCH_RECORDS=300000 BENCH_ROUNDS=3 to change the sizes)
+ * Usage: pnpm --filter producer bench   (BENCH_RECORDS=300000 BENCH_ROUNDS=3 to change the sizes,
+ * RAW_IN_FLIGHT=8 to give the raw loop more requests in flight)
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -32,7 +33,7 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 200_000);
 const PER_MESSAGE_RECORDS = Number(process.env.BENCH_PER_MESSAGE_RECORDS ?? 3_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RAW_BATCH = 500;
-const RAW_IN_FLIGHT = 4;
+const RAW_IN_FLIGHT = Number(process.env.RAW_IN_FLIGHT ?? 4);
 
 interface Measured {
   /** records/s over wall-clock time */

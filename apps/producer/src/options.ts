@@ -34,7 +34,7 @@ export const DEFAULTS = {
   acks: "all",
   format: "json",
   batchSize: 500,
-  maxInFlight: 4,
+  maxInFlight: 8,
 } as const;
 
 const ACKS = { all: -1, "-1": -1, "1": 1, "0": 0 } as const;

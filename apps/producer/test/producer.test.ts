@@ -176,7 +176,7 @@ describe("producer errors", () => {
         return;
       }
       const topic = uniqueName("prod-die");
-      const cli = spawnCli(MAIN, ["--topic", topic, "--rate", "200", "--json"], {
+      const cli = spawnCli(MAIN, ["--topic", topic, "--rate", "200", "--max-in-flight", "4", "--json"], {
         env: { ...env, KAFKA_BROKERS: own.bootstrap },
       });
       await cli.waitForOutput(/"msg":"producing"/, 20_000);
