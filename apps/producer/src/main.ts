@@ -57,9 +57,8 @@ runMain("producer", async (argv) => {
     // stdin: one request at a time (and the run flushes after each batch), so a retried batch can never land
     // after a later one; the lines go to partition 0, so their order is total.
     maxInFlight: opts.stdin ? 1 : opts.maxInFlight,
-    // With --rate every send() carries one paced batch; making that the producer's batch size means each send
-    // dispatches at once and waits for a free in-flight slot (backpressure), instead of going through the linger
-    // timer, which does not wait, so a slow broker would let batches pile up in memory.
+    // With --rate every send() carries one paced batch; making that the producer's batch size means each send is
+    // one produce request, dispatched at once (no linger wait) and held back only by a free in-flight slot.
     batchSize: opts.rate > 0 && !opts.stdin ? pacedBatchSize(opts.rate, opts.batchSize) : opts.batchSize,
     lingerMs: 0,
     logger,
