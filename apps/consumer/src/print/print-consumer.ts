@@ -75,8 +75,9 @@ export function createPrintConsumer(
             count += 1;
             resolveOffset(message.offset);
           }
-          if (text.length > 0 && !out.write(text)) {
-            await new Promise<void>((r) => out.once("drain", () => r()));
+          if (text.length > 0 && !stopping && !out.write(text)) {
+            // Backpressure from a slow reader; a stop (signal, --max-messages) does not wait for it.
+            await Promise.race([new Promise<void>((r) => out.once("drain", () => r())), done]);
           }
           if (opts.maxMessages !== undefined && count >= opts.maxMessages) void stop();
         },
