@@ -468,6 +468,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     // errors.tolerance=none: upload + commit everything before the bad record, then stop; nothing past it is
     // committed, so the record is read again on the next start.
     await flushInBatch(st, "shutdown", ctx);
+    await settleCommit(st);
     throw new SinkError(
       "BAD_RECORD",
       `bad record at ${st.topic}/${st.partition}@${message.offset} (${reason}: ${text}); the sink stopped with errors.tolerance=none and committed nothing past it. Fix or skip the record, or run with --errors-tolerance all to send such records to the DLQ topic`,
@@ -635,6 +636,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       );
       await commitIdleUploads(myGeneration, ctx);
     } catch (err) {
+      // Whatever went wrong, no commit of ours stays in flight once this eachBatch returns.
+      await st.commitInFlight?.catch(() => {});
       if (err instanceof SinkError && err.code !== "FENCED") {
         fail(err);
         return;
