@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runCli, type S3Handle, startS3 } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseOptions, type SinkMode } from "../src/options";
@@ -65,6 +66,18 @@ describe("options: connector JSON, flags, env", () => {
     });
     expect(o.connectorName).toBe("weblogs-s3-sink");
     expect(o.notes.some((n) => n.includes("tasks.max"))).toBe(true);
+  });
+
+  it("reads infra's connector JSON (the one registered with Kafka Connect) as is", () => {
+    const infra = fileURLToPath(new URL("../../../infra/connect/s3-sink.json", import.meta.url));
+    const o = sink(["--sink", "--config", infra]);
+    expect(o.settings).toMatchObject({
+      topics: ["weblogs"],
+      bucket: "weblogs",
+      flushSize: 10,
+      partitioner: { kind: "default" },
+    });
+    expect(o.connectorName).toBe("weblogs-s3-sink");
   });
 
   it("flags > env > config file > defaults", () => {
