@@ -171,6 +171,25 @@ describe("start-up failures (S3)", () => {
     await s3?.stop();
   });
 
+  it("broker unreachable: one line naming the address and the fix, exit 2", async () => {
+    const res = await runCli(
+      MAIN,
+      ["--sink", "--bucket", s3.bucket, "--store-url", s3.endpoint, "--brokers", "127.0.0.1:1"],
+      {
+        env: {
+          AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+        },
+        timeoutMs: 30_000,
+      },
+    );
+    expect(res.code).toBe(2);
+    const lines = res.stderr.split("\n").filter((l) => l.startsWith("consumer: "));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/127\.0\.0\.1:1/);
+    expect(res.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it("missing bucket: one line naming bucket and endpoint, exit 2, no secret", async () => {
     const res = await runCli(
       MAIN,
