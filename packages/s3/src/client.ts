@@ -71,6 +71,9 @@ export function credentialSourceFor(options: S3ClientOptions): CredentialSource 
 }
 
 export function createS3Client(options: S3ClientOptions): S3Client {
+  // On Node 20 the SDK prints a ten-line notice about future releases needing Node 22 on every process's stderr;
+  // it would break our one-line errors and structured logs. Set the variable yourself to keep it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const source = credentialSourceFor(options);
   const credentials =
     source === "explicit"

@@ -9,6 +9,8 @@ export type S3Target = {
 };
 
 export function makeClient(target: S3Target): S3Client {
+  // Same as @weblog/s3's createS3Client: keep the SDK's multi-line Node 22 notice out of test output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   return new S3Client({
     endpoint: target.endpoint,
     region: target.region,
