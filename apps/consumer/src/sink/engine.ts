@@ -77,10 +77,6 @@ interface PartitionState {
   pausedForS3: boolean;
   /** The generation this state's buffer belongs to. */
   generation: number;
-  /** The last object's offset commit, still running (awaited before eachBatch returns). */
-  commitInFlight: Promise<void> | null;
-  /** Whether the last uploaded object was cut by the records alone (flush.size / rotate.interval.ms). */
-  lastCutDeterministic: boolean;
 }
 
 type CommitFn = (topic: string, partition: number, offset: bigint) => Promise<void>;
@@ -200,8 +196,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         highWatermark: null,
         pausedForS3: false,
         generation,
-        commitInFlight: null,
-        lastCutDeterministic: false,
       };
       states.set(key, st);
     }
@@ -215,8 +209,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     st.pendingCommit = null;
     st.committed = null;
     st.generation = generation;
-    st.commitInFlight = null;
-    st.lastCutDeterministic = false;
   };
 
   const fail = (err: Error) => {
@@ -389,44 +381,24 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   };
 
   /**
-   * Inside eachBatch (kafkajs-fenced): commit a pending timer upload first (at most one uploaded-but-uncommitted
-   * object set per partition), then upload what is buffered and commit the offset after it.
+   * Inside eachBatch (kafkajs-fenced): commit a pending timer upload first, then upload what is buffered and commit
+   * the offset after it. Strictly sequential per partition (README rule 3): the previous object's commit has
+   * completed before this upload starts, and this object's commit completes before the next one's upload, so at
+   * most one uploaded-but-uncommitted object exists per partition and its key is f(committed offset).
    */
   const flushInBatch = async (st: PartitionState, reason: FlushReason, ctx: BatchContext) => {
     if (st.pendingCommit !== null) await commitWith(ctx.commit, st, st.pendingCommit);
     const set = st.buffer.takeAll(reason);
     if (!set) return;
     totalBytes -= set.bytes;
-    // The previous object's commit may still be in flight. Its upload may overlap this one only if its end was
-    // decided by the records alone (flush.size, rotate.interval.ms): a re-read then cuts it at the same offset, so
-    // only THIS object can come out different after a crash. Otherwise wait for the commit first.
-    if (!st.lastCutDeterministic) await settleCommit(st);
     if (dlq) await dlq.flush();
-    const upload = uploadSet(st, set, {
+    await uploadSet(st, set, {
       check: async () => {
         if (ctx.fenced()) throw new SinkError("FENCED", "partition no longer owned");
         if (st.pausedForS3) await ctx.heartbeat(); // a rebalance during a long outage surfaces here
       },
     });
-    // Both settle before going on (an upload is never left running behind a failed commit).
-    const [uploaded] = await Promise.allSettled([upload, settleCommit(st)]);
-    if (uploaded.status === "rejected") throw uploaded.reason;
-    await settleCommit(st);
-    const committing = commitWith(ctx.commit, st, set.commitOffset);
-    committing.catch(() => {}); // observed by settleCommit
-    st.commitInFlight = committing;
-    st.lastCutDeterministic = reason === "flush.size" || reason === "rotate.interval.ms";
-  };
-
-  /** Waits for the partition's in-flight commit; rethrows its failure. */
-  const settleCommit = async (st: PartitionState) => {
-    const inflight = st.commitInFlight;
-    if (!inflight) return;
-    try {
-      await inflight;
-    } finally {
-      if (st.commitInFlight === inflight) st.commitInFlight = null;
-    }
+    await commitWith(ctx.commit, st, set.commitOffset);
   };
 
   // --- records ------------------------------------------------------------------------------------------------
@@ -468,7 +440,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     // errors.tolerance=none: upload + commit everything before the bad record, then stop; nothing past it is
     // committed, so the record is read again on the next start.
     await flushInBatch(st, "shutdown", ctx);
-    await settleCommit(st);
     throw new SinkError(
       "BAD_RECORD",
       `bad record at ${st.topic}/${st.partition}@${message.offset} (${reason}: ${text}); the sink stopped with errors.tolerance=none and committed nothing past it. Fix or skip the record, or run with --errors-tolerance all to send such records to the DLQ topic`,
@@ -569,7 +540,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     await target.lock.run(async () => {
       if (target.generation !== generation) return;
       await flushInBatch(target, "memory", ctx);
-      await settleCommit(target);
     });
   };
 
@@ -629,15 +599,11 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           }
           if (dlq) await dlq.flush();
           if (stopping && !fatal) await flushInBatch(st, "shutdown", ctx);
-          // Never return with a commit in flight: kafkajs may re-join as soon as eachBatch returns.
-          await settleCommit(st);
         },
         { whileWaiting: heartbeat },
       );
       await commitIdleUploads(myGeneration, ctx);
     } catch (err) {
-      // Whatever went wrong, no commit of ours stays in flight once this eachBatch returns.
-      await st.commitInFlight?.catch(() => {});
       if (err instanceof SinkError && err.code !== "FENCED") {
         fail(err);
         return;
