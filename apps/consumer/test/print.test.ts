@@ -1,7 +1,8 @@
+import { spawn } from "node:child_process";
 import { type KafkaHandle, runCli, spawnCli, startKafka } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatMessage } from "../src/print/print-consumer";
-import { MAIN, produce, topicName } from "./helpers";
+import { MAIN, produce, topicName, webLogLines } from "./helpers";
 
 describe("formatMessage", () => {
   const message = { key: Buffer.from("k1"), value: Buffer.from('{"a":1}'), offset: "7" };
@@ -59,6 +60,41 @@ describe("consumer --print (broker)", () => {
     const res = await cli.waitForExit(10_000);
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toBe("hello");
+  });
+
+  it("`--print | head -n 3` exits quietly: EPIPE on stdout stops it, exit 0, no stack", async () => {
+    const topic = topicName("print");
+    // Far more than a pipe buffer (64 KiB), so the consumer is still writing when head goes away.
+    await produce(
+      kafka.bootstrap,
+      topic,
+      webLogLines(8000, 3).map((value, i) => ({ partition: i % 4, value })),
+    );
+    const child = spawn(
+      "bash",
+      ["-c", `set -o pipefail; node "$MAIN" --print --topic "$TOPIC" --from-beginning | head -n 3`],
+      {
+        env: { ...process.env, MAIN, TOPIC: topic, KAFKA_BROKERS: kafka.bootstrap },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    }, 40_000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    clearTimeout(timer);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(code).toBe(0);
+    expect(stdout.trim().split("\n")).toHaveLength(3);
   });
 
   it("rejects a missing mode with a one-line usage error, exit 2", async () => {

@@ -52,13 +52,31 @@ export function createPrintConsumer(
     resolveDone = r;
   });
 
+  // Resolved as soon as a stop begins (not when it ends: disconnect() waits for the running eachBatch, which may be
+  // waiting for stdout to drain).
+  let resolveStopRequested!: () => void;
+  const stopRequested = new Promise<void>((r) => {
+    resolveStopRequested = r;
+  });
+
   const stop = () => {
+    resolveStopRequested();
     stopping ??= consumer
       .disconnect()
       .catch(() => {})
       .finally(() => resolveDone());
     return stopping;
   };
+
+  // The reader went away (`consumer --print | head -n 3`): EPIPE on stdout is the normal end of a pipeline, not a
+  // crash. Stop consuming, leave the group, exit 0 quietly. Any other stdout error also stops (logged once).
+  let outClosed = false;
+  out.on("error", (err: NodeJS.ErrnoException) => {
+    if (!outClosed && err.code !== "EPIPE")
+      deps.logger.warn({ err: { message: err.message } }, "stdout failed");
+    outClosed = true;
+    void stop();
+  });
 
   return {
     async run(connect) {
@@ -75,9 +93,9 @@ export function createPrintConsumer(
             count += 1;
             resolveOffset(message.offset);
           }
-          if (text.length > 0 && !stopping && !out.write(text)) {
+          if (text.length > 0 && !stopping && !outClosed && !out.write(text)) {
             // Backpressure from a slow reader; a stop (signal, --max-messages) does not wait for it.
-            await Promise.race([new Promise<void>((r) => out.once("drain", () => r())), done]);
+            await Promise.race([new Promise<void>((r) => out.once("drain", () => r())), stopRequested]);
           }
           if (opts.maxMessages !== undefined && count >= opts.maxMessages) void stop();
         },
