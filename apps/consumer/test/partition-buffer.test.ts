@@ -8,7 +8,7 @@ describe("PartitionBuffer", () => {
     encodedPartition = "partition=0",
     recordTimeMs = 0,
     nowMs = 0,
-  ) => b.append({ offset: BigInt(offset), encodedPartition, line: `r${offset}`, recordTimeMs, nowMs });
+  ) => b.append(BigInt(offset), encodedPartition, `r${offset}`, -1, recordTimeMs, nowMs);
 
   it("a file starts at its first record's offset; takeAll commits after the last processed offset", () => {
     const b = new PartitionBuffer("t", 3);

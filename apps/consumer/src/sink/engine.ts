@@ -67,6 +67,8 @@ interface PartitionState {
   key: string;
   topic: string;
   partition: number;
+  /** The Default partitioner's encoded partition (`partition=<p>`), computed once. */
+  defaultEncoded: string;
   buffer: PartitionBuffer;
   lock: Lock;
   /** Offset uploaded by the wall-clock timer but not yet committed (committed inside the next eachBatch). */
@@ -106,6 +108,10 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const now = opts.now ?? Date.now;
   const crash: CrashHook = opts.crashHook ?? (() => {});
   const partitioner = createPartitioner(settings.partitioner, { directoryDelim: settings.directoryDelim });
+  // Per-record work only where the settings need it (hot path, README "Bench"): the Default partitioner's encoded
+  // partition is a constant per Kafka partition; a record's time is only needed for rotate.interval.ms.
+  const defaultPartitioner = settings.partitioner.kind === "default";
+  const needsRecordTime = settings.rotateIntervalMs > 0;
   const writer: ObjectWriter = createObjectWriter({
     client: opts.s3,
     bucket: settings.bucket,
@@ -180,6 +186,12 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     resolveDone = resolve;
   });
 
+  let seeks = 0;
+  const seekTo = (to: { topic: string; partition: number; offset: string }) => {
+    seeks += 1;
+    consumer.seek(to);
+  };
+
   const keyOf = (topic: string, partition: number) => `${topic}|${partition}`;
   const stateOf = (topic: string, partition: number): PartitionState => {
     const key = keyOf(topic, partition);
@@ -189,6 +201,14 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         key,
         topic,
         partition,
+        defaultEncoded: defaultPartitioner
+          ? partitioner.encodePartition({
+              kafkaPartition: partition,
+              record: null,
+              kafkaTimestampMs: 0,
+              nowMs: 0,
+            })
+          : "",
         buffer: new PartitionBuffer(topic, partition),
         lock: new Lock(),
         pendingCommit: null,
@@ -459,6 +479,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     stats.recordsIn += 1;
     let line: string;
     let record: unknown;
+    /** Bytes of `line` + "\n" when already known (else -1: the buffer measures it). */
+    let size = -1;
     if (message.value === null) {
       if (settings.behaviorOnNullValues === "ignore") {
         stats.skipped += 1;
@@ -477,34 +499,46 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       line = "null";
       record = null;
     } else {
-      const text = message.value.toString("utf8");
+      const value = message.value;
+      const text = value.toString("utf8");
       const decoded = decode(text);
       if (!decoded.ok) {
         return reject(st, message, decoded.error.code, decoded.error.message, ctx, decoded.error.issues);
       }
       record = decoded.record;
       // The value as produced (byte-faithful) unless it spans lines; then our canonical one-line encoding.
-      line = text.includes("\n") || text.includes("\r") ? encode(decoded.record) : text;
+      // (memchr on the bytes; the byte length comes with the Buffer instead of a per-record Buffer.byteLength.)
+      if (value.indexOf(10) === -1 && value.indexOf(13) === -1) {
+        line = text;
+        size = value.length + 1;
+      } else line = encode(decoded.record);
     }
     const nowMs = now();
     let encodedPartition: string;
-    try {
-      encodedPartition = partitioner.encodePartition({
-        kafkaPartition: st.partition,
-        record,
-        kafkaTimestampMs: Number(message.timestamp),
-        nowMs,
-      });
-    } catch (err) {
-      return reject(st, message, "PARTITIONER", (err as Error).message, ctx);
+    if (defaultPartitioner) encodedPartition = st.defaultEncoded;
+    else {
+      try {
+        encodedPartition = partitioner.encodePartition({
+          kafkaPartition: st.partition,
+          record,
+          kafkaTimestampMs: Number(message.timestamp),
+          nowMs,
+        });
+      } catch (err) {
+        return reject(st, message, "PARTITIONER", (err as Error).message, ctx);
+      }
     }
-    const recordTimeMs = recordTimeOf(message, record);
-    if (st.buffer.recordTimeExceeded(recordTimeMs, settings.rotateIntervalMs)) {
-      return flushInBatch(st, "rotate.interval.ms", ctx).then(() =>
-        appendRecord(st, offset, encodedPartition, line, recordTimeMs, nowMs, ctx),
-      );
+    if (needsRecordTime) {
+      const recordTimeMs = recordTimeOf(message, record);
+      if (st.buffer.recordTimeExceeded(recordTimeMs, settings.rotateIntervalMs)) {
+        const sized = size;
+        return flushInBatch(st, "rotate.interval.ms", ctx).then(() =>
+          appendRecord(st, offset, encodedPartition, line, sized, recordTimeMs, nowMs, ctx),
+        );
+      }
+      return appendRecord(st, offset, encodedPartition, line, size, recordTimeMs, nowMs, ctx);
     }
-    return appendRecord(st, offset, encodedPartition, line, recordTimeMs, nowMs, ctx);
+    return appendRecord(st, offset, encodedPartition, line, size, 0, nowMs, ctx);
   };
 
   const appendRecord = (
@@ -512,12 +546,13 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     offset: bigint,
     encodedPartition: string,
     line: string,
+    size: number,
     recordTimeMs: number,
     nowMs: number,
     ctx: BatchContext,
   ): Promise<void> | undefined => {
     const before = st.buffer.bytes;
-    const file = st.buffer.append({ offset, encodedPartition, line, recordTimeMs, nowMs });
+    const file = st.buffer.append(offset, encodedPartition, line, size, recordTimeMs, nowMs);
     totalBytes += st.buffer.bytes - before;
     if (file.lines.length >= settings.flushSize) return flushInBatch(st, "flush.size", ctx);
     if (totalBytes > settings.bufferMaxBytes) return relieveMemory(st, ctx);
@@ -582,8 +617,13 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           let n = 0;
           let processed: string | null = null;
           try {
+            // kafkajs's isStale() costs a Long parse and a map lookup per call, and only turns true after a seek;
+            // this consumer is ours alone, so a seek is one of ours (counted in `seeks`): check it then, and
+            // every 500 records anyway.
+            const seeksAtStart = seeks;
             for (const message of batch.messages) {
-              if (!isRunning() || isStale() || stopping || fatal || generation !== myGeneration) break;
+              if (stopping || fatal || generation !== myGeneration) break;
+              if ((seeks !== seeksAtStart || n % 500 === 0) && (!isRunning() || isStale())) break;
               const offset = BigInt(message.offset);
               if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
               if (st.buffer.nextOffset === null || offset >= st.buffer.nextOffset) {
@@ -618,7 +658,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         if (generation === myGeneration && !stopping && st.committed !== null) {
           const from = st.committed;
           dropBuffer(st);
-          consumer.seek({ topic: st.topic, partition: st.partition, offset: from.toString() });
+          seekTo({ topic: st.topic, partition: st.partition, offset: from.toString() });
         } else if (generation === myGeneration) dropBuffer(st);
         return;
       }
@@ -630,7 +670,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       );
       const from = st.committed;
       dropBuffer(st);
-      if (from !== null) consumer.seek({ topic: st.topic, partition: st.partition, offset: from.toString() });
+      if (from !== null) seekTo({ topic: st.topic, partition: st.partition, offset: from.toString() });
       await sleep(500);
     } finally {
       activeBatches -= 1;
@@ -714,7 +754,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         if (generation === st.generation && st.committed !== null && !rebalancing) {
           const from = st.committed;
           dropBuffer(st);
-          consumer.seek({ topic: st.topic, partition: st.partition, offset: from.toString() });
+          seekTo({ topic: st.topic, partition: st.partition, offset: from.toString() });
         }
       });
 

@@ -60,27 +60,31 @@ export class PartitionBuffer {
     this.nextOffset = offset + 1n;
   }
 
-  /** Buffers one line; returns the file it went to (so the caller can check flush.size). */
-  append(args: {
-    offset: bigint;
-    encodedPartition: string;
-    line: string;
-    recordTimeMs: number;
-    nowMs: number;
-  }): OpenFile {
-    let file = this.files.get(args.encodedPartition);
+  /**
+   * Buffers one line; returns the file it went to (so the caller can check flush.size). Positional arguments and
+   * `size` (bytes of line + "\n", -1 to measure here) because this runs once per record.
+   */
+  append(
+    offset: bigint,
+    encodedPartition: string,
+    line: string,
+    size: number,
+    recordTimeMs: number,
+    nowMs: number,
+  ): OpenFile {
+    let file = this.files.get(encodedPartition);
     if (!file) {
-      file = { encodedPartition: args.encodedPartition, startOffset: args.offset, lines: [], bytes: 0 };
-      this.files.set(args.encodedPartition, file);
+      file = { encodedPartition, startOffset: offset, lines: [], bytes: 0 };
+      this.files.set(encodedPartition, file);
     }
-    const size = Buffer.byteLength(args.line) + 1;
-    file.lines.push(args.line);
-    file.bytes += size;
-    this.bytes += size;
+    const bytes = size >= 0 ? size : Buffer.byteLength(line) + 1;
+    file.lines.push(line);
+    file.bytes += bytes;
+    this.bytes += bytes;
     this.records += 1;
-    this.nextOffset = args.offset + 1n;
-    if (this.firstBufferedAtMs === null) this.firstBufferedAtMs = args.nowMs;
-    if (this.baseRecordTimeMs === null) this.baseRecordTimeMs = args.recordTimeMs;
+    this.nextOffset = offset + 1n;
+    if (this.firstBufferedAtMs === null) this.firstBufferedAtMs = nowMs;
+    if (this.baseRecordTimeMs === null) this.baseRecordTimeMs = recordTimeMs;
     return file;
   }
 
