@@ -1,6 +1,6 @@
-import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
 import type { KafkaMessage } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useBrokerAndS3 } from "./harness";
 import { produce, readObjects, startSink, testKafka, topicName, waitFor, webLogLines } from "./helpers";
 
 async function readAll(bootstrap: string, topic: string, count: number): Promise<KafkaMessage[]> {
@@ -26,14 +26,7 @@ async function readAll(bootstrap: string, topic: string, count: number): Promise
 }
 
 describe("bad records, tombstones (broker + S3)", () => {
-  let kafka: KafkaHandle;
-  let s3: S3Handle;
-  beforeAll(async () => {
-    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
-  });
-  afterAll(async () => {
-    await Promise.all([kafka?.stop(), s3?.stop()]);
-  });
+  const env = useBrokerAndS3();
 
   it("errors.tolerance=all: bad records and tombstones go to the DLQ with Connect-style headers; good ones to S3", async () => {
     const topic = topicName("dlq");
@@ -47,8 +40,8 @@ describe("bad records, tombstones (broker + S3)", () => {
       { partition: 0, value: null, key: "tomb" },
       ...good.slice(2).map((value) => ({ partition: 0, value })),
     ];
-    await produce(kafka.bootstrap, topic, input);
-    const sink = startSink(kafka, s3, [
+    await produce(env.kafka.bootstrap, topic, input);
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--flush-size",
@@ -64,7 +57,7 @@ describe("bad records, tombstones (broker + S3)", () => {
     ]);
     try {
       const objects = await waitFor("12 good records in S3", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
         return got.reduce((n, o) => n + o.lines.length, 0) >= 12 ? got : undefined;
       });
       expect(objects.flatMap((o) => o.lines)).toEqual(good);
@@ -72,7 +65,7 @@ describe("bad records, tombstones (broker + S3)", () => {
       expect(objects.map((o) => Number(o.startOffset))).toEqual([0, 8, 13]);
       const h = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
       // The DLQ topic has several partitions: order by the original offset.
-      const dead = (await readAll(kafka.bootstrap, dlqTopic, 3)).sort(
+      const dead = (await readAll(env.kafka.bootstrap, dlqTopic, 3)).sort(
         (a, b) => Number(h(a, "__connect.errors.offset")) - Number(h(b, "__connect.errors.offset")),
       );
       expect(dead).toHaveLength(3);
@@ -103,7 +96,7 @@ describe("bad records, tombstones (broker + S3)", () => {
   it("errors.tolerance=none: stops with one clear line, exit 1, and commits nothing past the bad record", async () => {
     const topic = topicName("none");
     const good = webLogLines(8, 9);
-    await produce(kafka.bootstrap, topic, [
+    await produce(env.kafka.bootstrap, topic, [
       ...good.slice(0, 5).map((value) => ({ partition: 0, value })),
       { partition: 0, value: "{broken" },
       ...good.slice(5).map((value) => ({ partition: 0, value })),
@@ -119,17 +112,17 @@ describe("bad records, tombstones (broker + S3)", () => {
       "--rotate-schedule-interval-ms",
       "60000",
     ];
-    const sink = startSink(kafka, s3, args);
+    const sink = startSink(env.kafka, env.s3, args);
     const res = await sink.waitForExit(45_000);
     expect(res.code).toBe(1);
     const errorLines = res.stderr.split("\n").filter((l) => l.startsWith("consumer: "));
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toMatch(new RegExp(`${topic}/0@5 \\(NOT_JSON`));
     expect(errorLines[0]).toMatch(/--errors-tolerance all/);
-    const objects = await readObjects(s3.client(), s3.bucket, topic);
+    const objects = await readObjects(env.s3.client(), env.s3.bucket, topic);
     expect(objects.flatMap((o) => o.lines)).toEqual(good.slice(0, 5));
     // Committed offset = the bad record's: a restart reads it again (and stops again).
-    const admin = testKafka(kafka.bootstrap).admin();
+    const admin = testKafka(env.kafka.bootstrap).admin();
     await admin.connect();
     try {
       const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -142,14 +135,14 @@ describe("bad records, tombstones (broker + S3)", () => {
   it("behavior.on.null.values=ignore skips tombstones; write stores them as null lines", async () => {
     const topic = topicName("nulls");
     const good = webLogLines(3, 13);
-    await produce(kafka.bootstrap, topic, [
+    await produce(env.kafka.bootstrap, topic, [
       { partition: 0, value: good[0] as string },
       { partition: 0, value: null },
       { partition: 0, value: good[1] as string },
       { partition: 1, value: null },
       { partition: 1, value: good[2] as string },
     ]);
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--flush-size",
@@ -161,7 +154,7 @@ describe("bad records, tombstones (broker + S3)", () => {
     ]);
     try {
       const objects = await waitFor("3 records in S3", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
         return got.reduce((n, o) => n + o.lines.length, 0) >= 3 ? got : undefined;
       });
       expect(objects.map((o) => [o.kafkaPartition, Number(o.startOffset), o.lines])).toEqual([
@@ -174,11 +167,11 @@ describe("bad records, tombstones (broker + S3)", () => {
     expect((await sink.waitForExit(12_000)).code).toBe(0);
 
     const topic2 = topicName("nullw");
-    await produce(kafka.bootstrap, topic2, [
+    await produce(env.kafka.bootstrap, topic2, [
       { partition: 0, value: good[0] as string },
       { partition: 0, value: null },
     ]);
-    const writer = startSink(kafka, s3, [
+    const writer = startSink(env.kafka, env.s3, [
       "--topics",
       topic2,
       "--flush-size",
@@ -188,7 +181,7 @@ describe("bad records, tombstones (broker + S3)", () => {
     ]);
     try {
       const objects = await waitFor("2 lines in S3", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic2);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic2);
         return got.length > 0 ? got : undefined;
       });
       expect(objects[0]?.lines).toEqual([good[0], "null"]);

@@ -1,5 +1,6 @@
-import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { KafkaHandle, S3Handle } from "@weblog/testkit";
+import { describe, expect, it } from "vitest";
+import { useBrokerAndS3 } from "./harness";
 import {
   compareExactlyOnce,
   produce,
@@ -49,19 +50,12 @@ async function allInS3(s3: S3Handle, ledger: Ledger, timeoutMs = 40_000) {
 const FAST_GROUP = { WEBLOG_SINK_SESSION_TIMEOUT_MS: "6000" };
 
 describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
-  let kafka: KafkaHandle;
-  let s3: S3Handle;
-  beforeAll(async () => {
-    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
-  });
-  afterAll(async () => {
-    await Promise.all([kafka?.stop(), s3?.stop()]);
-  });
+  const env = useBrokerAndS3();
 
   it("S3 down mid-run: pauses and retries, loses nothing, writes nothing twice", async () => {
-    const ledger = new Ledger(kafka, topicName("outage"));
+    const ledger = new Ledger(env.kafka, topicName("outage"));
     await ledger.add(25);
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       ledger.topic,
       "--flush-size",
@@ -70,13 +64,13 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
       "1000",
     ]);
     try {
-      await allInS3(s3, ledger);
-      await s3.pause();
+      await allInS3(env.s3, ledger);
+      await env.s3.pause();
       await ledger.add(25);
       await sink.waitForOutput(/S3 upload failed; partition paused, retrying/, 20_000);
       await new Promise((r) => setTimeout(r, 2000));
-      await s3.resume();
-      const objects = await allInS3(s3, ledger);
+      await env.s3.resume();
+      const objects = await allInS3(env.s3, ledger);
       expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);
     } finally {
       sink.kill("SIGTERM");
@@ -92,7 +86,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   ];
   for (const { at, trickle } of crashCases) {
     it(`kill -9 at ${at}${trickle ? " with wall-clock cuts (slow trickle)" : ""}, restart: every record exactly once`, async () => {
-      const ledger = new Ledger(kafka, topicName("crash"));
+      const ledger = new Ledger(env.kafka, topicName("crash"));
       const group = topicName("g");
       const args = [
         "--topics",
@@ -104,7 +98,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
         "--rotate-schedule-interval-ms",
         "500",
       ];
-      const first = startSink(kafka, s3, args, { ...FAST_GROUP, WEBLOG_SINK_CRASH_AT: at });
+      const first = startSink(env.kafka, env.s3, args, { ...FAST_GROUP, WEBLOG_SINK_CRASH_AT: at });
       if (trickle) {
         // 3 records per partition every 300 ms: objects are cut by the 500 ms wall clock, not by flush.size.
         for (let i = 0; i < 8 && first.child.exitCode === null && first.child.signalCode === null; i++) {
@@ -118,9 +112,9 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
       expect(crashed.signal).toBe("SIGKILL");
       expect(crashed.stderr).toMatch(/crash hook: SIGKILL/);
       await ledger.add(7);
-      const second = startSink(kafka, s3, args, FAST_GROUP);
+      const second = startSink(env.kafka, env.s3, args, FAST_GROUP);
       try {
-        const objects = await allInS3(s3, ledger, 60_000);
+        const objects = await allInS3(env.s3, ledger, 60_000);
         expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);
       } finally {
         second.kill("SIGTERM");
@@ -130,13 +124,13 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   }
 
   it("kill -9 after upload before commit, restart with a different flush.size: at most one uncommitted object per partition, at the committed offset; every record exactly once", async () => {
-    const ledger = new Ledger(kafka, topicName("resize"));
+    const ledger = new Ledger(env.kafka, topicName("resize"));
     const group = topicName("g");
     const base = ["--topics", ledger.topic, "--group", group];
     await ledger.add(40);
     const first = startSink(
-      kafka,
-      s3,
+      env.kafka,
+      env.s3,
       [...base, "--flush-size", "10", "--rotate-schedule-interval-ms", "60000"],
       {
         ...FAST_GROUP,
@@ -147,7 +141,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
     expect(crashed.signal).toBe("SIGKILL");
     // The floor, checked on the state the crash left: per partition, objects at or past the committed offset
     // (uploaded but not committed) number at most one, and that one starts exactly at the committed offset.
-    const admin = testKafka(kafka.bootstrap).admin();
+    const admin = testKafka(env.kafka.bootstrap).admin();
     await admin.connect();
     let committed: Map<number, bigint>;
     try {
@@ -158,7 +152,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
     } finally {
       await admin.disconnect();
     }
-    const before = await readObjects(s3.client(), s3.bucket, ledger.topic);
+    const before = await readObjects(env.s3.client(), env.s3.bucket, ledger.topic);
     expect(before.length).toBeGreaterThanOrEqual(5);
     for (let p = 0; p < PARTITIONS; p++) {
       const c = committed.get(p) ?? 0n;
@@ -169,13 +163,13 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
     // Restart with another flush.size: objects are cut elsewhere, the uncommitted one is overwritten at its key.
     await ledger.add(5);
     const second = startSink(
-      kafka,
-      s3,
+      env.kafka,
+      env.s3,
       [...base, "--flush-size", "7", "--rotate-schedule-interval-ms", "500"],
       FAST_GROUP,
     );
     try {
-      const objects = await allInS3(s3, ledger, 60_000);
+      const objects = await allInS3(env.s3, ledger, 60_000);
       expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);
     } finally {
       second.kill("SIGTERM");
@@ -184,7 +178,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   });
 
   it("two sinks in one group, one killed mid-rebalance: the survivor finishes, every record exactly once", async () => {
-    const ledger = new Ledger(kafka, topicName("rebal"));
+    const ledger = new Ledger(env.kafka, topicName("rebal"));
     const group = topicName("g");
     const args = [
       "--topics",
@@ -196,18 +190,18 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
       "--rotate-schedule-interval-ms",
       "500",
     ];
-    const a = startSink(kafka, s3, args, FAST_GROUP);
+    const a = startSink(env.kafka, env.s3, args, FAST_GROUP);
     let b: ReturnType<typeof startSink> | undefined;
     try {
       await a.waitForOutput(/joined the group/, 30_000);
       for (let i = 0; i < 4; i++) await ledger.add(4);
-      b = startSink(kafka, s3, args, FAST_GROUP);
+      b = startSink(env.kafka, env.s3, args, FAST_GROUP);
       // A notices the rebalance B causes; kill it while it re-joins (before its new assignment arrives).
       await a.waitForOutput(/rebalancing, re-joining/, 30_000);
       a.kill("SIGKILL");
       for (let i = 0; i < 4; i++) await ledger.add(4);
-      const objects = await allInS3(s3, ledger, 60_000).catch(async (err) => {
-        const got = await readObjects(s3.client(), s3.bucket, ledger.topic);
+      const objects = await allInS3(env.s3, ledger, 60_000).catch(async (err) => {
+        const got = await readObjects(env.s3.client(), env.s3.bucket, ledger.topic);
         console.error(
           compareExactlyOnce(got, ledger.byPartition),
           got.map((o) => `${o.key} ${o.lines.length}`),

@@ -1,5 +1,5 @@
-import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useBrokerAndS3 } from "./harness";
 import {
   compareExactlyOnce,
   produce,
@@ -12,22 +12,15 @@ import {
 } from "./helpers";
 
 describe("memory cap and graceful stop (broker + S3)", () => {
-  let kafka: KafkaHandle;
-  let s3: S3Handle;
-  beforeAll(async () => {
-    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
-  });
-  afterAll(async () => {
-    await Promise.all([kafka?.stop(), s3?.stop()]);
-  });
+  const env = useBrokerAndS3();
 
   it("--buffer-max-bytes: a huge flush.size cannot grow the buffer past the cap; objects are cut early, none lost", async () => {
     const topic = topicName("mem");
     const lines = webLogLines(240, 21);
     const messages = lines.map((value, i) => ({ partition: i % 4, value }));
-    await produce(kafka.bootstrap, topic, messages);
+    await produce(env.kafka.bootstrap, topic, messages);
     const cap = 8192;
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--flush-size",
@@ -40,7 +33,7 @@ describe("memory cap and graceful stop (broker + S3)", () => {
     try {
       // Without the cap nothing would be uploaded before the stop (flush.size 10000, no rotation).
       await waitFor("objects cut by the cap", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
         return got.reduce((n, o) => n + o.lines.length, 0) >= 150 ? got : undefined;
       });
     } finally {
@@ -48,7 +41,7 @@ describe("memory cap and graceful stop (broker + S3)", () => {
     }
     expect((await sink.waitForExit(12_000)).code).toBe(0);
     // The stop uploads the rest; every record exactly once, no object above the cap (plus one record).
-    const objects = await readObjects(s3.client(), s3.bucket, topic);
+    const objects = await readObjects(env.s3.client(), env.s3.bucket, topic);
     const expected = new Map<number, string[]>();
     for (const m of messages) expected.set(m.partition, [...(expected.get(m.partition) ?? []), m.value]);
     expect(compareExactlyOnce(objects, expected)).toEqual([]);
@@ -64,12 +57,12 @@ describe("memory cap and graceful stop (broker + S3)", () => {
     const group = topicName("g");
     const lines = webLogLines(15, 22);
     await produce(
-      kafka.bootstrap,
+      env.kafka.bootstrap,
       topic,
       lines.map((value) => ({ partition: 2, value })),
     );
     // Nothing would be uploaded before the stop: flush.size 1000, wall clock 10 min.
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--group",
@@ -81,16 +74,16 @@ describe("memory cap and graceful stop (broker + S3)", () => {
     ]);
     await sink.waitForOutput(/joined the group/, 30_000);
     await new Promise((r) => setTimeout(r, 2500)); // let it fetch the 15 records
-    expect(await readObjects(s3.client(), s3.bucket, topic)).toEqual([]);
+    expect(await readObjects(env.s3.client(), env.s3.bucket, topic)).toEqual([]);
     const stopAt = Date.now();
     sink.kill("SIGTERM");
     const res = await sink.waitForExit(12_000);
     expect(res.code).toBe(0);
     expect(Date.now() - stopAt).toBeLessThan(10_000);
-    const objects = await readObjects(s3.client(), s3.bucket, topic);
+    const objects = await readObjects(env.s3.client(), env.s3.bucket, topic);
     expect(objects.map((o) => o.key)).toEqual([`topics/${topic}/partition=2/${topic}+2+0000000000.json`]);
     expect(objects[0]?.lines).toEqual(lines);
-    const admin = testKafka(kafka.bootstrap).admin();
+    const admin = testKafka(env.kafka.bootstrap).admin();
     await admin.connect();
     try {
       const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });

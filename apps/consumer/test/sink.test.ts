@@ -1,30 +1,23 @@
 import { gunzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useBrokerAndS3 } from "./harness";
 import { produce, readObjects, startSink, testKafka, topicName, waitFor, webLogLines } from "./helpers";
 
 describe("consumer --sink (broker + S3)", () => {
-  let kafka: KafkaHandle;
-  let s3: S3Handle;
-  beforeAll(async () => {
-    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
-  });
-  afterAll(async () => {
-    await Promise.all([kafka?.stop(), s3?.stop()]);
-  });
+  const env = useBrokerAndS3();
 
   it("cuts objects at flush.size, flushes the rest (and an idle partition) by wall clock, stops on SIGTERM", async () => {
     const topic = topicName("flush");
     const lines = webLogLines(28, 7);
     await produce(
-      kafka.bootstrap,
+      env.kafka.bootstrap,
       topic,
       lines.slice(0, 25).map((value) => ({ partition: 0, value })),
     );
     const interval = 2000;
     const group = topicName("g");
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--group",
@@ -36,7 +29,7 @@ describe("consumer --sink (broker + S3)", () => {
     ]);
     try {
       const objects = await waitFor("25 records in S3", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
         return got.reduce((n, o) => n + o.lines.length, 0) >= 25 ? got : undefined;
       });
       expect(objects.map((o) => o.key)).toEqual([
@@ -49,13 +42,15 @@ describe("consumer --sink (broker + S3)", () => {
 
       // Idle partition: 3 records, then nothing. Uploaded within rotate.schedule.interval.ms + 1 s.
       await produce(
-        kafka.bootstrap,
+        env.kafka.bootstrap,
         topic,
         lines.slice(25).map((value) => ({ partition: 1, value })),
       );
       const sentAt = Date.now();
       const idle = await waitFor("the idle partition's object", async () => {
-        const got = (await readObjects(s3.client(), s3.bucket, topic)).filter((o) => o.kafkaPartition === 1);
+        const got = (await readObjects(env.s3.client(), env.s3.bucket, topic)).filter(
+          (o) => o.kafkaPartition === 1,
+        );
         return got.length > 0 ? got : undefined;
       });
       const elapsed = Date.now() - sentAt;
@@ -65,7 +60,7 @@ describe("consumer --sink (broker + S3)", () => {
       expect(elapsed).toBeLessThan(interval + 1000 + 750);
 
       // The timer upload commits too, with no further traffic (lag tools see the idle partition caught up).
-      const admin = testKafka(kafka.bootstrap).admin();
+      const admin = testKafka(env.kafka.bootstrap).admin();
       await admin.connect();
       try {
         const committed = await waitFor("partition 1 committed at 3", async () => {
@@ -90,7 +85,7 @@ describe("consumer --sink (broker + S3)", () => {
     const lines = webLogLines(6, 17);
     const t0 = Date.parse("2026-11-25T06:00:00Z");
     const times = [0, 100, 200, 1000, 1100, 2500];
-    const producer = testKafka(kafka.bootstrap).producer({ allowAutoTopicCreation: true });
+    const producer = testKafka(env.kafka.bootstrap).producer({ allowAutoTopicCreation: true });
     await producer.connect();
     try {
       await producer.send({
@@ -105,7 +100,7 @@ describe("consumer --sink (broker + S3)", () => {
     } finally {
       await producer.disconnect();
     }
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--flush-size",
@@ -117,14 +112,14 @@ describe("consumer --sink (broker + S3)", () => {
     ]);
     try {
       await waitFor("two record-time cuts", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
         return got.length >= 2 ? got : undefined;
       });
     } finally {
       sink.kill("SIGTERM");
     }
     expect((await sink.waitForExit(12_000)).code).toBe(0);
-    const objects = await readObjects(s3.client(), s3.bucket, topic);
+    const objects = await readObjects(env.s3.client(), env.s3.bucket, topic);
     // 0,100,200 | 1000,1100 | 2500 (cut when a record is >= 1000 ms past the object's first record).
     expect(objects.map((o) => [Number(o.startOffset), o.lines.length])).toEqual([
       [0, 3],
@@ -138,11 +133,11 @@ describe("consumer --sink (broker + S3)", () => {
     const topic = topicName("time");
     const lines = webLogLines(40, 3); // 06:00:00 .. 06:00:01 log time
     await produce(
-      kafka.bootstrap,
+      env.kafka.bootstrap,
       topic,
       lines.map((value, i) => ({ partition: i % 2, value })),
     );
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--flush-size",
@@ -164,7 +159,7 @@ describe("consumer --sink (broker + S3)", () => {
     ]);
     try {
       const objects = await waitFor("40 records in S3", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
         return got.reduce((n, o) => n + o.lines.length, 0) >= 40 ? got : undefined;
       });
       const dir = `topics/${topic}/year=2026/month=11/day=25/hour=06`;
@@ -175,7 +170,9 @@ describe("consumer --sink (broker + S3)", () => {
         `${dir}/${topic}+1+0000000015.json.gz`,
       ]);
       expect(objects.map((o) => o.lines.length)).toEqual([15, 5, 15, 5]);
-      const raw = await s3.client().send(new GetObjectCommand({ Bucket: s3.bucket, Key: objects[0]?.key }));
+      const raw = await env.s3
+        .client()
+        .send(new GetObjectCommand({ Bucket: env.s3.bucket, Key: objects[0]?.key }));
       const text = gunzipSync(
         Buffer.from(
           await (raw.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
@@ -200,11 +197,11 @@ describe("consumer --sink (broker + S3)", () => {
     const topic = topicName("field");
     const lines = webLogLines(60, 11);
     await produce(
-      kafka.bootstrap,
+      env.kafka.bootstrap,
       topic,
       lines.map((value) => ({ partition: 0, value })),
     );
-    const sink = startSink(kafka, s3, [
+    const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
       "--flush-size",
@@ -218,7 +215,7 @@ describe("consumer --sink (broker + S3)", () => {
     ]);
     try {
       const objects = await waitFor("60 records in S3", async () => {
-        const got = await readObjects(s3.client(), s3.bucket, topic);
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
         return got.reduce((n, o) => n + o.lines.length, 0) >= 60 ? got : undefined;
       });
       const byMethod = new Map<string, string[]>();
