@@ -260,12 +260,16 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     };
   }
   if (!raw.sink) throw new UsageError("choose a mode: --print (console consumer) or --sink (S3 sink)");
-  if (raw.topic !== undefined) throw new UsageError("--topic is for --print; the sink takes --topics <list>");
+  // WEBLOG_TOPIC is the stack-wide topic variable (root README "Defaults"; the producer and --print read it): the
+  // sink reads it too, at env level, below --topics / WEBLOG_TOPICS. Only a literal --topic flag is a mistake here.
+  const topicFromEnv = raw.topic !== undefined && cmd.getOptionValueSource("topic") === "env";
+  if (raw.topic !== undefined && !topicFromEnv)
+    throw new UsageError("--topic is for --print; the sink takes --topics <list>");
 
   const overrides: Partial<SinkSettings> = {
     ...sinkSettingsFromEnv(env),
     ...defined({
-      topics: raw.topics
+      topics: (raw.topics ?? (topicFromEnv ? raw.topic : undefined))
         ?.split(",")
         .map((t) => t.trim())
         .filter((t) => t.length > 0),

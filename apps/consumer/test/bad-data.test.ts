@@ -93,6 +93,59 @@ describe("bad records, tombstones (broker + S3)", () => {
     expect((await sink.waitForExit(12_000)).code).toBe(0);
   });
 
+  it("skipped tail: a partition whose last records went to the DLQ gets their offset committed (lag reaches 0)", async () => {
+    const topic = topicName("tail");
+    const group = topicName("g");
+    const good = webLogLines(2, 21);
+    await produce(env.kafka.bootstrap, topic, [
+      { partition: 0, value: good[0] as string },
+      { partition: 0, value: good[1] as string },
+    ]);
+    const sink = startSink(env.kafka, env.s3, [
+      "--topics",
+      topic,
+      "--group",
+      group,
+      "--flush-size",
+      "100",
+      "--rotate-schedule-interval-ms",
+      "500",
+      "--errors-tolerance",
+      "all",
+      "--dlq-topic",
+      topicName("tail-dlq"),
+    ]);
+    const admin = testKafka(env.kafka.bootstrap).admin();
+    await admin.connect();
+    try {
+      const objects = await waitFor("2 good records in S3", async () => {
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
+        return got.reduce((n, o) => n + o.lines.length, 0) >= 2 ? got : undefined;
+      });
+      expect(objects.flatMap((o) => o.lines)).toEqual(good);
+      // Then only bad records (offsets 2 and 3), and no traffic after them: no object will ever carry their
+      // offsets, yet the group must get past them.
+      await produce(env.kafka.bootstrap, topic, [
+        { partition: 0, value: "not json" },
+        { partition: 0, value: "{also broken" },
+      ]);
+      const committed = await waitFor(
+        "committed offset 4",
+        async () => {
+          const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+          const o = offsets[0]?.partitions.find((p) => p.partition === 0)?.offset;
+          return o === "4" ? o : undefined;
+        },
+        15_000,
+      );
+      expect(committed).toBe("4");
+    } finally {
+      await admin.disconnect();
+      sink.kill("SIGTERM");
+    }
+    expect((await sink.waitForExit(12_000)).code).toBe(0);
+  });
+
   it("errors.tolerance=none: stops with one clear line, exit 1, and commits nothing past the bad record", async () => {
     const topic = topicName("none");
     const good = webLogLines(8, 9);

@@ -103,6 +103,17 @@ describe("options: connector JSON, flags, env", () => {
     expect(d.settings.storeUrl).toBe("http://localhost:9000");
   });
 
+  it("WEBLOG_TOPIC (the stack-wide topic variable) is the sink's topic; only a literal --topic is refused", () => {
+    process.env.WEBLOG_TOPIC = "bk-orders";
+    try {
+      expect(sink(["--sink"]).settings.topics).toEqual(["bk-orders"]);
+      expect(sink(["--sink", "--topics", "a,b"]).settings.topics).toEqual(["a", "b"]);
+    } finally {
+      delete process.env.WEBLOG_TOPIC;
+    }
+    expect(() => sink(["--sink", "--topic", "x"])).toThrow(/--topic is for --print/);
+  });
+
   it("partitioner flags build the partitioner settings", () => {
     expect(
       sink(["--sink", "--partitioner", "field", "--partition-field", "status_code,method"]).settings

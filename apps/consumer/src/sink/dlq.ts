@@ -48,6 +48,12 @@ export const DLQ_HEADERS = {
 export function createDlq(opts: { producer: Producer; topic: string; connectorName: string }): Dlq {
   let queue: DeadLetter[] = [];
   let sent = 0;
+  /**
+   * Sends under way. The queue is shared by every partition: a flush started by another partition's batch may be
+   * carrying our letters, so `flush()` resolves only once every send in flight has been acknowledged (and rejects
+   * if one of them failed, its letters back in the queue), never merely because the queue is empty.
+   */
+  const inFlight = new Set<Promise<void>>();
   return {
     add(letter) {
       queue.push(letter);
@@ -59,37 +65,48 @@ export function createDlq(opts: { producer: Producer; topic: string; connectorNa
       return sent;
     },
     async flush() {
-      if (queue.length === 0) return;
-      const batch = queue;
-      queue = [];
-      try {
-        await opts.producer.send({
-          topic: opts.topic,
-          acks: -1,
-          messages: batch.map((l) => ({
-            key: l.key,
-            value: l.value,
-            headers: {
-              ...(l.headers ?? {}),
-              [DLQ_HEADERS.topic]: l.topic,
-              [DLQ_HEADERS.partition]: String(l.partition),
-              [DLQ_HEADERS.offset]: l.offset,
-              [DLQ_HEADERS.connector]: opts.connectorName,
-              [DLQ_HEADERS.task]: "0",
-              [DLQ_HEADERS.stage]: l.reason === "NULL_VALUE" ? "TASK_PUT" : "VALUE_CONVERTER",
-              [DLQ_HEADERS.className]: "weblog.consumer.S3Sink",
-              [DLQ_HEADERS.exceptionClass]: `weblog.${l.reason}`,
-              [DLQ_HEADERS.exceptionMessage]: l.message,
-              [DLQ_HEADERS.reason]: l.reason,
-              ...(l.issues && l.issues.length > 0 ? { [DLQ_HEADERS.issues]: JSON.stringify(l.issues) } : {}),
-            },
-          })),
-        });
-        sent += batch.length;
-      } catch (err) {
-        queue = batch.concat(queue);
-        throw err;
+      if (queue.length > 0) {
+        const batch = queue;
+        queue = [];
+        const sending = send(batch);
+        inFlight.add(sending);
+        void sending.then(
+          () => inFlight.delete(sending),
+          () => inFlight.delete(sending),
+        );
       }
+      if (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
+
+  async function send(batch: DeadLetter[]): Promise<void> {
+    try {
+      await opts.producer.send({
+        topic: opts.topic,
+        acks: -1,
+        messages: batch.map((l) => ({
+          key: l.key,
+          value: l.value,
+          headers: {
+            ...(l.headers ?? {}),
+            [DLQ_HEADERS.topic]: l.topic,
+            [DLQ_HEADERS.partition]: String(l.partition),
+            [DLQ_HEADERS.offset]: l.offset,
+            [DLQ_HEADERS.connector]: opts.connectorName,
+            [DLQ_HEADERS.task]: "0",
+            [DLQ_HEADERS.stage]: l.reason === "NULL_VALUE" ? "TASK_PUT" : "VALUE_CONVERTER",
+            [DLQ_HEADERS.className]: "weblog.consumer.S3Sink",
+            [DLQ_HEADERS.exceptionClass]: `weblog.${l.reason}`,
+            [DLQ_HEADERS.exceptionMessage]: l.message,
+            [DLQ_HEADERS.reason]: l.reason,
+            ...(l.issues && l.issues.length > 0 ? { [DLQ_HEADERS.issues]: JSON.stringify(l.issues) } : {}),
+          },
+        })),
+      });
+      sent += batch.length;
+    } catch (err) {
+      queue = batch.concat(queue);
+      throw err;
+    }
+  }
 }

@@ -703,10 +703,40 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     const t = now();
     for (const st of states.values()) {
       if (st.lock.isHeld || st.pendingCommit !== null) continue;
+      if (hasSkippedTail(st)) void commitSkippedTail(st);
       if (!st.buffer.wallClockExceeded(t, settings.rotateScheduleIntervalMs)) continue;
       void flushIdle(st);
     }
   };
+
+  /**
+   * Nothing buffered, but records past the committed offset were processed without an object (sent to the DLQ,
+   * ignored tombstones): a partition whose last records are bad. No upload will ever carry their offset, so commit
+   * it here, or the group lag never reaches 0 and every restart sends them to the DLQ again.
+   */
+  const hasSkippedTail = (st: PartitionState) =>
+    st.buffer.isEmpty &&
+    st.buffer.nextOffset !== null &&
+    st.committed !== null &&
+    st.buffer.nextOffset > st.committed;
+
+  const commitSkippedTail = (st: PartitionState) =>
+    st.lock
+      .run(async () => {
+        const gen = generation;
+        if (rebalancing || stopping || st.generation !== gen || st.pendingCommit !== null) return;
+        if (!hasSkippedTail(st) || st.buffer.nextOffset === null) return;
+        const offset = st.buffer.nextOffset;
+        if (dlq) await dlq.flush(); // the skipped records' letters are acknowledged before their offset is committed
+        await commitWith(guardedCommit(gen), st, offset);
+      })
+      .catch((err: unknown) => {
+        // Refused (rebalance) or failed: tried again on a later tick, or re-read after a rejoin.
+        logger.debug(
+          { err: { message: (err as Error).message }, partition: st.key },
+          "skipped-tail commit deferred",
+        );
+      });
 
   /** Timer path: upload, then a guarded commit (if refused, the next eachBatch of this generation or stop() commits). */
   const flushIdle = (st: PartitionState) =>
