@@ -98,7 +98,9 @@ const isRebalanceError = (err: unknown): boolean => {
     type === "ILLEGAL_GENERATION" ||
     type === "UNKNOWN_MEMBER_ID" ||
     type === "NOT_COORDINATOR_FOR_GROUP" ||
-    type === "GROUP_COORDINATOR_NOT_AVAILABLE" ||
+    // Not GROUP_COORDINATOR_NOT_AVAILABLE: kafkajs does not re-join on it, it fetches on from the resolved offset,
+    // so treating it as a rebalance would drop the buffer without a re-read. It takes the "anything else" path
+    // (drop the buffer, seek to the committed offset), and a commit retries it.
     name === "KafkaJSFetcherRebalanceError"
   );
 };
