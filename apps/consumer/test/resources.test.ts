@@ -20,16 +20,20 @@ describe("memory cap and graceful stop (broker + S3)", () => {
     const messages = lines.map((value, i) => ({ partition: i % 4, value }));
     await produce(env.kafka.bootstrap, topic, messages);
     const cap = 8192;
-    const sink = startSink(env.kafka, env.s3, [
+    const group = topicName("g");
+    const sinkArgs = (rotateMs: string) => [
+      "--group",
+      group,
       "--topics",
       topic,
       "--flush-size",
       "10000",
       "--rotate-schedule-interval-ms",
-      "-1",
+      rotateMs,
       "--buffer-max-bytes",
       String(cap),
-    ]);
+    ];
+    const sink = startSink(env.kafka, env.s3, sinkArgs("-1"));
     try {
       // Without the cap nothing would be uploaded before the stop (flush.size 10000, no rotation).
       await waitFor("objects cut by the cap", async () => {
@@ -40,7 +44,20 @@ describe("memory cap and graceful stop (broker + S3)", () => {
       sink.kill("SIGTERM");
     }
     expect((await sink.waitForExit(12_000)).code).toBe(0);
-    // The stop uploads the rest; every record exactly once, no object above the cap (plus one record).
+    // The stop uploaded and committed what it had fetched; it may not have fetched every record yet, so a second
+    // sink in the same group (wall-clock rotation on, to upload the tail) picks up from the committed offsets.
+    const again = startSink(env.kafka, env.s3, sinkArgs("1000"));
+    try {
+      await again.waitForOutput(/joined the group/, 30_000); // its SIGTERM handler is in place from here on
+      await waitFor("every record in S3 after the restart", async () => {
+        const got = await readObjects(env.s3.client(), env.s3.bucket, topic);
+        return got.reduce((n, o) => n + o.lines.length, 0) >= lines.length ? got : undefined;
+      });
+    } finally {
+      again.kill("SIGTERM");
+    }
+    expect((await again.waitForExit(12_000)).code).toBe(0);
+    // Every record exactly once across the stop and restart, no object above the cap (plus one record).
     const objects = await readObjects(env.s3.client(), env.s3.bucket, topic);
     const expected = new Map<number, string[]>();
     for (const m of messages) expected.set(m.partition, [...(expected.get(m.partition) ?? []), m.value]);
