@@ -740,6 +740,26 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         );
       });
 
+  /**
+   * An upload outside eachBatch (wall-clock timer, stop): kafkajs does not fence it, so it is abortable (a
+   * rebalance aborts every one in `outsideUploads`) and checks before each attempt that its generation still holds.
+   */
+  const uploadOutside = async (st: PartitionState, set: FlushSet, gen: number, fencedReason: string) => {
+    const abort = new AbortController();
+    outsideUploads.add(abort);
+    try {
+      await uploadSet(st, set, {
+        signal: abort.signal,
+        check: () => {
+          if (rebalancing || generation !== gen || abort.signal.aborted)
+            throw new SinkError("FENCED", fencedReason);
+        },
+      });
+    } finally {
+      outsideUploads.delete(abort);
+    }
+  };
+
   /** Timer path: upload, then a guarded commit (if refused, the next eachBatch of this generation or stop() commits). */
   const flushIdle = (st: PartitionState) =>
     st.lock
@@ -750,20 +770,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         const set = st.buffer.takeAll("rotate.schedule.interval.ms");
         if (!set) return;
         totalBytes -= set.bytes;
-        const abort = new AbortController();
-        outsideUploads.add(abort);
-        try {
-          await uploadSet(st, set, {
-            signal: abort.signal,
-            check: () => {
-              if (rebalancing || generation !== gen || abort.signal.aborted) {
-                throw new SinkError("FENCED", "rebalance: timer upload abandoned");
-              }
-            },
-          });
-        } finally {
-          outsideUploads.delete(abort);
-        }
+        await uploadOutside(st, set, gen, "rebalance: timer upload abandoned");
         if (generation !== gen || rebalancing) return;
         st.pendingCommit = set.commitOffset;
         try {
@@ -838,18 +845,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           const set = st.buffer.takeAll("shutdown");
           if (!set) return;
           totalBytes -= set.bytes;
-          const abort = new AbortController();
-          outsideUploads.add(abort);
-          try {
-            await uploadSet(st, set, {
-              signal: abort.signal,
-              check: () => {
-                if (rebalancing || generation !== gen) throw new SinkError("FENCED", "rebalance during stop");
-              },
-            });
-          } finally {
-            outsideUploads.delete(abort);
-          }
+          await uploadOutside(st, set, gen, "rebalance during stop");
           await commitWith(commit, st, set.commitOffset);
         }),
       ),
