@@ -1,6 +1,5 @@
 export { dockerAvailable } from "./docker";
 export { TestkitError, type TestkitErrorCode } from "./errors";
-export { TEST_CONSUMER_CONFIG, TEST_GROUP_TIMEOUTS } from "./kafka/group-timeouts";
 export {
   type KcatMessage,
   type ProduceOptions,
@@ -8,9 +7,11 @@ export {
   type ReadTopicOptions,
   readTopicWithKcat,
 } from "./kafka/kcat";
-export { KEEPALIVE_TOPIC } from "./kafka/kcat-mock";
-export { type StartKafkaOptions, startKafka } from "./kafka/start-kafka";
+export { brokersFromEnv, type StartKafkaOptions, startKafka } from "./kafka/start-kafka";
 export type { KafkaBackend, KafkaHandle } from "./kafka/types";
+export { type LocalConnect, type LocalConnectOptions, startLocalConnect } from "./local/connect";
+export { type LocalKafka, type LocalKafkaOptions, startLocalKafka } from "./local/kafka";
+export { cacheDir, KAFKA_VERSION } from "./local/paths";
 export { uniqueName } from "./names";
 export {
   type CliEnv,

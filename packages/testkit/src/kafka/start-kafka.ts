@@ -1,40 +1,50 @@
 import { dockerAvailable } from "../docker";
-import { TestkitError } from "../errors";
-import { startKcatMock } from "./kcat-mock";
+import { startLocalKafka } from "../local/kafka";
 import type { KafkaHandle } from "./types";
 
 export type StartKafkaOptions = {
-  /** Brokers of the kcat mock cluster (default 3). Ignored by the other backends. */
-  mockBrokers?: number;
+  /**
+   * A broker of this test's own, never the shared one from `KAFKA_BROKERS`: for tests that stop or kill the broker
+   * or change its settings.
+   */
+  dedicated?: boolean;
+  /** Broker settings for a local broker (ignored by the env and Docker backends). */
+  properties?: Record<string, string>;
 };
+
+/** The brokers named by `KAFKA_BROKERS`, or undefined. */
+export function brokersFromEnv(): string[] | undefined {
+  const brokers = (process.env.KAFKA_BROKERS ?? "")
+    .split(",")
+    .map((b) => b.trim())
+    .filter(Boolean);
+  return brokers.length ? brokers : undefined;
+}
 
 /**
  * A Kafka for tests, first match wins:
- * 1. `KAFKA_BROKERS` is set: that cluster ("env"; stop() does nothing);
+ * 1. `KAFKA_BROKERS` is set (and `dedicated` is not): that cluster ("env"; stop() does nothing). `pnpm test` starts
+ *    one local broker for the whole run and sets it, so suites share it (unique topics and groups per test);
  * 2. a Docker engine answers: apache/kafka in KRaft mode via testcontainers;
- * 3. else librdkafka's mock cluster hosted by `kcat` ("kcat-mock").
- * Fails with a TestkitError naming the fix when none is available.
+ * 3. else Apache Kafka from the cached Maven jars, started on 127.0.0.1 ("local").
+ * Fails with a TestkitError naming the cause and the fix (Java missing, jars not fetched, start failed).
  */
 export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaHandle> {
-  const { mockBrokers = 3 } = options;
-  if (!Number.isInteger(mockBrokers) || mockBrokers < 1 || mockBrokers > 16) {
-    throw new TestkitError(
-      "INVALID_OPTION",
-      `startKafka: mockBrokers must be an integer 1..16, got ${mockBrokers}`,
-    );
-  }
-  const fromEnv = process.env.KAFKA_BROKERS?.trim();
+  const fromEnv = options.dedicated ? undefined : brokersFromEnv();
   if (fromEnv) {
-    const brokers = fromEnv
-      .split(",")
-      .map((b) => b.trim())
-      .filter(Boolean);
-    return { bootstrap: brokers.join(","), brokers, backend: "env", stop: async () => {} };
+    return { bootstrap: fromEnv.join(","), brokers: fromEnv, backend: "env", stop: async () => {} };
   }
-  if (await dockerAvailable()) {
+  if (!options.properties && (await dockerAvailable())) {
     // loaded on demand: testcontainers costs ~0.4 s to import and is only needed where Docker runs
     const { startKafkaContainer } = await import("./container");
     return startKafkaContainer();
   }
-  return startKcatMock({ brokers: mockBrokers });
+  const local = await startLocalKafka({ properties: options.properties });
+  return {
+    bootstrap: local.bootstrap,
+    brokers: [local.bootstrap],
+    backend: "local",
+    logFile: local.logFile,
+    stop: local.stop,
+  };
 }

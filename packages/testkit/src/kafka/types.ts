@@ -1,10 +1,12 @@
-export type KafkaBackend = "env" | "testcontainers" | "kcat-mock";
+export type KafkaBackend = "env" | "testcontainers" | "local";
 
 export type KafkaHandle = {
   /** Comma-separated bootstrap servers (host:port,...). */
   bootstrap: string;
   brokers: string[];
   backend: KafkaBackend;
+  /** The broker's log (local backend), for a failing test to show. */
+  logFile?: string;
   /** Stops the broker(s) and frees the ports; a no-op for the "env" backend. Safe to call twice. */
   stop(): Promise<void>;
 };
