@@ -53,7 +53,7 @@ function median(xs: number[]): number {
 }
 
 async function main() {
-  const kafka = await startKafka({ mockBrokers: 1 });
+  const kafka = await startKafka({ dedicated: true });
   const tmp = mkdtempSync(join(tmpdir(), "producer-bench-"));
   try {
     console.log(

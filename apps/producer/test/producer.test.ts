@@ -169,7 +169,7 @@ describe("producer signals", () => {
 
 describe("producer errors", () => {
   it("broker dies mid-run: stops, prints the summary (acked + failed == sent), one-line error, exit 2", async () => {
-    const own = await startKafka({ mockBrokers: 1 });
+    const own = await startKafka({ dedicated: true });
     try {
       if (own.backend === "env") {
         console.warn("skipped: KAFKA_BROKERS points at a shared cluster this test cannot stop");

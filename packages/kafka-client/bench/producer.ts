@@ -26,7 +26,7 @@ function median(xs: number[]): number {
 }
 
 async function main() {
-  const handle = await startKafka({ mockBrokers: 1 });
+  const handle = await startKafka({ dedicated: true });
   try {
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
     const kafka = createKafka(settings);

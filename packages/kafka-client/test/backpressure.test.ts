@@ -117,7 +117,7 @@ describe("batching producer ordering under contention", () => {
 
 describe("batching producer failures", () => {
   it("a broker that goes away makes flush() reject with an explained error and counts the failed messages", async () => {
-    const own = await startKafka({ mockBrokers: 1 });
+    const own = await startKafka({ dedicated: true });
     try {
       const settings = loadKafkaSettings({ env: {}, flags: { brokers: own.bootstrap } });
       const kafka = createKafka(settings);

@@ -15,7 +15,7 @@ const chunk = (n: number, from: number) => Array.from({ length: n }, (_, i) => (
  */
 describe("batching producer, broker killed under a lingering small-batch workload", () => {
   it("stays within batchSize * (maxInFlight + 1), fails what was not sent at once, flush() rejects within 30 s", async () => {
-    const own = await startKafka({ mockBrokers: 1 });
+    const own = await startKafka({ dedicated: true });
     const batchSize = 20;
     const maxInFlight = 2;
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: own.bootstrap } });
@@ -103,7 +103,7 @@ describe("batching producer, broker killed under a lingering small-batch workloa
   }, 120_000);
 
   it("un-awaited sends with maxInFlight 1: the producer's own buffer stays bounded and every call settles, accounted", async () => {
-    const own = await startKafka({ mockBrokers: 1 });
+    const own = await startKafka({ dedicated: true });
     const batchSize = 10;
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: own.bootstrap } });
     const producer = createBatchingProducer(createKafka(settings), {

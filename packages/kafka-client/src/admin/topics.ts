@@ -4,6 +4,12 @@ import { explainKafkaError } from "../explain";
 import type { KafkaLogger } from "../logger";
 import { noopLogger } from "../logger";
 import type { KafkaSettings } from "../settings";
+import {
+  explicitTopicSpec,
+  readBrokerDefaults,
+  refusedBrokerDefaults,
+  triggerAutoCreate,
+} from "./old-brokers";
 
 export interface EnsureTopicOptions {
   topic: string;
@@ -21,7 +27,7 @@ export interface EnsureTopicOptions {
 }
 
 export interface EnsureTopicResult {
-  /** created: by CreateTopics; exists: was already there; auto-created: the cluster refused CreateTopics and created it on the first metadata request. */
+  /** created: by CreateTopics; exists: was already there; auto-created: the cluster refused CreateTopics and created it on a metadata request that allows auto-creation. */
   outcome: "created" | "exists" | "auto-created";
   /** The topic's actual partition count (may differ from the wanted one when auto-created). */
   partitions: number;
@@ -74,9 +80,10 @@ function sleep(ms: number): Promise<void> {
 
 /**
  * Makes sure `topic` exists and says how: already there ("exists"), created with the wanted partition count
- * ("created"), or, where the cluster refuses CreateTopics (librdkafka's mock cluster: "Broker N not found in the
- * cached metadata"), auto-created by asking for its metadata ("auto-created", with the partition count the cluster
- * chose: 4 on the mock). Throws KafkaClientError TOPIC when neither works (e.g. auto-creation disabled).
+ * ("created"; a broker before 2.4, which refuses CreateTopics without explicit partitions and replication, is asked
+ * again with its own num.partitions / default.replication.factor), or, where the cluster refuses CreateTopics
+ * altogether (ACLs, a topic policy), auto-created by a metadata request that allows it ("auto-created", with the
+ * partition count the cluster chose). Throws KafkaClientError TOPIC when neither works (e.g. auto-creation disabled).
  */
 export async function ensureTopic(kafka: Kafka, opts: EnsureTopicOptions): Promise<EnsureTopicResult> {
   const { topic } = opts;
@@ -112,30 +119,43 @@ async function ensureTopicWith(
 
     let refusal: string;
     try {
-      const created = await admin.createTopics({
-        topics: [
-          {
-            topic,
-            numPartitions: opts.partitions ?? -1,
-            replicationFactor: opts.replicationFactor ?? -1,
-          },
-        ],
-        waitForLeaders: true,
-        timeout: timeoutMs,
+      return await create(admin, topic, opts, timeoutMs, {
+        numPartitions: opts.partitions ?? -1,
+        replicationFactor: opts.replicationFactor ?? -1,
       });
-      const n = await waitForPartitions(admin, topic, timeoutMs);
-      if (n !== undefined) return result(created ? "created" : "exists", n, opts.partitions);
-      refusal = "created, but no partition got a leader in time";
     } catch (err) {
-      const e = err as { type?: string; message?: string; errors?: Array<{ type?: string }> };
+      let failure: unknown = err;
+      if (
+        refusedBrokerDefaults(err) &&
+        (opts.partitions === undefined || opts.replicationFactor === undefined)
+      ) {
+        // brokers before 2.4: ask again with explicit values, the broker's own defaults
+        logger.debug(
+          { topic, err },
+          "CreateTopics refused -1 (broker before 2.4); retrying with explicit values",
+        );
+        try {
+          const { defaults, brokers } = await readBrokerDefaults(admin);
+          const spec = explicitTopicSpec(opts, defaults, brokers);
+          const r = await create(admin, topic, opts, timeoutMs, spec);
+          const why = `the broker needs explicit values (before Kafka 2.4): asked for ${spec.numPartitions} partitions, replication ${spec.replicationFactor}`;
+          return { ...r, note: [why, r.note].filter(Boolean).join("; ") };
+        } catch (retryErr) {
+          failure = retryErr;
+        }
+      }
+      const e = failure as { type?: string; message?: string; errors?: Array<{ type?: string }> };
       if (e.type === "TOPIC_ALREADY_EXISTS" || e.errors?.some((x) => x.type === "TOPIC_ALREADY_EXISTS")) {
         const n = await waitForPartitions(admin, topic, timeoutMs);
         if (n !== undefined) return result("exists", n, opts.partitions);
       }
-      refusal = String(e.message ?? err).replace(/\s*\n\s*/g, " ");
-      logger.debug({ topic, err }, "CreateTopics refused; falling back to auto-creation");
+      refusal = String(e.message ?? failure).replace(/\s*\n\s*/g, " ");
+      logger.debug({ topic, err: failure }, "CreateTopics refused; falling back to auto-creation");
     }
 
+    await triggerAutoCreate(kafka, topic).catch((err: unknown) =>
+      logger.debug({ topic, err }, "metadata request allowing auto-creation failed"),
+    );
     const n = await waitForPartitions(admin, topic, timeoutMs);
     if (n === undefined) {
       throw new KafkaClientError(
@@ -148,7 +168,25 @@ async function ensureTopicWith(
   });
 }
 
-/** Polls metadata (which also triggers auto-creation) until the topic has partitions with leaders. Bounded. */
+/** One CreateTopics call with the given values; "created"/"exists" once every partition has a leader. */
+async function create(
+  admin: Admin,
+  topic: string,
+  opts: EnsureTopicOptions,
+  timeoutMs: number,
+  spec: { numPartitions: number; replicationFactor: number },
+): Promise<EnsureTopicResult> {
+  const created = await admin.createTopics({
+    topics: [{ topic, ...spec }],
+    waitForLeaders: true,
+    timeout: timeoutMs,
+  });
+  const n = await waitForPartitions(admin, topic, timeoutMs);
+  if (n === undefined) throw new Error("created, but no partition got a leader in time");
+  return result(created ? "created" : "exists", n, opts.partitions);
+}
+
+/** Polls metadata (admin requests never auto-create) until the topic has partitions with leaders. Bounded. */
 async function waitForPartitions(
   admin: Admin,
   topic: string,
