@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
-# Set up a fresh machine for weblog: pnpm at the pinned version, kcat (the test/demo Kafka where no Docker engine
-# answers), and the workspace's dependencies. Safe to run again: it skips what is already there.
+# Set up a fresh machine for weblog, for the demo and the tests: a JDK 17+ and Maven (apt-get), kcat (an independent
+# Kafka client the tests cross-check with), pnpm at the pinned version, the workspace's dependencies, and the local
+# stack's jars from Maven Central (Apache Kafka + Kafka Connect, S3Proxy), cached in ~/.cache/weblog.
+# Safe to run again: it installs only what is missing and says nothing then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# kcat brings librdkafka's mock Kafka cluster, the broker tests and the demo use where no Docker engine answers.
-if ! command -v kcat >/dev/null 2>&1; then
+java_major() {
+  local bin=java
+  [ -n "${JAVA_HOME:-}" ] && bin="$JAVA_HOME/bin/java"
+  "$bin" -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\(\.\([0-9]*\)\)\{0,1\}.*/\1 \3/p' | head -n1 |
+    awk '{ print ($1 == 1 ? $2 : $1) }'
+}
+
+missing=()
+major=$(java_major 2>/dev/null || true)
+if [ -z "$major" ] || [ "$major" -lt 17 ]; then missing+=(openjdk-17-jdk-headless); fi
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+if [ "${#missing[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing kcat (apt-get)" >&2
+    echo "setup: installing ${missing[*]} (apt-get)" >&2
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq kcat >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: kcat not found and no apt-get: install kcat (brew install kcat), or run Docker, or set KAFKA_BROKERS" >&2
+    echo "setup: missing ${missing[*]} and no apt-get: install a JDK 17+, Maven and kcat (brew install openjdk@17 maven kcat)" >&2
+    exit 2
   fi
 fi
 
@@ -24,4 +38,12 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$want_pnpm" ]; then
   npm install -g "pnpm@${want_pnpm}" >/dev/null
 fi
 
-pnpm install --frozen-lockfile
+if [ -d node_modules/.pnpm ]; then
+  pnpm install --frozen-lockfile --reporter=silent
+else
+  pnpm install --frozen-lockfile
+fi
+
+# The local stack's jars (once; each script is quiet when its cache is complete).
+bash infra/local/fetch.sh
+bash infra/local/s3/setup.sh

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fetches the local stack's jars (infra/local/pom.xml) from Maven Central into the cache, once:
-#   ${WEBLOG_CACHE:-~/.cache/weblog}/kafka-<version>/libs
+#   ${WEBLOG_CACHE_DIR:-~/.cache/weblog}/kafka-<version>/libs
 # Idempotent and quiet when the cache already matches the pom (a stamp of the pom's hash). Needs java and mvn.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${WEBLOG_CACHE:-$HOME/.cache/weblog}
+cache=${WEBLOG_CACHE_DIR:-$HOME/.cache/weblog}
 version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
 dest="$cache/kafka-$version"
 stamp=$(sha256sum "$here/pom.xml" | cut -c1-16)

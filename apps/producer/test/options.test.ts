@@ -1,6 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseOptions } from "../src/options";
 
+// These tests are about flags, env and defaults: the shared test broker's address (`pnpm test` exports
+// KAFKA_BROKERS for every suite) must not leak into them.
+beforeEach(() => {
+  delete process.env.KAFKA_BROKERS;
+});
 const saved = { ...process.env };
 afterEach(() => {
   for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];

@@ -15,3 +15,4 @@ export const CompressionCodecs = kafkajs.CompressionCodecs;
 export const CompressionTypes = kafkajs.CompressionTypes;
 export const Partitioners = kafkajs.Partitioners;
 export const logLevel = kafkajs.logLevel;
+export const ConfigResourceTypes = kafkajs.ConfigResourceTypes;

@@ -36,16 +36,16 @@ describe("local servers: versions and set-up", () => {
   });
 
   it("names the missing jars and the fix when the cache is empty", () => {
-    const saved = process.env.WEBLOG_CACHE;
+    const saved = process.env.WEBLOG_CACHE_DIR;
     const empty = mkdtempSync(join(tmpdir(), "weblog-empty-cache-"));
-    process.env.WEBLOG_CACHE = empty;
+    process.env.WEBLOG_CACHE_DIR = empty;
     try {
       expect(() => kafkaLibsDir()).toThrow(
         `Apache Kafka ${KAFKA_VERSION} jars not found in ${join(empty, `kafka-${KAFKA_VERSION}`, "libs")}: run \`bash scripts/setup.sh\``,
       );
     } finally {
-      if (saved === undefined) delete process.env.WEBLOG_CACHE;
-      else process.env.WEBLOG_CACHE = saved;
+      if (saved === undefined) delete process.env.WEBLOG_CACHE_DIR;
+      else process.env.WEBLOG_CACHE_DIR = saved;
       rmSync(empty, { recursive: true, force: true });
     }
   });

@@ -1,4 +1,5 @@
-import { type Admin, ConfigResourceTypes, type Kafka } from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
+import { ConfigResourceTypes } from "../kafkajs";
 
 /**
  * CreateTopics that leaves the partition count or the replication factor to the broker (-1, KIP-464) is refused by

@@ -6,9 +6,9 @@ import { TestkitError } from "../errors";
 /** The Apache Kafka release the local stack runs: infra/local/pom.xml's kafka.version (a test keeps them equal). */
 export const KAFKA_VERSION = "4.1.1";
 
-/** Where fetched jars and plugins live, outside the repo: `WEBLOG_CACHE`, else ~/.cache/weblog. */
+/** Where fetched jars and plugins live, outside the repo: `WEBLOG_CACHE_DIR`, else ~/.cache/weblog. */
 export function cacheDir(): string {
-  return process.env.WEBLOG_CACHE?.trim() || join(homedir(), ".cache", "weblog");
+  return process.env.WEBLOG_CACHE_DIR?.trim() || join(homedir(), ".cache", "weblog");
 }
 
 /** The fix every "not installed" error names. */
