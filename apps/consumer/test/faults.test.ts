@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { useBrokerAndS3 } from "./harness";
 import {
   compareExactlyOnce,
+  createTopic,
   produce,
   readObjects,
   startSink,
@@ -190,6 +191,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
       "--rotate-schedule-interval-ms",
       "500",
     ];
+    await createTopic(env.kafka.bootstrap, ledger.topic);
     const a = startSink(env.kafka, env.s3, args, FAST_GROUP);
     let b: ReturnType<typeof startSink> | undefined;
     try {

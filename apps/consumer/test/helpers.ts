@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
+import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
 import type { CliHandle, KafkaHandle, S3Handle } from "@weblog/testkit";
@@ -27,9 +28,30 @@ export interface Produced {
   key?: string;
 }
 
-/** Produces `messages` (acks=all) in order, each to its given partition. */
+/** Partitions of the topics tests create (the sink tests spread records over partitions 0-3). */
+export const TEST_PARTITIONS = 4;
+const created = new Set<string>();
+
+/**
+ * Creates `topic` with `partitions` partitions (CreateTopics, waiting for leaders) unless this process already did.
+ * Producing into a topic that a broker auto-creates races its leader elections: kafkajs (idempotence off) may then
+ * retry a request that was in fact written, and the topic holds those records twice.
+ */
+export async function createTopic(
+  bootstrap: string,
+  topic: string,
+  partitions = TEST_PARTITIONS,
+): Promise<void> {
+  const key = `${bootstrap}/${topic}`;
+  if (created.has(key)) return;
+  await ensureTopic(testKafka(bootstrap), { topic, partitions });
+  created.add(key);
+}
+
+/** Produces `messages` (acks=all) in order, each to its given partition, into a topic created first if needed. */
 export async function produce(bootstrap: string, topic: string, messages: Produced[]): Promise<void> {
-  const producer = testKafka(bootstrap).producer({ allowAutoTopicCreation: true });
+  await createTopic(bootstrap, topic);
+  const producer = testKafka(bootstrap).producer();
   await producer.connect();
   try {
     const chunk = 500;

@@ -70,6 +70,7 @@ export async function startKafkaContainer(): Promise<KafkaHandle> {
     bootstrap,
     brokers: [bootstrap],
     backend: "testcontainers",
+    server: `${KAFKA_IMAGE} (KRaft, container)`,
     stop() {
       stopping ??= container.stop().then(() => undefined);
       return stopping;

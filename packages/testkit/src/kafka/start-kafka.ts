@@ -32,7 +32,13 @@ export function brokersFromEnv(): string[] | undefined {
 export async function startKafka(options: StartKafkaOptions = {}): Promise<KafkaHandle> {
   const fromEnv = options.dedicated ? undefined : brokersFromEnv();
   if (fromEnv) {
-    return { bootstrap: fromEnv.join(","), brokers: fromEnv, backend: "env", stop: async () => {} };
+    return {
+      bootstrap: fromEnv.join(","),
+      brokers: fromEnv,
+      backend: "env",
+      server: "the cluster KAFKA_BROKERS names",
+      stop: async () => {},
+    };
   }
   if (!options.properties && (await dockerAvailable())) {
     // loaded on demand: testcontainers costs ~0.4 s to import and is only needed where Docker runs
@@ -44,6 +50,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     bootstrap: local.bootstrap,
     brokers: [local.bootstrap],
     backend: "local",
+    server: `Apache Kafka ${local.version} (KRaft, local JVM, started in ${(local.startupMs / 1000).toFixed(1)} s)`,
     logFile: local.logFile,
     stop: local.stop,
   };
