@@ -8,7 +8,7 @@ import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { onProcessExit } from "../cleanup";
 import { TestkitError } from "../errors";
 import { freePort } from "../ports";
-import { exitOf, exitWithin, trackChild } from "../process/children";
+import { exitOf, exitWithin } from "../process/children";
 import { makeClient, S3_REGION, type S3Target } from "./client";
 import { resolveS3Proxy, S3PROXY_VERSION, SETUP_HINT } from "./install";
 
@@ -40,17 +40,22 @@ export type LocalS3Server = S3Target & {
 
 /**
  * Runs `argv` and kills it (SIGKILL) when stdin reaches EOF, i.e. when the parent is gone however it died
- * (SIGKILL included), or on SIGTERM/SIGINT. Exits with the child's status.
+ * (SIGKILL included), or on SIGTERM/SIGINT; then removes `removeDir` (a temporary data dir) if given. Exits with
+ * the child's status.
  */
 const WATCHDOG = `
 const { spawn } = require("node:child_process");
-const [cmd, ...args] = JSON.parse(process.argv[1]);
+const { rmSync } = require("node:fs");
+const { argv: [cmd, ...args], removeDir } = JSON.parse(process.argv[1]);
 const child = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"] });
 const kill = () => { try { child.kill("SIGKILL"); } catch {} };
 process.stdin.on("end", kill).on("error", kill).on("close", kill).resume();
 process.on("SIGTERM", kill).on("SIGINT", kill);
 child.on("error", (e) => { console.error("watchdog: " + e.message); process.exit(127); });
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+child.on("exit", (code, signal) => {
+  if (removeDir) rmSync(removeDir, { recursive: true, force: true });
+  process.exit(code ?? (signal ? 1 : 0));
+});
 `;
 
 const LOGBACK = `<configuration>
@@ -168,12 +173,19 @@ export async function startLocalS3Server(options: LocalS3ServerOptions = {}): Pr
   try {
     child = options.detached
       ? spawn(java[0] as string, java.slice(1), { detached: true, stdio: ["ignore", logFd, logFd] })
-      : spawn(process.execPath, ["-e", WATCHDOG, JSON.stringify(java)], { stdio: ["pipe", logFd, logFd] });
+      : spawn(
+          process.execPath,
+          ["-e", WATCHDOG, JSON.stringify({ argv: java, removeDir: ownDir ? dataDir : undefined })],
+          {
+            stdio: ["pipe", logFd, logFd],
+          },
+        );
   } finally {
     closeSync(logFd);
   }
+  // Not trackChild(): its SIGKILL of the watchdog on exit would orphan the server. The exit closes the pipe
+  // instead, and the watchdog then kills the server and removes the temporary data.
   if (options.detached) child.unref();
-  else trackChild(child);
 
   const target = {
     endpoint: `http://127.0.0.1:${port}`,
