@@ -7,7 +7,5 @@ export default defineConfig({
     hookTimeout: 120_000,
     // One file at a time: each starts a broker, an S3 server and sink processes on a small shared machine.
     fileParallelism: false,
-    // s3rver builds ListObjectsV2 continuation tokens with DES (OpenSSL 3 needs the legacy provider).
-    execArgv: ["--openssl-legacy-provider"],
   },
 });

@@ -5,8 +5,5 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // s3rver (the test S3 here) builds ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only
-    // provides with the legacy provider; without it every truncated listing page is a 500.
-    execArgv: ["--openssl-legacy-provider"],
   },
 });

@@ -1,6 +1,6 @@
 /**
  * `pnpm demo`: the whole pipeline on this machine in well under a minute. Starts a broker and an S3 (testkit's:
- * the kcat mock cluster and s3rver here, Kafka + MinIO containers where Docker runs, or KAFKA_BROKERS /
+ * the kcat mock cluster and S3Proxy here, Kafka + MinIO containers where Docker runs, or KAFKA_BROKERS /
  * S3_ENDPOINT when set), runs the consumer sink and the producer as child processes, shows delivery live, waits
  * until the sink has committed every record (it commits only what is in S3), stops the sink, runs the verifier,
  * prints its table and a few objects. Exit 0 when the verifier is satisfied; servers and children are stopped on

@@ -114,9 +114,7 @@ describe("s3-verifier CLI against S3 (objects written by hand in Confluent's lay
     expect(down.code).toBe(2);
     expect(down.stderr.trim().split("\n")).toHaveLength(1);
     expect(down.stderr).toMatch(/unreachable/);
-    expect(down.stderr).not.toContain(
-      s3.credentials.secretAccessKey === "S3RVER" ? "S3RVER" : s3.credentials.secretAccessKey,
-    );
+    expect(down.stderr).not.toContain(s3.credentials.secretAccessKey);
   });
 
   it("--help lists the options and exits 0", async () => {

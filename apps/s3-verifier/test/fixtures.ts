@@ -1,7 +1,4 @@
 /** Test helpers: web-log records and objects planted by hand in Confluent's S3 sink layout. */
-import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -90,38 +87,16 @@ export function s3Env(s3: {
   };
 }
 
-/**
- * Puts many objects fast. On the s3rver backend, writes them straight into s3rver's data directory in its own
- * file layout (`<key>._S3rver_object` + `.md5` + `._S3rver_metadata.json`, what its PutObject writes), because
- * s3rver's HTTP PUT manages ~200 objects/s here; the verifier still lists and reads them through the S3 API.
- * Other backends (MinIO, S3_ENDPOINT) get real PutObject calls.
- */
+/** Puts many objects through the S3 API, 32 at a time (every backend stores them its own way). */
 export async function plantMany(
-  s3: { backend: string; directory?: string; client(): S3Client },
+  s3: { client(): S3Client },
   bucket: string,
   objects: PlantedObject[],
 ): Promise<void> {
-  if (s3.backend !== "s3rver" || !s3.directory) {
-    await putAll(s3.client(), bucket, objects, 32);
-    return;
+  const client = s3.client();
+  try {
+    await putAll(client, bucket, objects, 32);
+  } finally {
+    client.destroy();
   }
-  const root = join(s3.directory, bucket);
-  const dirs = new Set(objects.map((o) => dirname(join(root, o.key))));
-  for (const d of dirs) await mkdir(d, { recursive: true });
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const o = objects[next++];
-      if (!o) return;
-      const data = body(o);
-      const path = join(root, `${o.key}._S3rver_object`);
-      await writeFile(path, data);
-      await writeFile(`${path}.md5`, createHash("md5").update(data).digest("hex"));
-      await writeFile(
-        join(root, `${o.key}._S3rver_metadata.json`),
-        JSON.stringify({ "content-type": "application/json" }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
 }

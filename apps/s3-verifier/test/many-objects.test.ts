@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 describe("a bucket of 20,000 small objects", () => {
-  it("is listed page by page and verified record by record", { timeout: 240_000 }, async () => {
+  it("is listed page by page and verified record by record", { timeout: 480_000 }, async () => {
     // 4 partitions x 5,000 objects of 10 records: 200,000 records.
     const objects = cleanObjects("weblogs", 4, (OBJECTS / 4) * 10, 10);
     expect(objects).toHaveLength(OBJECTS);

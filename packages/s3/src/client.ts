@@ -16,11 +16,11 @@ export interface S3Credentials {
 }
 
 export interface S3ClientOptions {
-  /** `store.url`: a custom endpoint (MinIO, s3rver). Absent = AWS S3 for the region. */
+  /** `store.url`: a custom endpoint (MinIO, S3Proxy). Absent = AWS S3 for the region. */
   endpoint?: string | undefined;
   region: string;
   credentials?: S3Credentials | undefined;
-  /** `s3.path.style.access.enabled` (MinIO, s3rver need it). */
+  /** `s3.path.style.access.enabled` (MinIO, S3Proxy need it). */
   pathStyle: boolean;
   /** SDK attempts per request (default 3); callers add their own backoff on top for long outages. */
   maxAttempts?: number;

@@ -40,7 +40,7 @@ export interface SinkSettings {
   bucket: string;
   /** `s3.region`. */
   region: string;
-  /** `store.url`: a custom endpoint (MinIO, s3rver, ...). Absent = AWS S3. */
+  /** `store.url`: a custom endpoint (MinIO, S3Proxy, ...). Absent = AWS S3. */
   storeUrl?: string;
   /** `s3.path.style.access.enabled`. */
   pathStyle: boolean;
@@ -90,7 +90,7 @@ export const DEFAULT_SINK_SETTINGS: Readonly<SinkSettings> = Object.freeze({
   region: "us-east-1",
   /** Ours: MinIO from `docker compose up`. Confluent: unset (AWS). */
   storeUrl: "http://localhost:9000",
-  /** Confluent: true. Needed by MinIO and s3rver. */
+  /** Confluent: true. Needed by MinIO and S3Proxy. */
   pathStyle: true,
   /** Ours: 10 (the seed's "upload when 10 have piled up"). Required, no default, in Confluent. */
   flushSize: 10,

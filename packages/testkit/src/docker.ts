@@ -44,7 +44,7 @@ function ping(target: { socketPath: string } | { host: string; port: number }, t
 /**
  * Does a Docker engine answer `GET /_ping` (DOCKER_HOST or the default sockets)? Answers within ~1.5 s and is
  * cached for the life of the process. A `docker` CLI without an engine answers false. `TESTKIT_DOCKER=0` forces
- * false (use the kcat mock / s3rver even where Docker runs).
+ * false (use the local Kafka / S3 servers even where Docker runs).
  */
 export function dockerAvailable(): Promise<boolean> {
   cached ??= (async () => {

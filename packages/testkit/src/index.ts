@@ -22,5 +22,14 @@ export {
   type SpawnCliOptions,
   spawnCli,
 } from "./process/cli";
+export { resolveS3Proxy, S3PROXY_VERSION } from "./s3/install";
+export {
+  LOCAL_S3_CREDENTIALS,
+  type LocalS3Server,
+  type LocalS3ServerOptions,
+  localS3ServerAlive,
+  startLocalS3Server,
+} from "./s3/local-server";
 export { type StartS3Options, startS3 } from "./s3/start-s3";
+export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from "./s3/tcp-proxy";
 export type { S3Backend, S3Handle } from "./s3/types";

@@ -20,8 +20,8 @@ export function makeClient(target: S3Target): S3Client {
 }
 
 /**
- * Creates a bucket; one that already exists and is ours is fine. s3rver answers BucketAlreadyExists (not
- * ...OwnedByYou) for its own buckets, so that case is confirmed with HeadBucket, which only succeeds if we can use it.
+ * Creates a bucket; one that already exists and is ours is fine. Some servers answer BucketAlreadyExists (not
+ * ...OwnedByYou) for their own buckets, so that case is confirmed with HeadBucket, which only succeeds if we can use it.
  */
 export async function createBucketIfMissing(client: S3Client, name: string): Promise<void> {
   try {

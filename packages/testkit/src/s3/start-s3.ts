@@ -24,7 +24,8 @@ function envCredentials() {
  * 1. `S3_ENDPOINT` is set: that endpoint ("env"; credentials from S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else
  *    AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else minioadmin/minioadmin);
  * 2. a Docker engine answers: MinIO via testcontainers;
- * 3. else s3rver on 127.0.0.1 with a temporary directory.
+ * 3. else S3Proxy, started here on 127.0.0.1 with a temporary directory ("local"; installed by
+ *    `bash scripts/setup.sh`, see ./install.ts). It never skips: a missing install is an error naming the fix.
  * The returned bucket exists and is fresh unless `bucket` names an existing one.
  */
 export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
@@ -32,7 +33,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
     throw new TestkitError("INVALID_OPTION", `startS3: bucket "${bucket}" is not a valid S3 bucket name`);
   }
-  // backends load on demand, so a Kafka-only test never pays for the S3 SDK, s3rver or testcontainers
+  // backends load on demand, so a Kafka-only test never pays for the S3 SDK, S3Proxy or testcontainers
   const endpoint = process.env.S3_ENDPOINT?.trim();
   if (endpoint) {
     const { S3_REGION, createBucketIfMissing, makeClient } = await import("./client");
@@ -46,7 +47,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
     const unsupported = async () => {
       throw new TestkitError(
         "UNSUPPORTED",
-        "pause()/resume() need the s3rver or Docker backend (S3_ENDPOINT is set)",
+        "pause()/resume() need the local or Docker backend (S3_ENDPOINT is set)",
       );
     };
     return {
@@ -66,6 +67,6 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
     const { startMinio } = await import("./minio-container");
     return startMinio(bucket);
   }
-  const { startS3rver } = await import("./s3rver-backend");
-  return startS3rver(bucket);
+  const { startLocalS3 } = await import("./local-backend");
+  return startLocalS3(bucket);
 }

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 
-export type S3Backend = "env" | "testcontainers" | "s3rver";
+export type S3Backend = "env" | "testcontainers" | "local";
 
 export type S3Handle = {
   /** e.g. http://127.0.0.1:PORT (path-style). */
@@ -10,8 +10,6 @@ export type S3Handle = {
   /** A bucket created for this handle (unique name unless one was asked for). */
   bucket: string;
   backend: S3Backend;
-  /** The s3rver backend's data directory (temporary; removed by stop()). */
-  directory?: string;
   /** A real S3Client for this endpoint (forcePathStyle, no retries beyond the SDK default). */
   client(): S3Client;
   createBucket(name: string): Promise<void>;
@@ -19,6 +17,8 @@ export type S3Handle = {
   pause(): Promise<void>;
   /** Brings it back on the same endpoint with the same data. */
   resume(): Promise<void>;
+  /** "local" only: adds a fixed delay (ms) to every request the client sends; 0 removes it. */
+  setLatency?(ms: number): void;
   /** Stops the server and deletes its data (a no-op for "env"). Safe to call twice. */
   stop(): Promise<void>;
 };

@@ -1,0 +1,58 @@
+import { TestkitError } from "../errors";
+import { createBucketIfMissing, makeClient } from "./client";
+import { startLocalS3Server } from "./local-server";
+import { startTcpProxy } from "./tcp-proxy";
+import type { S3Handle } from "./types";
+
+/**
+ * The "local" backend: S3Proxy started by the testkit, behind a TCP proxy in this process whose address is the
+ * endpoint, so pause() refuses connections while the server and its data stay up.
+ */
+export async function startLocalS3(bucket: string): Promise<S3Handle> {
+  const server = await startLocalS3Server();
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  try {
+    proxy = await startTcpProxy({ target: { host: "127.0.0.1", port: server.port } });
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  const target = { ...server, endpoint: `http://127.0.0.1:${proxy.port}` };
+  const admin = makeClient(target);
+  let state: "running" | "paused" | "stopped" = "running";
+  const stop = async () => {
+    if (state === "stopped") return;
+    state = "stopped";
+    admin.destroy();
+    await proxy.close();
+    await server.stop();
+  };
+  try {
+    await createBucketIfMissing(admin, bucket);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    endpoint: target.endpoint,
+    region: target.region,
+    credentials: target.credentials,
+    bucket,
+    backend: "local",
+    client: () => makeClient(target),
+    createBucket: (name) => createBucketIfMissing(admin, name),
+    async pause() {
+      if (state !== "running") return;
+      state = "paused";
+      await proxy.pause();
+    },
+    async resume() {
+      if (state === "stopped") throw new TestkitError("UNSUPPORTED", "startS3: resume() after stop()");
+      if (state !== "paused") return;
+      await proxy.resume();
+      state = "running";
+    },
+    setLatency: (ms) => proxy.setDelay(ms),
+    stop,
+  };
+}

@@ -1,0 +1,124 @@
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+
+export type TcpProxyOptions = {
+  /** Where connections are forwarded. */
+  target: { host: string; port: number };
+  /** Port to listen on (127.0.0.1); 0 (default) picks a free one, kept across pause()/resume(). */
+  port?: number;
+  /** Fixed delay added before each chunk the client sends is forwarded (so: per request), in ms. Default 0. */
+  delayMs?: number;
+};
+
+export type TcpProxy = {
+  readonly port: number;
+  /** Stops listening and destroys every live connection: new connections are refused. The port is kept. */
+  pause(): Promise<void>;
+  /** Listens again on the same port. */
+  resume(): Promise<void>;
+  setDelay(ms: number): void;
+  /** Like pause(), for good. */
+  close(): Promise<void>;
+};
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once("error", onError);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", onError);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+/** Forwards client->upstream chunks in order, each after `delay()` ms (no timer at all when it is 0). */
+function forwardDelayed(from: Socket, to: Socket, delay: () => number): void {
+  let chain = Promise.resolve();
+  from.on("data", (chunk) => {
+    const ms = delay();
+    if (ms <= 0) {
+      chain = chain.then(() => {
+        if (!to.destroyed) to.write(chunk);
+      });
+      return;
+    }
+    from.pause();
+    chain = chain
+      .then(() => new Promise<void>((r) => setTimeout(r, ms)))
+      .then(() => {
+        if (!to.destroyed) to.write(chunk);
+        from.resume();
+      });
+  });
+  from.on("end", () => {
+    chain = chain.then(() => {
+      to.end();
+    });
+  });
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of a server, so any server can be "paused" (connections refused, port and the
+ * server's data kept) and given latency, whatever it supports itself.
+ */
+export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
+  let delayMs = options.delayMs ?? 0;
+  const sockets = new Set<Socket>();
+  const onConnection = (client: Socket) => {
+    const upstream = createConnection({
+      port: options.target.port,
+      host: options.target.host,
+      allowHalfOpen: true,
+    });
+    sockets.add(client).add(upstream);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    forwardDelayed(client, upstream, () => delayMs);
+    upstream.pipe(client);
+  };
+  let server = createServer({ allowHalfOpen: true }, onConnection);
+  const port = await listen(server, options.port ?? 0);
+  let listening = true;
+
+  const stopListening = async () => {
+    if (!listening) return;
+    listening = false;
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+    await closed;
+  };
+
+  return {
+    port,
+    pause: stopListening,
+    async resume() {
+      if (listening) return;
+      server = createServer({ allowHalfOpen: true }, onConnection);
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        try {
+          await listen(server, port);
+          listening = true;
+          return;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE" || Date.now() > deadline) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    },
+    setDelay(ms: number) {
+      delayMs = ms;
+    },
+    close: stopListening,
+  };
+}
