@@ -15,8 +15,9 @@ exec 3<&0
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
 { while read -r _; do :; done; kill -TERM "$child" 2>/dev/null
-  for _ in $(seq 100); do kill -0 "$child" 2>/dev/null || exit 0; sleep 0.1; done
-  kill -KILL "$child" 2>/dev/null; } <&3 &
+  for _ in $(seq 100); do kill -0 "$child" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$child" 2>/dev/null
+  if [ -n "\${WATCHDOG_REMOVE:-}" ]; then sleep 0.2; rm -rf "$WATCHDOG_REMOVE"; fi; } <&3 &
 watcher=$!
 exec 3<&-
 status=0
@@ -38,6 +39,8 @@ export type JvmOptions = {
   /** Extra JVM options (-D...). */
   jvmOptions?: string[];
   env?: NodeJS.ProcessEnv;
+  /** A temporary directory the watchdog removes once the JVM is gone because its parent died (not for detached). */
+  removeWhenOrphaned?: string;
   /**
    * Outlive this process (`pnpm stack up`): no watchdog, stdin ignored, unref'd. Otherwise the JVM dies with this
    * process, however it ends.
@@ -90,7 +93,7 @@ export function launchJvm(options: JvmOptions): Jvm {
       : spawn("bash", ["-c", WATCHDOG, "watchdog", ...argv], {
           detached: true, // own process group: a terminal's Ctrl-C reaches the test runner, which then stops it
           stdio: ["pipe", out, out],
-          env: options.env ?? process.env,
+          env: { ...(options.env ?? process.env), WATCHDOG_REMOVE: options.removeWhenOrphaned ?? "" },
         });
   } finally {
     closeSync(out);

@@ -1,28 +1,21 @@
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { TestkitError } from "../errors";
+import { cacheDir, SETUP_HINT } from "../local/paths";
 
 /** Pinned S3Proxy release (org.gaul:s3proxy on Maven Central), installed by infra/local/s3/setup.sh. */
 export const S3PROXY_VERSION = "4.1.0";
-
-export const SETUP_HINT = "run bash scripts/setup.sh";
-
-/** ~/.cache/weblog, or WEBLOG_CACHE_DIR (the same variable infra/local/s3/setup.sh reads). */
-export function weblogCacheDir(): string {
-  return process.env.WEBLOG_CACHE_DIR?.trim() || join(homedir(), ".cache", "weblog");
-}
 
 /**
  * The directory holding S3Proxy's jars (for `java -cp DIR/*`). Throws a TestkitError that names the fix when the
  * install is missing or was interrupted (setup.sh writes `.complete` last).
  */
 export function resolveS3Proxy(): { libDir: string; mainClass: string } {
-  const home = join(weblogCacheDir(), `s3proxy-${S3PROXY_VERSION}`);
+  const home = join(cacheDir(), `s3proxy-${S3PROXY_VERSION}`);
   const libDir = join(home, "lib");
   if (!existsSync(join(home, ".complete")) || !existsSync(join(libDir, `s3proxy-${S3PROXY_VERSION}.jar`))) {
     throw new TestkitError(
-      "S3_START_FAILED",
+      "NOT_INSTALLED",
       `local S3 server (S3Proxy ${S3PROXY_VERSION}) is not installed in ${home}: ${SETUP_HINT}`,
     );
   }

@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,10 +6,12 @@ import { join } from "node:path";
 import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { onProcessExit } from "../cleanup";
 import { TestkitError } from "../errors";
+import { requireJava } from "../local/java";
+import { type Jvm, launchJvm, tailOf } from "../local/jvm";
+import { SETUP_HINT } from "../local/paths";
 import { freePort } from "../ports";
-import { exitOf, exitWithin } from "../process/children";
 import { makeClient, S3_REGION, type S3Target } from "./client";
-import { resolveS3Proxy, S3PROXY_VERSION, SETUP_HINT } from "./install";
+import { resolveS3Proxy, S3PROXY_VERSION } from "./install";
 
 /** What the apps assume for a localhost endpoint; the server accepts exactly these and refuses others (403). */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: "minioadmin", secretAccessKey: "minioadmin" };
@@ -38,26 +39,6 @@ export type LocalS3Server = S3Target & {
   stop(): Promise<void>;
 };
 
-/**
- * Runs `argv` and kills it (SIGKILL) when stdin reaches EOF, i.e. when the parent is gone however it died
- * (SIGKILL included), or on SIGTERM/SIGINT; then removes `removeDir` (a temporary data dir) if given. Exits with
- * the child's status.
- */
-const WATCHDOG = `
-const { spawn } = require("node:child_process");
-const { rmSync } = require("node:fs");
-const { argv: [cmd, ...args], removeDir } = JSON.parse(process.argv[1]);
-const child = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"] });
-const kill = () => { try { child.kill("SIGKILL"); } catch {} };
-process.stdin.on("end", kill).on("error", kill).on("close", kill).resume();
-process.on("SIGTERM", kill).on("SIGINT", kill);
-child.on("error", (e) => { console.error("watchdog: " + e.message); process.exit(127); });
-child.on("exit", (code, signal) => {
-  if (removeDir) rmSync(removeDir, { recursive: true, force: true });
-  process.exit(code ?? (signal ? 1 : 0));
-});
-`;
-
 const LOGBACK = `<configuration>
   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
     <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n</pattern></encoder>
@@ -82,16 +63,6 @@ function properties(port: number, bucketsDir: string): string {
   ].join("\n");
 }
 
-function requireJava(): void {
-  const probe = spawnSync("java", ["-version"], { stdio: "ignore" });
-  if (probe.error) {
-    throw new TestkitError(
-      "S3_START_FAILED",
-      `java not found (the local S3 server is S3Proxy ${S3PROXY_VERSION}): apt-get install openjdk-17-jre-headless, then ${SETUP_HINT}`,
-    );
-  }
-}
-
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -100,25 +71,13 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function logTail(logFile: string, lines = 15): string {
-  try {
-    return readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
-
 /** Polls an authenticated ListBuckets until the server answers it, the child exits, or the deadline passes. */
-async function waitReady(target: S3Target, child: ChildProcess, timeoutMs: number): Promise<string | null> {
-  let exited = false;
-  void exitOf(child).then(() => {
-    exited = true;
-  });
+async function waitReady(target: S3Target, jvm: Jvm, timeoutMs: number): Promise<string | null> {
   const client = makeClient(target);
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
-      if (exited) return "the server exited";
+      if (jvm.exited()) return "the server exited";
       try {
         await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(2000) });
         return null;
@@ -139,7 +98,7 @@ async function waitReady(target: S3Target, child: ChildProcess, timeoutMs: numbe
  */
 export async function startLocalS3Server(options: LocalS3ServerOptions = {}): Promise<LocalS3Server> {
   const { libDir, mainClass } = resolveS3Proxy();
-  requireJava();
+  requireJava(); // before any temp dir exists
   if (options.port !== undefined && !(await portFree(options.port))) {
     throw new TestkitError(
       "S3_START_FAILED",
@@ -155,37 +114,16 @@ export async function startLocalS3Server(options: LocalS3ServerOptions = {}): Pr
   writeFileSync(join(dataDir, "s3proxy.properties"), properties(port, bucketsDir));
   writeFileSync(join(dataDir, "logback.xml"), LOGBACK);
   const logFile = options.logFile ?? join(dataDir, "s3proxy.log");
-  const java = [
-    "java",
-    "-Xms32m",
-    "-Xmx256m",
-    "-XX:+UseSerialGC",
-    "-XX:TieredStopAtLevel=1",
-    `-Dlogback.configurationFile=${join(dataDir, "logback.xml")}`,
-    "-cp",
-    join(libDir, "*"),
+  const jvm = launchJvm({
     mainClass,
-    "--properties",
-    join(dataDir, "s3proxy.properties"),
-  ];
-  const logFd = openSync(logFile, "a");
-  let child: ChildProcess;
-  try {
-    child = options.detached
-      ? spawn(java[0] as string, java.slice(1), { detached: true, stdio: ["ignore", logFd, logFd] })
-      : spawn(
-          process.execPath,
-          ["-e", WATCHDOG, JSON.stringify({ argv: java, removeDir: ownDir ? dataDir : undefined })],
-          {
-            stdio: ["pipe", logFd, logFd],
-          },
-        );
-  } finally {
-    closeSync(logFd);
-  }
-  // Not trackChild(): its SIGKILL of the watchdog on exit would orphan the server. The exit closes the pipe
-  // instead, and the watchdog then kills the server and removes the temporary data.
-  if (options.detached) child.unref();
+    args: ["--properties", join(dataDir, "s3proxy.properties")],
+    classpath: [join(libDir, "*")],
+    heapMiB: 256,
+    logFile,
+    jvmOptions: [`-Dlogback.configurationFile=${join(dataDir, "logback.xml")}`],
+    detached: options.detached,
+    removeWhenOrphaned: ownDir ? dataDir : undefined,
+  });
 
   const target = {
     endpoint: `http://127.0.0.1:${port}`,
@@ -196,23 +134,16 @@ export async function startLocalS3Server(options: LocalS3ServerOptions = {}): Pr
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    if (options.detached) {
-      child.kill("SIGTERM");
-      if (!(await exitWithin(child, 5000))) child.kill("SIGKILL");
-    } else {
-      child.stdin?.end(); // the watchdog kills the server and exits
-      if (!(await exitWithin(child, 5000))) child.kill("SIGKILL");
-    }
-    await exitWithin(child, 2000);
+    await jvm.stop(5000);
     if (ownDir) {
       rmSync(dataDir, { recursive: true, force: true });
       forget();
     }
   };
 
-  const failure = await waitReady(target, child, options.readyTimeoutMs ?? 60_000);
+  const failure = await waitReady(target, jvm, options.readyTimeoutMs ?? 60_000);
   if (failure) {
-    const tail = logTail(logFile);
+    const tail = tailOf(logFile) || "(no log)";
     const inUse = /Address already in use|BindException/.test(tail);
     await stop();
     throw new TestkitError(
@@ -222,7 +153,7 @@ export async function startLocalS3Server(options: LocalS3ServerOptions = {}): Pr
         : `local S3 server (S3Proxy ${S3PROXY_VERSION}) did not start: ${failure} (is the install complete? ${SETUP_HINT}); log ${ownDir ? "tail" : logFile}:\n${tail}`,
     );
   }
-  return { ...target, port, pid: child.pid as number, dataDir, logFile, stop };
+  return { ...target, port, pid: jvm.pgid, dataDir, logFile, stop };
 }
 
 /** True if a detached server started earlier (by pid) still runs. */
