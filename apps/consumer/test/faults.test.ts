@@ -1,4 +1,4 @@
-import type { KafkaHandle, S3Handle } from "@weblog/testkit";
+import { type KafkaHandle, type S3Handle, startS3 } from "@weblog/testkit";
 import { describe, expect, it } from "vitest";
 import { useBrokerAndS3 } from "./harness";
 import {
@@ -56,7 +56,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   it("S3 down mid-run: pauses and retries, loses nothing, writes nothing twice", async () => {
     const ledger = new Ledger(env.kafka, topicName("outage"));
     await ledger.add(25);
-    const sink = startSink(env.kafka, env.s3, [
+    const s3 = await startS3({ dedicated: true }); // a server this test may take down
+    const sink = startSink(env.kafka, s3, [
       "--topics",
       ledger.topic,
       "--flush-size",
@@ -65,18 +66,19 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
       "1000",
     ]);
     try {
-      await allInS3(env.s3, ledger);
-      await env.s3.pause();
+      await allInS3(s3, ledger);
+      await s3.pause();
       await ledger.add(25);
       await sink.waitForOutput(/S3 upload failed; partition paused, retrying/, 20_000);
       await new Promise((r) => setTimeout(r, 2000));
-      await env.s3.resume();
-      const objects = await allInS3(env.s3, ledger);
+      await s3.resume();
+      const objects = await allInS3(s3, ledger);
       expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);
     } finally {
       sink.kill("SIGTERM");
+      expect((await sink.waitForExit(12_000)).code).toBe(0);
+      await s3.stop();
     }
-    expect((await sink.waitForExit(12_000)).code).toBe(0);
   });
 
   const crashCases: { at: string; trickle: boolean }[] = [

@@ -1,6 +1,6 @@
 /**
  * `pnpm demo`: the whole pipeline on this machine in well under a minute. Starts a broker and an S3 (testkit's:
- * the kcat mock cluster and S3Proxy here, Kafka + MinIO containers where Docker runs, or KAFKA_BROKERS /
+ * Apache Kafka and S3Proxy as local JVMs here, Kafka + MinIO containers where Docker runs, or KAFKA_BROKERS /
  * S3_ENDPOINT when set), runs the consumer sink and the producer as child processes, shows delivery live, waits
  * until the sink has committed every record (it commits only what is in S3), stops the sink, runs the verifier,
  * prints its table and a few objects. Exit 0 when the verifier is satisfied; servers and children are stopped on
@@ -129,9 +129,8 @@ async function demo(argv: string[]): Promise<number> {
         return s;
       }),
     ]);
-    out(
-      `[1/5] Kafka ${kafka.bootstrap} (${kafka.backend}), S3 ${s3.endpoint} bucket ${s3.bucket} (${s3.backend})  ${since()}`,
-    );
+    out(`[1/5] Kafka ${kafka.bootstrap}: ${kafka.server}  ${since()}`);
+    out(`      S3 ${s3.endpoint} bucket ${s3.bucket}: ${s3.server}`);
 
     const env = {
       KAFKA_BROKERS: kafka.bootstrap,

@@ -1,5 +1,6 @@
 import { TestkitError } from "../errors";
 import { createBucketIfMissing, makeClient } from "./client";
+import { S3PROXY_VERSION } from "./install";
 import { startLocalS3Server } from "./local-server";
 import { startTcpProxy } from "./tcp-proxy";
 import type { S3Handle } from "./types";
@@ -39,6 +40,7 @@ export async function startLocalS3(bucket: string): Promise<S3Handle> {
     credentials: target.credentials,
     bucket,
     backend: "local",
+    server: `S3Proxy ${S3PROXY_VERSION} (local JVM, filesystem store)`,
     client: () => makeClient(target),
     createBucket: (name) => createBucketIfMissing(admin, name),
     async pause() {

@@ -66,6 +66,7 @@ export async function startMinio(bucket: string): Promise<S3Handle> {
     ...target,
     bucket,
     backend: "testcontainers",
+    server: `${MINIO_IMAGE} (container)`,
     client: () => makeClient(target),
     createBucket: (name) => createBucketIfMissing(admin, name),
     async pause() {

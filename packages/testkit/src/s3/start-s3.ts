@@ -6,6 +6,11 @@ import type { S3Handle } from "./types";
 export type StartS3Options = {
   /** Bucket to create (default: a fresh unique `wl-xxxxxxxx`). */
   bucket?: string;
+  /**
+   * A server of this test's own, never the shared one from `S3_ENDPOINT`: for tests that pause it (an S3 outage)
+   * or add latency.
+   */
+  dedicated?: boolean;
 };
 
 function envCredentials() {
@@ -21,7 +26,7 @@ function envCredentials() {
 
 /**
  * An S3 for tests, first match wins:
- * 1. `S3_ENDPOINT` is set: that endpoint ("env"; credentials from S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else
+ * 1. `S3_ENDPOINT` is set (and `dedicated` is not): that endpoint ("env"; credentials from S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else
  *    AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else minioadmin/minioadmin);
  * 2. a Docker engine answers: MinIO via testcontainers;
  * 3. else S3Proxy, started here on 127.0.0.1 with a temporary directory ("local"; installed by
@@ -34,7 +39,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
     throw new TestkitError("INVALID_OPTION", `startS3: bucket "${bucket}" is not a valid S3 bucket name`);
   }
   // backends load on demand, so a Kafka-only test never pays for the S3 SDK, S3Proxy or testcontainers
-  const endpoint = process.env.S3_ENDPOINT?.trim();
+  const endpoint = options.dedicated ? undefined : process.env.S3_ENDPOINT?.trim();
   if (endpoint) {
     const { S3_REGION, createBucketIfMissing, makeClient } = await import("./client");
     const target = {
@@ -54,6 +59,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Handle> {
       ...target,
       bucket,
       backend: "env",
+      server: "the S3 that S3_ENDPOINT names",
       client: () => makeClient(target),
       createBucket: (name) => createBucketIfMissing(admin, name),
       pause: unsupported,

@@ -10,6 +10,8 @@ export type S3Handle = {
   /** A bucket created for this handle (unique name unless one was asked for). */
   bucket: string;
   backend: S3Backend;
+  /** What runs there, for humans: "S3Proxy 4.1.0 (local JVM)". */
+  server: string;
   /** A real S3Client for this endpoint (forcePathStyle, no retries beyond the SDK default). */
   client(): S3Client;
   createBucket(name: string): Promise<void>;
