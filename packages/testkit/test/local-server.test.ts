@@ -12,7 +12,7 @@ describe("startLocalS3Server failures name the cause and the fix", () => {
     process.env.WEBLOG_CACHE_DIR = empty;
     try {
       await expect(startLocalS3Server()).rejects.toThrow(
-        /is not installed in .*: run bash scripts\/setup\.sh/,
+        /is not installed in .*: run `bash scripts\/setup\.sh`/,
       );
     } finally {
       if (saved === undefined) delete process.env.WEBLOG_CACHE_DIR;

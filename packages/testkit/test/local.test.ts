@@ -111,7 +111,10 @@ describe("a local Kafka Connect worker", () => {
     await kafka?.stop();
   });
 
-  it("starts in distributed mode on the broker and answers its REST API with its version", async () => {
+  // A worker scans its plugin path and joins its group: 30-60 s on two busy cores, hence the long timeout.
+  it("starts in distributed mode on the broker and answers its REST API with its version", {
+    timeout: 240_000,
+  }, async () => {
     const connect = await startLocalConnect({ bootstrap: kafka.bootstrap });
     try {
       const root = (await (await fetch(`${connect.url}/`)).json()) as { version: string };
