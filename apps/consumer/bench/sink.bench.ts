@@ -7,7 +7,7 @@
  * For reference (not a target leg) also a bare consume that decodes + validates every record with log-schema, the
  * per-record work the raw legs skip and the sink cannot.
  * Target: sink records/s within 25% of the slower raw leg. Then the sink's peak RSS (VmHWM) with 64 partitions
- * (16 topics x the mock's 4 auto-created partitions), as a separate process.
+ * (16 topics x 4 partitions), as a separate process.
  *
  * Env: BENCH_RECORDS_SMALL (records for flush.size 10, default 8000), BENCH_RECORDS_LARGE (flush.size 10000,
  * default 40000), BENCH_RSS_PER_PARTITION (default 1000).
@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
+import { ensureTopic } from "@weblog/kafka-client";
 import { decode, encode } from "@weblog/log-schema";
 import { defaultSinkSettings, encodeRecordLines, formatObjectKey, type SinkSettings } from "@weblog/s3";
 import { type KafkaHandle, type S3Handle, spawnCli, startKafka, startS3 } from "@weblog/testkit";
@@ -37,7 +38,9 @@ const kafkaOf = (h: KafkaHandle) =>
 const uid = () => Math.random().toString(36).slice(2, 10);
 
 async function produceAll(h: KafkaHandle, topic: string, lines: string[]) {
-  const producer = kafkaOf(h).producer({ allowAutoTopicCreation: true });
+  // created first, with its leaders elected: producing into a topic being auto-created can duplicate a batch
+  await ensureTopic(kafkaOf(h), { topic, partitions: PARTITIONS });
+  const producer = kafkaOf(h).producer();
   await producer.connect();
   const chunk = 2000;
   for (let i = 0; i < lines.length; i += chunk) {
