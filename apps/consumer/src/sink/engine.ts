@@ -9,6 +9,7 @@ import { SinkError } from "./errors";
 import { Lock, sleep } from "./lock";
 import { createObjectWriter, type ObjectWriter } from "./object-writer";
 import { type FlushReason, type FlushSet, PartitionBuffer } from "./partition-buffer";
+import { createRejectionLog } from "./rejection-log";
 
 /**
  * The S3 sink: a kafkajs consumer group member that turns each assigned partition's records into objects laid out
@@ -154,6 +155,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         })
       : null;
 
+  const rejections = createRejectionLog({ logger });
   const states = new Map<string, PartitionState>();
   const assigned = new Set<string>();
   let generation = 0;
@@ -456,6 +458,14 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         issues,
       });
       stats.dlq += 1;
+      rejections.rejected({
+        topic: st.topic,
+        partition: st.partition,
+        offset: message.offset,
+        reason,
+        issues,
+        destination: "dlq",
+      });
       st.buffer.skip(offset);
       return;
     }
@@ -826,6 +836,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       }
       await Promise.race([consumer.disconnect().catch(() => {}), sleep(1500)]);
       if (producer) await Promise.race([producer.disconnect().catch(() => {}), sleep(500)]);
+      rejections.close();
       resolveDone();
     })();
     return shutdownPromise;
