@@ -128,16 +128,6 @@ export async function openKafka(req: KafkaSessionRequest): Promise<KafkaSession>
   };
 }
 
-/** One-shot: open, read the state of `topics`, close (tests and simple callers). */
-export async function readKafkaState(req: KafkaSessionRequest & { topics: string[] }): Promise<KafkaState> {
-  const session = await openKafka(req);
-  try {
-    return await session.readState(req.topics);
-  } finally {
-    await session.close();
-  }
-}
-
 const header = (headers: Record<string, unknown> | undefined, name: string): string | undefined => {
   const v = headers?.[name];
   const one = Array.isArray(v) ? v[0] : v;
