@@ -49,10 +49,11 @@ function descendants(pid: number): number[] {
   return out;
 }
 
+/** Running (a zombie, finished but not yet reaped by its parent, counts as finished). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
