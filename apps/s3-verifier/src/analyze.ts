@@ -27,6 +27,10 @@ interface PartitionGroup {
   interleaved: boolean;
   /** Offsets found in the dead-letter topic, ascending. */
   deadLetters: bigint[];
+  /** Offsets holding a tombstone in Kafka (read only where S3 left offsets unexplained), ascending. */
+  tombstones: bigint[];
+  /** deadLetters and tombstones merged: offsets the sink consumed without writing a line. */
+  skipped: bigint[];
 }
 
 /**
@@ -107,6 +111,13 @@ export function spanEnd(
   return { end, inside };
 }
 
+/** How many of `offsets` lie in `r`. */
+function countIn(offsets: readonly bigint[], r: OffsetRange): bigint {
+  let n = 0n;
+  for (const o of offsets) if (o >= r.from && o <= r.to) n += 1n;
+  return n;
+}
+
 /** Removes `offsets` (sorted ascending) from `r`: the remaining sub-ranges and how many offsets were removed. */
 export function subtractOffsets(
   r: OffsetRange,
@@ -132,7 +143,16 @@ function groupByPartition(scan: ScanResult, kafka: KafkaState | null): Partition
     const id = `${topic}\u0000${partition}`;
     let g = groups.get(id);
     if (!g) {
-      g = { topic, partition, objects: [], kafka: null, interleaved: false, deadLetters: [] };
+      g = {
+        topic,
+        partition,
+        objects: [],
+        kafka: null,
+        interleaved: false,
+        deadLetters: [],
+        tombstones: [],
+        skipped: [],
+      };
       groups.set(id, g);
     }
     return g;
@@ -141,10 +161,17 @@ function groupByPartition(scan: ScanResult, kafka: KafkaState | null): Partition
   for (const t of kafka?.topics ?? []) {
     for (const p of t.partitions) get(t.topic, p.partition).kafka = p;
   }
+  const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
   for (const d of kafka?.dlq?.partitions ?? []) {
     const g = groups.get(`${d.topic}\u0000${d.partition}`);
-    if (g) g.deadLetters = [...d.offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (g) g.deadLetters = [...d.offsets].sort(ascending);
   }
+  for (const t of kafka?.tombstones ?? []) {
+    const g = groups.get(`${t.topic}\u0000${t.partition}`);
+    if (g) g.tombstones = [...t.offsets].sort(ascending);
+  }
+  for (const g of groups.values())
+    g.skipped = [...new Set([...g.deadLetters, ...g.tombstones])].sort(ascending);
   const sorted = [...groups.values()].sort((a, b) =>
     a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
   );
@@ -187,6 +214,7 @@ function analyzePartition(
   let maxEndKey = "";
   const starts = new Map<bigint, string>();
   let deadInside = 0n;
+  let tombstonesInside = 0n;
   for (const o of g.objects) {
     encodedPartitions.add(o.parts.encodedPartition);
     if (o.readError !== undefined) {
@@ -253,9 +281,13 @@ function analyzePartition(
       } else starts.set(start, o.key);
       continue;
     }
-    const span = spanEnd(o.parts.startOffset, o.records, g.deadLetters);
-    deadInside += BigInt(span.inside);
+    const span = spanEnd(o.parts.startOffset, o.records, g.skipped);
     const range = { from: o.parts.startOffset, to: span.end };
+    if (span.inside > 0) {
+      const dead = countIn(g.deadLetters, range);
+      deadInside += dead;
+      tombstonesInside += BigInt(span.inside) - dead;
+    }
     if (first === null) {
       first = range.from;
       if (range.from > 0n) uncovered.push({ range: { from: 0n, to: range.from - 1n }, place: "leading" });
@@ -293,6 +325,7 @@ function analyzePartition(
   let lag = 0n;
   let missing = 0n;
   let deadLettered = deadInside;
+  let tombstones = tombstonesInside;
   const k = g.kafka;
 
   const loss = (r: OffsetRange, why: string) => {
@@ -337,7 +370,10 @@ function analyzePartition(
     // Records are counted from the low watermark (or from the first object when S3 reaches further back).
     const begin = first !== null && first < low ? first : low;
     deadLettered = BigInt(g.deadLetters.filter((o) => o >= begin && o < high).length);
-    const held = BigInt(records) + deadLettered;
+    tombstones = BigInt(
+      g.tombstones.filter((o) => o >= begin && o < high && !g.deadLetters.includes(o)).length,
+    );
+    const held = BigInt(records) + deadLettered + tombstones;
     if (committed !== null && committed - begin > held) {
       const r = { from: begin, to: committed - 1n };
       missing = committed - begin - held;
@@ -392,7 +428,7 @@ function analyzePartition(
     }
     for (const o of g.objects) {
       if (o.readError !== undefined || o.records === 0) continue;
-      const { end } = spanEnd(o.parts.startOffset, o.records, g.deadLetters);
+      const { end } = spanEnd(o.parts.startOffset, o.records, g.skipped);
       if (end >= high) {
         findings.push({
           kind: "beyond-high-watermark",
@@ -409,8 +445,14 @@ function analyzePartition(
     const isTail = (r: OffsetRange) => r.from >= tailFrom;
     let expired = 0n;
     for (const u of all) {
-      const { ranges, removed } = subtractOffsets(u.range, g.deadLetters);
-      deadLettered += removed;
+      const dead = subtractOffsets(u.range, g.deadLetters);
+      deadLettered += dead.removed;
+      const ranges: OffsetRange[] = [];
+      for (const r of dead.ranges) {
+        const left = subtractOffsets(r, g.tombstones);
+        tombstones += left.removed;
+        ranges.push(...left.ranges);
+      }
       for (const range of ranges) {
         const [below, retained] = splitAt(range, low);
         if (below) expired += size(below);
@@ -434,6 +476,14 @@ function analyzePartition(
       notes.push({
         kind: "dead-lettered",
         message: `${at}: ${plural(deadLettered, "offset")} not in S3 are in the dead-letter topic (bad records): not counted as gaps.`,
+        topic,
+        partition,
+      });
+    }
+    if (tombstones > 0n) {
+      notes.push({
+        kind: "tombstones",
+        message: `${at}: ${plural(tombstones, "offset")} not in S3 are tombstones in Kafka (null values, which behavior.on.null.values=ignore skips): not counted as gaps.`,
         topic,
         partition,
       });
@@ -462,7 +512,9 @@ function analyzePartition(
     overFlushSize,
     maxRecordsPerObject,
     kafka:
-      k === null ? null : { low: k.low, high: k.high, committed: k.committed, lag, missing, deadLettered },
+      k === null
+        ? null
+        : { low: k.low, high: k.high, committed: k.committed, lag, missing, deadLettered, tombstones },
     latency: summarizeLatency(latencies),
   };
 }

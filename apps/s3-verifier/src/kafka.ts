@@ -14,16 +14,30 @@ import {
   type KafkaSettings,
   loadKafkaSettings,
 } from "@weblog/kafka-client";
-import type { DeadLetters, KafkaState, KafkaTopicState } from "./model";
+import type { KafkaMessage } from "kafkajs";
+import type { DeadLetters, KafkaState, KafkaTopicState, OffsetRange, SkippedOffsets } from "./model";
 
-export interface KafkaStateRequest {
+export interface KafkaSessionRequest {
   brokers: string;
   group: string | undefined;
-  topics: string[];
   /** Dead-letter topic to read (records carrying `__connect.errors.topic/partition/offset` headers). */
   dlqTopic?: string | undefined;
   logger: Logger;
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A connected admin client, opened before the bucket is read (an unreachable or silent broker fails the run in
+ * ~10 s, before any object is read), and read from after the listing (commits read after the listing cannot
+ * race it). Every read goes through it; `close()` disconnects.
+ */
+export interface KafkaSession {
+  readonly brokers: string[];
+  /** Watermarks, the group's committed offsets and (with a DLQ topic) the dead-lettered offsets of `topics`. */
+  readState(topics: string[]): Promise<KafkaState>;
+  /** Offsets holding a tombstone (null value) in `[from, to]` of each listed partition of `topic`. */
+  readTombstones(topic: string, ranges: ReadonlyMap<number, OffsetRange>): Promise<SkippedOffsets[]>;
+  close(): Promise<void>;
 }
 
 function explained(err: unknown, settings: KafkaSettings): ExpectedError {
@@ -32,49 +46,86 @@ function explained(err: unknown, settings: KafkaSettings): ExpectedError {
   return new ExpectedError(e.message, { cause: e, exitCode: 2 });
 }
 
-export async function readKafkaState(req: KafkaStateRequest): Promise<KafkaState> {
-  let settings: KafkaSettings;
+/** Validates the broker list (exit 2 naming --brokers) without connecting. */
+export function kafkaSettingsOf(brokers: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings {
   try {
-    settings = loadKafkaSettings({ env: req.env ?? process.env, flags: { brokers: req.brokers } });
+    return loadKafkaSettings({ env, flags: { brokers } });
   } catch (err) {
-    const e = err as Error & { exitCode?: number };
-    throw new ExpectedError(`--brokers: ${e.message}`, { cause: err, exitCode: 2 });
+    const e = err as Error;
+    throw new ExpectedError(e.message.startsWith("--brokers") ? e.message : `--brokers: ${e.message}`, {
+      cause: err,
+      exitCode: 2,
+    });
   }
+}
+
+export async function openKafka(req: KafkaSessionRequest): Promise<KafkaSession> {
+  const settings = kafkaSettingsOf(req.brokers, req.env ?? process.env);
   const kafka = createKafka(settings, { logger: req.logger });
   const admin = kafka.admin();
   try {
     await connectChecked(admin, settings, { timeoutMs: 10_000 });
-    const existing = new Set(await admin.listTopics());
-    const topics: KafkaTopicState[] = [];
-    for (const topic of req.topics) {
-      if (!existing.has(topic)) {
-        topics.push({ topic, exists: false, partitions: [] });
-        continue;
-      }
-      const watermarks = await fetchWatermarks(kafka, topic, { admin });
-      const committed = req.group ? await fetchCommittedOffsets(kafka, req.group, topic, { admin }) : null;
-      const partitions = [...watermarks]
-        .sort(([a], [b]) => a - b)
-        .map(([partition, { low, high }]) => ({
-          partition,
-          low,
-          high,
-          committed: committed?.get(partition) ?? null,
-        }));
-      topics.push({ topic, exists: true, partitions });
-    }
-    const state: KafkaState = { brokers: settings.brokers, group: req.group ?? null, topics };
-    if (req.dlqTopic) {
-      state.dlq = existing.has(req.dlqTopic)
-        ? await readDeadLetters(kafka, admin, req.dlqTopic, new Set(req.topics))
-        : { topic: req.dlqTopic, exists: false, records: 0, partitions: [] };
-    }
-    return state;
   } catch (err) {
     throw explained(err, settings);
-  } finally {
-    await admin.disconnect().catch(() => {});
   }
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      throw explained(err, settings);
+    }
+  };
+  return {
+    brokers: settings.brokers,
+    readState: (topics) =>
+      guarded(async () => {
+        const existing = new Set(await admin.listTopics());
+        const states: KafkaTopicState[] = [];
+        for (const topic of topics) {
+          if (!existing.has(topic)) {
+            states.push({ topic, exists: false, partitions: [] });
+            continue;
+          }
+          const watermarks = await fetchWatermarks(kafka, topic, { admin });
+          const committed = req.group
+            ? await fetchCommittedOffsets(kafka, req.group, topic, { admin })
+            : null;
+          const partitions = [...watermarks]
+            .sort(([a], [b]) => a - b)
+            .map(([partition, { low, high }]) => ({
+              partition,
+              low,
+              high,
+              committed: committed?.get(partition) ?? null,
+            }));
+          states.push({ topic, exists: true, partitions });
+        }
+        const state: KafkaState = { brokers: settings.brokers, group: req.group ?? null, topics: states };
+        if (req.dlqTopic) {
+          state.dlq = existing.has(req.dlqTopic)
+            ? await readDeadLetters(kafka, admin, req.dlqTopic, new Set(topics))
+            : { topic: req.dlqTopic, exists: false, records: 0, partitions: [] };
+        }
+        return state;
+      }),
+    readTombstones: (topic, ranges) =>
+      guarded(async () => {
+        const ends = new Map<number, bigint>();
+        for (const [p, r] of ranges) if (r.to >= r.from) ends.set(p, r.to + 1n);
+        const found = new Map<number, bigint[]>();
+        await readPartitions(kafka, topic, ends, (partition, message) => {
+          const offset = BigInt(message.offset);
+          const range = ranges.get(partition);
+          if (message.value === null && range && offset >= range.from && offset <= range.to) {
+            const list = found.get(partition) ?? [];
+            list.push(offset);
+            found.set(partition, list);
+          }
+        });
+        return [...found].map(([partition, offsets]) => ({ topic, partition, offsets }));
+      }),
+    close: () => admin.disconnect().catch(() => {}),
+  };
 }
 
 const header = (headers: Record<string, unknown> | undefined, name: string): string | undefined => {
@@ -91,8 +142,62 @@ type KafkaClient = ReturnType<typeof createKafka>;
 type Admin = ReturnType<KafkaClient["admin"]>;
 
 /**
- * Reads the whole dead-letter topic (up to the high watermarks seen at the start) with a throwaway group, and
- * returns which offsets of `topics` it holds, per partition. Bounded: 30 s.
+ * Reads the listed partitions of `topic` from their start up to (excluding) `ends` with a throwaway group, calling
+ * `each` for every message; the other partitions are not read. Bounded: 60 s.
+ */
+export async function readPartitions(
+  kafka: KafkaClient,
+  topic: string,
+  ends: ReadonlyMap<number, bigint>,
+  each: (partition: number, message: KafkaMessage) => void,
+): Promise<void> {
+  const remaining = new Map(ends);
+  if (remaining.size === 0) return;
+  const consumer = kafka.consumer({ groupId: `s3-verifier-${randomUUID()}`, maxWaitTimeInMs: 500 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`reading topic ${topic} took over 60 s`)), 60_000);
+      const settle = () => {
+        if (remaining.size > 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            const end = remaining.get(batch.partition);
+            if (end === undefined) {
+              if (!ends.has(batch.partition)) consumer.pause([{ topic, partitions: [batch.partition] }]);
+              return;
+            }
+            for (const message of batch.messages) {
+              if (BigInt(message.offset) >= end) break;
+              each(batch.partition, message);
+            }
+            // Done at the end, or once everything up to the high watermark was read (offsets may skip: markers).
+            const last = batch.messages.at(-1);
+            const reached = last ? BigInt(last.offset) + 1n : BigInt(batch.lastOffset()) + 1n;
+            if (reached >= end || reached >= BigInt(batch.highWatermark)) remaining.delete(batch.partition);
+            if (!remaining.has(batch.partition)) consumer.pause([{ topic, partitions: [batch.partition] }]);
+            settle();
+          },
+        })
+        .catch((err: unknown) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+    });
+  } finally {
+    await consumer.disconnect().catch(() => {});
+  }
+}
+
+/**
+ * Reads the whole dead-letter topic (up to the high watermarks seen at the start) and returns which offsets of
+ * `topics` it holds, per partition.
  */
 export async function readDeadLetters(
   kafka: KafkaClient,
@@ -101,51 +206,22 @@ export async function readDeadLetters(
   topics: ReadonlySet<string>,
 ): Promise<NonNullable<KafkaState["dlq"]>> {
   const marks = await fetchWatermarks(kafka, dlqTopic, { admin });
-  const remaining = new Map<number, bigint>();
-  for (const [p, { low, high }] of marks) if (high > low) remaining.set(p, high);
+  const ends = new Map<number, bigint>();
+  for (const [p, { low, high }] of marks) if (high > low) ends.set(p, high);
   const found = new Map<string, DeadLetters>();
   let records = 0;
-  if (remaining.size > 0) {
-    const consumer = kafka.consumer({ groupId: `s3-verifier-${randomUUID()}`, maxWaitTimeInMs: 500 });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: dlqTopic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`reading the dead-letter topic ${dlqTopic} took over 30 s`)),
-          30_000,
-        );
-        consumer
-          .run({
-            autoCommit: false,
-            eachMessage: async ({ partition, message }) => {
-              records += 1;
-              const headers = message.headers as Record<string, unknown> | undefined;
-              const topic = header(headers, "__connect.errors.topic");
-              const p = Number(header(headers, "__connect.errors.partition"));
-              const offset = header(headers, "__connect.errors.offset");
-              if (topic && topics.has(topic) && Number.isInteger(p) && offset && /^\d+$/.test(offset)) {
-                const id = `${topic}/${p}`;
-                const entry = found.get(id) ?? { topic, partition: p, offsets: [] };
-                entry.offsets.push(BigInt(offset));
-                found.set(id, entry);
-              }
-              const high = remaining.get(partition);
-              if (high !== undefined && BigInt(message.offset) + 1n >= high) remaining.delete(partition);
-              if (remaining.size === 0) {
-                clearTimeout(timer);
-                resolve();
-              }
-            },
-          })
-          .catch((err: unknown) => {
-            clearTimeout(timer);
-            reject(err);
-          });
-      });
-    } finally {
-      await consumer.disconnect().catch(() => {});
+  await readPartitions(kafka, dlqTopic, ends, (_partition, message) => {
+    records += 1;
+    const headers = message.headers as Record<string, unknown> | undefined;
+    const topic = header(headers, "__connect.errors.topic");
+    const p = Number(header(headers, "__connect.errors.partition"));
+    const offset = header(headers, "__connect.errors.offset");
+    if (topic && topics.has(topic) && Number.isInteger(p) && offset && /^\d+$/.test(offset)) {
+      const id = `${topic}/${p}`;
+      const entry = found.get(id) ?? { topic, partition: p, offsets: [] };
+      entry.offsets.push(BigInt(offset));
+      found.set(id, entry);
     }
-  }
+  });
   return { topic: dlqTopic, exists: true, records, partitions: [...found.values()] };
 }

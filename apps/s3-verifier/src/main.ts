@@ -14,7 +14,7 @@ import {
 } from "@weblog/cli";
 import { checkBucket, createS3Client, explainS3Error, topicPrefix } from "@weblog/s3";
 import { analyze } from "./analyze";
-import type { KafkaState, ScanResult } from "./model";
+import type { Analysis, KafkaState, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
 import { renderJson, renderText } from "./report";
 import { type ObjectStore, type ScanProgress, scanBucket } from "./scan";
@@ -93,9 +93,35 @@ function mergeKafka(earlier: KafkaState, later: KafkaState): KafkaState {
 }
 
 /** Loaded only with --brokers: a bucket-only check never loads kafkajs. */
-async function readKafkaState(req: import("./kafka").KafkaStateRequest): Promise<KafkaState> {
+async function openKafka(
+  req: import("./kafka").KafkaSessionRequest,
+): Promise<import("./kafka").KafkaSession> {
   const kafka = await import("./kafka");
-  return kafka.readKafkaState(req);
+  return kafka.openKafka(req);
+}
+
+const UNEXPLAINED = new Set(["gap", "committed-but-missing", "missing-from-s3"]);
+
+/**
+ * Per partition with offsets S3 does not explain (gaps, committed-but-missing, missing before the first object):
+ * the range from the low watermark to the last such offset. A tombstone anywhere in it can explain them (one
+ * inside an object shifts that object's end), so that whole range is read from Kafka.
+ */
+function unexplainedRanges(analysis: Analysis, kafka: KafkaState): Map<string, Map<number, OffsetRange>> {
+  const out = new Map<string, Map<number, OffsetRange>>();
+  for (const f of analysis.findings) {
+    if (!UNEXPLAINED.has(f.kind) || f.topic === undefined || f.partition === undefined || !f.range) continue;
+    const p = kafka.topics
+      .find((t) => t.topic === f.topic)
+      ?.partitions.find((x) => x.partition === f.partition);
+    if (!p) continue;
+    const byPartition = out.get(f.topic) ?? new Map<number, OffsetRange>();
+    const prev = byPartition.get(f.partition);
+    const to = prev && prev.to > f.range.to ? prev.to : f.range.to;
+    byPartition.set(f.partition, { from: p.low, to: to < p.high ? to : p.high - 1n });
+    out.set(f.topic, byPartition);
+  }
+  return out;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -106,11 +132,30 @@ export async function main(argv: string[]): Promise<number> {
   // The SDK's "versions after January 2027 will require node >= 22" warning is noise in a CLI's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const client = createS3Client({ endpoint: opts.endpoint, region: opts.region, pathStyle: opts.pathStyle });
+  // Kafka is contacted first, alongside the bucket check: a broker that is down or silent fails the run (one
+  // line, exit 2) before a single object is read, not after the whole bucket.
+  const [kafkaOpened, bucketChecked] = await Promise.allSettled([
+    opts.brokers
+      ? openKafka({ brokers: opts.brokers, group: opts.group, dlqTopic: opts.dlqTopic, logger })
+      : Promise.resolve(null),
+    checkBucket(client, opts.bucket, opts.endpoint),
+  ]);
+  if (kafkaOpened.status === "rejected") throw kafkaOpened.reason;
+  const session = kafkaOpened.value;
   try {
-    await checkBucket(client, opts.bucket, opts.endpoint);
-  } catch (err) {
-    throw asExpected(err, opts);
+    if (bucketChecked.status === "rejected") throw asExpected(bucketChecked.reason, opts);
+    return await verify(opts, client, session, logger);
+  } finally {
+    await session?.close();
   }
+}
+
+async function verify(
+  opts: VerifierOptions,
+  client: ReturnType<typeof createS3Client>,
+  session: import("./kafka").KafkaSession | null,
+  logger: Logger,
+): Promise<number> {
   const store = createS3Store(client, opts.bucket, { endpoint: opts.endpoint });
   const analyzeOpts = {
     ...(opts.flushSize !== undefined ? { flushSize: opts.flushSize } : {}),
@@ -126,30 +171,33 @@ export async function main(argv: string[]): Promise<number> {
     const seen = [...new Set(scan.objects.map((o) => o.parts.topic))].sort();
     return seen.length > 0 ? seen : ["weblogs"];
   };
-  if (opts.brokers) {
-    kafka = await readKafkaState({
-      brokers: opts.brokers,
-      group: opts.group,
-      topics: kafkaTopics(),
-      dlqTopic: opts.dlqTopic,
-      logger,
-    });
-  }
+  if (session) kafka = await session.readState(kafkaTopics());
   let analysis = analyze(scan, kafka, analyzeOpts);
 
   // Commits read after the listing may cover objects uploaded during it: read what appeared, then judge again.
-  if (kafka && analysis.findings.some((f) => f.kind === "committed-but-missing")) {
+  if (session && kafka && analysis.findings.some((f) => f.kind === "committed-but-missing")) {
     logger.info("committed offsets ahead of the listing: reading objects uploaded since");
     const topUp = await scanWithProgress(store, opts, logger, new Set(scan.objects.map((o) => o.key)));
     scan = mergeScans(scan, topUp);
-    const later = await readKafkaState({
-      brokers: opts.brokers as string,
-      group: opts.group,
-      topics: kafkaTopics(),
-      logger,
-    });
-    kafka = mergeKafka(kafka, later);
+    kafka = mergeKafka(kafka, await session.readState(kafkaTopics()));
     analysis = analyze(scan, kafka, analyzeOpts);
+  }
+
+  // Offsets still unexplained may be tombstones the sink skipped (behavior.on.null.values=ignore): read them from
+  // Kafka (only those partitions, only up to the last unexplained offset), then judge again.
+  if (session && kafka && analysis.findings.some((f) => UNEXPLAINED.has(f.kind))) {
+    const tombstones: SkippedOffsets[] = [];
+    for (const [topic, ranges] of unexplainedRanges(analysis, kafka)) {
+      logger.info(
+        { topic, partitions: [...ranges.keys()] },
+        "offsets not in S3: looking for tombstones in Kafka",
+      );
+      tombstones.push(...(await session.readTombstones(topic, ranges)));
+    }
+    if (tombstones.length > 0) {
+      kafka = { ...kafka, tombstones };
+      analysis = analyze(scan, kafka, analyzeOpts);
+    }
   }
 
   process.stdout.write(

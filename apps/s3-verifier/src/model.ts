@@ -71,12 +71,24 @@ export interface DeadLetters {
   offsets: bigint[];
 }
 
+/** Offsets of one partition that hold a tombstone (null value): a sink with behavior.on.null.values=ignore skips them. */
+export interface SkippedOffsets {
+  topic: string;
+  partition: number;
+  offsets: bigint[];
+}
+
 export interface KafkaState {
   brokers: string[];
   group: string | null;
   topics: KafkaTopicState[];
   /** Set when --dlq-topic was read. */
   dlq?: { topic: string; exists: boolean; records: number; partitions: DeadLetters[] };
+  /**
+   * Tombstones read from the topic where S3 left offsets unexplained (only those partitions and ranges; see
+   * main.ts). Absent when not read.
+   */
+  tombstones?: SkippedOffsets[];
 }
 
 /** An inclusive offset range. */
@@ -111,7 +123,8 @@ export interface Note {
     | "lag"
     | "interleaved-partitioner"
     | "duplicate-record"
-    | "dead-lettered";
+    | "dead-lettered"
+    | "tombstones";
   message: string;
   topic?: string;
   partition?: number;
@@ -165,6 +178,8 @@ export interface PartitionReport {
     missing: bigint;
     /** Uncovered offsets explained by a record in the dead-letter topic. */
     deadLettered: bigint;
+    /** Uncovered offsets explained by a tombstone in Kafka (behavior.on.null.values=ignore skips them). */
+    tombstones: bigint;
   } | null;
   latency: LatencySummary | null;
 }

@@ -149,7 +149,11 @@ function loadConfig(path: string): { settings: SinkSettings; notes: string[] } {
   } catch (err) {
     if (typeof err === "object" && err !== null && (err as { expected?: unknown }).expected === true)
       throw err;
-    throw new UsageError(`--config ${path}: ${(err as Error).message}`, { cause: err });
+    const message = (err as Error).message;
+    // The connector loader's messages already start with "--config: '<file>' ...": never say it twice.
+    throw new UsageError(message.startsWith("--config") ? message : `--config ${path}: ${message}`, {
+      cause: err,
+    });
   }
 }
 

@@ -235,6 +235,32 @@ describe("analyze", () => {
     ]);
   });
 
+  it("accounts for tombstones read from Kafka (ignored by the sink) inside objects, between them and at the tail", () => {
+    // Partition 0, offsets 0..31: tombstones at 3 (inside the first object), 12 (inside the second), 31 (the tail);
+    // 20 went to the DLQ. Objects of 10 records: 0..10 (skips 3), 11..21 (skips 12 and 20), 22..30.
+    const objects = [obj(0, 0, 10), obj(0, 11, 9), obj(0, 22, 9)];
+    const base = {
+      ...kafka([[0, 0, 32, 32]]),
+      dlq: {
+        topic: "weblogs-dlq",
+        exists: true,
+        records: 1,
+        partitions: [{ topic: TOPIC, partition: 0, offsets: [20n] }],
+      },
+    };
+    const blind = analyze(scan(objects), base);
+    expect(blind.ok).toBe(false); // without the tombstones, 3 committed offsets look lost
+    expect(blind.totals.missing).toBe(3n);
+    const k = { ...base, tombstones: [{ topic: TOPIC, partition: 0, offsets: [31n, 3n, 12n] }] };
+    const a = analyze(scan(objects), k);
+    expect(a.findings).toEqual([]);
+    expect(a.ok).toBe(true);
+    expect(a.partitions[0]?.kafka).toMatchObject({ deadLettered: 1n, tombstones: 3n, missing: 0n, lag: 0n });
+    expect(a.partitions[0]?.lastOffset).toBe(30n);
+    expect(a.notes.map((n) => n.kind).sort()).toEqual(["dead-lettered", "tombstones"]);
+    expect(a.notes.find((n) => n.kind === "tombstones")?.message).toMatch(/3 offsets .* tombstones/);
+  });
+
   it("subtractOffsets splits a range around removed offsets", () => {
     expect(subtractOffsets({ from: 0n, to: 9n }, [0n, 3n, 4n, 9n, 12n])).toEqual({
       ranges: [

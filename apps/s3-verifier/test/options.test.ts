@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -107,5 +107,24 @@ describe("parseOptions", () => {
     expect(() => parseOptions(["--group", "g"], NO_ENV)).toThrow(/--group needs --brokers/);
     expect(() => parseOptions(["--concurrency", "0"], NO_ENV)).toThrow(/--concurrency/);
     expect(() => parseOptions(["--config", "/nonexistent/s3-sink.json"], NO_ENV)).toThrow(/s3-sink\.json/);
+  });
+
+  it("names --config and the file once in a config error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "verifier-bad-config-"));
+    try {
+      const file = join(dir, "bad.json");
+      writeFileSync(file, "{bad");
+      let message = "";
+      try {
+        parseOptions(["--config", file], NO_ENV);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/^--config: '.*bad\.json' is not valid JSON/);
+      expect(message.split("--config").length - 1).toBe(1);
+      expect(message.split(file).length - 1).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -27,7 +27,7 @@ function flushAndExit(code: number): void {
  * (0 when it returns nothing).
  * - An expected error (`expected: true`: UsageError, ExpectedError, KafkaClientError, S3SideError, a commander
  *   parse error) prints "<name>: <message>" as one line on stderr and exits with its `exitCode` (2 unless set);
- *   the stack only under WEBLOG_LOG_LEVEL=debug|trace. `CliExit` (after --help) exits silently.
+ *   never a stack, at any WEBLOG_LOG_LEVEL. `CliExit` (after --help) exits silently.
  * - Anything else is a bug: "<name>: unexpected error" plus the stack, exit 1.
  * Returns a promise that settles after the exit function was called (useful with an injected `exit`).
  */
@@ -49,9 +49,8 @@ export function runMain(
         const err = caught instanceof CommanderError ? fromCommanderError(caught) : caught;
         if (isExpectedError(err)) {
           if (!err.silent) {
+            // Never a stack, at any log level: the line names the cause and the fix; a stack is for bugs.
             stderr.write(`${name}: ${oneLine(err.message)}\n`);
-            const level = process.env.WEBLOG_LOG_LEVEL?.toLowerCase();
-            if ((level === "debug" || level === "trace") && err.stack) stderr.write(`${err.stack}\n`);
           }
           exit(typeof err.exitCode === "number" ? err.exitCode : 2);
           return;

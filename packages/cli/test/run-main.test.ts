@@ -74,6 +74,29 @@ describe("runMain (injected exit)", () => {
     expect(h2.out.join("")).toBe("x: broker unreachable at 127.0.0.1:1\n");
   });
 
+  it.each(["trace", "debug", "info"])(
+    "an expected failure never prints a stack, even with WEBLOG_LOG_LEVEL=%s",
+    async (level) => {
+      const before = process.env.WEBLOG_LOG_LEVEL;
+      process.env.WEBLOG_LOG_LEVEL = level;
+      try {
+        const h = harness();
+        await runMain(
+          "x",
+          async () => {
+            throw new ExpectedError("bucket missing", { cause: new Error("NoSuchBucket") });
+          },
+          h.opts,
+        );
+        expect(h.codes).toEqual([2]);
+        expect(h.out.join("")).toBe("x: bucket missing\n");
+      } finally {
+        if (before === undefined) delete process.env.WEBLOG_LOG_LEVEL;
+        else process.env.WEBLOG_LOG_LEVEL = before;
+      }
+    },
+  );
+
   it("unexpected errors print the stack and exit 1", async () => {
     const h = harness();
     await runMain(

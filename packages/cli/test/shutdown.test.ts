@@ -31,6 +31,28 @@ describe("onShutdown", () => {
     expect(target.listenerCount("SIGTERM")).toBe(0);
   });
 
+  it("the same signal again within repeatWindowMs is one press (Ctrl-C under pnpm: the terminal's and pnpm's copy)", async () => {
+    const target = new EventEmitter();
+    const calls: string[] = [];
+    const exits: number[] = [];
+    let t = 1000;
+    onShutdown((sig) => void calls.push(sig), {
+      logger: silentLogger(),
+      exit: (c) => void exits.push(c),
+      target,
+      now: () => t,
+    });
+    target.emit("SIGINT", "SIGINT");
+    t += 5; // pnpm's forwarded copy of the same Ctrl-C
+    target.emit("SIGINT", "SIGINT");
+    await Promise.resolve();
+    expect(calls).toEqual(["SIGINT"]);
+    expect(exits).toEqual([]);
+    t += 2000; // a real second Ctrl-C
+    target.emit("SIGINT", "SIGINT");
+    expect(exits).toEqual([130]);
+  });
+
   it("a failing handler exits 1", async () => {
     const target = new EventEmitter();
     const exits: number[] = [];

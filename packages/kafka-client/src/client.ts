@@ -31,6 +31,9 @@ export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
         message,
         timestamp: _t,
         logger: _l,
+        // kafkajs attaches the stack of the errors it retries (connection refused...): expected failures, which
+        // are explained in one line; a stack is for bugs, so it never reaches our logs at any level.
+        stack: _s,
         ...rest
       } = log as { message: string; [k: string]: unknown };
       const fields = { kafkajs: label.toLowerCase(), ...rest };

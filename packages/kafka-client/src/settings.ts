@@ -54,9 +54,10 @@ export function checkBrokerAddress(address: string): string | undefined {
   if (!m) {
     if (/^[a-z]+:\/\//i.test(address))
       return `'${address}' has a scheme; give host:port, e.g. localhost:9092`;
-    if (!address.includes(":"))
-      return `'${address}' has no port; give host:port, e.g. ${address || "localhost"}:9092`;
-    return `'${address}' is not host:port, e.g. localhost:9092`;
+    // Suggest "<it>:9092" only when what was given is a host name or bracketed IP (not "not a host:9092").
+    if (/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)$/.test(address))
+      return `'${address}' has no port; give host:port, e.g. ${address}:9092`;
+    return `'${address}' is not host:port (a host name or IP, then :port), e.g. localhost:9092`;
   }
   const port = Number(m[2]);
   if (port < 1 || port > 65535) return `'${address}' has port ${port}; ports go from 1 to 65535`;

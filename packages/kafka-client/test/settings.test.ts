@@ -60,6 +60,18 @@ describe("loadKafkaSettings", () => {
     expect(checkBrokerAddress("kafka-1.internal:9092")).toBeUndefined();
   });
 
+  it("suggests '<host>:9092' only when the portless address is a host name", () => {
+    expect(checkBrokerAddress("kafka-1.internal")).toBe(
+      "'kafka-1.internal' has no port; give host:port, e.g. kafka-1.internal:9092",
+    );
+    expect(checkBrokerAddress("[::1]")).toBe("'[::1]' has no port; give host:port, e.g. [::1]:9092");
+    // Not a host name: suggesting "not a host:9092" would be wrong advice.
+    expect(checkBrokerAddress("not a host")).toBe(
+      "'not a host' is not host:port (a host name or IP, then :port), e.g. localhost:9092",
+    );
+    expect(checkBrokerAddress("bad_host!")).not.toContain("bad_host!:9092");
+  });
+
   it("validates KAFKA_SSL and timeouts", () => {
     expect(badSettings(() => loadKafkaSettings({ env: { KAFKA_SSL: "maybe" } })).message).toBe(
       "KAFKA_SSL: 'maybe' is not true or false",

@@ -6,9 +6,11 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "
 import type { CrashHook } from "./crash-hook";
 import { createDlq, type Dlq } from "./dlq";
 import { SinkError } from "./errors";
+import { checkAssignment, commitMetadata, keySettingsOf } from "./key-fingerprint";
 import { Lock, sleep } from "./lock";
 import { createObjectWriter, type ObjectWriter } from "./object-writer";
 import { type FlushReason, type FlushSet, PartitionBuffer } from "./partition-buffer";
+import { createRejectionLog } from "./rejection-log";
 
 /**
  * The S3 sink: a kafkajs consumer group member that turns each assigned partition's records into objects laid out
@@ -81,7 +83,8 @@ interface PartitionState {
   generation: number;
 }
 
-type CommitFn = (topic: string, partition: number, offset: bigint) => Promise<void>;
+/** `metadata`: the key-settings stamp (key-fingerprint.ts); the running one unless given. */
+type CommitFn = (topic: string, partition: number, offset: bigint, metadata?: string) => Promise<void>;
 
 interface BatchContext {
   commit: CommitFn;
@@ -154,6 +157,23 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         })
       : null;
 
+  const rejections = createRejectionLog({ logger });
+  // Every commit carries the key settings that wrote the objects before it (README "Exactly once", key settings);
+  // `cleanStamp` only on the commits of a graceful stop, after which nothing more is uploaded.
+  const keySettings = keySettingsOf(settings);
+  const runningStamp = commitMetadata(keySettings, false);
+  const cleanStamp = commitMetadata(keySettings, true);
+  const admin = kafka.admin();
+  let adminConnected = false;
+  /** A commit's partition entry with its stamp (kafkajs passes `metadata` on to OffsetCommit; its types omit it). */
+  const stamped = (partition: number, offset: bigint, metadata?: string) => {
+    const entry = { partition, offset: offset.toString(), metadata: metadata ?? runningStamp };
+    return entry;
+  };
+  /** Partitions whose start offset this generation already stamped (before its first upload there). */
+  const stampedPartitions = new Set<string>();
+  /** The current generation's check of its assigned partitions' committed stamps; eachBatch awaits it. */
+  let assignmentChecked: Promise<void> = Promise.resolve();
   const states = new Map<string, PartitionState>();
   const assigned = new Set<string>();
   let generation = 0;
@@ -266,6 +286,10 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     }
     for (const key of [...states.keys()]) if (!assigned.has(key)) states.delete(key);
     logger.info({ generation, assignment }, "joined the group");
+    stampedPartitions.clear();
+    const check = verifyAssignment(new Set(assigned));
+    check.catch((err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
+    assignmentChecked = check;
   });
   // kafkajs restarts itself after retriable crashes. Some group errors it deems final (the librdkafka mock answers
   // a SyncGroup racing a member's death with one) are not final for a sink: restart a few times before giving up.
@@ -307,6 +331,26 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         ),
       );
   });
+
+  /** Refuses (KEY_SETTINGS_CHANGED, exit 2) partitions last committed uncleanly with other key settings. */
+  const verifyAssignment = async (mine: ReadonlySet<string>) => {
+    if (mine.size === 0) return;
+    if (!adminConnected) {
+      await admin.connect();
+      adminConnected = true;
+    }
+    const fetched = await admin.fetchOffsets({ groupId: settings.groupId, topics: settings.topics });
+    const committed = fetched.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, metadata: p.metadata })),
+    );
+    const result = checkAssignment(keySettings, settings.groupId, mine, committed);
+    if (result.refusal) throw new SinkError("KEY_SETTINGS_CHANGED", result.refusal, { exitCode: 2 });
+    for (const c of result.changedAfterCleanStop)
+      logger.info(
+        c,
+        "key settings changed after a graceful stop: accepted (nothing was uploaded past the commit)",
+      );
+  };
 
   // --- upload + commit ----------------------------------------------------------------------------------------
   const pauseForS3 = (st: PartitionState) => {
@@ -377,18 +421,18 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
    */
   const guardedCommit =
     (gen: number): CommitFn =>
-    async (topic, partition, offset) => {
+    async (topic, partition, offset, metadata) => {
       const direct = directCommit;
       if (rebalancing || generation !== gen || !direct) {
         throw new SinkError("FENCED", "generation over: commit left to the new owner");
       }
-      await direct({ topics: [{ topic, partitions: [{ partition, offset: offset.toString() }] }] });
+      await direct({ topics: [{ topic, partitions: [stamped(partition, offset, metadata)] }] });
     };
 
-  const commitWith = async (commit: CommitFn, st: PartitionState, offset: bigint) => {
+  const commitWith = async (commit: CommitFn, st: PartitionState, offset: bigint, metadata?: string) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await commit(st.topic, st.partition, offset);
+        await commit(st.topic, st.partition, offset, metadata);
         break;
       } catch (err) {
         if (isRebalanceError(err) || err instanceof SinkError || attempt >= 5 || stopping) throw err;
@@ -456,6 +500,14 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         issues,
       });
       stats.dlq += 1;
+      rejections.rejected({
+        topic: st.topic,
+        partition: st.partition,
+        offset: message.offset,
+        reason,
+        issues,
+        destination: "dlq",
+      });
       st.buffer.skip(offset);
       return;
     }
@@ -599,6 +651,12 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const eachBatch = async (payload: EachBatchPayload) => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     if (stopping || fatal) return;
+    try {
+      await assignmentChecked; // nothing is read into a buffer before this generation's stamps were checked
+    } catch {
+      return; // refused: fail() is stopping the sink
+    }
+    if (stopping || fatal) return;
     directCommit = commitOffsetsIfNecessary;
     activeBatches += 1;
     const st = stateOf(batch.topic, batch.partition);
@@ -606,16 +664,23 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     const ctx: BatchContext = {
       heartbeat,
       fenced: () => !isRunning() || isStale() || generation !== myGeneration,
-      commit: (topic, partition, offset) =>
-        commitOffsetsIfNecessary({
-          topics: [{ topic, partitions: [{ partition, offset: offset.toString() }] }],
-        }),
+      commit: (topic, partition, offset, metadata) =>
+        commitOffsetsIfNecessary({ topics: [{ topic, partitions: [stamped(partition, offset, metadata)] }] }),
     };
     try {
       await st.lock.run(
         async () => {
           if (st.generation !== generation) dropBuffer(st);
           st.highWatermark = BigInt(batch.highWatermark);
+          const first = batch.messages[0];
+          if (first && !stampedPartitions.has(st.key)) {
+            // Before this generation's first upload here, the start offset gets our stamp (unclean): a graceful
+            // stop's clean stamp must not outlive a new writer's upload (README "Exactly once", key settings).
+            const from = st.committed ?? BigInt(first.offset);
+            await ctx.commit(st.topic, st.partition, from);
+            st.committed = from;
+            stampedPartitions.add(st.key);
+          }
           let n = 0;
           let processed: string | null = null;
           try {
@@ -826,6 +891,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       }
       await Promise.race([consumer.disconnect().catch(() => {}), sleep(1500)]);
       if (producer) await Promise.race([producer.disconnect().catch(() => {}), sleep(500)]);
+      if (adminConnected) await Promise.race([admin.disconnect().catch(() => {}), sleep(500)]);
+      rejections.close();
       resolveDone();
     })();
     return shutdownPromise;
@@ -843,10 +910,15 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           // Keep "one uploaded-but-uncommitted object per partition": commit an older timer upload first.
           if (st.pendingCommit !== null) await commitWith(commit, st, st.pendingCommit);
           const set = st.buffer.takeAll("shutdown");
-          if (!set) return;
+          // The last commit of a graceful stop says so (cleanStamp): nothing is uploaded past it, so the key
+          // settings may change before the next start. Sent even when nothing was left to upload.
+          if (!set) {
+            if (st.committed !== null) await commitWith(commit, st, st.committed, cleanStamp);
+            return;
+          }
           totalBytes -= set.bytes;
           await uploadOutside(st, set, gen, "rebalance during stop");
-          await commitWith(commit, st, set.commitOffset);
+          await commitWith(commit, st, set.commitOffset, cleanStamp);
         }),
       ),
     );

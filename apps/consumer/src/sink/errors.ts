@@ -9,6 +9,8 @@ export type SinkErrorCode =
   | "S3_FATAL"
   /** Kafka refused for good (auth, topic authorization) while running. */
   | "KAFKA_FATAL"
+  /** A partition's last commit was made with other key settings by a sink that did not stop gracefully. */
+  | "KEY_SETTINGS_CHANGED"
   /** Upload abandoned because the partition is being given up (rebalance) or the sink is stopping. */
   | "FENCED";
 

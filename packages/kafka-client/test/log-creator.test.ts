@@ -1,0 +1,42 @@
+import { logLevel } from "kafkajs";
+import { describe, expect, it } from "vitest";
+import { kafkajsLogCreator } from "../src/client";
+
+describe("kafkajsLogCreator", () => {
+  it("never passes kafkajs's stack traces on, at any level (expected failures are one line; stacks are for bugs)", () => {
+    const seen: { level: string; fields: Record<string, unknown>; msg: string }[] = [];
+    const at =
+      (level: string) =>
+      (fields: object, msg?: string): void => {
+        seen.push({ level, fields: fields as Record<string, unknown>, msg: msg ?? "" });
+      };
+    const logger = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+    const log = kafkajsLogCreator(logger as never)(logLevel.DEBUG);
+    const stack =
+      "Error: connect ECONNREFUSED 127.0.0.1:1\n    at TCPConnectWrap.afterConnect (node:net:1611:16)";
+    log({
+      namespace: "Connection",
+      level: logLevel.ERROR,
+      label: "ERROR",
+      log: {
+        timestamp: "t",
+        logger: "kafkajs",
+        message: "Connection error: connect ECONNREFUSED",
+        broker: "127.0.0.1:1",
+        stack,
+      },
+    });
+    log({
+      namespace: "Runner",
+      level: logLevel.ERROR,
+      label: "ERROR",
+      log: { timestamp: "t", logger: "kafkajs", message: "something odd", stack },
+    });
+    expect(seen).toHaveLength(2);
+    for (const s of seen) {
+      expect(JSON.stringify(s)).not.toContain("    at ");
+      expect(s.fields).not.toHaveProperty("stack");
+    }
+    expect(seen[0]?.fields).toMatchObject({ broker: "127.0.0.1:1", kafkajs: "error" });
+  });
+});
