@@ -143,8 +143,8 @@ export function sinkEnv(kafka: KafkaHandle, s3: S3Handle, extra: Record<string, 
 }
 
 /**
- * Starts `consumer --sink`. Each test gets its own consumer group unless it passes --group: the mock cluster
- * holds a left member's slot until its session times out, which would stall the next test's join.
+ * Starts `consumer --sink`. Each test gets its own consumer group unless it passes --group: a killed member keeps
+ * its slot until its session times out, which would stall the next test's join.
  */
 export function startSink(
   kafka: KafkaHandle,

@@ -7,7 +7,7 @@
  *   raw loop     - hand-tuned kafkajs: the same records pre-built as strings, 500 per send, 4 sends in flight.
  *   per-message  - kafkajs, one awaited send per message (fewer messages; only the rate matters).
  *   kcat -P      - librdkafka's producer fed the same records from a file (native code, for reference).
- * The mock cluster keeps only ~21k messages per partition; that does not matter here, only throughput does.
+ * The broker is a dedicated local Apache Kafka 4.1.1 (or KAFKA_BROKERS' cluster) on the same 2 cores.
  * Usage: pnpm --filter producer bench   (BENCH_RECORDS=300000 BENCH_ROUNDS=3 to change the sizes,
  * RAW_IN_FLIGHT=8 to give the raw loop more requests in flight)
  */
