@@ -2,7 +2,16 @@ import { gunzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { useBrokerAndS3 } from "./harness";
-import { produce, readObjects, startSink, testKafka, topicName, waitFor, webLogLines } from "./helpers";
+import {
+  createTopic,
+  produce,
+  readObjects,
+  startSink,
+  testKafka,
+  topicName,
+  waitFor,
+  webLogLines,
+} from "./helpers";
 
 describe("consumer --sink (broker + S3)", () => {
   const env = useBrokerAndS3();
@@ -85,7 +94,8 @@ describe("consumer --sink (broker + S3)", () => {
     const lines = webLogLines(6, 17);
     const t0 = Date.parse("2026-11-25T06:00:00Z");
     const times = [0, 100, 200, 1000, 1100, 2500];
-    const producer = testKafka(env.kafka.bootstrap).producer({ allowAutoTopicCreation: true });
+    await createTopic(env.kafka.bootstrap, topic);
+    const producer = testKafka(env.kafka.bootstrap).producer();
     await producer.connect();
     try {
       await producer.send({

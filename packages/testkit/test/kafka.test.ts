@@ -38,7 +38,13 @@ describe("startKafka", () => {
     expect(kafka.brokers.length).toBeGreaterThan(0);
     const topic = uniqueName("t");
     const groupId = uniqueName("g");
-    const producer = client.producer({ allowAutoTopicCreation: true });
+    // created first: producing into a topic the broker is auto-creating races its leader elections, and kafkajs
+    // (idempotence off) can then write a retried batch twice
+    const admin0 = client.admin();
+    await admin0.connect();
+    await admin0.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+    await admin0.disconnect();
+    const producer = client.producer();
     await producer.connect();
     const sent = Array.from({ length: 100 }, (_, i) => ({ key: `k${i % 10}`, value: `v${i}` }));
     await producer.send({ topic, acks: -1, messages: sent });
