@@ -7,7 +7,10 @@ export interface FakeLogOptions {
    * Default: a fresh random seed (readable afterwards as `generator.seed`).
    */
   seed?: number;
-  /** Timestamp of the first record: Date, ISO-8601 string, or epoch milliseconds. Default: now. */
+  /**
+   * Timestamp of the first record: Date, ISO-8601 string, or epoch milliseconds. Default: now, or
+   * `SEEDED_START` (2026-01-01T00:00:00.000Z) when a `seed` is given, so a seed alone reproduces the output.
+   */
   startTime?: Date | string | number;
   /** Average records per second of log time (timestamps advance by 1/rate s on average). Default 100. */
   rate?: number;
@@ -54,6 +57,12 @@ const KNOWN: readonly (keyof FakeLogOptions)[] = [
   "botShare",
 ];
 
+/**
+ * Where log time starts when a seed is given but no startTime: a fixed instant, so "same seed + same options =
+ * same records" holds without a startTime (it did not when the default was "now").
+ */
+export const SEEDED_START = Date.UTC(2026, 0, 1);
+
 /** Latest start accepted: leaves room for years of records before timestamps would need 5-digit years. */
 const MAX_START = Date.UTC(9000, 0, 1);
 
@@ -74,8 +83,8 @@ function fraction(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
-function startTimeOf(value: unknown): number {
-  if (value === undefined) return Date.now();
+function startTimeOf(value: unknown, seeded: boolean): number {
+  if (value === undefined) return seeded ? SEEDED_START : Date.now();
   let ms: number;
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === "number") ms = value;
@@ -122,7 +131,7 @@ export function resolveOptions(options: FakeLogOptions | undefined): ResolvedFak
   }
   return {
     seed: seed ?? randomSeed(),
-    startTime: startTimeOf(options.startTime),
+    startTime: startTimeOf(options.startTime, seed !== undefined),
     rate: rate ?? DEFAULT_OPTIONS.rate,
     jitter: fraction("jitter", options.jitter, DEFAULT_OPTIONS.jitter),
     visitors: visitors ?? DEFAULT_OPTIONS.visitors,

@@ -26,6 +26,16 @@ describe("fake-log CLI", () => {
     expect(run(args).stdout).toBe(a.stdout);
   });
 
+  it("--seed without --start: two runs print the same bytes, starting at the documented 2026-01-01T00:00:00Z", () => {
+    const a = run(["--count", "1000", "--seed", "42"]);
+    const b = run(["--count", "1000", "--seed", "42"]);
+    expect(a.code).toBe(0);
+    expect(a.stdout.split("\n")).toHaveLength(1001);
+    expect(Buffer.from(b.stdout).equals(Buffer.from(a.stdout))).toBe(true);
+    expect(JSON.parse(a.stdout.slice(0, a.stdout.indexOf("\n"))).timestamp).toBe("2026-01-01T00:00:00.000Z");
+    expect(run(["--help"]).stdout).toMatch(/with --seed: 2026-01-01T00:00:00Z/);
+  });
+
   it("defaults: 10 records starting about now", () => {
     const before = Date.now();
     const r = run([]);

@@ -54,7 +54,10 @@ function buildProgram(io: CliIo, errors: string[]): Command {
     .option("-s, --seed <n>", "seed: same seed + same flags = same output (default: random)", anyInteger)
     .addOption(new Option("-f, --format <format>", "output format").choices(["json", "clf"]).default("json"))
     .option("-r, --rate <n>", "records per second of log time", number, DEFAULT_OPTIONS.rate)
-    .option("--start <time>", "timestamp of the first record, ISO-8601 (default: now)")
+    .option(
+      "--start <time>",
+      "timestamp of the first record, ISO-8601 (default: now; with --seed: 2026-01-01T00:00:00Z, so a seed alone reproduces the output)",
+    )
     .option("--jitter <0-1>", "0 = evenly spaced, 1 = Poisson arrivals", number, DEFAULT_OPTIONS.jitter)
     .option("--visitors <n>", "distinct clients (10-1000000)", integer(0), DEFAULT_OPTIONS.visitors)
     .option("--ipv6-share <0-1>", "share of visitors with IPv6 addresses", number, DEFAULT_OPTIONS.ipv6Share)
