@@ -1,4 +1,20 @@
+import type { BadKind } from "./data/bad";
+import { INCIDENT_KINDS, type IncidentKind } from "./data/incidents";
 import { FakeLogOptionsError } from "./errors";
+import type { FormatName } from "./formats/index";
+import type { ScheduledIncident } from "./incidents";
+import type { LateSettings } from "./late";
+import {
+  type IncidentSpec,
+  type LateOptions,
+  resolveBadMix,
+  resolveFormat,
+  resolveIncidents,
+  resolveKinds,
+  resolveLate,
+  resolveProfile,
+} from "./options-features";
+import type { Profile, ResolvedProfile } from "./profiles";
 import { randomSeed } from "./randomizer";
 
 export interface FakeLogOptions {
@@ -25,6 +41,26 @@ export interface FakeLogOptions {
   ipv6Share?: number;
   /** Share of records sent by bots (crawlers, scanners, scripts), 0-1. Default 0.3. */
   botShare?: number;
+  /** How the rate changes over log time: "steady" (default), "diurnal" or "bursty", or an object with settings. */
+  profile?: Profile;
+  /** Incidents at fixed times. Default none. */
+  incidents?: IncidentSpec[];
+  /** Random incidents per hour of log time (kinds from incidentKinds). Default 0. */
+  incidentRate?: number;
+  /** Kinds random incidents are drawn from. Default all four. */
+  incidentKinds?: IncidentKind[];
+  /** Add `"incident":"<kind>"` to the JSON line of incident records (a 7th field; off by default). */
+  tagIncidents?: boolean;
+  /** Share of records delivered late, 0-1 (then out of timestamp order). Default 0. */
+  lateShare?: number;
+  /** Delay distribution of late records (seconds). Default exponential, mean 30, max 300. */
+  late?: LateOptions;
+  /** Share of messages broken on purpose, 0-1 (message()/messages() only; next() stays valid). Default 0. */
+  badShare?: number;
+  /** Bad kinds to mix, equally often. Default all seven (tombstone = null value). */
+  badKinds?: BadKind[];
+  /** Line format of message() values: json (default), combined (alias clf), common, syslog, bsd-syslog, elb, apache-error. */
+  format?: FormatName | "clf";
 }
 
 /** The options after validation and defaults: what a generator actually runs with. */
@@ -37,6 +73,17 @@ export interface ResolvedFakeLogOptions {
   visitors: number;
   ipv6Share: number;
   botShare: number;
+  profile: ResolvedProfile;
+  /** Scheduled incidents in epoch ms. */
+  incidents: readonly ScheduledIncident[];
+  incidentRate: number;
+  incidentKinds: readonly IncidentKind[];
+  tagIncidents: boolean;
+  lateShare: number;
+  late: LateSettings;
+  badShare: number;
+  badMix: readonly (readonly [BadKind, number])[];
+  format: FormatName;
 }
 
 export const DEFAULT_OPTIONS = {
@@ -55,6 +102,16 @@ const KNOWN: readonly (keyof FakeLogOptions)[] = [
   "visitors",
   "ipv6Share",
   "botShare",
+  "profile",
+  "incidents",
+  "incidentRate",
+  "incidentKinds",
+  "tagIncidents",
+  "lateShare",
+  "late",
+  "badShare",
+  "badKinds",
+  "format",
 ];
 
 /**
@@ -129,9 +186,40 @@ export function resolveOptions(options: FakeLogOptions | undefined): ResolvedFak
       `visitors must be an integer from 10 to 1000000, got ${show(visitors)}`,
     );
   }
+  const startTime = startTimeOf(options.startTime, seed !== undefined);
+  const { incidentRate, tagIncidents } = options;
+  if (
+    incidentRate !== undefined &&
+    (typeof incidentRate !== "number" ||
+      !Number.isFinite(incidentRate) ||
+      incidentRate < 0 ||
+      incidentRate > 3600)
+  ) {
+    throw new FakeLogOptionsError(
+      "incidentRate",
+      `incidentRate must be a number from 0 to 3600 (incidents per hour of log time), got ${show(incidentRate)}`,
+    );
+  }
+  if (tagIncidents !== undefined && typeof tagIncidents !== "boolean") {
+    throw new FakeLogOptionsError(
+      "tagIncidents",
+      `tagIncidents must be true or false, got ${show(tagIncidents)}`,
+    );
+  }
+  const lateShare = fraction("lateShare", options.lateShare, 0);
   return {
     seed: seed ?? randomSeed(),
-    startTime: startTimeOf(options.startTime, seed !== undefined),
+    startTime,
+    profile: resolveProfile(options.profile),
+    incidents: resolveIncidents(options.incidents, startTime),
+    incidentRate: incidentRate ?? 0,
+    incidentKinds: resolveKinds("incidentKinds", options.incidentKinds, INCIDENT_KINDS),
+    tagIncidents: tagIncidents ?? false,
+    lateShare,
+    late: resolveLate(lateShare, options.late),
+    badShare: fraction("badShare", options.badShare, 0),
+    badMix: resolveBadMix(options.badKinds),
+    format: resolveFormat(options.format),
     rate: rate ?? DEFAULT_OPTIONS.rate,
     jitter: fraction("jitter", options.jitter, DEFAULT_OPTIONS.jitter),
     visitors: visitors ?? DEFAULT_OPTIONS.visitors,
