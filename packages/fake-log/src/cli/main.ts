@@ -164,7 +164,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     process.once("SIGTERM", stop);
     const it = realtime(log, { speed: flags.speed, signal: controller.signal });
     try {
-      result = await writeAll(io.stdout, async () => (await it.next()).value ?? undefined, budget, 1, countBytes);
+      result = await writeAll(
+        io.stdout,
+        async () => (await it.next()).value ?? undefined,
+        budget,
+        1,
+        countBytes,
+      );
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
