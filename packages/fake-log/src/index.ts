@@ -14,6 +14,7 @@ export {
   type FakeMessage,
   type RecordMeta,
 } from "./generator";
+export { parseIncidentSpec, parseSeconds } from "./incident-spec";
 export type { ScheduledIncident } from "./incidents";
 export type { LateDistribution } from "./late";
 export {
