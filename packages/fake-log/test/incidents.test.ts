@@ -1,7 +1,7 @@
 import { validate } from "@weblog/log-schema";
 import { describe, expect, it } from "vitest";
 import { serviceOf } from "../src/data/services";
-import { createFakeLog, INCIDENT_KINDS } from "../src/index";
+import { createFakeLog, type FakeMessage, INCIDENT_KINDS } from "../src/index";
 
 const START = Date.UTC(2026, 10, 25, 6);
 const at = (s: number) => START + s * 1000;
@@ -18,7 +18,7 @@ describe("incidents", () => {
       { kind: "scanner-sweep", at: 420, duration: 60, intensity: 0.5 },
     ],
   });
-  const messages = [];
+  const messages: FakeMessage[] = [];
   for (let i = 0; i < 200_000; i++) {
     const m = log.message();
     if (Date.parse(m.record.timestamp) >= at(500)) break;
