@@ -5,7 +5,7 @@ export { INCIDENT_KINDS, type IncidentKind } from "./data/incidents";
 export { SERVICES, type ServiceName } from "./data/services";
 export { encode, formatCombined } from "./encoders";
 export { type FakeLogErrorCode, FakeLogOptionsError } from "./errors";
-export { FORMATS, type FormatName, formatRecord, formatter } from "./formats/index";
+export { FORMAT_NAMES, FORMATS, type FormatName, formatRecord, formatter } from "./formats/index";
 export {
   createFakeLog,
   type FakeLog,
