@@ -5,7 +5,7 @@
 import { base, en, Faker } from "@faker-js/faker";
 import { encode, type WebLogRecord } from "@weblog/log-schema";
 import { Bench } from "tinybench";
-import { createFakeLog, FORMATS, type FakeLogOptions } from "../src/index";
+import { createFakeLog, type FakeLogOptions, FORMATS } from "../src/index";
 
 const BATCH = 1000;
 const TARGET_RATE = 1_000_000;
