@@ -13,55 +13,37 @@ import { ALB } from "../data/formats";
 import { clientPort, part, recordHash, requestBytes, responseBytes } from "./detail";
 
 const hex = (n: number, width: number): string => (n >>> 0).toString(16).padStart(width, "0").slice(-width);
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
 
-/** ISO time with microseconds, as ALB writes it: `2026-11-25T06:00:00.123456Z`. */
-function micros(ms: number, extraMicros: number): string {
-  return `${new Date(ms).toISOString().slice(0, 23)}${String(extraMicros).padStart(3, "0")}Z`;
-}
+/** Seconds with three decimals from whole milliseconds (what toFixed(3) prints, without its cost). */
+const secs = (ms: number): string => `${Math.floor(ms / 1000)}.${pad3(ms % 1000)}`;
+
+const FIXED_TAIL = ` ${ALB.sslCipher} ${ALB.sslProtocol} ${ALB.targetGroupArn}`;
+const CERT = `"${ALB.domain}" "${ALB.certArn}" 0`;
 
 export function formatElb(r: WebLogRecord): string {
   const h = recordHash(r);
-  const received = Date.parse(r.timestamp);
-  const slow = r.status_code === 504 ? 30 : r.status_code >= 500 ? 2 : 0.25;
-  const reqTime = 0.0001 + part(h, 1) * 0.002;
-  const targetTime = 0.001 + part(h, 5) * part(h, 11) * slow;
-  const respTime = 0.00002 + part(h, 13) * 0.0002;
-  const totalMs = Math.floor((reqTime + targetTime + respTime) * 1000);
+  const slow = r.status_code === 504 ? 30_000 : r.status_code >= 500 ? 2000 : 250;
+  // Processing times in whole ms (ALB prints seconds with 3 decimals).
+  const reqMs = Math.floor(part(h, 1) * 2);
+  const targetMs = 1 + Math.floor(part(h, 5) * part(h, 11) * slow);
+  const respMs = 0;
+  const totalMs = reqMs + targetMs + respMs;
+  const ts = r.timestamp;
+  // request_creation_time is the record's time; `time` (response sent) adds the processing times.
+  const created = `${ts.slice(0, 23)}${pad3((h >>> 10) % 1000)}Z`;
+  const ms = Number(ts.slice(20, 23)) + totalMs;
+  const sentMs =
+    ms < 1000
+      ? `${ts.slice(0, 20)}${pad3(ms)}`
+      : new Date(Date.parse(ts) + totalMs).toISOString().slice(0, 23);
+  const sent = `${sentMs}${pad3(h % 1000)}Z`;
   const target = `${ALB.targets[h % ALB.targets.length]}:${ALB.targetPort}`;
-  const epoch = Math.floor(received / 1000);
-  const trace = `Root=1-${hex(epoch, 8)}-${hex(h, 8)}${hex(Math.imul(h, 0x9e3779b1), 8)}${hex(Math.imul(h, 0x85ebca6b), 8)}`;
-  const request = `${r.method} https://${ALB.domain}:443${r.url} HTTP/1.1`;
-  const ua = r.user_agent.replace(/["\\]/g, (c) => `\\${c}`);
-  return [
-    ALB.type,
-    micros(received + totalMs, h % 1000),
-    ALB.name,
-    `${r.ip}:${clientPort(h)}`,
-    target,
-    reqTime.toFixed(3),
-    targetTime.toFixed(3),
-    respTime.toFixed(3),
-    r.status_code,
-    r.status_code,
-    requestBytes(r, h),
-    responseBytes(r, h),
-    `"${request}"`,
-    `"${ua}"`,
-    ALB.sslCipher,
-    ALB.sslProtocol,
-    ALB.targetGroupArn,
-    `"${trace}"`,
-    `"${ALB.domain}"`,
-    `"${ALB.certArn}"`,
-    "0",
-    micros(received, (h >>> 10) % 1000),
-    '"forward"',
-    '"-"',
-    '"-"',
-    `"${target}"`,
-    `"${r.status_code}"`,
-    '"-"',
-    '"-"',
-    `TID_${hex(h, 8)}${hex(Math.imul(h, 0xc2b2ae35), 8)}`,
-  ].join(" ");
+  const trace = `Root=1-${hex(Math.floor(Date.parse(ts) / 1000), 8)}-${hex(h, 8)}${hex(Math.imul(h, 0x9e3779b1), 8)}${hex(Math.imul(h, 0x85ebca6b), 8)}`;
+  const ua =
+    r.user_agent.includes('"') || r.user_agent.includes("\\")
+      ? r.user_agent.replace(/["\\]/g, (c) => `\\${c}`)
+      : r.user_agent;
+  const status = r.status_code;
+  return `${ALB.type} ${sent} ${ALB.name} ${r.ip}:${clientPort(h)} ${target} ${secs(reqMs)} ${secs(targetMs)} ${secs(respMs)} ${status} ${status} ${requestBytes(r, h)} ${responseBytes(r, h)} "${r.method} https://${ALB.domain}:443${r.url} HTTP/1.1" "${ua}"${FIXED_TAIL} "${trace}" ${CERT} ${created} "forward" "-" "-" "${target}" "${status}" "-" "-" TID_${hex(h, 8)}${hex(Math.imul(h, 0xc2b2ae35), 8)}`;
 }
