@@ -19,6 +19,8 @@ import { type WeightedPicker, weighted } from "./weighted";
 export interface Core {
   /** The next record in log-time order. */
   next(): WebLogRecord;
+  /** Epoch ms of the last record's timestamp. */
+  time(): number;
   /** The incident that produced (or, for a 5xx-storm, broke) the last record, if any. */
   lastIncident(): IncidentKind | undefined;
   /** Incidents started so far, and the bursts of a bursty profile. */
@@ -187,5 +189,5 @@ export function createCore(resolved: ResolvedFakeLogOptions, streams: Streams): 
     return { ip: visitor.ip, timestamp, method, url, status_code, user_agent: visitor.userAgent };
   }
 
-  return { next, lastIncident: () => incident, incidents, bursts };
+  return { next, time: clock.time, lastIncident: () => incident, incidents, bursts };
 }

@@ -154,7 +154,7 @@ export function createFakeLog(options?: FakeLogOptions, deps: FakeLogDeps = {}):
     while (heap.peek() > logTime) {
       const record = core.next();
       const incident = core.lastIncident();
-      const t = Date.parse(record.timestamp);
+      const t = core.time();
       const delayMs = lrand.chance(resolved.lateShare) ? delay() : 0;
       heap.push(t + delayMs, seq++, { record, incident, delayMs, deliveredAt: t + delayMs });
       logTime = t;
@@ -176,8 +176,12 @@ export function createFakeLog(options?: FakeLogOptions, deps: FakeLogDeps = {}):
     if (late && lastEntry !== undefined) {
       return { incident: lastEntry.incident, delayMs: lastEntry.delayMs, deliveredAt: lastEntry.deliveredAt };
     }
-    const t = lastRecord === undefined ? Number.NaN : Date.parse(lastRecord.timestamp);
-    return { incident: lastIncident, delayMs: 0, deliveredAt: t };
+    // On time, the last record handed out is the core's last one.
+    return {
+      incident: lastIncident,
+      delayMs: 0,
+      deliveredAt: lastRecord === undefined ? Number.NaN : core.time(),
+    };
   };
 
   const format = formatter(resolved.format);
