@@ -19,6 +19,8 @@ import { type WeightedPicker, weighted } from "./weighted";
 export interface Core {
   /** The next record in log-time order. */
   next(): WebLogRecord;
+  /** Records produced so far. */
+  count(): number;
   /** Epoch ms of the last record's timestamp. */
   time(): number;
   /** The incident that produced (or, for a 5xx-storm, broke) the last record, if any. */
@@ -93,8 +95,11 @@ export function createCore(resolved: ResolvedFakeLogOptions, streams: Streams): 
   let incident: IncidentKind | undefined;
   let flood: ActiveIncident | undefined;
 
+  let produced = 0;
+
   function next(): WebLogRecord {
     const timestamp = clock.tick();
+    produced++;
 
     if (outageLeft > 0) outageLeft--;
     else if (random.chance(TRAFFIC.outageStartRate))
@@ -189,5 +194,5 @@ export function createCore(resolved: ResolvedFakeLogOptions, streams: Streams): 
     return { ip: visitor.ip, timestamp, method, url, status_code, user_agent: visitor.userAgent };
   }
 
-  return { next, time: clock.time, lastIncident: () => incident, incidents, bursts };
+  return { next, count: () => produced, time: clock.time, lastIncident: () => incident, incidents, bursts };
 }

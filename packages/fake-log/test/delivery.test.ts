@@ -19,6 +19,7 @@ describe("late delivery", () => {
     const late = messages.filter((m) => m.delayMs > 0);
     expect(Math.abs(late.length / N - 0.05)).toBeLessThan(0.003);
     expect(log.stats().late).toBe(late.length);
+    expect(log.stats().records).toBe(N);
     const delays = late.map((m) => m.delayMs);
     expect(Math.max(...delays)).toBeLessThanOrEqual(120_000);
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(1);
@@ -82,6 +83,7 @@ describe("bad records", () => {
     const bad = messages.filter((m) => m.bad !== undefined);
     expect(Math.abs(bad.length / n - 0.01)).toBeLessThan(0.0015);
     const stats = log.stats();
+    expect(stats.records).toBe(n);
     expect(stats.badTotal).toBe(bad.length);
     for (const kind of BAD_KINDS) {
       const k = bad.filter((m) => m.bad === kind).length;
