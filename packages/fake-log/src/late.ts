@@ -2,7 +2,7 @@
  * Late delivery: a share of records reach the stream after their log time (CDN edge logs, mobile apps that batch
  * while offline). A late record's delay is drawn from a distribution capped at `max`; records are then released in
  * delivery order (log time + delay), so their timestamps are out of order in the stream. A min-heap holds the
- * records not yet delivered: at most about rate x max of them.
+ * records not yet delivered: at most about rate x share x max of them.
  */
 import type { Randomizer } from "./randomizer";
 

@@ -1,6 +1,6 @@
 import { decode, encode } from "@weblog/log-schema";
 import { describe, expect, it } from "vitest";
-import { BAD_KINDS, createFakeLog, type FakeMessage, realtime } from "../src/index";
+import { BAD_KINDS, createFakeLog, createReadable, type FakeMessage, realtime } from "../src/index";
 
 const START = "2026-11-25T06:00:00Z";
 const N = 200_000;
@@ -154,6 +154,21 @@ describe("real-time mode", () => {
     }
     expect(sleeps.length).toBeLessThan(400);
     expect(sleeps.every((s) => s > 0)).toBe(true);
+  });
+
+  it("createReadable is the same stream as a Node Readable in object mode", async () => {
+    const got: FakeMessage[] = [];
+    for await (const m of createReadable(createFakeLog({ seed: 1, startTime: START }), {
+      speed: 1e9,
+      count: 25,
+    })) {
+      got.push(m as FakeMessage);
+    }
+    expect(got.map((m) => m.value)).toEqual(
+      createFakeLog({ seed: 1, startTime: START })
+        .messages(25)
+        .map((m) => m.value),
+    );
   });
 
   it("stops when the signal aborts", async () => {
