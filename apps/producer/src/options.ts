@@ -2,13 +2,30 @@ import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli
 import {
   BAD_KINDS,
   type BadKind,
+  FakeLogOptionsError,
   FORMAT_NAMES,
   type FormatName,
   INCIDENT_KINDS,
   type IncidentSpec,
   parseIncidentSpec,
+  resolveOptions,
 } from "@weblog/fake-log";
 import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
+import { fakeLogOptions } from "./source";
+
+/** fake-log option -> the producer flag that sets it, for one-line errors. */
+const FLAG_OF_OPTION: Record<string, string> = {
+  "profile.peakToTrough": "--peak-ratio",
+  "profile.timeZone": "--timezone",
+  "late.max": "--late-max",
+  "late.mean": "--late-mean",
+  "late.distribution": "--late-distribution",
+  incidentRate: "--incident-rate",
+  lateShare: "--late-share",
+  badShare: "--bad-share",
+  badKinds: "--bad-kinds",
+  seed: "--seed",
+};
 
 /** Everything the producer needs, parsed from flags (then WEBLOG_* / KAFKA_* env) and validated once. */
 export interface ProducerOptions {
@@ -46,6 +63,8 @@ export interface TrafficOptions {
   incidentRate?: number;
   lateShare?: number;
   lateMaxS?: number;
+  lateMeanS?: number;
+  lateDistribution?: "exponential" | "uniform";
   badShare?: number;
   badKinds?: BadKind[];
 }
@@ -161,6 +180,18 @@ export function buildCommand() {
       ),
     )
     .addOption(
+      opt(
+        "--late-mean <time>",
+        "mean delay of a late record (exponential), e.g. 30s (default 30s)",
+      ).argParser(parsers.duration("--late-mean", { min: 1 })),
+    )
+    .addOption(
+      opt(
+        "--late-distribution <name>",
+        "delay distribution: exponential (default) or uniform up to --late-max",
+      ).argParser(parsers.oneOf("--late-distribution", ["exponential", "uniform"] as const)),
+    )
+    .addOption(
       opt("--late-max <time>", "longest delay of a late record, e.g. 5m (default 5m)").argParser(
         parsers.duration("--late-max", { min: 1 }),
       ),
@@ -222,6 +253,8 @@ interface RawFlags {
   incidentRate?: number;
   lateShare?: number;
   lateMax?: number;
+  lateMean?: number;
+  lateDistribution?: "exponential" | "uniform";
   badShare?: number;
   badKinds?: BadKind[];
   stdin?: boolean;
@@ -230,6 +263,22 @@ interface RawFlags {
   maxInFlight: number;
   json?: boolean;
   quiet?: boolean;
+}
+
+function traffic(f: RawFlags): TrafficOptions {
+  return {
+    profile: f.profile,
+    ...(f.peakRatio === undefined ? {} : { peakRatio: f.peakRatio }),
+    ...(f.timezone === undefined ? {} : { timezone: f.timezone }),
+    incidents: f.incident ?? [],
+    ...(f.incidentRate === undefined ? {} : { incidentRate: f.incidentRate }),
+    ...(f.lateShare === undefined ? {} : { lateShare: f.lateShare }),
+    ...(f.lateMax === undefined ? {} : { lateMaxS: f.lateMax / 1000 }),
+    ...(f.lateMean === undefined ? {} : { lateMeanS: f.lateMean / 1000 }),
+    ...(f.lateDistribution === undefined ? {} : { lateDistribution: f.lateDistribution }),
+    ...(f.badShare === undefined ? {} : { badShare: f.badShare }),
+    ...(f.badKinds === undefined ? {} : { badKinds: f.badKinds }),
+  };
 }
 
 /** Parses argv (without node and script) plus env; throws UsageError (exit 2) naming the flag and the fix. */
@@ -268,6 +317,28 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new UsageError("--format does not apply with --stdin (lines are sent as typed).");
   }
 
+  // The traffic flags are fake-log options: check them now (one line, exit 2) rather than when generation starts.
+  if (!stdin) {
+    try {
+      resolveOptions(
+        fakeLogOptions({
+          seed: f.seed,
+          startTime: Date.now(),
+          logRate: 1000,
+          format: f.format,
+          key: f.key,
+          partition: undefined,
+          traffic: traffic(f),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof FakeLogOptionsError)) throw err;
+      const flag =
+        FLAG_OF_OPTION[err.field] ?? (err.field.startsWith("incidents[") ? "--incident" : err.field);
+      throw new UsageError(`${flag}: ${err.message}.`);
+    }
+  }
+
   // Throws KafkaClientError BAD_SETTINGS (expected, exit 2, one line naming the flag/variable) on a bad address.
   const kafka = loadKafkaSettings({ env, flags: f.brokers === undefined ? {} : { brokers: f.brokers } });
 
@@ -282,17 +353,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     compression: f.compression,
     acks: ACKS[f.acks],
     format: f.format,
-    traffic: {
-      profile: f.profile,
-      ...(f.peakRatio === undefined ? {} : { peakRatio: f.peakRatio }),
-      ...(f.timezone === undefined ? {} : { timezone: f.timezone }),
-      incidents: f.incident ?? [],
-      ...(f.incidentRate === undefined ? {} : { incidentRate: f.incidentRate }),
-      ...(f.lateShare === undefined ? {} : { lateShare: f.lateShare }),
-      ...(f.lateMax === undefined ? {} : { lateMaxS: f.lateMax / 1000 }),
-      ...(f.badShare === undefined ? {} : { badShare: f.badShare }),
-      ...(f.badKinds === undefined ? {} : { badKinds: f.badKinds }),
-    },
+    traffic: traffic(f),
     stdin,
     partition: f.partition ?? (stdin ? 0 : undefined),
     batchSize: f.batchSize,

@@ -58,7 +58,13 @@ export function fakeLogOptions(s: SourceSettings): FakeLogOptions {
   if (t.incidents.length > 0) options.incidents = t.incidents;
   if (t.incidentRate !== undefined) options.incidentRate = t.incidentRate;
   if (t.lateShare !== undefined) options.lateShare = t.lateShare;
-  if (t.lateMaxS !== undefined) options.late = { max: t.lateMaxS };
+  if (t.lateMaxS !== undefined || t.lateMeanS !== undefined || t.lateDistribution !== undefined) {
+    options.late = {
+      ...(t.lateMaxS === undefined ? {} : { max: t.lateMaxS }),
+      ...(t.lateMeanS === undefined ? {} : { mean: t.lateMeanS }),
+      ...(t.lateDistribution === undefined ? {} : { distribution: t.lateDistribution }),
+    };
+  }
   if (t.badShare !== undefined) options.badShare = t.badShare;
   if (t.badKinds !== undefined) options.badKinds = t.badKinds;
   return options;

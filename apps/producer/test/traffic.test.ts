@@ -98,6 +98,9 @@ describe("producer with fake-log's traffic options", () => {
       [["--incident", "flood@1m"], /--incident.*KIND/],
       [["--bad-kinds", "tombstone,nope"], /--bad-kinds.*"nope"/],
       [["--stdin", "--bad-share", "0.1"], /--bad-share does not apply with --stdin/],
+      [["--profile", "diurnal", "--timezone", "Mars/Base"], /--timezone: .*IANA time zone/],
+      [["--late-share", "0.1", "--late-mean", "10m", "--late-max", "1m"], /--late-mean: late.mean must be/],
+      [["--incident", "5xx-storm:nowhere"], /--incident: .*service must be one of/],
     ] as const) {
       const bad = await runCli(MAIN, [...args], { env, timeoutMs: 30_000 });
       expect(bad.code).toBe(2);

@@ -21,6 +21,7 @@ export {
   DEFAULT_OPTIONS,
   type FakeLogOptions,
   type ResolvedFakeLogOptions,
+  resolveOptions,
   SEEDED_START,
 } from "./options";
 export type { IncidentSpec, LateOptions } from "./options-features";

@@ -156,7 +156,10 @@ function startTimeOf(value: unknown, seeded: boolean): number {
   return Math.floor(ms);
 }
 
-/** Validate once, fill defaults. Throws FakeLogOptionsError naming the first bad field. */
+/**
+ * Validate once, fill defaults (what createFakeLog runs with, without building a generator: lets a CLI check its
+ * flags up front). Throws FakeLogOptionsError naming the first bad field.
+ */
 export function resolveOptions(options: FakeLogOptions | undefined): ResolvedFakeLogOptions {
   if (options === undefined || options === null) options = {};
   if (typeof options !== "object" || Array.isArray(options)) {
