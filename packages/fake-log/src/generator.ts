@@ -79,7 +79,7 @@ export interface FakeLogDeps {
   /**
    * The randomizer the traffic draws from; it is re-seeded with the seed (given or random). The opt-in features
    * (bursts, incidents, late delivery, bad records) each draw from their own stream derived from the seed, so
-   * switching one on leaves the traffic itself unchanged.
+   * switching one on changes the traffic as little as it can (see README: a flood's records do take clock ticks).
    */
   randomizer?: Randomizer;
 }
