@@ -4,24 +4,29 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createFakeLog, type FakeLog } from "@weblog/fake-log";
-import type { WebLogRecord } from "@weblog/log-schema";
-import { type Chunk, fakeLogOptions, serializer, type WorkerRequest } from "./source";
+import { type Chunk, fakeLogOptions, type WorkerRequest } from "./source";
 
 const { settings, chunkSize } = workerData as WorkerRequest;
 const fake: FakeLog = createFakeLog(fakeLogOptions(settings));
-const serialize = serializer(settings.format);
 const byIp = settings.key === "ip";
 
 function makeChunk(): Chunk {
-  const records = fake.batch(chunkSize);
-  const values: string[] = new Array(records.length);
-  const keys: string[] | undefined = byIp ? new Array(records.length) : undefined;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as WebLogRecord;
-    values[i] = serialize(r);
-    if (keys) keys[i] = r.ip;
+  const messages = fake.messages(chunkSize);
+  const values: Chunk["values"] = new Array(messages.length);
+  const keys: string[] | undefined = byIp ? new Array(messages.length) : undefined;
+  let marks: NonNullable<Chunk["marks"]> | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    values[i] = m.value;
+    if (keys) keys[i] = m.key;
+    if (m.bad !== undefined || m.delayMs > 0) {
+      marks ??= new Array(messages.length);
+      marks[i] = { ...(m.bad === undefined ? {} : { bad: m.bad }), delayMs: m.delayMs };
+    }
   }
-  return keys ? { values, keys } : { values };
+  const chunk: Chunk = keys ? { values, keys } : { values };
+  if (marks) chunk.marks = marks;
+  return chunk;
 }
 
 let credit = 0;

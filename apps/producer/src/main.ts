@@ -36,6 +36,7 @@ function createSource(opts: ProducerOptions): MessageSource {
     // Timestamps advance at the send rate (1000/s of log time when unlimited).
     logRate: opts.rate > 0 ? opts.rate : 1000,
     format: opts.format,
+    traffic: opts.traffic,
     key: opts.key,
     partition: opts.partition,
   };
@@ -153,6 +154,7 @@ runMain("producer", async (argv) => {
     mode: opts.stdin ? "stdin" : "generate",
     ...(partitions ? { partitions } : {}),
     ...(failureText === undefined ? {} : { error: failureText }),
+    ...(source ? { counts: source.counts() } : {}),
   });
   if (opts.json) process.stdout.write(`${formatSummaryJson(summary)}\n`);
   else if (!opts.quiet) process.stdout.write(`${formatSummaryText(summary)}\n`);

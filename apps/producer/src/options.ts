@@ -1,5 +1,31 @@
 import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import {
+  BAD_KINDS,
+  type BadKind,
+  FakeLogOptionsError,
+  FORMAT_NAMES,
+  type FormatName,
+  INCIDENT_KINDS,
+  type IncidentSpec,
+  parseIncidentSpec,
+  resolveOptions,
+} from "@weblog/fake-log";
 import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
+import { fakeLogOptions } from "./source";
+
+/** fake-log option -> the producer flag that sets it, for one-line errors. */
+const FLAG_OF_OPTION: Record<string, string> = {
+  "profile.peakToTrough": "--peak-ratio",
+  "profile.timeZone": "--timezone",
+  "late.max": "--late-max",
+  "late.mean": "--late-mean",
+  "late.distribution": "--late-distribution",
+  incidentRate: "--incident-rate",
+  lateShare: "--late-share",
+  badShare: "--bad-share",
+  badKinds: "--bad-kinds",
+  seed: "--seed",
+};
 
 /** Everything the producer needs, parsed from flags (then WEBLOG_* / KAFKA_* env) and validated once. */
 export interface ProducerOptions {
@@ -16,7 +42,9 @@ export interface ProducerOptions {
   compression: "none" | "gzip";
   /** kafkajs acks: -1 (all in-sync replicas), 1 (leader), 0 (none). */
   acks: -1 | 0 | 1;
-  format: "json" | "clf";
+  format: FormatName | "clf";
+  /** fake-log traffic shape and breakage (see @weblog/fake-log): profile, incidents, late and bad records. */
+  traffic: TrafficOptions;
   /** Console producer: each stdin line is one message. */
   stdin: boolean;
   /** Pin every message to this partition (stdin mode defaults to 0 so the order is total). */
@@ -26,6 +54,43 @@ export interface ProducerOptions {
   json: boolean;
   quiet: boolean;
 }
+
+export interface TrafficOptions {
+  profile: "steady" | "diurnal" | "bursty";
+  peakRatio?: number;
+  timezone?: string;
+  incidents: IncidentSpec[];
+  incidentRate?: number;
+  lateShare?: number;
+  lateMaxS?: number;
+  lateMeanS?: number;
+  lateDistribution?: "exponential" | "uniform";
+  badShare?: number;
+  badKinds?: BadKind[];
+}
+
+const list =
+  <T extends string>(flag: string, all: readonly T[]) =>
+  (text: string): T[] => {
+    const items = text
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    for (const item of items) {
+      if (!(all as readonly string[]).includes(item)) {
+        throw new UsageError(`${flag}: unknown kind "${item}" (known: ${all.join(", ")}).`);
+      }
+    }
+    return items as T[];
+  };
+
+const incidentArg = (text: string, previous: IncidentSpec[] = []): IncidentSpec[] => {
+  try {
+    return [...previous, parseIncidentSpec(text)];
+  } catch (err) {
+    throw new UsageError(`--incident: ${(err as Error).message}.`);
+  }
+};
 
 export const DEFAULTS = {
   topic: "weblogs",
@@ -84,8 +149,62 @@ export function buildCommand() {
         "--format <fmt>",
         "record format: json (one JSON object per message, what the pipeline reads) or clf",
       )
-        .argParser(parsers.oneOf("--format", ["json", "clf"] as const))
+        .argParser(parsers.oneOf("--format", FORMAT_NAMES as readonly (FormatName | "clf")[]))
         .default(DEFAULTS.format),
+    )
+    .addOption(
+      opt("--profile <name>", "traffic over log time: steady, diurnal or bursty (fake-log)")
+        .argParser(parsers.oneOf("--profile", ["steady", "diurnal", "bursty"] as const))
+        .default("steady"),
+    )
+    .addOption(
+      opt("--peak-ratio <n>", "diurnal: busiest / quietest hour (default 4)").argParser(
+        parsers.number("--peak-ratio", { min: 1 }),
+      ),
+    )
+    .addOption(opt("--timezone <tz>", "diurnal: IANA time zone of the audience (default UTC)"))
+    .addOption(
+      opt(
+        "--incident <spec>",
+        `incident, repeatable: KIND[@AT][/DURATION][:SERVICE][*INTENSITY], KIND one of ${INCIDENT_KINDS.join(", ")}`,
+      ).argParser(incidentArg),
+    )
+    .addOption(
+      opt("--incident-rate <n>", "random incidents per hour of log time").argParser(
+        parsers.number("--incident-rate", { min: 0, max: 3600 }),
+      ),
+    )
+    .addOption(
+      opt("--late-share <0-1>", "share of records delivered late (sent in delivery order)").argParser(
+        parsers.number("--late-share", { min: 0, max: 1 }),
+      ),
+    )
+    .addOption(
+      opt(
+        "--late-mean <time>",
+        "mean delay of a late record (exponential), e.g. 30s (default 30s)",
+      ).argParser(parsers.duration("--late-mean", { min: 1 })),
+    )
+    .addOption(
+      opt(
+        "--late-distribution <name>",
+        "delay distribution: exponential (default) or uniform up to --late-max",
+      ).argParser(parsers.oneOf("--late-distribution", ["exponential", "uniform"] as const)),
+    )
+    .addOption(
+      opt("--late-max <time>", "longest delay of a late record, e.g. 5m (default 5m)").argParser(
+        parsers.duration("--late-max", { min: 1 }),
+      ),
+    )
+    .addOption(
+      opt("--bad-share <0-1>", "share of messages broken on purpose (tombstones are null values)").argParser(
+        parsers.number("--bad-share", { min: 0, max: 1 }),
+      ),
+    )
+    .addOption(
+      opt("--bad-kinds <list>", `bad kinds to mix (default all: ${BAD_KINDS.join(", ")})`).argParser(
+        list("--bad-kinds", BAD_KINDS),
+      ),
     )
     .addOption(opt("--stdin", "console producer: each stdin line is one message, in order (to partition 0)"))
     .addOption(
@@ -126,13 +245,40 @@ interface RawFlags {
   key: "ip" | "none";
   compression: "none" | "gzip";
   acks: keyof typeof ACKS;
-  format: "json" | "clf";
+  format: FormatName | "clf";
+  profile: "steady" | "diurnal" | "bursty";
+  peakRatio?: number;
+  timezone?: string;
+  incident?: IncidentSpec[];
+  incidentRate?: number;
+  lateShare?: number;
+  lateMax?: number;
+  lateMean?: number;
+  lateDistribution?: "exponential" | "uniform";
+  badShare?: number;
+  badKinds?: BadKind[];
   stdin?: boolean;
   partition?: number;
   batchSize: number;
   maxInFlight: number;
   json?: boolean;
   quiet?: boolean;
+}
+
+function traffic(f: RawFlags): TrafficOptions {
+  return {
+    profile: f.profile,
+    ...(f.peakRatio === undefined ? {} : { peakRatio: f.peakRatio }),
+    ...(f.timezone === undefined ? {} : { timezone: f.timezone }),
+    incidents: f.incident ?? [],
+    ...(f.incidentRate === undefined ? {} : { incidentRate: f.incidentRate }),
+    ...(f.lateShare === undefined ? {} : { lateShare: f.lateShare }),
+    ...(f.lateMax === undefined ? {} : { lateMaxS: f.lateMax / 1000 }),
+    ...(f.lateMean === undefined ? {} : { lateMeanS: f.lateMean / 1000 }),
+    ...(f.lateDistribution === undefined ? {} : { lateDistribution: f.lateDistribution }),
+    ...(f.badShare === undefined ? {} : { badShare: f.badShare }),
+    ...(f.badKinds === undefined ? {} : { badKinds: f.badKinds }),
+  };
 }
 
 /** Parses argv (without node and script) plus env; throws UsageError (exit 2) naming the flag and the fix. */
@@ -154,6 +300,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       ["--duration", f.duration],
       ["--rate", f.rate],
       ["--seed", f.seed],
+      ["--incident", f.incident],
+      ["--incident-rate", f.incidentRate],
+      ["--late-share", f.lateShare],
+      ["--bad-share", f.badShare],
     ] as const) {
       if (value !== undefined) {
         throw new UsageError(
@@ -165,6 +315,28 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new UsageError("--key ip does not apply with --stdin (lines are sent with null keys).");
     if (f.format !== "json")
       throw new UsageError("--format does not apply with --stdin (lines are sent as typed).");
+  }
+
+  // The traffic flags are fake-log options: check them now (one line, exit 2) rather than when generation starts.
+  if (!stdin) {
+    try {
+      resolveOptions(
+        fakeLogOptions({
+          seed: f.seed,
+          startTime: Date.now(),
+          logRate: 1000,
+          format: f.format,
+          key: f.key,
+          partition: undefined,
+          traffic: traffic(f),
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof FakeLogOptionsError)) throw err;
+      const flag =
+        FLAG_OF_OPTION[err.field] ?? (err.field.startsWith("incidents[") ? "--incident" : err.field);
+      throw new UsageError(`${flag}: ${err.message}.`);
+    }
   }
 
   // Throws KafkaClientError BAD_SETTINGS (expected, exit 2, one line naming the flag/variable) on a bad address.
@@ -181,6 +353,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     compression: f.compression,
     acks: ACKS[f.acks],
     format: f.format,
+    traffic: traffic(f),
     stdin,
     partition: f.partition ?? (stdin ? 0 : undefined),
     batchSize: f.batchSize,

@@ -6,7 +6,8 @@ import type { MessageSource } from "./source";
 /** One Kafka message as the run hands it to the sink. */
 export interface OutMessage {
   key: string | Buffer | null;
-  value: string | Buffer;
+  /** null: a tombstone (fake-log bad kind). */
+  value: string | Buffer | null;
   partition?: number;
 }
 

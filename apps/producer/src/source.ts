@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { createFakeLog, type FakeLogOptions } from "@weblog/fake-log";
-import { encode, formatCombined, type WebLogRecord } from "@weblog/log-schema";
+import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
+import type { TrafficOptions } from "./options";
 import type { OutMessage } from "./run";
 
 /**
@@ -17,6 +17,13 @@ export interface MessageSource {
   /** The next `n` messages, in generator order. */
   take(n: number): OutMessage[] | Promise<OutMessage[]>;
   close(): Promise<void>;
+  /** Messages taken so far that were made bad on purpose (by kind) or delivered late. */
+  counts(): SourceCounts;
+}
+
+export interface SourceCounts {
+  late: number;
+  bad: Record<string, number>;
 }
 
 export interface SourceSettings {
@@ -25,37 +32,75 @@ export interface SourceSettings {
   startTime: number;
   /** Log-time events per second (how far apart the timestamps are). */
   logRate: number;
-  format: "json" | "clf";
+  format: NonNullable<FakeLogOptions["format"]>;
   key: "ip" | "none";
   partition: number | undefined;
+  /** Profile, incidents, late and bad records (default: steady, none). */
+  traffic?: TrafficOptions;
 }
 
 export function fakeLogOptions(s: SourceSettings): FakeLogOptions {
-  return { ...(s.seed === undefined ? {} : { seed: s.seed }), startTime: s.startTime, rate: s.logRate };
+  const t = s.traffic;
+  const options: FakeLogOptions = {
+    ...(s.seed === undefined ? {} : { seed: s.seed }),
+    startTime: s.startTime,
+    rate: s.logRate,
+    format: s.format,
+  };
+  if (t === undefined) return options;
+  if (t.profile === "diurnal") {
+    options.profile = {
+      kind: "diurnal",
+      ...(t.peakRatio === undefined ? {} : { peakToTrough: t.peakRatio }),
+      ...(t.timezone === undefined ? {} : { timeZone: t.timezone }),
+    };
+  } else if (t.profile === "bursty") options.profile = "bursty";
+  if (t.incidents.length > 0) options.incidents = t.incidents;
+  if (t.incidentRate !== undefined) options.incidentRate = t.incidentRate;
+  if (t.lateShare !== undefined) options.lateShare = t.lateShare;
+  if (t.lateMaxS !== undefined || t.lateMeanS !== undefined || t.lateDistribution !== undefined) {
+    options.late = {
+      ...(t.lateMaxS === undefined ? {} : { max: t.lateMaxS }),
+      ...(t.lateMeanS === undefined ? {} : { mean: t.lateMeanS }),
+      ...(t.lateDistribution === undefined ? {} : { distribution: t.lateDistribution }),
+    };
+  }
+  if (t.badShare !== undefined) options.badShare = t.badShare;
+  if (t.badKinds !== undefined) options.badKinds = t.badKinds;
+  return options;
 }
 
-export function serializer(format: SourceSettings["format"]): (r: WebLogRecord) => string {
-  return format === "clf" ? formatCombined : encode;
+/** A fake-log message as a Kafka message: bytes (invalid UTF-8) as a Buffer, a tombstone as a null value. */
+export function toOut(m: FakeMessage, byIp: boolean, partition: number | undefined): OutMessage {
+  const value = m.value === null || typeof m.value === "string" ? m.value : Buffer.from(m.value);
+  const out: OutMessage = { key: byIp ? m.key : null, value };
+  if (partition !== undefined) out.partition = partition;
+  return out;
+}
+
+function tally(counts: SourceCounts, m: { bad?: string | undefined; delayMs?: number }): void {
+  if (m.delayMs !== undefined && m.delayMs > 0) counts.late++;
+  if (m.bad !== undefined) counts.bad[m.bad] = (counts.bad[m.bad] ?? 0) + 1;
 }
 
 export function createInlineSource(s: SourceSettings): MessageSource {
   const fake = createFakeLog(fakeLogOptions(s));
-  const serialize = serializer(s.format);
   const byIp = s.key === "ip";
+  const counts: SourceCounts = { late: 0, bad: {} };
   return {
     kind: "inline",
     take(n) {
-      const records = fake.batch(n);
-      const out: OutMessage[] = new Array(records.length);
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i] as WebLogRecord;
-        const m: OutMessage = { key: byIp ? r.ip : null, value: serialize(r) };
-        if (s.partition !== undefined) m.partition = s.partition;
-        out[i] = m;
+      const messages = fake.messages(n);
+      const out: OutMessage[] = new Array(messages.length);
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as FakeMessage;
+        if (m.delayMs > 0 || m.bad !== undefined) tally(counts, m);
+        out[i] = toOut(m, byIp, s.partition);
       }
       return out;
     },
     async close() {},
+    counts: () => ({ late: counts.late, bad: { ...counts.bad } }),
   };
 }
 
@@ -64,8 +109,11 @@ export function createInlineSource(s: SourceSettings): MessageSource {
  * which kafkajs writes as cheaply as pre-built ones (Buffers per message cost more: a Buffer object each).
  */
 export interface Chunk {
-  values: string[];
+  /** Strings; bytes (invalid UTF-8 on purpose) or null (tombstones) only with --bad-share. */
+  values: (string | Uint8Array | null)[];
   keys?: string[];
+  /** Per message: bad kind and lateness, only when some message of the chunk has them. */
+  marks?: { bad?: string; delayMs?: number }[];
 }
 
 export interface WorkerRequest {
@@ -116,6 +164,7 @@ export function createWorkerSource(
   let closed = false;
   let current: Chunk | undefined;
   let pos = 0;
+  const counts: SourceCounts = { late: 0, bad: {} };
 
   const nextChunk = async () => {
     while (ready.length === 0) {
@@ -137,10 +186,13 @@ export function createWorkerSource(
       for (let i = 0; i < n; i++) {
         if (!current || pos >= current.values.length) await nextChunk();
         const c = current as Chunk;
+        const v = c.values[pos] as string | Uint8Array | null;
         const m: OutMessage = {
           key: c.keys ? (c.keys[pos] as string) : null,
-          value: c.values[pos] as string,
+          value: v === null || typeof v === "string" ? v : Buffer.from(v),
         };
+        const mark = c.marks?.[pos];
+        if (mark !== undefined) tally(counts, mark);
         if (partition !== undefined) m.partition = partition;
         out[i] = m;
         pos++;
@@ -151,5 +203,6 @@ export function createWorkerSource(
       closed = true;
       await worker.terminate();
     },
+    counts: () => ({ late: counts.late, bad: { ...counts.bad } }),
   };
 }

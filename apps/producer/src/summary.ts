@@ -21,12 +21,22 @@ export interface Summary {
   stoppedBy: RunResult["stoppedBy"];
   /** Records added to each partition during the run (high watermark after - before); absent if unknown. */
   partitions?: Record<string, number>;
+  /** Generated runs: records sent late on purpose, and bad ones by kind (tombstones included). */
+  late?: number;
+  bad?: number;
+  badKinds?: Record<string, number>;
   error?: string;
 }
 
 export function buildSummary(
   result: RunResult,
-  ctx: { topic: string; mode: Summary["mode"]; partitions?: Record<string, number>; error?: string },
+  ctx: {
+    topic: string;
+    mode: Summary["mode"];
+    partitions?: Record<string, number>;
+    error?: string;
+    counts?: { late: number; bad: Record<string, number> };
+  },
 ): Summary {
   const seconds = result.durationMs / 1000;
   const summary: Summary = {
@@ -42,6 +52,11 @@ export function buildSummary(
     stoppedBy: result.stoppedBy,
   };
   if (ctx.partitions) summary.partitions = ctx.partitions;
+  if (ctx.counts) {
+    summary.late = ctx.counts.late;
+    summary.badKinds = ctx.counts.bad;
+    summary.bad = Object.values(ctx.counts.bad).reduce((a, b) => a + b, 0);
+  }
   if (ctx.error !== undefined) summary.error = ctx.error;
   return summary;
 }
@@ -60,6 +75,8 @@ export function formatSummaryText(s: Summary): string {
       .join(" ");
     lines.push(`  per partition (broker watermarks): ${parts}`);
   }
+  if (s.bad || s.late)
+    lines.push(`  on purpose: ${formatCount(s.bad ?? 0)} bad, ${formatCount(s.late ?? 0)} late`);
   if (s.error) lines.push(`  error: ${s.error}`);
   return lines.join("\n");
 }

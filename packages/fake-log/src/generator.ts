@@ -1,20 +1,73 @@
 import type { WebLogRecord } from "@weblog/log-schema";
-import { createClock } from "./clock";
-import { OUTAGE_PRONE, SERVER_ERRORS, STATUS_PROFILES, type StatusProfile } from "./data/statuses";
-import { type RouteGroup, TRAFFIC } from "./data/traffic";
+import { type BadValue, makeBad } from "./bad";
+import { createCore } from "./core";
+import { BAD_KINDS, type BadKind } from "./data/bad";
+import { INCIDENT_KINDS, type IncidentKind } from "./data/incidents";
 import { FakeLogOptionsError } from "./errors";
+import { formatter } from "./formats/index";
+import type { ScheduledIncident } from "./incidents";
+import { DeliveryHeap, delaySampler } from "./late";
 import { type FakeLogOptions, type ResolvedFakeLogOptions, resolveOptions } from "./options";
-import { buildPools, type Visitor } from "./pools";
+import type { Burst } from "./profiles";
 import { createRandomizer, type Randomizer } from "./randomizer";
-import { type WeightedPicker, weighted } from "./weighted";
+import { weighted } from "./weighted";
+
+/** One message as a pipeline would receive it: the formatted (or broken) value and what it is. */
+export interface FakeMessage {
+  /** The line in `options.format`; for a bad message its broken form: a string, bytes (invalid UTF-8) or null (tombstone). */
+  value: BadValue;
+  /** The client address (a natural message key). */
+  key: string;
+  /** The valid record the message was made from (for a bad one, what it would have been). */
+  record: WebLogRecord;
+  /** Log time at which it is delivered, epoch ms (= the record's time unless late). */
+  deliveredAt: number;
+  /** How late it is, ms (0 = on time). */
+  delayMs: number;
+  /** The incident that produced it, if any (side channel; the record itself never says so unless tagIncidents). */
+  incident?: IncidentKind;
+  /** Why it is broken, if it was made bad. */
+  bad?: BadKind;
+}
+
+/** What the last record (from next() or message()) was, beyond its six fields. */
+export interface RecordMeta {
+  incident: IncidentKind | undefined;
+  delayMs: number;
+  deliveredAt: number;
+}
+
+export interface FakeLogStats {
+  /** Records (and messages) handed out so far. */
+  records: number;
+  /** Of those, delivered late. */
+  late: number;
+  /** Messages made bad, by kind, and in all. */
+  bad: Record<BadKind, number>;
+  badTotal: number;
+  /** Records produced (or, 5xx-storm, broken) by each incident kind. */
+  incidents: Record<IncidentKind, number>;
+}
 
 export interface FakeLog extends Iterable<WebLogRecord> {
-  /** The next record (a new object each call). */
+  /** The next record (a new object each call), in delivery order. Always valid: badShare applies to messages only. */
   next(): WebLogRecord;
   /** The next `n` records, in order (same as calling next() n times). */
   batch(n: number): WebLogRecord[];
   /** An endless iterator over next(): `for (const r of log) { ...; if (done) break; }`. */
   [Symbol.iterator](): Iterator<WebLogRecord>;
+  /** The next message: the next record formatted (`format`), possibly broken (`badShare`), with its side channel. */
+  message(): FakeMessage;
+  /** The next `n` messages. */
+  messages(n: number): FakeMessage[];
+  /** Side channel of the last record or message handed out. */
+  readonly last: RecordMeta;
+  /** Counts so far. */
+  stats(): FakeLogStats;
+  /** Incidents started so far (scheduled and random), in start order. */
+  incidents(): readonly ScheduledIncident[];
+  /** Bursts of the bursty profile generated so far. */
+  bursts(): readonly Burst[];
   /** The seed in use (the given one, or the random one picked when none was given). */
   readonly seed: number;
   /** The validated options with defaults filled in. */
@@ -23,136 +76,168 @@ export interface FakeLog extends Iterable<WebLogRecord> {
 
 /** Collaborators a caller may inject (tests, or to share one stream). */
 export interface FakeLogDeps {
-  /** The one randomizer every choice draws from; it is re-seeded with the seed (given or random). */
+  /**
+   * The randomizer the traffic draws from; it is re-seeded with the seed (given or random). The opt-in features
+   * (bursts, incidents, late delivery, bad records) each draw from their own stream derived from the seed, so
+   * switching one on changes the traffic as little as it can (see README: a flood's records do take clock ticks).
+   */
   randomizer?: Randomizer;
 }
 
-/** Browser "tabs" in flight at once: a page's assets interleave with other visitors' requests. */
-const CONCURRENT_SESSIONS = 8;
-/** How often a record identical to one already emitted in the same millisecond is drawn again. */
-const MAX_REROLLS = 8;
+/** Salts of the derived streams (never change them: they shape seeded output). */
+const SALT = { profile: 0x70726f66, incidents: 0x696e6364, late: 0x6c617465, bad: 0x62616421 } as const;
+
+interface Entry {
+  record: WebLogRecord;
+  incident: IncidentKind | undefined;
+  delayMs: number;
+  deliveredAt: number;
+}
+
+const zeroCounts = <K extends string>(keys: readonly K[]): Record<K, number> =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 /**
  * A seeded generator of realistic web-access records (see README): visitors with skewed repeat visits, a site map
- * of pages, assets, API calls, admin and scanner probes, URL-dependent statuses with occasional 5xx outages, and
- * non-decreasing timestamps at `rate` records/s. Throws FakeLogOptionsError for bad options.
+ * of pages, assets, API calls, admin and scanner probes, URL-dependent statuses with occasional 5xx outages,
+ * timestamps at `rate` records/s shaped by a profile, optional incidents, late delivery and broken messages.
+ * Throws FakeLogOptionsError for bad options.
  */
 export function createFakeLog(options?: FakeLogOptions, deps: FakeLogDeps = {}): FakeLog {
   const resolved = resolveOptions(options);
   const random = deps.randomizer ?? createRandomizer(resolved.seed);
   if (deps.randomizer) random.seed(resolved.seed);
+  const derive = (salt: number) => createRandomizer([resolved.seed, salt]);
+  const core = createCore(resolved, {
+    traffic: random,
+    profile: derive(SALT.profile),
+    incidents: derive(SALT.incidents),
+  });
 
-  const pools = buildPools(random, resolved);
-  const clock = createClock(random, resolved.startTime, resolved.rate, resolved.jitter);
-  const statusPickers = Object.fromEntries(
-    Object.entries(STATUS_PROFILES).map(([profile, table]) => [profile, weighted(table)]),
-  ) as Record<StatusProfile, WeightedPicker<number>>;
-  const serverErrors = weighted(SERVER_ERRORS);
-  const mixes = {
-    browser: weighted(TRAFFIC.humanMix),
-    crawler: weighted(TRAFFIC.crawlerMix),
-    scanner: weighted(TRAFFIC.scannerMix),
-    tool: weighted(TRAFFIC.toolMix),
-  } satisfies Record<Visitor["kind"], WeightedPicker<RouteGroup>>;
-  const assetsPerPage = weighted(TRAFFIC.assetsPerPage);
-  const { botShare } = resolved;
-  const [outageMin, outageMax] = TRAFFIC.outageLength;
+  const stats: FakeLogStats = {
+    records: 0,
+    late: 0,
+    bad: zeroCounts(BAD_KINDS),
+    badTotal: 0,
+    incidents: zeroCounts(INCIDENT_KINDS),
+  };
+  let lastEntry: Entry | undefined;
 
-  // Per browser session slot: whose page is loading and how many of its assets are still to come.
-  const sessionVisitor: (Visitor | undefined)[] = new Array(CONCURRENT_SESSIONS).fill(undefined);
-  const sessionPending = new Int32Array(CONCURRENT_SESSIONS);
-  let outageLeft = 0;
-  // Records already emitted in the current millisecond: a new one must differ from each, so no two records of a
-  // stream are byte-identical (a verifier may then treat identical lines as duplicated deliveries).
-  let sameMs: WebLogRecord[] = [];
-  let sameMsStamp = "";
-  let cacheBuster = 0;
+  // On-time path: records straight from the core, in log-time order. Without incidents the core's next() is the
+  // generator's next() itself: the hot path pays nothing for the features.
+  const nextOnTime =
+    core.incidents === undefined
+      ? core.next
+      : (): WebLogRecord => {
+          const r = core.next();
+          const incident = core.lastIncident();
+          if (incident !== undefined) stats.incidents[incident]++;
+          return r;
+        };
 
-  function next(): WebLogRecord {
-    const timestamp = clock.tick();
-
-    if (outageLeft > 0) outageLeft--;
-    else if (random.chance(TRAFFIC.outageStartRate))
-      outageLeft = outageMin + random.int(outageMax - outageMin + 1);
-
-    if (timestamp !== sameMsStamp) {
-      sameMsStamp = timestamp;
-      if (sameMs.length > 0) sameMs = [];
+  // Late path: every record waits in a heap until its delivery time has come in log time.
+  const lrand = derive(SALT.late);
+  const delay = delaySampler(resolved.late, lrand);
+  const heap = new DeliveryHeap<Entry>();
+  let seq = 0;
+  let delivered = 0;
+  let logTime = Number.NEGATIVE_INFINITY;
+  const nextLate = (): WebLogRecord => {
+    while (heap.peek() > logTime) {
+      const record = core.next();
+      const incident = core.lastIncident();
+      const t = core.time();
+      const delayMs = lrand.chance(resolved.lateShare) ? delay() : 0;
+      heap.push(t + delayMs, seq++, { record, incident, delayMs, deliveredAt: t + delayMs });
+      logTime = t;
     }
-    let record = draw(timestamp);
-    for (let tries = 0; tries < MAX_REROLLS && isTwin(record); tries++) record = draw(timestamp);
-    if (isTwin(record)) {
-      // Still a twin after the re-rolls (a tiny site map, say): a cache-busting query string, as browsers add.
-      const sep = record.url.includes("?") ? "&" : "?";
-      record = { ...record, url: `${record.url}${sep}_=${++cacheBuster}` };
+    const e = heap.pop()!;
+    delivered++;
+    if (e.delayMs > 0) stats.late++;
+    if (e.incident !== undefined) stats.incidents[e.incident]++;
+    lastEntry = e;
+    return e.record;
+  };
+
+  const late = resolved.lateShare > 0;
+  const next = late ? nextLate : nextOnTime;
+
+  const last = (): RecordMeta => {
+    if (late && lastEntry !== undefined) {
+      return { incident: lastEntry.incident, delayMs: lastEntry.delayMs, deliveredAt: lastEntry.deliveredAt };
     }
-    sameMs.push(record);
-    return record;
+    // On time, the last record handed out is the core's last one.
+    return {
+      incident: core.lastIncident(),
+      delayMs: 0,
+      deliveredAt: core.count() === 0 ? Number.NaN : core.time(),
+    };
+  };
+
+  const format = formatter(resolved.format);
+  const brand = derive(SALT.bad);
+  const badKinds = weighted(resolved.badMix);
+  const tag = resolved.tagIncidents && resolved.format === "json";
+
+  function message(): FakeMessage {
+    const record = next();
+    const meta = last();
+    let value: BadValue = format(record);
+    if (tag && meta.incident !== undefined) value = `${value.slice(0, -1)},"incident":"${meta.incident}"}`;
+    const m: FakeMessage = {
+      value,
+      key: record.ip,
+      record,
+      deliveredAt: meta.deliveredAt,
+      delayMs: meta.delayMs,
+    };
+    if (meta.incident !== undefined) m.incident = meta.incident;
+    if (resolved.badShare > 0 && brand.chance(resolved.badShare)) {
+      const kind = badKinds.pick(brand);
+      m.value = makeBad(kind, record, value, resolved.format, format, brand);
+      m.bad = kind;
+      stats.bad[kind]++;
+      stats.badTotal++;
+    }
+    return m;
   }
 
-  function isTwin(r: WebLogRecord): boolean {
-    for (const o of sameMs) {
-      if (
-        o.ip === r.ip &&
-        o.url === r.url &&
-        o.method === r.method &&
-        o.status_code === r.status_code &&
-        o.user_agent === r.user_agent
-      )
-        return true;
+  const checkN = (name: string, n: number) => {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new FakeLogOptionsError(`${name}(n)`, `${name}(n): n must be an integer >= 0, got ${String(n)}`);
     }
-    return false;
-  }
-
-  function draw(timestamp: string): WebLogRecord {
-    let visitor: Visitor;
-    let group: RouteGroup;
-    let slot = -1;
-    if (random.chance(botShare)) {
-      visitor = pools.bots.pick(random);
-      group = mixes[visitor.kind].pick(random);
-    } else {
-      slot = random.int(CONCURRENT_SESSIONS);
-      const pending = sessionVisitor[slot];
-      if (pending !== undefined && sessionPending[slot]! > 0) {
-        visitor = pending;
-        group = "asset";
-        sessionPending[slot]!--;
-      } else {
-        visitor = pools.humans.pick(random);
-        group = mixes.browser.pick(random);
-      }
-    }
-
-    const route = pools.groups[group].pick(random);
-    const url = route.urls.pick(random);
-    const { method, status: profile } = route.methods.pick(random);
-    const status_code =
-      OUTAGE_PRONE.has(profile) &&
-      random.chance(outageLeft > 0 ? TRAFFIC.outageErrorRate : TRAFFIC.baseServerErrorRate)
-        ? serverErrors.pick(random)
-        : statusPickers[profile].pick(random);
-
-    if (slot >= 0 && group === "page" && method === "GET" && status_code === 200) {
-      sessionVisitor[slot] = visitor;
-      sessionPending[slot] = assetsPerPage.pick(random);
-    }
-
-    return { ip: visitor.ip, timestamp, method, url, status_code, user_agent: visitor.userAgent };
-  }
+  };
 
   function batch(n: number): WebLogRecord[] {
-    if (!Number.isSafeInteger(n) || n < 0) {
-      throw new FakeLogOptionsError("batch(n)", `batch(n): n must be an integer >= 0, got ${String(n)}`);
-    }
+    checkN("batch", n);
     const out = new Array<WebLogRecord>(n);
     for (let i = 0; i < n; i++) out[i] = next();
+    return out;
+  }
+
+  function messages(n: number): FakeMessage[] {
+    checkN("messages", n);
+    const out = new Array<FakeMessage>(n);
+    for (let i = 0; i < n; i++) out[i] = message();
     return out;
   }
 
   return {
     next,
     batch,
+    message,
+    messages,
+    get last() {
+      return last();
+    },
+    stats: () => ({
+      ...stats,
+      records: late ? delivered : core.count(),
+      bad: { ...stats.bad },
+      incidents: { ...stats.incidents },
+    }),
+    incidents: () => [...(core.incidents?.started ?? [])],
+    bursts: () => [...core.bursts],
     seed: resolved.seed,
     options: Object.freeze({ ...resolved }),
     [Symbol.iterator]() {

@@ -1,4 +1,20 @@
+import type { BadKind } from "./data/bad";
+import { INCIDENT_KINDS, type IncidentKind } from "./data/incidents";
 import { FakeLogOptionsError } from "./errors";
+import type { FormatName } from "./formats/index";
+import type { ScheduledIncident } from "./incidents";
+import type { LateSettings } from "./late";
+import {
+  type IncidentSpec,
+  type LateOptions,
+  resolveBadMix,
+  resolveFormat,
+  resolveIncidents,
+  resolveKinds,
+  resolveLate,
+  resolveProfile,
+} from "./options-features";
+import type { Profile, ResolvedProfile } from "./profiles";
 import { randomSeed } from "./randomizer";
 
 export interface FakeLogOptions {
@@ -7,7 +23,10 @@ export interface FakeLogOptions {
    * Default: a fresh random seed (readable afterwards as `generator.seed`).
    */
   seed?: number;
-  /** Timestamp of the first record: Date, ISO-8601 string, or epoch milliseconds. Default: now. */
+  /**
+   * Timestamp of the first record: Date, ISO-8601 string, or epoch milliseconds. Default: now, or
+   * `SEEDED_START` (2026-01-01T00:00:00.000Z) when a `seed` is given, so a seed alone reproduces the output.
+   */
   startTime?: Date | string | number;
   /** Average records per second of log time (timestamps advance by 1/rate s on average). Default 100. */
   rate?: number;
@@ -22,6 +41,26 @@ export interface FakeLogOptions {
   ipv6Share?: number;
   /** Share of records sent by bots (crawlers, scanners, scripts), 0-1. Default 0.3. */
   botShare?: number;
+  /** How the rate changes over log time: "steady" (default), "diurnal" or "bursty", or an object with settings. */
+  profile?: Profile;
+  /** Incidents at fixed times. Default none. */
+  incidents?: IncidentSpec[];
+  /** Random incidents per hour of log time (kinds from incidentKinds). Default 0. */
+  incidentRate?: number;
+  /** Kinds random incidents are drawn from. Default all four. */
+  incidentKinds?: IncidentKind[];
+  /** Add `"incident":"<kind>"` to the JSON line of incident records (a 7th field; off by default). */
+  tagIncidents?: boolean;
+  /** Share of records delivered late, 0-1 (then out of timestamp order). Default 0. */
+  lateShare?: number;
+  /** Delay distribution of late records (seconds). Default exponential, mean 30, max 300. */
+  late?: LateOptions;
+  /** Share of messages broken on purpose, 0-1 (message()/messages() only; next() stays valid). Default 0. */
+  badShare?: number;
+  /** Bad kinds to mix, equally often. Default all seven (tombstone = null value). */
+  badKinds?: BadKind[];
+  /** Line format of message() values: json (default), combined (alias clf), common, syslog, bsd-syslog, elb, apache-error. */
+  format?: FormatName | "clf";
 }
 
 /** The options after validation and defaults: what a generator actually runs with. */
@@ -34,6 +73,17 @@ export interface ResolvedFakeLogOptions {
   visitors: number;
   ipv6Share: number;
   botShare: number;
+  profile: ResolvedProfile;
+  /** Scheduled incidents in epoch ms. */
+  incidents: readonly ScheduledIncident[];
+  incidentRate: number;
+  incidentKinds: readonly IncidentKind[];
+  tagIncidents: boolean;
+  lateShare: number;
+  late: LateSettings;
+  badShare: number;
+  badMix: readonly (readonly [BadKind, number])[];
+  format: FormatName;
 }
 
 export const DEFAULT_OPTIONS = {
@@ -52,7 +102,23 @@ const KNOWN: readonly (keyof FakeLogOptions)[] = [
   "visitors",
   "ipv6Share",
   "botShare",
+  "profile",
+  "incidents",
+  "incidentRate",
+  "incidentKinds",
+  "tagIncidents",
+  "lateShare",
+  "late",
+  "badShare",
+  "badKinds",
+  "format",
 ];
+
+/**
+ * Where log time starts when a seed is given but no startTime: a fixed instant, so "same seed + same options =
+ * same records" holds without a startTime (it did not when the default was "now").
+ */
+export const SEEDED_START = Date.UTC(2026, 0, 1);
 
 /** Latest start accepted: leaves room for years of records before timestamps would need 5-digit years. */
 const MAX_START = Date.UTC(9000, 0, 1);
@@ -74,8 +140,8 @@ function fraction(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
-function startTimeOf(value: unknown): number {
-  if (value === undefined) return Date.now();
+function startTimeOf(value: unknown, seeded: boolean): number {
+  if (value === undefined) return seeded ? SEEDED_START : Date.now();
   let ms: number;
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === "number") ms = value;
@@ -90,7 +156,10 @@ function startTimeOf(value: unknown): number {
   return Math.floor(ms);
 }
 
-/** Validate once, fill defaults. Throws FakeLogOptionsError naming the first bad field. */
+/**
+ * Validate once, fill defaults (what createFakeLog runs with, without building a generator: lets a CLI check its
+ * flags up front). Throws FakeLogOptionsError naming the first bad field.
+ */
 export function resolveOptions(options: FakeLogOptions | undefined): ResolvedFakeLogOptions {
   if (options === undefined || options === null) options = {};
   if (typeof options !== "object" || Array.isArray(options)) {
@@ -120,9 +189,40 @@ export function resolveOptions(options: FakeLogOptions | undefined): ResolvedFak
       `visitors must be an integer from 10 to 1000000, got ${show(visitors)}`,
     );
   }
+  const startTime = startTimeOf(options.startTime, seed !== undefined);
+  const { incidentRate, tagIncidents } = options;
+  if (
+    incidentRate !== undefined &&
+    (typeof incidentRate !== "number" ||
+      !Number.isFinite(incidentRate) ||
+      incidentRate < 0 ||
+      incidentRate > 3600)
+  ) {
+    throw new FakeLogOptionsError(
+      "incidentRate",
+      `incidentRate must be a number from 0 to 3600 (incidents per hour of log time), got ${show(incidentRate)}`,
+    );
+  }
+  if (tagIncidents !== undefined && typeof tagIncidents !== "boolean") {
+    throw new FakeLogOptionsError(
+      "tagIncidents",
+      `tagIncidents must be true or false, got ${show(tagIncidents)}`,
+    );
+  }
+  const lateShare = fraction("lateShare", options.lateShare, 0);
   return {
     seed: seed ?? randomSeed(),
-    startTime: startTimeOf(options.startTime),
+    startTime,
+    profile: resolveProfile(options.profile),
+    incidents: resolveIncidents(options.incidents, startTime),
+    incidentRate: incidentRate ?? 0,
+    incidentKinds: resolveKinds("incidentKinds", options.incidentKinds, INCIDENT_KINDS),
+    tagIncidents: tagIncidents ?? false,
+    lateShare,
+    late: resolveLate(lateShare, options.late),
+    badShare: fraction("badShare", options.badShare, 0),
+    badMix: resolveBadMix(options.badKinds),
+    format: resolveFormat(options.format),
     rate: rate ?? DEFAULT_OPTIONS.rate,
     jitter: fraction("jitter", options.jitter, DEFAULT_OPTIONS.jitter),
     visitors: visitors ?? DEFAULT_OPTIONS.visitors,

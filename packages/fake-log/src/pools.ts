@@ -1,5 +1,6 @@
 import { base, en, Faker } from "@faker-js/faker";
 import type { HttpMethod } from "@weblog/log-schema";
+import { type ServiceName, serviceOf } from "./data/services";
 import { ADMIN, API, COMMON_ASSETS, CRAWL_META, HEALTH, PAGES, PROBES, type RouteData } from "./data/site";
 import type { StatusProfile } from "./data/statuses";
 import { type RouteGroup, TRAFFIC } from "./data/traffic";
@@ -20,6 +21,8 @@ export interface Visitor {
 export interface Route {
   readonly urls: WeightedPicker<string>;
   readonly methods: WeightedPicker<{ readonly method: HttpMethod; readonly status: StatusProfile }>;
+  /** The backend that answers it (a 5xx-storm incident hits one). */
+  readonly service: ServiceName;
 }
 
 export interface Pools {
@@ -146,6 +149,7 @@ function routeGroup(routes: readonly RouteData[], slots: Slots): WeightedPicker<
         methods: weighted(
           data.methods.map(([method, weight, status]) => [{ method, status }, weight] as const),
         ),
+        service: serviceOf(data.path),
       };
       return [route, data.weight] as const;
     }),

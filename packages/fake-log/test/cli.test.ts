@@ -26,6 +26,16 @@ describe("fake-log CLI", () => {
     expect(run(args).stdout).toBe(a.stdout);
   });
 
+  it("--seed without --start: two runs print the same bytes, starting at the documented 2026-01-01T00:00:00Z", () => {
+    const a = run(["--count", "1000", "--seed", "42"]);
+    const b = run(["--count", "1000", "--seed", "42"]);
+    expect(a.code).toBe(0);
+    expect(a.stdout.split("\n")).toHaveLength(1001);
+    expect(Buffer.from(b.stdout).equals(Buffer.from(a.stdout))).toBe(true);
+    expect(JSON.parse(a.stdout.slice(0, a.stdout.indexOf("\n"))).timestamp).toBe("2026-01-01T00:00:00.000Z");
+    expect(run(["--help"]).stdout).toMatch(/with --seed: 2026-01-01T00:00:00Z/);
+  });
+
   it("defaults: 10 records starting about now", () => {
     const before = Date.now();
     const r = run([]);
@@ -60,6 +70,66 @@ describe("fake-log CLI", () => {
     });
   });
 
+  it("--format elb / syslog / apache-error print one line per record; clf is combined", () => {
+    const base = ["-n", "20", "-s", "4"];
+    expect(run([...base, "--format", "clf"]).stdout).toBe(run([...base, "--format", "combined"]).stdout);
+    expect(run([...base, "--format", "elb"]).stdout).toMatch(/^https \S+Z app\/weblog-alb\//);
+    expect(run([...base, "--format", "syslog"]).stdout).toMatch(
+      /^<\d+>1 2026-01-01T00:00:00\.000Z web-\d httpd /,
+    );
+    const err = run([...base, "--format", "apache-error"])
+      .stdout.trimEnd()
+      .split("\n");
+    expect(err).toHaveLength(20);
+    for (const line of err) expect(line).toMatch(/^\[\w{3} \w{3} \d{2} [\d:.]+ \d{4}\] \[/);
+  });
+
+  it("--bytes stops before the budget (whole lines); --duration stops at that much log time", () => {
+    const r = run(["--bytes", "5000", "--seed", "1"]);
+    expect(r.code).toBe(0);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(5000);
+    expect(Buffer.byteLength(r.stdout)).toBeGreaterThan(4000);
+    expect(r.stdout.endsWith("\n")).toBe(true);
+    for (const line of r.stdout.trimEnd().split("\n")) expect(decode(line).ok).toBe(true);
+    const d = run(["--duration", "30s", "--rate", "10", "--seed", "1"]);
+    const times = d.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l).timestamp as string);
+    expect(times.length).toBeGreaterThan(250);
+    expect(times.length).toBeLessThan(350);
+    expect(times.every((t) => t < "2026-01-01T00:00:30.000Z")).toBe(true);
+  });
+
+  it("--summary counts late, bad (by kind) and incident records on stderr; the bytes and lines match the counts", () => {
+    const args = ["-n", "3000", "-s", "2", "--late-share", "0.1", "--late-max", "2s", "--bad-share", "0.02"];
+    const r = spawnSync(process.execPath, [CLI, ...args, "--incident", "scanner-sweep@5s/20s", "--summary"], {
+      timeout: 30_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(r.stderr.toString("utf8"));
+    expect(summary).toMatchObject({ records: 3000, seed: 2, start: "2026-01-01T00:00:00.000Z" });
+    expect(summary.bytes).toBe(r.stdout.length);
+    const lines = r.stdout.toString("utf8").split("\n").slice(0, -1);
+    expect(lines).toHaveLength(3000);
+    const invalid = lines.filter((l) => !decode(l).ok || l.includes("\uFFFD")).length;
+    expect(invalid).toBe(summary.bad);
+    expect(summary.bad).toBeGreaterThan(30);
+    expect(summary.badKinds.tombstone).toBeUndefined();
+    expect(summary.late).toBeGreaterThan(200);
+    // A sweep record made bad may have lost its user agent; every line with the sweep's agent is counted.
+    const sweepLines = lines.filter((l) => l.includes("Nuclei")).length;
+    expect(summary.incidents["scanner-sweep"]).toBeGreaterThanOrEqual(sweepLines);
+    expect(summary.incidents["scanner-sweep"]).toBeLessThanOrEqual(sweepLines + summary.bad);
+  });
+
+  it("--speed releases records at their log time (10 records at 20/s, 100x: well under a second), same bytes as without", () => {
+    const fast = run(["-n", "10", "-s", "3", "--rate", "20", "--speed", "100"]);
+    expect(fast.code).toBe(0);
+    expect(fast.stdout).toBe(run(["-n", "10", "-s", "3", "--rate", "20"]).stdout);
+  });
+
   it("--count 0 prints nothing", () => {
     const r = run(["--count", "0"]);
     expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
@@ -86,7 +156,20 @@ describe("fake-log CLI", () => {
     [["--count", "-1"], /--count.*integer >= 0/],
     [["--count", "ten"], /--count.*"ten"/],
     [["--seed", "1.5"], /--seed.*integer/],
-    [["--format", "xml"], /--format.*json, clf/],
+    [["--format", "xml"], /--format.*json, combined, common, syslog, bsd-syslog, elb, apache-error, clf/],
+    [["--profile", "wavy"], /--profile.*steady, diurnal, bursty/],
+    [["--profile", "diurnal", "--timezone", "Mars/Base"], /--timezone.*IANA time zone/],
+    [["--profile", "diurnal", "--peak-ratio", "0.5"], /--peak-ratio.*>= 1/],
+    [["--incident", "flood@1m"], /--incident.*KIND\[@AT\]/],
+    [["--incident", "5xx-storm:nowhere"], /--incident.*service must be one of checkout/],
+    [["--late-share", "1.5"], /--late-share.*0 to 1/],
+    [["--late-max", "soon"], /--late-max.*duration/],
+    [["--bad-share", "-0.1"], /--bad-share.*0 to 1/],
+    [["--bad-kinds", "tombstone"], /--bad-kinds.*tombstone.*producer/],
+    [["--bad-kinds", "gibberish"], /--bad-kinds.*unknown kind "gibberish"/],
+    [["--bytes", "lots"], /--bytes.*integer/],
+    [["--duration", "forever"], /--duration.*duration/],
+    [["--speed", "0"], /--speed.*> 0/],
     [["--rate", "0"], /--rate.*rate must be a number > 0/],
     [["--rate", "fast"], /--rate.*"fast"/],
     [["--start", "yesterday"], /--start.*"yesterday"/],

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createFakeLog, DEFAULT_OPTIONS, type FakeLogOptions, FakeLogOptionsError } from "../src/index";
+import {
+  createFakeLog,
+  DEFAULT_OPTIONS,
+  type FakeLogOptions,
+  FakeLogOptionsError,
+  SEEDED_START,
+} from "../src/index";
 
 function errorOf(options: unknown): FakeLogOptionsError {
   try {
@@ -20,6 +26,14 @@ describe("options", () => {
     expect(log.options.startTime).toBeLessThanOrEqual(Date.now());
     expect(log.options.seed).toBe(log.seed);
     expect(Object.isFrozen(log.options)).toBe(true);
+  });
+
+  it("a seed without startTime starts at SEEDED_START (2026-01-01), so the seed alone reproduces the records", () => {
+    const a = createFakeLog({ seed: 42 });
+    expect(a.options.startTime).toBe(SEEDED_START);
+    expect(SEEDED_START).toBe(Date.UTC(2026, 0, 1));
+    expect(a.next().timestamp).toBe("2026-01-01T00:00:00.000Z");
+    expect(createFakeLog({ seed: 42 }).batch(500)).toEqual(createFakeLog({ seed: 42 }).batch(500));
   });
 
   it.each([

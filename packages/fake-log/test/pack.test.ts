@@ -68,12 +68,17 @@ describe("packed @weblog/fake-log in a project outside the workspace", () => {
   it("works through import (ESM)", () => {
     writeFileSync(
       join(project, "use.mjs"),
-      `import { createFakeLog, encode, FakeLogOptionsError } from "@weblog/fake-log";
+      `import { createFakeLog, encode, FakeLogOptionsError, formatRecord, realtime } from "@weblog/fake-log";
 const log = createFakeLog({ seed: 42, startTime: "2026-11-25T06:00:00Z" });
 const records = log.batch(3);
 let field = "";
 try { createFakeLog({ rate: -1 }); } catch (e) { if (e instanceof FakeLogOptionsError) field = e.field; }
-console.log(JSON.stringify({ records, field, line: encode(records[0]) }));
+const featured = createFakeLog({ seed: 1, format: "elb", profile: "diurnal", lateShare: 0.1, late: { max: 0.5 }, badShare: 0.1, incidents: [{ kind: "scanner-sweep" }] });
+const messages = featured.messages(200);
+const timed = [];
+for await (const m of realtime(createFakeLog({ seed: 1 }), { speed: 1e9, count: 3 })) timed.push(m.record);
+console.log(JSON.stringify({ records, field, line: encode(records[0]), elb: formatRecord(records[0], "elb"),
+  stats: featured.stats(), sweep: messages.filter((m) => m.incident === "scanner-sweep").length, timed: timed.length }));
 `,
     );
     const r = node("use.mjs");
@@ -84,14 +89,22 @@ console.log(JSON.stringify({ records, field, line: encode(records[0]) }));
     expect(out.records).toHaveLength(3);
     expect(out.records[0].timestamp).toBe("2026-11-25T06:00:00.000Z");
     expect(JSON.parse(out.line)).toEqual(out.records[0]);
+    expect(out.elb).toMatch(/^https 2026-11-25T06:00:00\.\d{6}Z app\//);
+    expect(out.stats.records).toBe(200);
+    expect(out.stats.late).toBeGreaterThan(0);
+    expect(out.stats.badTotal).toBeGreaterThan(0);
+    expect(out.sweep).toBeGreaterThan(0);
+    expect(out.timed).toBe(3);
   });
 
   it("works through require (CJS) and gives the same records as ESM", () => {
     writeFileSync(
       join(project, "use.cjs"),
-      `const { createFakeLog, encode, formatCombined } = require("@weblog/fake-log");
+      `const { createFakeLog, encode, formatCombined, formatRecord } = require("@weblog/fake-log");
 const records = createFakeLog({ seed: 42, startTime: "2026-11-25T06:00:00Z" }).batch(3);
-console.log(JSON.stringify({ records, line: encode(records[0]), clf: formatCombined(records[0]) }));
+const elb = formatRecord(records[0], "elb");
+const bad = createFakeLog({ seed: 1, badShare: 1 }).messages(50).filter((m) => m.bad).length;
+console.log(JSON.stringify({ records, line: encode(records[0]), clf: formatCombined(records[0]), elb, bad }));
 `,
     );
     const cjs = node("use.cjs");
@@ -101,6 +114,8 @@ console.log(JSON.stringify({ records, line: encode(records[0]), clf: formatCombi
     const fromEsm = JSON.parse(node("use.mjs").stdout);
     expect(fromCjs.records).toEqual(fromEsm.records);
     expect(fromCjs.line).toBe(fromEsm.line);
+    expect(fromCjs.elb).toBe(fromEsm.elb);
+    expect(fromCjs.bad).toBe(50);
     expect(fromCjs.clf).toMatch(
       /^\S+ - - \[25\/Nov\/2026:06:00:00 \+0000\] "[A-Z]+ \/\S* HTTP\/1\.1" \d{3} - "-" ".+"$/,
     );

@@ -12,6 +12,31 @@ describe("every generated record is valid @weblog/log-schema", () => {
     ],
     ["no bots, slow, exact spacing", { seed: 3, botShare: 0, jitter: 0, rate: 0.5, visitors: 10 }, 30_000],
     [
+      "every feature on (diurnal, incidents at a rate, late delivery, bad messages: next() stays valid)",
+      {
+        seed: 6,
+        rate: 500,
+        profile: { kind: "diurnal", timeZone: "America/New_York" },
+        incidentRate: 120,
+        lateShare: 0.1,
+        badShare: 0.2,
+      },
+      50_000,
+    ],
+    [
+      "bursty with scheduled floods",
+      {
+        seed: 7,
+        profile: "bursty",
+        incidents: [
+          { kind: "crawler-flood" },
+          { kind: "credential-stuffing", at: 5 },
+          { kind: "scanner-sweep", at: 10 },
+        ],
+      },
+      30_000,
+    ],
+    [
       "near the end of the accepted time range",
       { seed: 4, startTime: "8999-12-31T23:59:00Z", rate: 10 },
       10_000,

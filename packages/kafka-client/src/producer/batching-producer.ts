@@ -10,7 +10,8 @@ import { type CompressionName, compressionType } from "./compression";
 export interface OutgoingMessage {
   /** undefined: use keyOf (if any) else no key; null: no key. */
   key?: string | Buffer | null;
-  value: string | Buffer;
+  /** null: a tombstone. */
+  value: string | Buffer | null;
   headers?: IHeaders;
   /** Pin the partition (e.g. 0 for a console producer whose lines must stay in order); default: by key / spread. */
   partition?: number;
