@@ -8,7 +8,7 @@ import { type GroupFence, isRebalanceError } from "./group";
 import { sleep } from "./lock";
 import type { FlushReason } from "./partition-buffer";
 import type { PartitionState, Partitions } from "./partitions";
-import type { RecordPolicy } from "./records";
+import type { Classified, RecordPolicy } from "./records";
 import type { createRejectionLog } from "./rejection-log";
 import type { Rotation } from "./rotation";
 import type { Lifecycle } from "./shutdown";
@@ -102,16 +102,18 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       return undefined;
     }
     if (c.kind === "reject") return reject(st, message, c, ctx);
-    const append = () => {
-      const file = parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs);
-      const cut = d.rotation.afterAppend(file.lines.length, parts.totalBytes);
-      if (cut === "flush.size") return flushInBatch(st, cut, ctx);
-      if (cut === "memory") return relieveMemory(st, ctx);
-      return undefined;
-    };
     const before = d.rotation.beforeAppend(st.buffer, c.recordTimeMs);
-    if (before) return flushInBatch(st, before, ctx).then(append);
-    return append();
+    if (before) return flushInBatch(st, before, ctx).then(() => append(st, offset, c, nowMs, ctx));
+    return append(st, offset, c, nowMs, ctx);
+  };
+
+  /** Buffers an accepted record; a promise only when that cuts (flush.size, or the buffer cap over all partitions). */
+  const append = (st: PartitionState, offset: bigint, c: Accepted, nowMs: number, ctx: BatchContext) => {
+    const file = parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs);
+    const cut = d.rotation.afterAppend(file.lines.length, parts.totalBytes);
+    if (cut === "flush.size") return flushInBatch(st, cut, ctx);
+    if (cut === "memory") return relieveMemory(st, ctx);
+    return undefined;
   };
 
   /** Buffer cap reached: upload the largest partition we can lock right now (this one if nothing else). */
@@ -128,7 +130,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     if (target === current) return flushInBatch(current, "memory", ctx);
     // Another partition: same generation, still inside an eachBatch, so just as fenced.
     await target.lock.run(async () => {
-      if (target.generation !== fence.generation) return;
+      if (!parts.isCurrent(target)) return;
       await flushInBatch(target, "memory", ctx);
     });
   };
@@ -140,9 +142,9 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
   const commitIdleUploads = async (myGeneration: number, ctx: BatchContext) => {
     for (const other of parts.states.values()) {
       if (other.pendingCommit === null || other.lock.isHeld || other.generation !== myGeneration) continue;
-      if (fence.generation !== myGeneration || ctx.fenced()) return;
+      if (!fence.isCurrent(myGeneration) || ctx.fenced()) return;
       await other.lock.run(async () => {
-        if (other.pendingCommit !== null && other.generation === fence.generation) {
+        if (other.pendingCommit !== null && parts.isCurrent(other)) {
           await committer.commit(other, other.pendingCommit, ctx.commit);
         }
       });
@@ -156,7 +158,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     ctx: BatchContext,
   ) => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    if (st.generation !== fence.generation) parts.drop(st);
+    if (!parts.isCurrent(st)) parts.drop(st);
     st.highWatermark = BigInt(batch.highWatermark);
     const first = batch.messages[0];
     if (first && !d.stamps.isStamped(st.key)) {
@@ -174,7 +176,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       // consumer is ours alone, so a seek is one of ours (counted by `seeker`): check it then, and every 500 records.
       const seeksAtStart = d.seeker.count;
       for (const message of batch.messages) {
-        if (life.halted || fence.generation !== myGeneration) break;
+        if (life.halted || !fence.isCurrent(myGeneration)) break;
         if ((d.seeker.count !== seeksAtStart || n % 500 === 0) && (!isRunning() || isStale())) break;
         const offset = BigInt(message.offset);
         if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
@@ -187,7 +189,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       }
     } finally {
       // The fetch position: after the last record we processed (resolved once per batch, it is cheaper).
-      if (processed !== null && fence.generation === myGeneration) resolveOffset(processed);
+      if (processed !== null && fence.isCurrent(myGeneration)) resolveOffset(processed);
     }
     if (d.dlq) await d.dlq.flush();
     if (life.stopping && !life.fatal) await flushInBatch(st, "shutdown", ctx);
@@ -203,11 +205,11 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     }
     if (err instanceof SinkError) {
       // FENCED: stopping, or this generation is over: what was buffered is read again from the committed offset.
-      if (fence.generation === myGeneration && !life.stopping && st.committed !== null) {
+      if (fence.isCurrent(myGeneration) && !life.stopping && st.committed !== null) {
         const from = st.committed;
         parts.drop(st);
         d.seeker.seek(st, from);
-      } else if (fence.generation === myGeneration) parts.drop(st);
+      } else if (fence.isCurrent(myGeneration)) parts.drop(st);
       return;
     }
     // Anything else (commit kept failing, DLQ produce failed): forget what is buffered and re-read from the last
@@ -237,7 +239,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     const myGeneration = fence.generation;
     const ctx: BatchContext = {
       heartbeat,
-      fenced: () => !isRunning() || isStale() || fence.generation !== myGeneration,
+      fenced: () => !isRunning() || isStale() || !fence.isCurrent(myGeneration),
       commit: (topic, partition, offset, metadata) =>
         commitOffsetsIfNecessary({
           topics: [{ topic, partitions: [d.stamps.entry(partition, offset, metadata)] }],
@@ -254,4 +256,5 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
   };
 }
 
-type Rejected = { reason: string; text: string; issues?: { field: string; reason: string }[] | undefined };
+type Rejected = Extract<Classified, { kind: "reject" }>;
+type Accepted = Extract<Classified, { kind: "append" }>;

@@ -14,7 +14,12 @@ export interface GroupFence {
   beginRebalance(): void;
   /** The member (re)joined: a new generation, returned. */
   joined(): number;
-  /** True while generation `gen` holds and no rebalance is under way. */
+  /**
+   * Inside eachBatch (kafkajs holds the re-join until it returns): is generation `gen` still the current one?
+   * A batch that sees it end stops processing and leaves its buffer to the re-read.
+   */
+  isCurrent(gen: number): boolean;
+  /** Outside eachBatch (timer, stop): true while generation `gen` holds and no rebalance is under way. */
   mayWrite(gen: number): boolean;
   /** Throws SinkError FENCED (with `reason`) unless `mayWrite(gen)`. */
   assertMayWrite(gen: number, reason: string): void;
@@ -47,6 +52,7 @@ export function createGroupFence(): GroupFence {
       abortOutside();
       return generation;
     },
+    isCurrent: (gen) => generation === gen,
     mayWrite,
     assertMayWrite(gen, reason) {
       if (!mayWrite(gen)) throw new SinkError("FENCED", reason);

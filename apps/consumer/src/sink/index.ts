@@ -1,7 +1,8 @@
-import { createPartitioner, keyLayoutOf, type SinkSettings } from "@weblog/s3";
-import type { ConsumerConfig, EachBatchPayload, Producer } from "kafkajs";
+import { createPartitioner, keyLayoutOf } from "@weblog/s3";
+import type { EachBatchPayload, Producer } from "kafkajs";
 import { createBatchHandler } from "./batch";
 import { createCommitter } from "./committer";
+import { consumerConfigOf, tickMsOf } from "./config";
 import type { CrashHook } from "./crash-hook";
 import { createDlq, type Dlq } from "./dlq";
 import { SinkError } from "./errors";
@@ -15,7 +16,7 @@ import { createRejectionLog } from "./rejection-log";
 import { createRotation } from "./rotation";
 import { createLifecycle, within } from "./shutdown";
 import { createStamps } from "./stamps";
-import type { SinkEngine, SinkEngineOptions, SinkStats } from "./types";
+import { type SinkEngine, type SinkEngineOptions, type SinkStats, zeroStats } from "./types";
 
 export type { SinkEngine, SinkEngineOptions, SinkStats } from "./types";
 
@@ -25,27 +26,6 @@ export type { SinkEngine, SinkEngineOptions, SinkStats } from "./types";
  * the records before it are in S3. README.md ("Exactly once", "Data path") gives the argument and the files; this
  * file only wires the parts together.
  */
-
-/** The kafkajs consumer settings for a sink (fetched-but-unprocessed bytes are outside our buffer cap: modest). */
-export function consumerConfigOf(settings: SinkSettings, sessionTimeoutMs = 30_000): ConsumerConfig {
-  return {
-    groupId: settings.groupId,
-    sessionTimeout: sessionTimeoutMs,
-    rebalanceTimeout: 60_000,
-    heartbeatInterval: Math.max(500, Math.floor(sessionTimeoutMs / 10)),
-    maxWaitTimeInMs: 500,
-    maxBytesPerPartition: Math.min(
-      1024 * 1024,
-      Math.max(64 * 1024, Math.floor(settings.bufferMaxBytes / 16)),
-    ),
-    maxBytes: Math.min(10 * 1024 * 1024, Math.max(256 * 1024, Math.floor(settings.bufferMaxBytes / 4))),
-    allowAutoTopicCreation: true,
-  };
-}
-
-/** Period of the wall-clock rotation check: an eighth of rotate.schedule.interval.ms, 50..250 ms (else 1 s). */
-export const tickMsOf = (scheduleMs: number): number =>
-  scheduleMs > 0 ? Math.max(50, Math.min(250, Math.floor(scheduleMs / 8))) : 1000;
 
 export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const { kafka, settings, logger } = opts;
@@ -73,19 +53,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       : null;
   const rejections = createRejectionLog({ logger });
   const stamps = createStamps({ admin: kafka.admin(), settings, logger });
-  const stats: SinkStats = {
-    ...{
-      recordsIn: 0,
-      recordsWritten: 0,
-      objectsWritten: 0,
-      bytesWritten: 0,
-      dlq: 0,
-      skipped: 0,
-      commits: 0,
-    },
-    ...{ uploadRetries: 0, lag: 0, bufferedBytes: 0, bufferedRecords: 0, assigned: 0, paused: 0 },
-    startedAtMs: now(),
-  };
+  const stats: SinkStats = zeroStats(now());
 
   const fence = createGroupFence();
   const parts = new Partitions(fence, encodeDefault);

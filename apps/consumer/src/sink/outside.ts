@@ -115,7 +115,7 @@ export function createOutsideWriter(d: OutsideDeps) {
         if (err instanceof SinkError && err.code === "S3_FATAL") return life.fail(err);
         // Fenced or failed: the records are re-read from the committed offset after the rejoin / seek.
         logger.debug({ err: why(err), partition: st.key }, "timer upload abandoned");
-        if (fence.generation === st.generation && st.committed !== null && !fence.rebalancing) {
+        if (fence.mayWrite(st.generation) && st.committed !== null) {
           const from = st.committed;
           parts.drop(st);
           d.seeker.seek(st, from);

@@ -86,6 +86,11 @@ export class Partitions {
     return set;
   }
 
+  /** Does `st`'s buffer belong to the current generation? (else it is dropped before use) */
+  isCurrent(st: PartitionState): boolean {
+    return st.generation === this.fence.generation;
+  }
+
   /** Drops a partition's buffer (its records will be re-read from the committed offset). */
   drop(st: PartitionState): void {
     this.bytes -= st.buffer.bytes;

@@ -44,6 +44,8 @@ export function createLifecycle(opts: {
   let stopping = false;
   let fatal: Error | null = null;
   let activeBatches = 0;
+  /** Resolved when the last batch in progress ends (set while the stop waits for them). */
+  let batchesEnded: (() => void) | null = null;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
@@ -56,7 +58,12 @@ export function createLifecycle(opts: {
       steps.halt();
       const deadline = now() + (opts.stopTimeoutMs ?? 8000);
       // Bounded by the stop budget: each batch in progress ends by itself (it sees `stopping`).
-      while (activeBatches > 0 && now() < deadline) await sleep(20);
+      if (activeBatches > 0) {
+        const ended = new Promise<void>((resolve) => {
+          batchesEnded = resolve;
+        });
+        await raceBudget(ended, deadline - now());
+      }
       if (activeBatches > 0) stopAbort.abort();
       if (!fatal) {
         const drain = steps.drain().catch((err: unknown) => {
@@ -65,11 +72,10 @@ export function createLifecycle(opts: {
             "could not upload everything buffered at stop; it will be read again on the next start",
           );
         });
-        const timeout = sleep(Math.max(0, deadline - now())).then(() => {
+        if (!(await raceBudget(drain, deadline - now()))) {
           stopAbort.abort();
           logger.warn("stop timed out; what was not uploaded will be read again on the next start");
-        });
-        await Promise.race([drain, timeout]);
+        }
       }
       await steps.close();
       resolveDone();
@@ -93,6 +99,7 @@ export function createLifecycle(opts: {
     },
     batchEnded() {
       activeBatches -= 1;
+      if (activeBatches === 0) batchesEnded?.();
     },
     fail(err) {
       if (fatal) return;
@@ -108,6 +115,19 @@ export function createLifecycle(opts: {
   };
 }
 
+/** True when `p` settled within `ms`, false when the budget ran out first (its timer is cleared either way). */
+async function raceBudget(p: Promise<unknown>, ms: number): Promise<boolean> {
+  const cancel = new AbortController();
+  let settled = false;
+  const mark = () => {
+    settled = true;
+  };
+  const done = p.then(mark, mark);
+  await Promise.race([done, sleep(Math.max(0, ms), cancel.signal)]);
+  cancel.abort();
+  return settled;
+}
+
 /** Resolves when `p` settles or after `ms`, whichever is first (errors ignored): a bounded close. */
-export const within = (p: Promise<unknown> | undefined, ms: number): Promise<unknown> =>
-  Promise.race([(p ?? Promise.resolve()).catch(() => {}), sleep(ms)]);
+export const within = (p: Promise<unknown> | undefined, ms: number): Promise<boolean> =>
+  raceBudget(p ?? Promise.resolve(), ms);

@@ -22,6 +22,24 @@ export interface SinkStats {
   startedAtMs: number;
 }
 
+/** Every counter and gauge at 0. */
+export const zeroStats = (startedAtMs: number): SinkStats => ({
+  recordsIn: 0,
+  recordsWritten: 0,
+  objectsWritten: 0,
+  bytesWritten: 0,
+  dlq: 0,
+  skipped: 0,
+  commits: 0,
+  uploadRetries: 0,
+  lag: 0,
+  bufferedBytes: 0,
+  bufferedRecords: 0,
+  assigned: 0,
+  paused: 0,
+  startedAtMs,
+});
+
 export interface SinkEngineOptions {
   kafka: Kafka;
   s3: S3Client;
