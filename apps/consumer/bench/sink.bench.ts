@@ -21,7 +21,7 @@ import { decode, encode } from "@weblog/log-schema";
 import { defaultSinkSettings, encodeRecordLines, formatObjectKey, type SinkSettings } from "@weblog/s3";
 import { type KafkaHandle, type S3Handle, spawnCli, startKafka, startS3 } from "@weblog/testkit";
 import kafkajs from "kafkajs";
-import { createSinkEngine } from "../src/sink/engine";
+import { createSinkEngine } from "../src/sink";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 

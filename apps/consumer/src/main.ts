@@ -14,8 +14,8 @@ import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-cl
 import { checkBucket, createS3Client, describeEndpoint } from "@weblog/s3";
 import { type ConsumerOptions, type PrintMode, parseOptions, type SinkMode } from "./options";
 import { createPrintConsumer } from "./print/print-consumer";
+import { createSinkEngine } from "./sink";
 import { crashHookFromEnv } from "./sink/crash-hook";
-import { createSinkEngine } from "./sink/engine";
 
 async function runPrint(opts: PrintMode, logger: Logger): Promise<number> {
   const kafka = createKafka(opts.kafka, { logger });

@@ -9,21 +9,17 @@ import {
   sinkSettingsFromEnv,
   validateSinkSettings,
 } from "@weblog/s3";
+import type { PrintOptions } from "./print/print-consumer";
 
 /**
  * Command line -> what the two modes need. Precedence: flags > env (WEBLOG_<FLAG>, S3_*, KAFKA_*) > the connector
  * JSON given with --config > defaults (COMMON's shared stack: topic/bucket weblogs, MinIO on localhost:9000).
  */
 
-export interface PrintMode {
+/** `--print`: the print consumer's options (print/print-consumer.ts) and the broker. */
+export interface PrintMode extends PrintOptions {
   mode: "print";
   kafka: KafkaSettings;
-  topic: string;
-  groupId: string;
-  fromBeginning: boolean;
-  showKey: boolean;
-  showMeta: boolean;
-  maxMessages?: number | undefined;
 }
 
 export interface SinkMode {
@@ -72,10 +68,15 @@ interface RawOptions {
   bufferMaxBytes?: number;
 }
 
-const opt = (flags: string, description: string) => {
-  const long: string = flags.split(/[ ,]+/).find((f) => f.startsWith("--")) ?? flags;
-  return new Option(flags, description).env(envName(long));
-};
+const longOf = (flags: string): string => flags.split(/[ ,]+/).find((f) => f.startsWith("--")) ?? flags;
+const opt = (flags: string, description: string) =>
+  new Option(flags, description).env(envName(longOf(flags)));
+/** A flag taking a whole number >= `min` (a bad value: one line naming the flag, exit 2). */
+const intOpt = (flags: string, description: string, min: number) =>
+  opt(flags, description).argParser(parsers.int(longOf(flags), { min }));
+/** A flag taking one of `values`. */
+const choiceOpt = (flags: string, description: string, values: string[]) =>
+  opt(flags, description).argParser(parsers.oneOf(longOf(flags), values));
 
 export function buildCommand() {
   return (
@@ -99,11 +100,7 @@ export function buildCommand() {
       )
       .addOption(opt("--show-key", "print: prefix each line with the message key"))
       .addOption(opt("--show-meta", "print: prefix each line with p=<partition> o=<offset>"))
-      .addOption(
-        opt("--max-messages <n>", "print: exit after n messages").argParser(
-          parsers.int("--max-messages", { min: 1 }),
-        ),
-      )
+      .addOption(intOpt("--max-messages <n>", "print: exit after n messages", 1))
       // sink
       .addOption(
         opt("--config <path>", "sink: Kafka Connect connector JSON (the file infra registers with Connect)"),
@@ -118,38 +115,34 @@ export function buildCommand() {
       )
       .addOption(opt("--region <region>", "sink: s3.region (env S3_REGION; default us-east-1)"))
       .addOption(
-        opt("--path-style <bool>", "sink: s3.path.style.access.enabled (default true)").argParser(
-          parsers.oneOf("--path-style", ["true", "false"]),
-        ),
+        choiceOpt("--path-style <bool>", "sink: s3.path.style.access.enabled (default true)", [
+          "true",
+          "false",
+        ]),
       )
+      .addOption(intOpt("--flush-size <n>", "sink: flush.size, records per object (default 10)", 1))
       .addOption(
-        opt("--flush-size <n>", "sink: flush.size, records per object (default 10)").argParser(
-          parsers.int("--flush-size", { min: 1 }),
-        ),
-      )
-      .addOption(
-        opt(
+        intOpt(
           "--rotate-interval-ms <ms>",
           "sink: rotate.interval.ms, record-time rotation (-1 off; default -1)",
-        ).argParser(parsers.int("--rotate-interval-ms", { min: -1 })),
-      )
-      .addOption(
-        opt(
-          "--rotate-schedule-interval-ms <ms>",
-          "sink: rotate.schedule.interval.ms, wall-clock rotation, idle partitions too (-1 off; default 10000)",
-        ).argParser(parsers.int("--rotate-schedule-interval-ms", { min: -1 })),
-      )
-      .addOption(
-        opt("--compression <type>", "sink: s3.compression.type none|gzip").argParser(
-          parsers.oneOf("--compression", ["none", "gzip"]),
+          -1,
         ),
       )
+      .addOption(
+        intOpt(
+          "--rotate-schedule-interval-ms <ms>",
+          "sink: rotate.schedule.interval.ms, wall-clock rotation, idle partitions too (-1 off; default 10000)",
+          -1,
+        ),
+      )
+      .addOption(choiceOpt("--compression <type>", "sink: s3.compression.type none|gzip", ["none", "gzip"]))
       .addOption(opt("--topics-dir <dir>", "sink: topics.dir (default topics)"))
       .addOption(
-        opt(
-          "--partitioner <kind>",
-          "sink: partitioner.class: default (partition=<p>), field, time",
-        ).argParser(parsers.oneOf("--partitioner", ["default", "field", "time"])),
+        choiceOpt("--partitioner <kind>", "sink: partitioner.class: default (partition=<p>), field, time", [
+          "default",
+          "field",
+          "time",
+        ]),
       )
       .addOption(
         opt(
@@ -164,39 +157,44 @@ export function buildCommand() {
         ),
       )
       .addOption(
-        opt(
+        intOpt(
           "--partition-duration-ms <ms>",
           "sink: partition.duration.ms for --partitioner time (default 3600000)",
-        ).argParser(parsers.int("--partition-duration-ms", { min: 1 })),
+          1,
+        ),
       )
       .addOption(opt("--timezone <zone>", "sink: timezone (IANA; default UTC)"))
       .addOption(
-        opt(
-          "--timestamp-extractor <kind>",
-          "sink: timestamp.extractor Record|RecordField|Wallclock",
-        ).argParser(parsers.oneOf("--timestamp-extractor", ["Record", "RecordField", "Wallclock"])),
+        choiceOpt("--timestamp-extractor <kind>", "sink: timestamp.extractor Record|RecordField|Wallclock", [
+          "Record",
+          "RecordField",
+          "Wallclock",
+        ]),
       )
       .addOption(
         opt("--timestamp-field <field>", "sink: timestamp.field for RecordField (default timestamp)"),
       )
       .addOption(
-        opt(
+        choiceOpt(
           "--errors-tolerance <mode>",
           "sink: errors.tolerance none (stop on a bad record) | all (send it to the DLQ)",
-        ).argParser(parsers.oneOf("--errors-tolerance", ["none", "all"])),
+          ["none", "all"],
+        ),
       )
       .addOption(opt("--dlq-topic <name>", "sink: errors.deadletterqueue.topic.name (default weblogs-dlq)"))
       .addOption(
-        opt(
+        choiceOpt(
           "--behavior-on-null-values <b>",
           "sink: behavior.on.null.values for tombstones fail|ignore|write",
-        ).argParser(parsers.oneOf("--behavior-on-null-values", ["fail", "ignore", "write"])),
+          ["fail", "ignore", "write"],
+        ),
       )
       .addOption(
-        opt(
+        intOpt(
           "--buffer-max-bytes <n>",
           "sink: cap on buffered record bytes across partitions (default 67108864)",
-        ).argParser(parsers.int("--buffer-max-bytes", { min: 1024 })),
+          1024,
+        ),
       )
   );
 }

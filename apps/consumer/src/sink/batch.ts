@@ -1,0 +1,260 @@
+import type { Logger } from "@weblog/cli";
+import type { SinkSettings } from "@weblog/s3";
+import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import type { CommitFn, Committer } from "./committer";
+import type { Dlq } from "./dlq";
+import { SinkError } from "./errors";
+import { type GroupFence, isRebalanceError } from "./group";
+import { sleep } from "./lock";
+import type { FlushReason } from "./partition-buffer";
+import type { PartitionState, Partitions } from "./partitions";
+import type { Classified, RecordPolicy } from "./records";
+import type { createRejectionLog } from "./rejection-log";
+import type { Rotation } from "./rotation";
+import type { Lifecycle } from "./shutdown";
+import type { Stamps } from "./stamps";
+import type { SinkStats } from "./types";
+
+/**
+ * eachBatch: the data path inside kafkajs's fence. consume -> classify (records.ts) -> buffer (partitions.ts) ->
+ * rotation (rotation.ts) -> committer.ts. kafkajs re-joins only after every eachBatch returned, so what is written
+ * here is fenced by kafkajs itself; `ctx.fenced()` notices a generation that ended under a long S3 outage.
+ */
+export interface BatchDeps {
+  settings: SinkSettings;
+  logger: Logger;
+  now: () => number;
+  stats: SinkStats;
+  life: Lifecycle;
+  fence: GroupFence;
+  parts: Partitions;
+  committer: Committer;
+  records: RecordPolicy;
+  rotation: Rotation;
+  dlq: Dlq | null;
+  rejections: ReturnType<typeof createRejectionLog>;
+  stamps: Stamps;
+  /** Seeks the consumer (counted: a seek is what makes kafkajs's isStale() turn true). */
+  seeker: { readonly count: number; seek(st: PartitionState, offset: bigint): void };
+  /** eachBatch's commitOffsetsIfNecessary, kept for writes outside eachBatch (outside.ts). */
+  setDirectCommit(commit: EachBatchPayload["commitOffsetsIfNecessary"]): void;
+}
+
+interface BatchContext {
+  commit: CommitFn;
+  heartbeat: () => Promise<void>;
+  /** True when the upload must be abandoned (consumer no longer owns the batch's partition). */
+  fenced: () => boolean;
+}
+
+export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) => Promise<void> {
+  const { settings, stats, life, fence, parts, committer } = d;
+
+  /** Inside eachBatch (kafkajs-fenced): the one upload-then-commit (committer.ts). */
+  const flushInBatch = (st: PartitionState, reason: FlushReason, ctx: BatchContext) =>
+    committer.flush(st, reason, {
+      commit: ctx.commit,
+      beforeUpload: d.dlq ? () => (d.dlq as Dlq).flush() : undefined,
+      check: async () => {
+        if (ctx.fenced()) throw new SinkError("FENCED", "partition no longer owned");
+        if (st.pausedForS3) await ctx.heartbeat(); // a rebalance during a long outage surfaces here
+      },
+    });
+
+  const reject = async (st: PartitionState, message: KafkaMessage, r: Rejected, ctx: BatchContext) => {
+    const { reason, text, issues } = r;
+    if (settings.errorsTolerance === "all" && d.dlq) {
+      const at = { topic: st.topic, partition: st.partition, offset: message.offset };
+      d.dlq.add({
+        ...at,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+        reason,
+        message: text,
+        issues,
+      });
+      stats.dlq += 1;
+      d.rejections.rejected({ ...at, reason, issues, destination: "dlq" });
+      st.buffer.skip(BigInt(message.offset));
+      return;
+    }
+    // errors.tolerance=none: upload + commit everything before the bad record, then stop; nothing past it is
+    // committed, so the record is read again on the next start.
+    await flushInBatch(st, "shutdown", ctx);
+    throw new SinkError(
+      "BAD_RECORD",
+      `bad record at ${st.topic}/${st.partition}@${message.offset} (${reason}: ${text}); the sink stopped with errors.tolerance=none and committed nothing past it. Fix or skip the record, or run with --errors-tolerance all to send such records to the DLQ topic`,
+    );
+  };
+
+  /**
+   * One record. Synchronous on the common path (classify, buffer); returns a promise only when it has to upload (a
+   * cut) or hand a record to the DLQ / stop, so a batch of thousands costs no await per record.
+   */
+  const handleMessage = (st: PartitionState, message: KafkaMessage, offset: bigint, ctx: BatchContext) => {
+    stats.recordsIn += 1;
+    const nowMs = d.now();
+    const c = d.records.classify(message, st.partition, st.defaultEncoded, nowMs);
+    if (c.kind === "skip") {
+      stats.skipped += 1;
+      st.buffer.skip(offset);
+      return undefined;
+    }
+    if (c.kind === "reject") return reject(st, message, c, ctx);
+    const before = d.rotation.beforeAppend(st.buffer, c.recordTimeMs);
+    if (before) return flushInBatch(st, before, ctx).then(() => append(st, offset, c, nowMs, ctx));
+    return append(st, offset, c, nowMs, ctx);
+  };
+
+  /** Buffers an accepted record; a promise only when that cuts (flush.size, or the buffer cap over all partitions). */
+  const append = (st: PartitionState, offset: bigint, c: Accepted, nowMs: number, ctx: BatchContext) => {
+    const file = parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs);
+    const cut = d.rotation.afterAppend(file.lines.length, parts.totalBytes);
+    if (cut === "flush.size") return flushInBatch(st, cut, ctx);
+    if (cut === "memory") return relieveMemory(st, ctx);
+    return undefined;
+  };
+
+  /** Buffer cap reached: upload the largest partition we can lock right now (this one if nothing else). */
+  const relieveMemory = async (current: PartitionState, ctx: BatchContext) => {
+    const candidates = [...parts.states.values()]
+      .filter((s) => !s.buffer.isEmpty && (s === current || !s.lock.isHeld))
+      .sort((a, b) => b.buffer.bytes - a.buffer.bytes);
+    const target = candidates[0];
+    if (!target) return;
+    d.logger.debug(
+      { totalBytes: parts.totalBytes, partition: target.key },
+      "buffer cap reached, flushing the largest partition",
+    );
+    if (target === current) return flushInBatch(current, "memory", ctx);
+    // Another partition: same generation, still inside an eachBatch, so just as fenced.
+    await target.lock.run(async () => {
+      if (!parts.isCurrent(target)) return;
+      await flushInBatch(target, "memory", ctx);
+    });
+  };
+
+  /**
+   * Timer uploads of idle partitions leave their offset uncommitted; any eachBatch of the same generation is as
+   * fenced as theirs would be, so it commits them (partitions busy right now are left for later).
+   */
+  const commitIdleUploads = async (myGeneration: number, ctx: BatchContext) => {
+    for (const other of parts.states.values()) {
+      if (other.pendingCommit === null || other.lock.isHeld || other.generation !== myGeneration) continue;
+      if (!fence.isCurrent(myGeneration) || ctx.fenced()) return;
+      await other.lock.run(async () => {
+        if (other.pendingCommit !== null && parts.isCurrent(other)) {
+          await committer.commit(other, other.pendingCommit, ctx.commit);
+        }
+      });
+    }
+  };
+
+  const consume = async (
+    st: PartitionState,
+    payload: EachBatchPayload,
+    myGeneration: number,
+    ctx: BatchContext,
+  ) => {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (!parts.isCurrent(st)) parts.drop(st);
+    st.highWatermark = BigInt(batch.highWatermark);
+    const first = batch.messages[0];
+    if (first && !d.stamps.isStamped(st.key)) {
+      // Before this generation's first upload here, the start offset gets our stamp (unclean): a graceful stop's
+      // clean stamp must not outlive a new writer's upload (README "Exactly once", key settings).
+      const from = st.committed ?? BigInt(first.offset);
+      await ctx.commit(st.topic, st.partition, from);
+      st.committed = from;
+      d.stamps.markStamped(st.key);
+    }
+    let n = 0;
+    let processed: string | null = null;
+    try {
+      // kafkajs's isStale() costs a Long parse and a map lookup per call, and only turns true after a seek; this
+      // consumer is ours alone, so a seek is one of ours (counted by `seeker`): check it then, and every 500 records.
+      const seeksAtStart = d.seeker.count;
+      for (const message of batch.messages) {
+        if (life.halted || !fence.isCurrent(myGeneration)) break;
+        if ((d.seeker.count !== seeksAtStart || n % 500 === 0) && (!isRunning() || isStale())) break;
+        const offset = BigInt(message.offset);
+        if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
+        if (st.buffer.nextOffset === null || offset >= st.buffer.nextOffset) {
+          const pending = handleMessage(st, message, offset, ctx);
+          if (pending) await pending;
+        } // else: already processed (redelivery within a generation)
+        processed = message.offset;
+        if (++n % 1000 === 0) await heartbeat();
+      }
+    } finally {
+      // The fetch position: after the last record we processed (resolved once per batch, it is cheaper).
+      if (processed !== null && fence.isCurrent(myGeneration)) resolveOffset(processed);
+    }
+    if (d.dlq) await d.dlq.flush();
+    if (life.stopping && !life.fatal) await flushInBatch(st, "shutdown", ctx);
+  };
+
+  /** After a failed batch: what `st` buffered is forgotten and re-read from the committed offset. */
+  const recover = async (st: PartitionState, err: unknown, myGeneration: number) => {
+    if (err instanceof SinkError && err.code !== "FENCED") return life.fail(err);
+    if (isRebalanceError(err)) {
+      // kafkajs re-joins; GROUP_JOIN drops the buffers and the new owner reads from the committed offset.
+      parts.drop(st);
+      throw err;
+    }
+    if (err instanceof SinkError) {
+      // FENCED: stopping, or this generation is over: what was buffered is read again from the committed offset.
+      if (fence.isCurrent(myGeneration) && !life.stopping && st.committed !== null) {
+        const from = st.committed;
+        parts.drop(st);
+        d.seeker.seek(st, from);
+      } else if (fence.isCurrent(myGeneration)) parts.drop(st);
+      return;
+    }
+    // Anything else (commit kept failing, DLQ produce failed): forget what is buffered and re-read from the last
+    // committed offset, so nothing is lost and nothing is written twice.
+    d.logger.warn(
+      { err: { message: (err as Error).message }, partition: st.key },
+      "batch failed; re-reading from the committed offset",
+    );
+    const from = st.committed;
+    parts.drop(st);
+    if (from !== null) d.seeker.seek(st, from);
+    await sleep(500);
+  };
+
+  return async (payload) => {
+    const { batch, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    if (life.halted) return;
+    try {
+      await d.stamps.checked; // nothing is read into a buffer before this generation's stamps were checked
+    } catch {
+      return; // refused: the sink is stopping on it
+    }
+    if (life.halted) return;
+    d.setDirectCommit(commitOffsetsIfNecessary);
+    life.batchStarted();
+    const st = parts.stateOf(batch.topic, batch.partition);
+    const myGeneration = fence.generation;
+    const ctx: BatchContext = {
+      heartbeat,
+      fenced: () => !isRunning() || isStale() || !fence.isCurrent(myGeneration),
+      commit: (topic, partition, offset, metadata) =>
+        commitOffsetsIfNecessary({
+          topics: [{ topic, partitions: [d.stamps.entry(partition, offset, metadata)] }],
+        }),
+    };
+    try {
+      await st.lock.run(() => consume(st, payload, myGeneration, ctx), { whileWaiting: heartbeat });
+      await commitIdleUploads(myGeneration, ctx);
+    } catch (err) {
+      await recover(st, err, myGeneration);
+    } finally {
+      life.batchEnded();
+    }
+  };
+}
+
+type Rejected = Extract<Classified, { kind: "reject" }>;
+type Accepted = Extract<Classified, { kind: "append" }>;

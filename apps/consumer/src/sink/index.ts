@@ -1,0 +1,206 @@
+import { createPartitioner, keyLayoutOf } from "@weblog/s3";
+import type { EachBatchPayload, Producer } from "kafkajs";
+import { createBatchHandler } from "./batch";
+import { createCommitter } from "./committer";
+import { consumerConfigOf, tickMsOf } from "./config";
+import type { CrashHook } from "./crash-hook";
+import { createDlq, type Dlq } from "./dlq";
+import { SinkError } from "./errors";
+import { createGroupFence, createRestartPolicy } from "./group";
+import { sleep } from "./lock";
+import { createObjectWriter } from "./object-writer";
+import { createOutsideWriter } from "./outside";
+import { type PartitionState, Partitions } from "./partitions";
+import { createRecordPolicy } from "./records";
+import { createRejectionLog } from "./rejection-log";
+import { createRotation } from "./rotation";
+import { createLifecycle, within } from "./shutdown";
+import { createStamps } from "./stamps";
+import { type SinkEngine, type SinkEngineOptions, type SinkStats, zeroStats } from "./types";
+
+export type { SinkEngine, SinkEngineOptions, SinkStats } from "./types";
+
+/**
+ * The S3 sink: a kafkajs consumer group member that turns each assigned partition's records into objects laid out
+ * exactly as Confluent's S3 sink lays them out, and commits a partition's offset only after the objects holding
+ * the records before it are in S3. README.md ("Exactly once", "Data path") gives the argument and the files; this
+ * file only wires the parts together.
+ */
+
+export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
+  const { kafka, settings, logger } = opts;
+  const now = opts.now ?? Date.now;
+  const crash: CrashHook = opts.crashHook ?? (() => {});
+  const partitioner = createPartitioner(settings.partitioner, { directoryDelim: settings.directoryDelim });
+  const encodeDefault =
+    settings.partitioner.kind === "default"
+      ? (p: number) =>
+          partitioner.encodePartition({ kafkaPartition: p, record: null, kafkaTimestampMs: 0, nowMs: 0 })
+      : null;
+
+  const consumer = kafka.consumer(consumerConfigOf(settings, opts.sessionTimeoutMs));
+  const useDlq = settings.errorsTolerance === "all" && Boolean(settings.dlqTopic);
+  const producer: Producer | null = useDlq
+    ? kafka.producer({ allowAutoTopicCreation: true, idempotent: false })
+    : null;
+  const dlq: Dlq | null =
+    producer && settings.dlqTopic
+      ? createDlq({
+          producer,
+          topic: settings.dlqTopic,
+          connectorName: opts.connectorName ?? "weblogs-s3-sink",
+        })
+      : null;
+  const rejections = createRejectionLog({ logger });
+  const stamps = createStamps({ admin: kafka.admin(), settings, logger });
+  const stats: SinkStats = zeroStats(now());
+
+  const fence = createGroupFence();
+  const parts = new Partitions(fence, encodeDefault);
+  const rotation = createRotation(settings);
+  let timer: NodeJS.Timeout | undefined;
+  const life = createLifecycle({
+    logger,
+    now,
+    stopTimeoutMs: opts.stopTimeoutMs,
+    steps: {
+      halt() {
+        clearInterval(timer);
+        try {
+          consumer.pause(settings.topics.map((topic) => ({ topic })));
+        } catch {
+          // not running yet
+        }
+      },
+      drain: () => outside.drain(),
+      async close() {
+        await within(consumer.disconnect(), 1500);
+        if (producer) await within(producer.disconnect(), 500);
+        await within(stamps.disconnect(), 500);
+        rejections.close();
+      },
+    },
+  });
+
+  const committer = createCommitter({
+    store: createObjectWriter({
+      client: opts.s3,
+      bucket: settings.bucket,
+      endpoint: opts.endpoint,
+      compression: settings.compression,
+      layout: keyLayoutOf(settings),
+    }),
+    logger,
+    stats,
+    crash,
+    now,
+    take: (st, reason) => parts.take(st, reason),
+    stopSignal: life.stopSignal,
+    isStopping: () => life.stopping,
+    pause(st: PartitionState) {
+      if (st.pausedForS3) return;
+      st.pausedForS3 = true;
+      consumer.pause([{ topic: st.topic, partitions: [st.partition] }]);
+    },
+    resume(st: PartitionState) {
+      if (!st.pausedForS3) return;
+      st.pausedForS3 = false;
+      if (!life.stopping) consumer.resume([{ topic: st.topic, partitions: [st.partition] }]);
+    },
+  });
+
+  let seeks = 0;
+  const seeker = {
+    get count() {
+      return seeks;
+    },
+    seek(st: PartitionState, offset: bigint) {
+      seeks += 1;
+      consumer.seek({ topic: st.topic, partition: st.partition, offset: offset.toString() });
+    },
+  };
+  let directCommit: EachBatchPayload["commitOffsetsIfNecessary"] | null = null;
+  const shared = { settings, logger, now, life, fence, parts, committer, rotation, dlq, stamps, seeker };
+  const outside = createOutsideWriter({ ...shared, directCommit: () => directCommit });
+  const eachBatch = createBatchHandler({
+    ...shared,
+    stats,
+    rejections,
+    records: createRecordPolicy(settings, partitioner),
+    setDirectCommit: (c) => {
+      directCommit = c;
+    },
+  });
+
+  // --- group membership (group.ts): the fence follows kafkajs's events ------------------------------------------
+  consumer.on(consumer.events.REBALANCING, () => fence.beginRebalance());
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const generation = fence.joined();
+    const assignment = e.payload.memberAssignment as Record<string, number[]>;
+    parts.reassign(assignment);
+    logger.info({ generation, assignment }, "joined the group");
+    stamps.joined(parts.assigned, (err) => life.fail(err));
+  });
+  const restarts = createRestartPolicy();
+  consumer.on(consumer.events.CRASH, (e) => {
+    const err = e.payload.error;
+    fence.beginRebalance(); // no timer uploads until the next GROUP_JOIN
+    if (e.payload.restart) {
+      logger.warn({ err: { message: err.message } }, "consumer crashed, kafkajs restarts it");
+      return;
+    }
+    if (life.stopping) return;
+    const next = restarts.next(now());
+    if (next.giveUp) {
+      const message = `Kafka consumer failed ${next.max} times in a minute: ${err.message}`;
+      life.fail(new SinkError("KAFKA_FATAL", message, { cause: err }));
+      return;
+    }
+    logger.warn({ err: { message: err.message }, attempt: next.attempt }, "consumer failed; restarting it");
+    void sleep(next.delayMs)
+      .then(async () => {
+        if (!life.stopping) await startConsumer();
+      })
+      .catch((restartErr: unknown) => {
+        const message = `Kafka consumer could not restart: ${(restartErr as Error).message}`;
+        life.fail(new SinkError("KAFKA_FATAL", message, { cause: restartErr }));
+      });
+  });
+
+  let subscribed = false;
+  /** `connect`: how to connect (run passes opts.connect; a restart after a crash connects plainly, as before). */
+  async function startConsumer(
+    connect: NonNullable<SinkEngineOptions["connect"]> = (c) => c.connect(),
+  ): Promise<void> {
+    await connect(consumer);
+    if (!subscribed) {
+      for (const topic of settings.topics) await consumer.subscribe({ topic, fromBeginning: true });
+      subscribed = true;
+    }
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch,
+    });
+  }
+
+  return {
+    async run() {
+      const connect = opts.connect ?? ((c) => c.connect());
+      if (producer) await connect(producer);
+      await startConsumer(connect);
+      timer = setInterval(() => outside.tick(), opts.tickMs ?? tickMsOf(settings.rotateScheduleIntervalMs));
+      const { groupId: group, topics, bucket, flushSize, rotateScheduleIntervalMs } = settings;
+      logger.info({ group, topics, bucket, flushSize, rotateScheduleIntervalMs }, "sink running");
+      await life.done;
+      if (life.fatal) throw life.fatal;
+    },
+    stop: () => life.stop(),
+    stats: () => {
+      Object.assign(stats, parts.gauges());
+      stats.dlq = Math.max(stats.dlq, 0);
+      return { ...stats };
+    },
+  };
+}
