@@ -70,7 +70,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
       await s3.pause();
       await ledger.add(25);
       await sink.waitForOutput(/S3 upload failed; partition paused, retrying/, 20_000);
-      await new Promise((r) => setTimeout(r, 2000));
+      // S3 stays down until the sink has retried more than once (its progress log counts the retries)
+      await sink.waitForOutput(/"uploadRetries":([2-9]|\d{2,})/, 30_000);
       await s3.resume();
       const objects = await allInS3(s3, ledger);
       expect(compareExactlyOnce(objects, ledger.byPartition)).toEqual([]);

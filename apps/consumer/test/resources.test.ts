@@ -90,7 +90,8 @@ describe("memory cap and graceful stop (broker + S3)", () => {
       "600000",
     ]);
     await sink.waitForOutput(/joined the group/, 30_000);
-    await new Promise((r) => setTimeout(r, 2500)); // let it fetch the 15 records
+    // it has fetched the 15 records (its progress log says so) and, by its settings, uploaded none of them
+    await sink.waitForOutput(/"recordsIn":15\b/, 30_000);
     expect(await readObjects(env.s3.client(), env.s3.bucket, topic)).toEqual([]);
     const stopAt = Date.now();
     sink.kill("SIGTERM");
