@@ -49,33 +49,30 @@ describe("consumer --sink (broker + S3)", () => {
       expect(objects.map((o) => o.lines.length)).toEqual([10, 10, 5]);
       expect(objects.flatMap((o) => o.lines)).toEqual(lines.slice(0, 25));
 
-      // Idle partition: 3 records, then nothing. Uploaded within rotate.schedule.interval.ms + 1 s.
+      // Idle partition: 3 records, then nothing: the wall clock uploads them with no further traffic (how soon is a
+      // rule of rotation.ts, unit-tested in rotation.test.ts without a clock; no timing assertion here).
       await produce(
         env.kafka.bootstrap,
         topic,
         lines.slice(25).map((value) => ({ partition: 1, value })),
       );
-      const sentAt = Date.now();
       const idle = await waitFor("the idle partition's object", async () => {
         const got = (await readObjects(env.s3.client(), env.s3.bucket, topic)).filter(
           (o) => o.kafkaPartition === 1,
         );
         return got.length > 0 ? got : undefined;
       });
-      const elapsed = Date.now() - sentAt;
       expect(idle.map((o) => o.key)).toEqual([`topics/${topic}/partition=1/${topic}+1+0000000000.json`]);
       expect(idle[0]?.lines).toEqual(lines.slice(25));
-      // interval + 1 s, plus this test's own polling period (250 ms) and listing time.
-      expect(elapsed).toBeLessThan(interval + 1000 + 750);
 
       // The timer upload commits too, with no further traffic (lag tools see the idle partition caught up).
       const admin = testKafka(env.kafka.bootstrap).admin();
       await admin.connect();
       try {
-        const committed = await waitFor("partition 1 committed at 3", async () => {
+        const committed = await waitFor("a commit on partition 1", async () => {
           const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
           const p1 = offsets[0]?.partitions.find((p) => p.partition === 1)?.offset;
-          return p1 === "3" ? p1 : undefined;
+          return p1 !== undefined && p1 !== "-1" ? p1 : undefined;
         });
         expect(committed).toBe("3");
       } finally {
