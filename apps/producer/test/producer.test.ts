@@ -154,7 +154,10 @@ describe("producer signals", () => {
     const topic = uniqueName("prod-sigint");
     const cli = spawnCli(MAIN, ["--topic", topic, "--json"], { env });
     await cli.waitForOutput(/"msg":"producing"/, 20_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    // mid-run: the broker already holds records (bounded wait on that, not a fixed sleep)
+    for (let i = 0; i < 100 && (await brokerCount(kafka.bootstrap, topic).catch(() => 0)) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     cli.kill("SIGINT");
     const res = await cli.waitForExit(30_000);
     expect(res.code).toBe(0);
@@ -266,7 +269,10 @@ describe("producer --stdin", () => {
     const cli = spawnCli(MAIN, ["--topic", topic, "--stdin", "--json"], { env });
     await cli.waitForOutput(/"msg":"producing"/, 20_000);
     cli.write("first\nsecond\n");
-    await new Promise((r) => setTimeout(r, 300));
+    // "later" for real: the first two lines are on the broker before the third is typed
+    for (let i = 0; i < 100 && (await brokerCount(kafka.bootstrap, topic).catch(() => 0)) < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     cli.write("third\n");
     cli.endInput();
     const res = await cli.waitForExit(20_000);
