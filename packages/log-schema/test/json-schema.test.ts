@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { validate, WEB_LOG_FIELDS, webLogJsonSchema } from "../src/index";
@@ -38,16 +38,10 @@ describe("webLogJsonSchema", () => {
     for (const v of variants) expect(check(v), JSON.stringify(v)).toBe(validate(v).ok);
   });
 
-  it("is written to dist/weblog-record.schema.json by the build (when built)", () => {
-    let text: string;
-    try {
-      text = readFileSync(new URL("../dist/weblog-record.schema.json", import.meta.url), "utf8");
-    } catch {
-      console.warn(
-        "dist/weblog-record.schema.json not built yet: run `pnpm --filter @weblog/log-schema build`",
-      );
-      return;
-    }
-    expect(JSON.parse(text)).toEqual(webLogJsonSchema);
+  it("is written to dist/weblog-record.schema.json by the build", (ctx) => {
+    const file = new URL("../dist/weblog-record.schema.json", import.meta.url);
+    // turbo runs the build before the tests; a bare `vitest run` on an unbuilt package says so instead of passing
+    if (!existsSync(file)) ctx.skip("dist/ not built: run `pnpm --filter @weblog/log-schema build` first");
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(webLogJsonSchema);
   });
 });
