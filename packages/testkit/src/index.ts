@@ -9,6 +9,7 @@ export {
 } from "./kafka/kcat";
 export { brokersFromEnv, type StartKafkaOptions, startKafka } from "./kafka/start-kafka";
 export type { KafkaBackend, KafkaHandle } from "./kafka/types";
+export { type AivenConnect, type AivenConnectOptions, startAivenConnect } from "./local/aiven-connect";
 export { type LocalConnect, type LocalConnectOptions, startLocalConnect } from "./local/connect";
 export {
   AIVEN_S3_SINK_CLASS,
