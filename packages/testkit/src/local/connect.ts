@@ -100,7 +100,7 @@ export async function startLocalConnect(options: LocalConnectOptions): Promise<L
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "weblog-connect-"));
   mkdirSync(dir, { recursive: true });
-  const groupId = options.groupId ?? uniqueName("weblog-connect");
+  const groupId = options.groupId ?? options.properties?.["group.id"] ?? uniqueName("weblog-connect");
   const logFile = join(dir, "connect.log");
   const propsFile = join(dir, "worker.properties");
   const log4jFile = join(dir, "log4j2.properties");
