@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for weblog, for the demo and the tests: a JDK 17+ and Maven (apt-get), kcat (an independent
 # Kafka client the tests cross-check with), pnpm at the pinned version, the workspace's dependencies, and the local
-# stack's jars from Maven Central (Apache Kafka + Kafka Connect, S3Proxy), cached in ~/.cache/weblog.
+# stack's jars from Maven Central (Apache Kafka + Kafka Connect, S3Proxy, Connect plugins), cached in ~/.cache/weblog.
 # Safe to run again: it installs only what is missing and says nothing then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,3 +47,4 @@ fi
 # The local stack's jars (once; each script is quiet when its cache is complete).
 bash infra/local/fetch.sh
 bash infra/local/s3/setup.sh
+bash infra/local/connect/fetch-plugin.sh

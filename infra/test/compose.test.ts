@@ -98,7 +98,12 @@ describe("docker-compose.yaml", () => {
     // The locally built image's tag says which Connect and which S3 sink it holds.
     const base = connectDockerfile.match(/^FROM confluentinc\/cp-kafka-connect:(\S+)/m)?.[1];
     const plugin = connectDockerfile.match(/ARG S3_SINK_VERSION=(\S+)/)?.[1];
-    expect(svc("connect").image).toBe(`weblog/kafka-connect-s3:${base}-${plugin}`);
+    // ...and which Aiven S3 sink: the pom's version, the pom the no-Docker stack fetches too.
+    const pom = readFileSync(join(REPO_ROOT, "infra/local/connect/pom.xml"), "utf8");
+    const aiven = pom.match(/<aiven\.s3\.version>(\S+)<\/aiven\.s3\.version>/)?.[1];
+    expect(connectDockerfile).toContain("COPY infra/local/connect/pom.xml");
+    expect(connectDockerfile).toMatch(/-P aiven-s3 dependency:copy-dependencies/);
+    expect(svc("connect").image).toBe(`weblog/kafka-connect-s3:${base}-${plugin}-aiven-${aiven}`);
     expect(svc("kafka").image).toMatch(/^apache\/kafka:\d+\.\d+\.\d+$/);
   });
 

@@ -1,12 +1,16 @@
 /**
  * `pnpm demo`: the whole pipeline on this machine in well under a minute. Starts a broker and an S3 (testkit's:
  * Apache Kafka and S3Proxy as local JVMs here, Kafka + MinIO containers where Docker runs, or KAFKA_BROKERS /
- * S3_ENDPOINT when set), runs the consumer sink and the producer as child processes, shows delivery live, waits
+ * S3_ENDPOINT when set), runs the engine (`--engine sink`, ours, default; or `--engine connect`: Kafka Connect with
+ * Aiven's S3 sink, see engines.ts) and the producer, shows delivery live, waits
  * until the sink has committed every record (it commits only what is in S3), stops the sink, runs the verifier,
  * prints its table and a few objects. Exit 0 when the verifier is satisfied; servers and children are stopped on
  * every path, Ctrl-C included.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   createCommand,
   createLogger,
@@ -25,14 +29,17 @@ import { createS3Client, topicPrefix } from "@weblog/s3";
 import {
   type CliHandle,
   type KafkaHandle,
+  pluginStatus,
   runCli,
   type S3Handle,
   spawnCli,
   startKafka,
+  startLocalS3Server,
   startS3,
 } from "@weblog/testkit";
 import { appPath } from "./apps";
 import { type Coverage, coversAll, s3Coverage } from "./coverage";
+import { ENGINES, type EngineName, startEngine } from "./engines";
 import { sampleObjects } from "./samples";
 import { type Delivery, readDelivery } from "./watch";
 
@@ -42,6 +49,7 @@ interface DemoOptions {
   flushSize: number;
   rotateScheduleIntervalMs: number;
   timeout: number;
+  engine: EngineName;
 }
 
 function parseOptions(argv: string[]): DemoOptions {
@@ -68,6 +76,14 @@ function parseOptions(argv: string[]): DemoOptions {
       new Option("--rotate-schedule-interval-ms <ms>", "the sink's wall-clock rotation")
         .default(2000)
         .argParser(parsers.int("--rotate-schedule-interval-ms", { min: 100 })),
+    )
+    .addOption(
+      new Option(
+        "--engine <engine>",
+        "what moves records from Kafka to S3: sink (ours) or connect (Kafka Connect with Aiven's S3 sink)",
+      )
+        .choices(ENGINES)
+        .default("sink"),
     )
     .addOption(
       new Option("--timeout <duration>", "longest wait for delivery after the producer started")
@@ -117,14 +133,20 @@ async function demo(argv: string[]): Promise<number> {
     const id = randomUUID().slice(0, 8);
     const topic = `demo-${id}`;
     const group = `demo-sink-${id}`;
-    out("weblog demo: fake web logs -> Kafka -> S3 sink -> verifier");
+    const connectEngine = opts.engine === "connect";
+    const plugin = pluginStatus("aiven-s3");
+    if (connectEngine && !plugin.installed) throw new ExpectedError(plugin.reason, { exitCode: 2 });
+    out(
+      `weblog demo: fake web logs -> Kafka -> ${connectEngine ? "Kafka Connect (Aiven S3 sink)" : "S3 sink"} -> verifier`,
+    );
 
     const [kafka, s3] = await Promise.all([
       startKafka().then((k: KafkaHandle) => {
         cleanups.push(() => k.stop());
         return k;
       }),
-      startS3().then((s: S3Handle) => {
+      // Connect's AWS SDK for Java needs the S3 server itself (its streamed PUTs stall behind startS3()'s proxy)
+      (connectEngine && !process.env.S3_ENDPOINT ? localS3() : startS3()).then((s: DemoS3) => {
         cleanups.push(() => s.stop());
         return s;
       }),
@@ -149,22 +171,21 @@ async function demo(argv: string[]): Promise<number> {
       verifier: appPath("s3-verifier"),
     };
 
-    const sinkArgs = [
-      "--sink",
-      ...["--brokers", kafka.bootstrap, "--group", group, "--topics", topic],
-      ...["--bucket", s3.bucket, "--store-url", s3.endpoint, "--region", s3.region],
-      ...[
-        "--flush-size",
-        String(opts.flushSize),
-        "--rotate-schedule-interval-ms",
-        String(opts.rotateScheduleIntervalMs),
-      ],
-    ];
-    const sink = spawnCli(paths.consumer, sinkArgs, { env });
-    cleanups.push(stopChild(sink));
-    out(
-      `[2/5] sink: consumer --sink, group ${group}, flush.size ${opts.flushSize}, rotate.schedule.interval.ms ${opts.rotateScheduleIntervalMs}  ${since()}`,
-    );
+    const dir = mkdtempSync(join(tmpdir(), "weblog-demo-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const engine = await startEngine(opts.engine, {
+      bootstrap: kafka.bootstrap,
+      s3,
+      topic,
+      group,
+      flushSize: opts.flushSize,
+      rotateScheduleIntervalMs: opts.rotateScheduleIntervalMs,
+      consumerPath: paths.consumer,
+      env,
+      dir,
+    });
+    cleanups.push(() => engine.stop());
+    out(`[2/5] ${engine.describe}  ${since()}`);
 
     const producerArgs = [
       "--brokers",
@@ -220,19 +241,12 @@ async function demo(argv: string[]): Promise<number> {
         producerExit = null;
       },
     );
-    let sinkExited = false;
-    void sink.waitForExit(10 * 60_000).then(
-      () => {
-        sinkExited = true;
-      },
-      () => {},
-    );
     const deadline = watchStarted + opts.timeout;
     let round = 0;
     try {
       for (;;) {
         round += 1;
-        state = await readDelivery(client, topic, group).catch(() => state);
+        state = await readDelivery(client, topic, engine.group).catch(() => state);
         const produced = producerExit === 0 && state.produced >= opts.count;
         if (produced || round % 4 === 0)
           coverage = await s3Coverage(s3Client, s3.bucket, topic).catch(() => coverage);
@@ -241,13 +255,13 @@ async function demo(argv: string[]): Promise<number> {
             exitCode: 1,
           });
         }
-        if (sinkExited)
-          throw new ExpectedError(`the sink stopped on its own:\n${tail(sink.stderr())}`, { exitCode: 1 });
+        const failure = engine.failure();
+        if (failure) throw new ExpectedError(failure, { exitCode: 1 });
         // Everything produced is in S3 when each partition's newest object ends at its high watermark.
         if (produced && coversAll(coverage, state.highs)) break;
         if (performance.now() > deadline) {
           throw new ExpectedError(
-            `not delivered within ${formatDuration(opts.timeout)}: produced ${state.produced}, in S3 up to ${inS3()}; sink stderr:\n${tail(sink.stderr())}`,
+            `not delivered within ${formatDuration(opts.timeout)}: produced ${state.produced}, in S3 up to ${inS3()}`,
             { exitCode: 1 },
           );
         }
@@ -257,23 +271,18 @@ async function demo(argv: string[]): Promise<number> {
       progress.stop();
     }
     out(
-      `[4/5] all ${formatCount(state.produced)} records in S3 (${formatCount(coverage.objects)} objects) after ${formatDuration(performance.now() - watchStarted)}; stopping the sink (it commits on stop)  ${since()}`,
+      `[4/5] all ${formatCount(state.produced)} records in S3 (${formatCount(coverage.objects)} objects) after ${formatDuration(performance.now() - watchStarted)}${connectEngine ? "" : "; stopping the sink (it commits on stop)"}  ${since()}`,
     );
-    sink.kill("SIGTERM");
-    const sinkResult = await sink.waitForExit(15_000);
-    if (sinkResult.code !== 0) {
-      throw new ExpectedError(`the sink exited ${sinkResult.code} on SIGTERM:\n${tail(sinkResult.stderr)}`, {
-        exitCode: 1,
-      });
-    }
+    await engine.finish();
 
     out(
-      `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${group} --flush-size ${opts.flushSize} --expect-count ${opts.count}`,
+      `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${engine.group} ${engine.verifierArgs.join(" ")} --expect-count ${opts.count}`,
     );
     const verifierArgs = [
       ...["--bucket", s3.bucket, "--endpoint", s3.endpoint, "--region", s3.region, "--topic", topic],
-      ...["--brokers", kafka.bootstrap, "--group", group],
-      ...["--flush-size", String(opts.flushSize), "--expect-count", String(opts.count)],
+      ...["--brokers", kafka.bootstrap, "--group", engine.group],
+      ...engine.verifierArgs,
+      ...["--expect-count", String(opts.count)],
     ];
     const verified = await runCli(paths.verifier, verifierArgs, { env, timeoutMs: 120_000 });
     out();
@@ -302,6 +311,16 @@ async function demo(argv: string[]): Promise<number> {
     await cleanup();
     stopSignals();
   }
+}
+
+/** What the demo uses of an S3 server. */
+type DemoS3 = Pick<S3Handle, "endpoint" | "region" | "credentials" | "bucket" | "backend" | "stop">;
+
+/** S3Proxy itself (no proxy in front), with the demo's bucket (the Connect engine creates it). */
+async function localS3(): Promise<DemoS3> {
+  const server = await startLocalS3Server();
+  const { endpoint, region, credentials } = server;
+  return { endpoint, region, credentials, bucket: "weblogs", backend: "local", stop: () => server.stop() };
 }
 
 runMain("demo", demo);

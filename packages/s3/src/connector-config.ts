@@ -13,7 +13,9 @@
  *   `store.url=http://minio:9000` (the container network) while our sink on the host passes
  *   `--store-url http://localhost:9000` or S3_ENDPOINT.
  */
+
 import { readFileSync } from "node:fs";
+import { AIVEN_S3_SINK_CLASS, loadAivenConnectorConfig } from "./aiven-config";
 import { S3SideError } from "./errors";
 import { checkTimezone, compilePathFormat } from "./partitioner";
 import {
@@ -258,6 +260,14 @@ export function loadConnectorConfig(
     );
   }
   name ??= innerName;
+  // Aiven's S3 sink writes the same kind of objects under its own keys: its own reader (aiven-config.ts).
+  if (values.get("connector.class") === AIVEN_S3_SINK_CLASS) {
+    const aiven = loadAivenConnectorConfig(values, name);
+    for (const [field, value] of Object.entries(overrides)) {
+      if (value !== undefined) (aiven.settings as unknown as Record<string, unknown>)[field] = value;
+    }
+    return aiven;
+  }
 
   for (const [key, value] of values) {
     const info = connectorKeyInfo(key);

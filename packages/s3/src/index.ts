@@ -1,3 +1,4 @@
+export { AIVEN_S3_SINK_CLASS, layoutOfAivenTemplate } from "./aiven-config";
 export {
   type CredentialSource,
   checkBucket,

@@ -9,7 +9,26 @@ export {
 } from "./kafka/kcat";
 export { brokersFromEnv, type StartKafkaOptions, startKafka } from "./kafka/start-kafka";
 export type { KafkaBackend, KafkaHandle } from "./kafka/types";
+export { type AivenConnect, type AivenConnectOptions, startAivenConnect } from "./local/aiven-connect";
 export { type LocalConnect, type LocalConnectOptions, startLocalConnect } from "./local/connect";
+export {
+  AIVEN_S3_SINK_CLASS,
+  type ConnectorFile,
+  localConnectorConfig,
+  pluginRoot,
+  pluginStatus,
+  readConnectorFile,
+} from "./local/connect-plugins";
+export {
+  type ConfigProblem,
+  type ConnectorConfig,
+  connectorClasses,
+  deleteConnector,
+  problemLines,
+  putConnector,
+  validateConnector,
+  waitConnectorRunning,
+} from "./local/connect-rest";
 export { type LocalKafka, type LocalKafkaOptions, startLocalKafka } from "./local/kafka";
 export { cacheDir, KAFKA_VERSION } from "./local/paths";
 export { uniqueName } from "./names";

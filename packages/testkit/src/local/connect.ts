@@ -25,6 +25,11 @@ export type LocalConnectOptions = {
   detached?: boolean;
   /** Environment of the worker (e.g. AWS_ACCESS_KEY_ID for an S3 sink's credential chain). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The worker's group.id (default: a fresh unique one). Give the one of a worker that died to restart it: its
+   * connectors, their configs and committed offsets live in that group's topics.
+   */
+  groupId?: string;
   /** Deadline for "REST answers GET /connectors" (default 120 s). */
   startTimeoutMs?: number;
 };
@@ -95,7 +100,7 @@ export async function startLocalConnect(options: LocalConnectOptions): Promise<L
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "weblog-connect-"));
   mkdirSync(dir, { recursive: true });
-  const groupId = uniqueName("weblog-connect");
+  const groupId = options.groupId ?? options.properties?.["group.id"] ?? uniqueName("weblog-connect");
   const logFile = join(dir, "connect.log");
   const propsFile = join(dir, "worker.properties");
   const log4jFile = join(dir, "log4j2.properties");

@@ -7,9 +7,11 @@ import { makeClient } from "../s3/client";
 import { S3PROXY_VERSION } from "../s3/install";
 import { startLocalS3Server } from "../s3/local-server";
 import { startLocalConnect } from "./connect";
+import { pluginRoot } from "./connect-plugins";
 import { signalGroup } from "./jvm";
 import { startLocalKafka } from "./kafka";
 import { KAFKA_VERSION } from "./paths";
+import { registerStackConnector } from "./stack-connector";
 import {
   clearState,
   groupAlive,
@@ -152,6 +154,9 @@ export async function stackUp(opts: { connect: boolean }): Promise<number> {
         bootstrap: kafka.bootstrap,
         dir: join(root, "connect"),
         detached: true,
+        pluginPath: [pluginRoot()],
+        // offsets committed every 10 s: Aiven's sink uploads what it holds at each commit (the seed's interval)
+        properties: { "offset.flush.interval.ms": "10000" },
         env: {
           AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
@@ -167,6 +172,13 @@ export async function stackUp(opts: { connect: boolean }): Promise<number> {
       });
       env.CONNECT_URL = connect.url;
       say(`Kafka Connect ${KAFKA_VERSION} on ${connect.url} (${(connect.startupMs / 1000).toFixed(1)} s)`);
+      const registered = await registerStackConnector({
+        url: connect.url,
+        logFile: connect.logFile,
+        s3: { endpoint: s3.endpoint, bucket: STACK_BUCKET },
+        say,
+      });
+      if (registered) env.CONNECTOR_NAME = registered.name;
     }
     writeState({ startedAt: new Date().toISOString(), servers, env });
     process.stdout.write(exportLines(env));

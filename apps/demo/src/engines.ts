@@ -1,0 +1,115 @@
+/**
+ * The demo's two engines between Kafka and S3, behind one shape:
+ * - `sink` (default): our consumer (`apps/consumer --sink`) as a child process; it commits only what is in S3 and
+ *   commits the rest on SIGTERM;
+ * - `connect`: the seed's pipeline, Kafka Connect with Aiven's S3 sink (infra/connect/aiven-s3-sink.json) on a
+ *   local worker; its consumer group is `connect-<name>`, and the verifier reads the connector JSON (`--config`).
+ */
+import { fileURLToPath } from "node:url";
+import { ExpectedError } from "@weblog/cli";
+import { type CliHandle, spawnCli, startAivenConnect, TestkitError } from "@weblog/testkit";
+
+export type EngineName = "sink" | "connect";
+export const ENGINES: readonly EngineName[] = ["sink", "connect"];
+
+export type EngineContext = {
+  bootstrap: string;
+  s3: {
+    endpoint: string;
+    region: string;
+    bucket: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  topic: string;
+  group: string;
+  flushSize: number;
+  rotateScheduleIntervalMs: number;
+  consumerPath: string;
+  env: NodeJS.ProcessEnv;
+  dir: string;
+};
+
+export type RunningEngine = {
+  /** One line for the demo's step list. */
+  describe: string;
+  /** The consumer group whose commits mean "in S3". */
+  group: string;
+  /** Verifier flags for this engine's layout and limits. */
+  verifierArgs: string[];
+  /** Why the engine stopped on its own, or undefined while it runs. */
+  failure(): string | undefined;
+  /** After delivery: make the engine commit what it has and stop (ours), or nothing (Connect already committed). */
+  finish(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+const tail = (text: string, lines = 8) => text.trim().split("\n").slice(-lines).join("\n");
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+async function startSink(c: EngineContext): Promise<RunningEngine> {
+  const args = [
+    "--sink",
+    ...["--brokers", c.bootstrap, "--group", c.group, "--topics", c.topic],
+    ...["--bucket", c.s3.bucket, "--store-url", c.s3.endpoint, "--region", c.s3.region],
+    ...[
+      "--flush-size",
+      String(c.flushSize),
+      "--rotate-schedule-interval-ms",
+      String(c.rotateScheduleIntervalMs),
+    ],
+  ];
+  const sink: CliHandle = spawnCli(c.consumerPath, args, { env: c.env });
+  let exited = false;
+  void sink.waitForExit(10 * 60_000).then(
+    () => {
+      exited = true;
+    },
+    () => {},
+  );
+  return {
+    describe: `sink: consumer --sink, group ${c.group}, flush.size ${c.flushSize}, rotate.schedule.interval.ms ${c.rotateScheduleIntervalMs}`,
+    group: c.group,
+    verifierArgs: ["--flush-size", String(c.flushSize)],
+    failure: () => (exited ? `the sink stopped on its own:\n${tail(sink.stderr())}` : undefined),
+    async finish() {
+      sink.kill("SIGTERM");
+      const r = await sink.waitForExit(15_000);
+      if (r.code !== 0) {
+        throw new ExpectedError(`the sink exited ${r.code} on SIGTERM:\n${tail(r.stderr)}`, { exitCode: 1 });
+      }
+    },
+    async stop() {
+      sink.kill("SIGTERM");
+      await sink.waitForExit(10_000).catch(() => {});
+    },
+  };
+}
+
+async function startConnect(c: EngineContext): Promise<RunningEngine> {
+  try {
+    const connect = await startAivenConnect({
+      bootstrap: c.bootstrap,
+      s3: c.s3,
+      bucket: c.s3.bucket,
+      topic: c.topic,
+      repoRoot: REPO_ROOT,
+      dir: c.dir,
+    });
+    return {
+      describe: `Kafka Connect ${connect.worker.url} with Aiven's S3 sink, connector ${connect.name} RUNNING (group ${connect.group}; worker log ${connect.worker.logFile})`,
+      group: connect.group,
+      verifierArgs: ["--config", connect.configFile],
+      failure: () => undefined,
+      finish: async () => {},
+      stop: () => connect.stop(),
+    };
+  } catch (err) {
+    // a missing plugin, a bad connector key, a FAILED task: one line from the testkit, exit 2
+    if (err instanceof TestkitError) throw new ExpectedError(err.message, { exitCode: 2 });
+    throw err;
+  }
+}
+
+export function startEngine(name: EngineName, c: EngineContext): Promise<RunningEngine> {
+  return name === "connect" ? startConnect(c) : startSink(c);
+}
