@@ -101,22 +101,17 @@ export function buildCommand() {
       ).env(envName("dlq-topic")),
     )
     .addOption(
-      new Option("--flush-size <n>", "configured flush.size: objects with more records are reported")
-        .env(envName("flush-size"))
-        .argParser(parsers.int("--flush-size", { min: 1 })),
+      wholeNumberOption("flush-size", "configured flush.size: objects with more records are reported", {
+        min: 1,
+      }),
     )
+    .addOption(wholeNumberOption("expect-count", "expected number of records in S3", { min: 0 }))
     .addOption(
-      new Option("--expect-count <n>", "expected number of records in S3")
-        .env(envName("expect-count"))
-        .argParser(parsers.int("--expect-count", { min: 0 })),
-    )
-    .addOption(
-      new Option(
-        "--max-lag <n>",
+      wholeNumberOption(
+        "max-lag",
         "fail when more than n records in Kafka are not in S3 yet (default: no limit)",
-      )
-        .env(envName("max-lag"))
-        .argParser(parsers.int("--max-lag", { min: 0 })),
+        { min: 0 },
+      ),
     )
     .addOption(
       new Option(
@@ -132,10 +127,18 @@ export function buildCommand() {
       ).env(envName("config")),
     )
     .addOption(
-      new Option("--concurrency <n>", `objects read in parallel (default ${DEFAULTS.concurrency})`)
-        .env(envName("concurrency"))
-        .argParser(parsers.int("--concurrency", { min: 1, max: 256 })),
+      wholeNumberOption("concurrency", `objects read in parallel (default ${DEFAULTS.concurrency})`, {
+        min: 1,
+        max: 256,
+      }),
     );
+}
+
+/** `--<name> <n>`, also from its WEBLOG_ env variable: a whole number within `range`, else one clear line. */
+function wholeNumberOption(name: string, description: string, range: { min: number; max?: number }): Option {
+  return new Option(`--${name} <n>`, description)
+    .env(envName(name))
+    .argParser(parsers.int(`--${name}`, range));
 }
 
 /** `topics.dir` + the directory delimiter (`topics/`), or "" when topics.dir is empty. */

@@ -1,9 +1,121 @@
 /**
- * How an Analysis is shown: a per-partition table, the findings (each a sentence), notes, and a one-line verdict
- * last; or, with --json, the same as one JSON document (offsets as numbers while they are safe integers).
+ * How an Analysis is said and shown. The only place with prose: each fact the analysis found becomes a sentence
+ * (findingOf, noteOf) and the whole a one-line verdict; then a per-partition table, the findings, notes, and the
+ * verdict last; or, with --json, the same as one JSON document (offsets as numbers while they are safe integers).
  */
 import { formatCount, formatDuration } from "@weblog/cli";
-import type { Analysis, LatencySummary, ScanResult } from "./model";
+import type { DuplicateFact, FindingFact, NoteFact } from "./analyze/facts";
+import { size } from "./analyze/ranges";
+import type { Analysis, Finding, LatencySummary, Note, OffsetRange, ScanResult } from "./model";
+
+const fmtRange = (r: OffsetRange) => (r.from === r.to ? `offset ${r.from}` : `offsets ${r.from}..${r.to}`);
+const one = (n: number | bigint) => n === 1 || n === 1n;
+const plural = (n: number | bigint, word: string, words = `${word}s`) => `${n} ${one(n) ? word : words}`;
+
+/** The sentence for a discrepancy. */
+function findingText(f: FindingFact | DuplicateFact): string {
+  const at = "topic" in f && "partition" in f ? `${f.topic}/${f.partition}` : "";
+  switch (f.kind) {
+    case "unparsable-key":
+      return `${f.keys[0]}: not an S3 sink object key (${f.reason}).`;
+    case "unknown-topic":
+      return `S3 holds objects of topic "${f.topic}", which does not exist on ${f.brokers.join(",")}.`;
+    case "unreadable-object":
+      return `${f.keys[0]} could not be read: ${f.readError}.`;
+    case "invalid-record":
+      return `${f.keys[0]} line ${f.line} is not a valid web-log record (${f.code}): ${f.detail}`;
+    case "over-flush-size":
+      return `${f.keys[0]} holds ${f.count} records, more than flush.size ${f.flushSize}.`;
+    case "empty-object":
+      return `${f.keys[0]} holds no records (a sink never writes an empty object).`;
+    case "overlap":
+      return f.shape === "same-start"
+        ? `${at}: ${f.keys[0]} and ${f.keys[1]} both start at offset ${f.range.from}: that record is in two objects.`
+        : `${at}: ${fmtRange(f.range)} are in two objects (${f.keys[0]} and ${f.keys[1]}): delivered twice.`;
+    case "committed-but-missing":
+      return f.shape === "range"
+        ? `${at}: ${fmtRange(f.range)} (${plural(size(f.range), "record")}) were committed by the sink's group but are not in S3: lost.`
+        : `${at}: the group committed up to offset ${f.committed}, but S3 holds ${f.held} records from offset ${f.begin} on: ${plural(f.count, "record")} lost.`;
+    case "missing-from-s3":
+      return `${at}: ${fmtRange(f.range)} (${plural(size(f.range), "record")}) missing before the first object, while Kafka still holds them.`;
+    case "gap":
+      return `${at}: ${fmtRange(f.range)} (${plural(size(f.range), "record")}) missing between two objects.`;
+    case "beyond-high-watermark":
+      return f.shape === "start"
+        ? `${f.keys[0]} starts at offset ${f.offset}, but Kafka's high watermark is ${f.high}: impossible for this topic.`
+        : `${f.keys[0]} covers offsets up to ${f.offset}, but Kafka's high watermark is ${f.high}: impossible for this topic (wrong cluster, or the topic was recreated).`;
+    case "committed-beyond-high-watermark":
+      return `${at}: the group committed offset ${f.committed}, beyond the high watermark ${f.high}.`;
+    case "unknown-partition":
+      return `${at}: S3 holds ${plural(f.objects, "object")} for a partition Kafka does not have.`;
+    case "count-mismatch":
+      return `S3 holds ${plural(f.count, "record")}, expected ${f.expected} (--expect-count).`;
+    case "lag-over-limit":
+      return `${plural(f.count, "record")} in Kafka are not in S3 yet, more than --max-lag ${f.maxLag}.`;
+    case "duplicate-record": {
+      const more = f.count > 1 ? ", ..." : "";
+      return `${one(f.count) ? "a record" : `${f.count} records`} of ${f.keys[0]} (line ${f.lineA}${more}) ${one(f.count) ? "appears" : "appear"} again in ${f.keys[1]} (line ${f.lineB}${more}) at another offset: produced twice, or twins in the source data.`;
+    }
+  }
+}
+
+/** The sentence for a note. */
+function noteText(n: NoteFact | DuplicateFact): string {
+  const at = `${n.topic}/${n.partition}`;
+  switch (n.kind) {
+    case "interleaved-partitioner":
+      return `${at}: objects under ${n.paths} partitioner paths interleave offsets (field or time partitioner), so gaps are checked by record count against Kafka, not offset by offset.`;
+    case "not-checked":
+      return `${at}: the first object starts at offset ${n.range.to + 1n}; ${fmtRange(n.range)} were not checked (pass --brokers to compare with Kafka).`;
+    case "lag":
+      return n.shape === "interleaved"
+        ? `${at}: ${plural(n.lag, "record")} in Kafka not in S3 yet.`
+        : `${at}: ${plural(n.lag, "record")} in Kafka not delivered to S3 yet.`;
+    case "expired-from-kafka":
+      return `${at}: ${plural(n.offsets, "offset")} below the low watermark ${n.low} are not in S3 and no longer in Kafka (retention); not counted as loss.`;
+    case "dead-lettered":
+      return `${at}: ${plural(n.offsets, "offset")} not in S3 are in the dead-letter topic (bad records): not counted as gaps.`;
+    case "tombstones":
+      return `${at}: ${plural(n.offsets, "offset")} not in S3 are tombstones in Kafka (null values, which behavior.on.null.values=ignore skips): not counted as gaps.`;
+    case "duplicate-record":
+      return findingText(n);
+  }
+}
+
+/** The fields a report shows of a fact, in the report's order (kind, message, then where and how many). */
+function shown<K extends string>(
+  f: { kind: K } & Partial<Omit<Finding, "kind" | "message">>,
+  message: string,
+) {
+  const out: { kind: K; message: string } & Partial<Omit<Finding, "kind" | "message">> = {
+    kind: f.kind,
+    message,
+  };
+  if (f.topic !== undefined) out.topic = f.topic;
+  if (f.partition !== undefined) out.partition = f.partition;
+  if (f.keys !== undefined) out.keys = [...f.keys];
+  if (f.range !== undefined) out.range = f.range;
+  if (f.count !== undefined) out.count = f.count;
+  if (f.line !== undefined) out.line = f.line;
+  return out;
+}
+
+export const findingOf = (f: FindingFact | DuplicateFact): Finding => shown(f, findingText(f));
+export const noteOf = (n: NoteFact | DuplicateFact): Note => shown(n, noteText(n));
+
+/** The last line: OK with the scope, or FAIL with the number of discrepancies of each kind. */
+export function verdictOf(a: Pick<Analysis, "totals" | "findings">, kafkaGiven: boolean): string {
+  const t = a.totals;
+  const scope = `${plural(t.records, "record")} in ${plural(t.objects, "object")} over ${plural(t.partitions, "partition")}`;
+  if (a.findings.length === 0) {
+    const kafka = kafkaGiven ? `; Kafka: ${t.missing ?? 0n} missing, ${t.lag ?? 0n} not delivered yet` : "";
+    return `OK: ${scope}; no gaps, overlaps, duplicates or invalid records${kafka}.`;
+  }
+  const byKind = new Map<string, number>();
+  for (const f of a.findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
+  const kinds = [...byKind].map(([kind, n]) => `${n} ${kind}`).join(", ");
+  return `FAIL: ${plural(a.findings.length, "discrepancy", "discrepancies")} (${kinds}) in ${scope}.`;
+}
 
 const MAX_FINDINGS_SHOWN = 25;
 

@@ -235,6 +235,25 @@ describe("analyze", () => {
     ]);
   });
 
+  it("places records after a dead-lettered offset at their real offsets when checking duplicates", () => {
+    // Offset 1 went to the DLQ, so the first object's 3 lines are offsets 0, 2 and 3; the second object redelivers
+    // 3 and 4. Offset 3 in both is an overlap (named once), not also a duplicate "at another offset".
+    const first = obj(0, 0, 3, { recordHashes: ["h-0", "h-2", "h-3"] });
+    const again = obj(0, 3, 2, { recordHashes: ["h-3", "h-4"] });
+    const k = {
+      ...kafka([[0, 0, 5, 5]]),
+      dlq: {
+        topic: "weblogs-dlq",
+        exists: true,
+        records: 1,
+        partitions: [{ topic: TOPIC, partition: 0, offsets: [1n] }],
+      },
+    };
+    const a = analyze(scan([first, again]), k);
+    expect(a.findings.map((f) => [f.kind, f.range])).toEqual([["overlap", { from: 3n, to: 3n }]]);
+    expect(a.totals.duplicateRecords).toBe(0);
+  });
+
   it("accounts for tombstones read from Kafka (ignored by the sink) inside objects, between them and at the tail", () => {
     // Partition 0, offsets 0..31: tombstones at 3 (inside the first object), 12 (inside the second), 31 (the tail);
     // 20 went to the DLQ. Objects of 10 records: 0..10 (skips 3), 11..21 (skips 12 and 20), 22..30.
