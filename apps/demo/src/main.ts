@@ -24,7 +24,7 @@ import {
   parsers,
   runMain,
 } from "@weblog/cli";
-import { createKafka, loadKafkaSettings } from "@weblog/kafka-client";
+import { createKafka, ensureTopic, loadKafkaSettings } from "@weblog/kafka-client";
 import { createS3Client, topicPrefix } from "@weblog/s3";
 import {
   type CliHandle,
@@ -32,6 +32,7 @@ import {
   pluginStatus,
   runCli,
   type S3Handle,
+  S3PROXY_VERSION,
   spawnCli,
   startKafka,
   startLocalS3Server,
@@ -170,6 +171,13 @@ async function demo(argv: string[]): Promise<number> {
       consumer: appPath("consumer"),
       verifier: appPath("s3-verifier"),
     };
+
+    // The topic exists (4 partitions, leaders elected) before the engine subscribes and the producer writes, as the
+    // compose stack's kafka-init makes it: a sink started first would find no topic.
+    await ensureTopic(createKafka(loadKafkaSettings({ env: {}, flags: { brokers: kafka.bootstrap } })), {
+      topic,
+      partitions: 4,
+    });
 
     const dir = mkdtempSync(join(tmpdir(), "weblog-demo-"));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
@@ -314,13 +322,24 @@ async function demo(argv: string[]): Promise<number> {
 }
 
 /** What the demo uses of an S3 server. */
-type DemoS3 = Pick<S3Handle, "endpoint" | "region" | "credentials" | "bucket" | "backend" | "stop">;
+type DemoS3 = Pick<
+  S3Handle,
+  "endpoint" | "region" | "credentials" | "bucket" | "backend" | "server" | "stop"
+>;
 
 /** S3Proxy itself (no proxy in front), with the demo's bucket (the Connect engine creates it). */
 async function localS3(): Promise<DemoS3> {
   const server = await startLocalS3Server();
   const { endpoint, region, credentials } = server;
-  return { endpoint, region, credentials, bucket: "weblogs", backend: "local", stop: () => server.stop() };
+  return {
+    endpoint,
+    region,
+    credentials,
+    bucket: "weblogs",
+    backend: "local",
+    server: `S3Proxy ${S3PROXY_VERSION} (local JVM, direct)`,
+    stop: () => server.stop(),
+  };
 }
 
 runMain("demo", demo);
