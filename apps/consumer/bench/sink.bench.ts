@@ -1,119 +1,53 @@
 /**
- * `pnpm --filter consumer bench`: the S3 sink's throughput beside the two raw legs it is made of, measured in the
- * same run on the same records and objects:
- *   - raw consume: a bare kafkajs group consumer reading the records (eachBatch, nothing else);
- *   - raw PUT: bare PutObjects of the same objects (one stream per partition, as the sink serializes them);
- *   - sink: the engine (decode + validate + partition + buffer + PUT + commit per object).
- * For reference (not a target leg) also a bare consume that decodes + validates every record with log-schema, the
- * per-record work the raw legs skip and the sink cannot.
- * Target: sink records/s within 25% of the slower raw leg. Then the sink's peak RSS (VmHWM) with 64 partitions
- * (16 topics x 4 partitions), as a separate process.
+ * `pnpm --filter consumer bench` (or `pnpm bench` at the root): the S3 sink where users run it, i.e. with S3 far
+ * away. Every S3 request of the legs below goes through @weblog/testkit's TCP proxy, which adds a fixed one-way
+ * latency (`--s3-latency-ms`, env WEBLOG_BENCH_S3_LATENCY_MS, default 25 ms: real S3 answers a PUT in ~20-60 ms;
+ * 0 = loopback). Per flush.size, from the same run, on the same records and the same objects:
+ *   - bare consume: a bare kafkajs group consumer reading the records (eachBatch, nothing else);
+ *   - bare PUT c=4 and c=16: bare PutObjects of the sink's objects, 4 (one per partition, the strict order's
+ *     ceiling) and 16 in flight;
+ *   - the sink: the engine (decode + validate + partition + buffer + PUT + commit), in-process;
+ * and for reference the bare consume that decodes + validates every record (the sink's CPU floor).
+ * Targets (issue 12): flush.size 10, 4 partitions: sink >= 0.75x bare PUT c=16. Then the sink's peak RSS with 64
+ * partitions (rss.ts).
  *
  * Env: BENCH_RECORDS_SMALL (records for flush.size 10, default 8000), BENCH_RECORDS_LARGE (flush.size 10000,
- * default 40000), BENCH_RSS_PER_PARTITION (default 1000).
+ * default 40000), BENCH_RSS_PER_PARTITION (default 1000), BENCH_SKIP_RSS=1 (throughput only), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
+ * upload windows for the sink leg, default: the sink's defaults).
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { parseArgs } from "node:util";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
-import { ensureTopic } from "@weblog/kafka-client";
-import { decode, encode } from "@weblog/log-schema";
-import { defaultSinkSettings, encodeRecordLines, formatObjectKey, type SinkSettings } from "@weblog/s3";
-import { type KafkaHandle, type S3Handle, spawnCli, startKafka, startS3 } from "@weblog/testkit";
-import kafkajs from "kafkajs";
+import { encode } from "@weblog/log-schema";
+import { defaultSinkSettings, type SinkSettings } from "@weblog/s3";
+import { type KafkaHandle, type S3Handle, startKafka, startS3, startTcpProxy } from "@weblog/testkit";
 import { createSinkEngine } from "../src/sink";
+import {
+  clientVia,
+  kafkaOf,
+  objectsOf,
+  PARTITIONS,
+  produceAll,
+  rawConsume,
+  rawPut,
+  silent,
+  uid,
+  until,
+} from "./legs";
+import { rss64 } from "./rss";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const PARTITIONS = 4;
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as const;
-
-const kafkaOf = (h: KafkaHandle) =>
-  new kafkajs.Kafka({
-    clientId: "bench",
-    brokers: h.bootstrap.split(","),
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
-
-const uid = () => Math.random().toString(36).slice(2, 10);
-
-async function produceAll(h: KafkaHandle, topic: string, lines: string[]) {
-  // created first, with its leaders elected: producing into a topic being auto-created can duplicate a batch
-  await ensureTopic(kafkaOf(h), { topic, partitions: PARTITIONS });
-  const producer = kafkaOf(h).producer();
-  await producer.connect();
-  const chunk = 2000;
-  for (let i = 0; i < lines.length; i += chunk) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: lines.slice(i, i + chunk).map((value, j) => ({ partition: (i + j) % PARTITIONS, value })),
-    });
+function latencyMs(): number {
+  // Tolerant: `pnpm bench -- <flags>` hands the same flags to every package's bench.
+  const { values } = parseArgs({ options: { "s3-latency-ms": { type: "string" } }, strict: false });
+  const raw = values["s3-latency-ms"] ?? process.env.WEBLOG_BENCH_S3_LATENCY_MS ?? "25";
+  const n = Number(raw);
+  if (typeof raw !== "string" || !Number.isInteger(n) || n < 0) {
+    console.error(`--s3-latency-ms '${String(raw)}': give a whole number of milliseconds (0 = none)`);
+    process.exit(2);
   }
-  await producer.disconnect();
-}
-
-async function until(what: string, check: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function rawConsume(h: KafkaHandle, topic: string, n: number, validate = false): Promise<number> {
-  const consumer = kafkaOf(h).consumer({ groupId: `raw-${uid()}`, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let count = 0;
-  let started = 0;
-  await consumer.run({
-    autoCommit: false,
-    eachBatch: async ({ batch }) => {
-      if (started === 0) started = performance.now();
-      if (validate)
-        for (const m of batch.messages) if (m.value && !decode(m.value).ok) throw new Error("bad record");
-      count += batch.messages.length;
-    },
-  });
-  await until("raw consume", () => count >= n, 120_000);
-  const ms = performance.now() - started;
-  await consumer.disconnect();
-  return ms;
-}
-
-async function rawPut(
-  s3: S3Handle,
-  client: S3Client,
-  topic: string,
-  lines: string[],
-  flushSize: number,
-): Promise<number> {
-  const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
-  for (const [i, l] of lines.entries()) byPartition[i % PARTITIONS]?.push(l);
-  const started = performance.now();
-  await Promise.all(
-    byPartition.map(async (plines, partition) => {
-      for (let off = 0; off < plines.length; off += flushSize) {
-        const key = formatObjectKey({
-          topic: `raw-${topic}`,
-          encodedPartition: `partition=${partition}`,
-          kafkaPartition: partition,
-          startOffset: BigInt(off),
-          compression: "none",
-        });
-        await client.send(
-          new PutObjectCommand({
-            Bucket: s3.bucket,
-            Key: key,
-            Body: encodeRecordLines(plines.slice(off, off + flushSize), "none"),
-            ContentType: "application/json",
-          }),
-        );
-      }
-    }),
-  );
-  return performance.now() - started;
+  return n;
 }
 
 async function sinkRun(
@@ -123,7 +57,7 @@ async function sinkRun(
   topic: string,
   n: number,
   flushSize: number,
-): Promise<number> {
+): Promise<{ ms: number; commits: number; objects: number }> {
   const settings: SinkSettings = {
     ...defaultSinkSettings(),
     topics: [topic],
@@ -141,80 +75,42 @@ async function sinkRun(
     endpoint: s3.endpoint,
   });
   const running = engine.run();
-  let started = 0;
   await until("first record", () => engine.stats().recordsIn > 0, 60_000);
-  started = performance.now();
-  await until("sink read", () => engine.stats().recordsIn >= n, 300_000);
-  const readMs = performance.now() - started;
+  const started = performance.now();
+  const debug = process.env.BENCH_DEBUG
+    ? setInterval(() => console.error(JSON.stringify(engine.stats())), 2000)
+    : undefined;
   await until("sink", () => engine.stats().recordsWritten >= n, 300_000);
   const ms = performance.now() - started;
-  if (process.env.BENCH_DEBUG) console.error({ flushSize, readMs, ms });
+  clearInterval(debug);
+  const { commits, objectsWritten } = engine.stats();
   await engine.stop();
   await running;
-  return ms;
-}
-
-function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? "0");
-  return kb / 1024;
-}
-
-async function rss64(h: KafkaHandle, s3: S3Handle, perPartition: number, bufferMaxBytes?: number) {
-  const topics = Array.from({ length: 16 }, (_, i) => `rss-${uid()}-${i}`);
-  const lines = createFakeLog({ seed: 5 })
-    .batch(perPartition * PARTITIONS)
-    .map((r) => encode(r));
-  for (const t of topics) await produceAll(h, t, lines);
-  const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
-  const args = [
-    "--sink",
-    "--topics",
-    topics.join(","),
-    "--group",
-    `rss-${uid()}`,
-    "--flush-size",
-    "10000",
-    "--rotate-schedule-interval-ms",
-    "3000",
-    ...(bufferMaxBytes ? ["--buffer-max-bytes", String(bufferMaxBytes)] : []),
-  ];
-  const cli = spawnCli(main, args, {
-    env: {
-      KAFKA_BROKERS: h.bootstrap,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: s3.bucket,
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      WEBLOG_LOG_LEVEL: "info",
-    },
-  });
-  const total = topics.length * PARTITIONS * perPartition;
-  const started = performance.now();
-  // Progress logs every 5 s carry recordsWritten.
-  const deadline = Date.now() + 180_000;
-  let written = 0;
-  while (written < total && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    const matches = [...cli.stderr().matchAll(/"recordsWritten":(\d+)/g)];
-    written = Number(matches.at(-1)?.[1] ?? 0);
-    if (cli.child.exitCode !== null) throw new Error(`sink exited: ${cli.stderr().slice(-500)}`);
-  }
-  const ms = performance.now() - started;
-  const peak = cli.pid ? peakRssMiB(cli.pid) : Number.NaN;
-  cli.kill("SIGTERM");
-  await cli.waitForExit(15_000);
-  return { total, written, ms, peak };
+  return { ms, commits, objects: objectsWritten };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
+function printTable(header: string[], rows: string[][]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padStart(widths[i] ?? 0)).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of rows) console.log(line(r));
+}
+
 async function main() {
+  const latency = latencyMs();
   const small = Number(process.env.BENCH_RECORDS_SMALL ?? 8000);
   const large = Number(process.env.BENCH_RECORDS_LARGE ?? 40_000);
   const perPartition = Number(process.env.BENCH_RSS_PER_PARTITION ?? 1000);
   const [h, s3] = await Promise.all([startKafka(), startS3()]);
-  const client = s3.client();
+  const target = new URL(s3.endpoint);
+  const proxy = await startTcpProxy({
+    target: { host: target.hostname, port: Number(target.port || 80) },
+    delayMs: latency,
+  });
+  const client = clientVia(s3, `http://127.0.0.1:${proxy.port}`);
   const rows: string[][] = [];
   try {
     for (const [flushSize, n] of [
@@ -228,56 +124,80 @@ async function main() {
       await produceAll(h, topic, lines);
       const consumeMs = await rawConsume(h, topic, n);
       const decodeMs = await rawConsume(h, topic, n, true);
-      const putFirstMs = await rawPut(s3, client, topic, lines, flushSize);
-      const sinkMs = await sinkRun(h, s3, client, topic, n, flushSize);
-      // Raw PUT twice (before and after the sink, the machine is shared): the faster run is the baseline.
-      const putMs = Math.min(putFirstMs, await rawPut(s3, client, `${topic}-again`, lines, flushSize));
+      const objects = (run: string) => objectsOf(`raw-${run}-${topic}`, lines, flushSize);
+      const put4Ms = await rawPut(client, s3.bucket, objects("c4"), 4);
+      const put16FirstMs = await rawPut(client, s3.bucket, objects("c16"), 16);
+      const sink = await sinkRun(h, s3, client, topic, n, flushSize);
+      // c=16 twice (before and after the sink; the machine is shared): the faster run is the baseline.
+      const put16Ms = Math.min(put16FirstMs, await rawPut(client, s3.bucket, objects("c16b"), 16));
       const rate = (ms: number) => n / (ms / 1000);
-      const slower = Math.min(rate(consumeMs), rate(putMs));
+      const vs16 = rate(sink.ms) / rate(put16Ms);
       rows.push([
         String(flushSize),
         fmt(n),
+        fmt(objects("x").length),
         fmt(rate(consumeMs)),
-        fmt(rate(putMs)),
         fmt(rate(decodeMs)),
-        fmt(rate(sinkMs)),
-        (rate(sinkMs) / slower).toFixed(2),
-        rate(sinkMs) >= 0.75 * slower ? "yes" : "NO",
+        fmt(rate(put4Ms)),
+        fmt(rate(put16Ms)),
+        fmt(rate(sink.ms)),
+        (sink.commits / Math.max(1, sink.objects)).toFixed(2),
+        (rate(sink.ms) / rate(put4Ms)).toFixed(2),
+        vs16.toFixed(2),
+        (rate(sink.ms) / rate(consumeMs)).toFixed(2),
+        flushSize === 10 ? (vs16 >= 0.75 ? "yes (>= 0.75x c=16)" : "NO (< 0.75x c=16)") : "Connect: n/a",
       ]);
     }
-    const header = [
-      "flush.size",
-      "records",
-      "raw consume rec/s",
-      "raw PUT rec/s",
-      "consume+decode rec/s (ref)",
-      "sink rec/s",
-      "sink/slower raw leg",
-      ">= 0.75",
-    ];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-    const line = (r: string[]) => `| ${r.map((c, i) => c.padStart(widths[i] ?? 0)).join(" | ")} |`;
-    console.log(`\nS3 sink throughput (kafka: ${h.backend}, s3: ${s3.backend}, ${PARTITIONS} partitions)`);
-    console.log(line(header));
-    console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-    for (const r of rows) console.log(line(r));
+    console.log(
+      `\nS3 sink throughput (kafka: ${h.backend}, s3: ${s3.server}, ${PARTITIONS} partitions, +${latency} ms per S3 request)`,
+    );
+    printTable(
+      [
+        "flush.size",
+        "records",
+        "objects",
+        "bare consume rec/s",
+        "consume+decode rec/s (ref)",
+        "bare PUT c=4 rec/s",
+        "bare PUT c=16 rec/s",
+        "sink rec/s",
+        "sink commits/object",
+        "sink/PUT c=4",
+        "sink/PUT c=16",
+        "sink/consume",
+        "target",
+      ],
+      rows,
+    );
 
+    if (process.env.BENCH_SKIP_RSS) return;
     const baseline = process.memoryUsage().rss / 1024 / 1024;
     const capped = await rss64(h, s3, perPartition, 8 * 1024 * 1024);
     const uncapped = await rss64(h, s3, perPartition);
     console.log(
-      `\nPeak RSS of the sink process, 64 partitions (16 topics x 4), flush.size 10000, ${perPartition} records/partition:`,
+      `\nPeak RSS of the sink process, 64 partitions (16 topics x 4), flush.size 10000, ${perPartition} records/partition (S3 direct):`,
     );
-    console.log("| buffer cap | records written | seconds | peak RSS MiB |");
-    console.log("|---|---|---|---|");
-    console.log(
-      `| 64 MiB (default) | ${fmt(uncapped.written)}/${fmt(uncapped.total)} | ${(uncapped.ms / 1000).toFixed(1)} | ${uncapped.peak.toFixed(0)} |`,
-    );
-    console.log(
-      `| 8 MiB | ${fmt(capped.written)}/${fmt(capped.total)} | ${(capped.ms / 1000).toFixed(1)} | ${capped.peak.toFixed(0)} |`,
+    printTable(
+      ["buffer cap", "records written", "seconds", "peak RSS MiB"],
+      [
+        [
+          "64 MiB (default)",
+          `${fmt(uncapped.written)}/${fmt(uncapped.total)}`,
+          (uncapped.ms / 1000).toFixed(1),
+          uncapped.peak.toFixed(0),
+        ],
+        [
+          "8 MiB",
+          `${fmt(capped.written)}/${fmt(capped.total)}`,
+          (capped.ms / 1000).toFixed(1),
+          capped.peak.toFixed(0),
+        ],
+      ],
     );
     console.log(`(this bench process, for scale: ${baseline.toFixed(0)} MiB RSS)`);
   } finally {
+    client.destroy();
+    await proxy.close();
     await Promise.all([h.stop(), s3.stop()]);
   }
 }

@@ -5,7 +5,7 @@ export type TcpProxyOptions = {
   target: { host: string; port: number };
   /** Port to listen on (127.0.0.1); 0 (default) picks a free one, kept across pause()/resume(). */
   port?: number;
-  /** Fixed delay added before each chunk the client sends is forwarded (so: per request), in ms. Default 0. */
+  /** Fixed one-way latency (ms) added to what the client sends: each chunk is forwarded this long after it arrived. Default 0. */
   delayMs?: number;
 };
 
@@ -32,24 +32,22 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-/** Forwards client->upstream chunks in order, each after `delay()` ms (no timer at all when it is 0). */
+/**
+ * Forwards client->upstream chunks in order, each `delay()` ms after it ARRIVED (no timer at all when it is 0): a
+ * fixed one-way latency, like a far-away server's, not a throughput limit. A request of many chunks (a large PUT
+ * body) is late by `delay()` once, not once per chunk; chunks waiting are held in memory (bounded by what the
+ * client can send in `delay()` ms, and TCP backpressure from the upstream socket still applies on write).
+ */
 function forwardDelayed(from: Socket, to: Socket, delay: () => number): void {
   let chain = Promise.resolve();
   from.on("data", (chunk) => {
     const ms = delay();
-    if (ms <= 0) {
-      chain = chain.then(() => {
-        if (!to.destroyed) to.write(chunk);
-      });
-      return;
-    }
-    from.pause();
-    chain = chain
-      .then(() => new Promise<void>((r) => setTimeout(r, ms)))
-      .then(() => {
-        if (!to.destroyed) to.write(chunk);
-        from.resume();
-      });
+    const due = performance.now() + ms;
+    chain = chain.then(async () => {
+      const wait = due - performance.now();
+      if (ms > 0 && wait > 0) await new Promise<void>((r) => setTimeout(r, wait));
+      if (!to.destroyed) to.write(chunk);
+    });
   });
   from.on("end", () => {
     chain = chain.then(() => {
