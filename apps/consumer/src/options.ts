@@ -66,6 +66,9 @@ interface RawOptions {
   dlqTopic?: string;
   behaviorOnNullValues?: "fail" | "ignore" | "write";
   bufferMaxBytes?: number;
+  uploadMaxInFlightPerPartition?: number;
+  uploadMaxInFlight?: number;
+  flushSizeBytes?: number;
 }
 
 const longOf = (flags: string): string => flags.split(/[ ,]+/).find((f) => f.startsWith("--")) ?? flags;
@@ -196,6 +199,27 @@ export function buildCommand() {
           1024,
         ),
       )
+      .addOption(
+        intOpt(
+          "--upload-max-in-flight-per-partition <n>",
+          "sink: objects of one partition uploaded at once under one planned commit (default 8; 1 = strict order)",
+          1,
+        ),
+      )
+      .addOption(
+        intOpt(
+          "--upload-max-in-flight <n>",
+          "sink: PutObjects in flight over all partitions (default 16)",
+          1,
+        ),
+      )
+      .addOption(
+        intOpt(
+          "--flush-size-bytes <n>",
+          "sink: also cut an object at this many bytes of record lines (default off)",
+          1,
+        ),
+      )
   );
 }
 
@@ -286,6 +310,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       behaviorOnNullValues: raw.behaviorOnNullValues,
       groupId: raw.group,
       bufferMaxBytes: raw.bufferMaxBytes,
+      uploadMaxInFlightPerPartition: raw.uploadMaxInFlightPerPartition,
+      uploadMaxInFlight: raw.uploadMaxInFlight,
+      flushSizeBytes: raw.flushSizeBytes,
     }),
   };
 

@@ -59,6 +59,7 @@ function harness(opts: { failUploads?: number; commitErrors?: unknown[] } = {}) 
     logger,
     stats,
     take: (s, reason) => parts.take(s, reason),
+    release: (_s, bytes) => parts.release(bytes),
     pause: (s) => {
       if (s.pausedForS3) return;
       s.pausedForS3 = true;

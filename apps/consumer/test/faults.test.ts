@@ -1,51 +1,8 @@
-import { type KafkaHandle, type S3Handle, startS3 } from "@weblog/testkit";
+import { startS3 } from "@weblog/testkit";
 import { describe, expect, it } from "vitest";
 import { useBrokerAndS3 } from "./harness";
-import {
-  compareExactlyOnce,
-  createTopic,
-  produce,
-  readObjects,
-  startSink,
-  testKafka,
-  topicName,
-  waitFor,
-  webLogLines,
-} from "./helpers";
-
-const PARTITIONS = 4;
-
-/** Produced lines per partition, kept in order so S3 can be compared record by record. */
-class Ledger {
-  readonly byPartition = new Map<number, string[]>();
-  private seed = 100;
-  constructor(
-    readonly kafka: KafkaHandle,
-    readonly topic: string,
-  ) {}
-  get total() {
-    return [...this.byPartition.values()].reduce((n, l) => n + l.length, 0);
-  }
-  /** `perPartition` new records on every partition. */
-  async add(perPartition: number) {
-    const lines = webLogLines(perPartition * PARTITIONS, this.seed++);
-    const messages = lines.map((value, i) => ({ partition: i % PARTITIONS, value }));
-    await produce(this.kafka.bootstrap, this.topic, messages);
-    for (const m of messages)
-      this.byPartition.set(m.partition, [...(this.byPartition.get(m.partition) ?? []), m.value]);
-  }
-}
-
-async function allInS3(s3: S3Handle, ledger: Ledger, timeoutMs = 40_000) {
-  return waitFor(
-    `${ledger.total} records in S3`,
-    async () => {
-      const objects = await readObjects(s3.client(), s3.bucket, ledger.topic);
-      return objects.reduce((n, o) => n + o.lines.length, 0) >= ledger.total ? objects : undefined;
-    },
-    timeoutMs,
-  );
-}
+import { compareExactlyOnce, createTopic, readObjects, startSink, testKafka, topicName } from "./helpers";
+import { allInS3, Ledger, PARTITIONS } from "./ledger";
 
 // A killed member stays in the group until its session times out; 6 s (the broker minimum) keeps tests short.
 const FAST_GROUP = { WEBLOG_SINK_SESSION_TIMEOUT_MS: "6000" };
@@ -127,7 +84,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
     });
   }
 
-  it("kill -9 after upload before commit, restart with a different flush.size: at most one uncommitted object per partition, at the committed offset; every record exactly once", async () => {
+  it("strict order: kill -9 after upload before commit, restart with a different flush.size: at most one uncommitted object per partition, at the committed offset; every record exactly once", async () => {
     const ledger = new Ledger(env.kafka, topicName("resize"));
     const group = topicName("g");
     const base = ["--topics", ledger.topic, "--group", group];
@@ -135,7 +92,16 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
     const first = startSink(
       env.kafka,
       env.s3,
-      [...base, "--flush-size", "10", "--rotate-schedule-interval-ms", "60000"],
+      // The strict order (one object in flight per partition): rule 3's floor, exactly.
+      [
+        ...base,
+        "--flush-size",
+        "10",
+        "--rotate-schedule-interval-ms",
+        "60000",
+        "--upload-max-in-flight-per-partition",
+        "1",
+      ],
       {
         ...FAST_GROUP,
         WEBLOG_SINK_CRASH_AT: "after-upload-before-commit:5",

@@ -6,7 +6,7 @@ import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
 import type { CliHandle, KafkaHandle, S3Handle } from "@weblog/testkit";
-import { spawnCli } from "@weblog/testkit";
+import { runCli, spawnCli } from "@weblog/testkit";
 import kafkajs from "kafkajs";
 
 export const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -174,4 +174,50 @@ export function compareExactlyOnce(objects: StoredObject[], expected: Map<number
     }
   }
   return problems;
+}
+
+/**
+ * An independent check of the same claim: the multiset of every line in S3 for the topic equals the multiset of
+ * lines produced (no order, no partition, no key parsing: a line twice or missing shows up whatever its object).
+ */
+export function compareMultiset(objects: StoredObject[], expected: Map<number, string[]>): string[] {
+  const count = new Map<string, number>();
+  for (const lines of expected.values()) for (const l of lines) count.set(l, (count.get(l) ?? 0) + 1);
+  for (const o of objects) for (const l of o.lines) count.set(l, (count.get(l) ?? 0) - 1);
+  const off = [...count.entries()].filter(([, n]) => n !== 0);
+  const missing = off.filter(([, n]) => n > 0).reduce((s, [, n]) => s + n, 0);
+  const extra = off.filter(([, n]) => n < 0).reduce((s, [, n]) => s - n, 0);
+  return off.length === 0 ? [] : [`multiset: ${missing} produced lines missing, ${extra} extra lines in S3`];
+}
+
+const VERIFIER = fileURLToPath(new URL("../../s3-verifier/dist/main.js", import.meta.url));
+
+/** The s3-verifier against S3 and the group's commits: its JSON totals (exit 0 = everything holds). */
+export async function runVerifier(
+  kafka: KafkaHandle,
+  s3: S3Handle,
+  topic: string,
+  group: string,
+  extra: string[] = [],
+) {
+  const args = [
+    "--bucket",
+    s3.bucket,
+    "--endpoint",
+    s3.endpoint,
+    "--topic",
+    topic,
+    "--brokers",
+    kafka.bootstrap,
+  ];
+  const result = await runCli(VERIFIER, [...args, "--group", group, ...extra, "--json"], {
+    env: sinkEnv(kafka, s3),
+    timeoutMs: 60_000,
+  });
+  const report = JSON.parse(result.stdout || "{}") as {
+    ok?: boolean;
+    verdict?: string;
+    totals?: { missing: number | null; duplicateRecords: number; records: number };
+  };
+  return { code: result.code, report, stderr: result.stderr };
 }

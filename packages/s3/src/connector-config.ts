@@ -172,6 +172,11 @@ export const CONFLUENT_S3_SINK_KEYS: Readonly<Record<string, ConnectorKeyInfo>> 
   "schema.compatibility": c("schemaless JSON has no schema to evolve"),
   // --- Ours (Connect ignores unknown keys with a warning) ---
   "weblog.buffer.max.bytes": h("bufferMaxBytes: our sink's total buffer before it stops fetching"),
+  "weblog.upload.max.in.flight.per.partition": h(
+    "uploadMaxInFlightPerPartition: objects of one partition uploaded at once under one planned commit",
+  ),
+  "weblog.upload.max.in.flight": h("uploadMaxInFlight: PutObjects in flight over all partitions"),
+  "weblog.flush.size.bytes": h("flushSizeBytes: cut an object at this many bytes of record lines (-1 = off)"),
   "consumer.override.group.id": h("groupId (Connect needs connector.client.config.override.policy=All)"),
 });
 
@@ -379,6 +384,17 @@ export function loadConnectorConfig(
   if (group !== undefined && group !== "") settings.groupId = group;
   const buffer = get("weblog.buffer.max.bytes");
   if (buffer !== undefined) settings.bufferMaxBytes = parseInteger("weblog.buffer.max.bytes", buffer);
+  const perPartition = get("weblog.upload.max.in.flight.per.partition");
+  if (perPartition !== undefined)
+    settings.uploadMaxInFlightPerPartition = parseInteger(
+      "weblog.upload.max.in.flight.per.partition",
+      perPartition,
+    );
+  const inFlight = get("weblog.upload.max.in.flight");
+  if (inFlight !== undefined)
+    settings.uploadMaxInFlight = parseInteger("weblog.upload.max.in.flight", inFlight);
+  const flushBytes = get("weblog.flush.size.bytes");
+  if (flushBytes !== undefined) settings.flushSizeBytes = parseInteger("weblog.flush.size.bytes", flushBytes);
 
   for (const [field, value] of Object.entries(overrides)) {
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[field] = value;
@@ -476,6 +492,9 @@ export function validateSinkSettings(s: SinkSettings): SinkSettings {
   }
   if (!s.groupId) throw bad("consumer.override.group.id", "consumer group id: empty; e.g. weblog-s3-sink");
   positiveInt("weblog.buffer.max.bytes", s.bufferMaxBytes);
+  positiveInt("weblog.upload.max.in.flight.per.partition", s.uploadMaxInFlightPerPartition);
+  positiveInt("weblog.upload.max.in.flight", s.uploadMaxInFlight);
+  if (s.flushSizeBytes !== -1) positiveInt("weblog.flush.size.bytes", s.flushSizeBytes);
   return s;
 }
 
@@ -535,6 +554,12 @@ export function toConnectorConfig(s: SinkSettings): Record<string, string> {
   if (s.groupId !== DEFAULT_SINK_SETTINGS.groupId) out["consumer.override.group.id"] = s.groupId;
   if (s.bufferMaxBytes !== DEFAULT_SINK_SETTINGS.bufferMaxBytes)
     out["weblog.buffer.max.bytes"] = String(s.bufferMaxBytes);
+  if (s.uploadMaxInFlightPerPartition !== DEFAULT_SINK_SETTINGS.uploadMaxInFlightPerPartition)
+    out["weblog.upload.max.in.flight.per.partition"] = String(s.uploadMaxInFlightPerPartition);
+  if (s.uploadMaxInFlight !== DEFAULT_SINK_SETTINGS.uploadMaxInFlight)
+    out["weblog.upload.max.in.flight"] = String(s.uploadMaxInFlight);
+  if (s.flushSizeBytes !== DEFAULT_SINK_SETTINGS.flushSizeBytes)
+    out["weblog.flush.size.bytes"] = String(s.flushSizeBytes);
   return out;
 }
 

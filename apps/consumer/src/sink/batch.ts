@@ -1,7 +1,7 @@
 import type { Logger } from "@weblog/cli";
 import type { SinkSettings } from "@weblog/s3";
 import type { EachBatchPayload, KafkaMessage } from "kafkajs";
-import type { CommitFn, Committer } from "./committer";
+import type { CommitFn, Committer, FlushVia } from "./committer";
 import type { Dlq } from "./dlq";
 import { SinkError } from "./errors";
 import { type GroupFence, isRebalanceError } from "./group";
@@ -45,21 +45,30 @@ interface BatchContext {
   heartbeat: () => Promise<void>;
   /** True when the upload must be abandoned (consumer no longer owns the batch's partition). */
   fenced: () => boolean;
+  /** The committer's FlushVia for a partition written in this batch (the same object for every cut of it). */
+  via: (st: PartitionState) => FlushVia;
 }
 
 export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) => Promise<void> {
   const { settings, stats, life, fence, parts, committer } = d;
 
-  /** Inside eachBatch (kafkajs-fenced): the one upload-then-commit (committer.ts). */
+  /** Inside eachBatch (kafkajs-fenced): how the committer uploads and commits for `st` (one per batch). */
+  const viaOf = (st: PartitionState, ctx: BatchContext): FlushVia => ({
+    commit: ctx.commit,
+    beforeUpload: d.dlq ? () => (d.dlq as Dlq).flush() : undefined,
+    check: async () => {
+      if (ctx.fenced()) throw new SinkError("FENCED", "partition no longer owned");
+      if (st.pausedForS3) await ctx.heartbeat(); // a rebalance during a long outage surfaces here
+    },
+  });
+
+  /** Everything `st` holds uploaded and committed before going on (buffer cap, stop, a bad record). */
   const flushInBatch = (st: PartitionState, reason: FlushReason, ctx: BatchContext) =>
-    committer.flush(st, reason, {
-      commit: ctx.commit,
-      beforeUpload: d.dlq ? () => (d.dlq as Dlq).flush() : undefined,
-      check: async () => {
-        if (ctx.fenced()) throw new SinkError("FENCED", "partition no longer owned");
-        if (st.pausedForS3) await ctx.heartbeat(); // a rebalance during a long outage surfaces here
-      },
-    });
+    committer.flush(st, reason, ctx.via(st));
+
+  /** A cut: the buffer is sealed and uploaded in the background, a few at a time (committer.ts). */
+  const cutInBatch = (st: PartitionState, reason: FlushReason, ctx: BatchContext) =>
+    committer.seal(st, reason, ctx.via(st));
 
   const reject = async (st: PartitionState, message: KafkaMessage, r: Rejected, ctx: BatchContext) => {
     const { reason, text, issues } = r;
@@ -80,8 +89,10 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       return;
     }
     // errors.tolerance=none: upload + commit everything before the bad record, then stop; nothing past it is
-    // committed, so the record is read again on the next start.
-    await flushInBatch(st, "shutdown", ctx);
+    // committed, so the record is read again on the next start. While replaying planned cuts nothing may be cut
+    // off-plan: the stop leaves the committed offset and its cuts as they are.
+    if (st.replay.length === 0) await flushInBatch(st, "shutdown", ctx);
+    else await committer.settle(st, ctx.via(st));
     throw new SinkError(
       "BAD_RECORD",
       `bad record at ${st.topic}/${st.partition}@${message.offset} (${reason}: ${text}); the sink stopped with errors.tolerance=none and committed nothing past it. Fix or skip the record, or run with --errors-tolerance all to send such records to the DLQ topic`,
@@ -96,22 +107,52 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     stats.recordsIn += 1;
     const nowMs = d.now();
     const c = d.records.classify(message, st.partition, st.defaultEncoded, nowMs);
+    if (st.replay.length > 0) return replayed(st, message, offset, c, nowMs, ctx);
     if (c.kind === "skip") {
       stats.skipped += 1;
       st.buffer.skip(offset);
       return undefined;
     }
     if (c.kind === "reject") return reject(st, message, c, ctx);
-    const before = d.rotation.beforeAppend(st.buffer, c.recordTimeMs);
-    if (before) return flushInBatch(st, before, ctx).then(() => append(st, offset, c, nowMs, ctx));
+    const before =
+      d.rotation.beforeAppend(st.buffer, c.recordTimeMs) ??
+      d.rotation.beforeBytes(st.buffer.files.get(c.encodedPartition)?.bytes ?? 0, c.size, c.line);
+    if (before) {
+      const waiting = cutInBatch(st, before, ctx);
+      if (waiting) return waiting.then(() => append(st, offset, c, nowMs, ctx));
+    }
     return append(st, offset, c, nowMs, ctx);
+  };
+
+  /**
+   * A record re-read under planned cuts (README "Exactly once", rule 5): processed as always, but the buffer is cut
+   * only where the plan says, so every object a crash may have left in S3 is rebuilt with its key and records.
+   */
+  const replayed = async (
+    st: PartitionState,
+    message: KafkaMessage,
+    offset: bigint,
+    c: Classified,
+    nowMs: number,
+    ctx: BatchContext,
+  ) => {
+    if (c.kind === "skip") {
+      stats.skipped += 1;
+      st.buffer.skip(offset);
+    } else if (c.kind === "reject") await reject(st, message, c, ctx);
+    else parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs);
+    const next = st.replay[0];
+    if (next !== undefined && offset + 1n >= next) {
+      st.replay.shift();
+      await cutInBatch(st, "planned", ctx);
+    }
   };
 
   /** Buffers an accepted record; a promise only when that cuts (flush.size, or the buffer cap over all partitions). */
   const append = (st: PartitionState, offset: bigint, c: Accepted, nowMs: number, ctx: BatchContext) => {
     const file = parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs);
     const cut = d.rotation.afterAppend(file.lines.length, parts.totalBytes);
-    if (cut === "flush.size") return flushInBatch(st, cut, ctx);
+    if (cut === "flush.size") return cutInBatch(st, cut, ctx);
     if (cut === "memory") return relieveMemory(st, ctx);
     return undefined;
   };
@@ -119,7 +160,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
   /** Buffer cap reached: upload the largest partition we can lock right now (this one if nothing else). */
   const relieveMemory = async (current: PartitionState, ctx: BatchContext) => {
     const candidates = [...parts.states.values()]
-      .filter((s) => !s.buffer.isEmpty && (s === current || !s.lock.isHeld))
+      .filter((s) => !s.buffer.isEmpty && s.replay.length === 0 && (s === current || !s.lock.isHeld))
       .sort((a, b) => b.buffer.bytes - a.buffer.bytes);
     const target = candidates[0];
     if (!target) return;
@@ -161,12 +202,13 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     if (!parts.isCurrent(st)) parts.drop(st);
     st.highWatermark = BigInt(batch.highWatermark);
     const first = batch.messages[0];
+    if (first && st.committed === null) parts.startAt(st, BigInt(first.offset));
     if (first && !d.stamps.isStamped(st.key)) {
       // Before this generation's first upload here, the start offset gets our stamp (unclean): a graceful stop's
-      // clean stamp must not outlive a new writer's upload (README "Exactly once", key settings).
+      // clean stamp must not outlive a new writer's upload (README "Exactly once", key settings). It keeps the
+      // planned cuts a re-read from there must replay.
       const from = st.committed ?? BigInt(first.offset);
-      await ctx.commit(st.topic, st.partition, from);
-      st.committed = from;
+      await committer.commit(st, from, ctx.commit, undefined, { hook: false });
       d.stamps.markStamped(st.key);
     }
     let n = 0;
@@ -179,7 +221,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
         if (life.halted || !fence.isCurrent(myGeneration)) break;
         if ((d.seeker.count !== seeksAtStart || n % 500 === 0) && (!isRunning() || isStale())) break;
         const offset = BigInt(message.offset);
-        if (st.committed === null) st.committed = offset; // where we started reading = the committed offset
+        if (st.committed === null) parts.startAt(st, offset); // where we started reading = the committed offset
         if (st.buffer.nextOffset === null || offset >= st.buffer.nextOffset) {
           const pending = handleMessage(st, message, offset, ctx);
           if (pending) await pending;
@@ -192,7 +234,8 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       if (processed !== null && fence.isCurrent(myGeneration)) resolveOffset(processed);
     }
     if (d.dlq) await d.dlq.flush();
-    if (life.stopping && !life.fatal) await flushInBatch(st, "shutdown", ctx);
+    await committer.settle(st, ctx.via(st)); // kafkajs re-joins only after this returns: no PUT of ours outlives it
+    if (life.stopping && !life.fatal && st.replay.length === 0) await flushInBatch(st, "shutdown", ctx);
   };
 
   /** After a failed batch: what `st` buffered is forgotten and re-read from the committed offset. */
@@ -237,7 +280,16 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     life.batchStarted();
     const st = parts.stateOf(batch.topic, batch.partition);
     const myGeneration = fence.generation;
+    const vias = new Map<PartitionState, FlushVia>();
     const ctx: BatchContext = {
+      via: (s) => {
+        let via = vias.get(s);
+        if (!via) {
+          via = viaOf(s, ctx);
+          vias.set(s, via);
+        }
+        return via;
+      },
       heartbeat,
       fenced: () => !isRunning() || isStale() || !fence.isCurrent(myGeneration),
       commit: (topic, partition, offset, metadata) =>
@@ -249,6 +301,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       await st.lock.run(() => consume(st, payload, myGeneration, ctx), { whileWaiting: heartbeat });
       await commitIdleUploads(myGeneration, ctx);
     } catch (err) {
+      await committer.quiesce(st); // every PUT of this partition settled before its state is dropped
       await recover(st, err, myGeneration);
     } finally {
       life.batchEnded();

@@ -9,11 +9,18 @@ import type { PartitionState } from "./partitions";
 import type { SinkStats } from "./types";
 
 /**
- * The one upload-then-commit (README "Exactly once", rules 2 and 3), used by every path that writes: flush.size and
- * record-time cuts and the buffer cap inside eachBatch, the wall-clock timer, stop, and (commit only) the skipped
- * tail. Strictly sequential per partition (callers hold its lock): a pending commit is made before the next upload
- * starts, and an object's commit completes before the next one's upload, so at most one uploaded-but-uncommitted
- * object exists per partition and its key is f(committed offset).
+ * The one upload-then-commit (README "Exactly once", rules 2, 3 and 5), used by every path that writes: flush.size,
+ * record-time and byte cuts and the buffer cap inside eachBatch, the wall-clock timer, stop, and (commit only) the
+ * skipped tail. Per partition (callers hold its lock) a cut *seals* the buffer into a set queued for upload; the
+ * queue is uploaded in rounds of at most `perPartition` sets, all in parallel:
+ *   1. a round of two or more sets first commits the committed offset C again with the round's cut points in the
+ *      commit metadata ("planned cuts", unless the previous commit already carried them);
+ *   2. every set of the round is PUT at once (the total over partitions bounded by the object writer);
+ *   3. one commit of the offset after the round's last set, carrying the cuts of the sets sealed meanwhile (so the
+ *      next round needs no commit of its own before its PUTs).
+ * So every object in S3 past the committed offset C starts at C or at a cut committed with C, and a re-read from C
+ * (a crash, a rebalance, a failed batch) replays those cuts (`PartitionState.replay`) and rebuilds each object
+ * with the same key and the same records. A round of one set is the strict order of rule 3.
  */
 
 /** What the committer needs of S3 (object-writer.ts's ObjectWriter is one). */
@@ -58,20 +65,54 @@ export interface CommitterOptions {
   /** Commit retries for coordinator hiccups (default 4 retries, 200..800 ms). */
   commitRetries?: number;
   commitMinDelayMs?: number;
+  /** Sets of one partition uploaded per round (`weblog.upload.max.in.flight.per.partition`; default 1). */
+  perPartition?: number;
+  /** Bytes of sets taken by `take` go back to the buffer cap here, once their upload settled (either way). */
+  release?: (st: PartitionState, bytes: number) => void;
+  /** The running stamp carrying planned cuts (absolute end offsets past `offset`); key-fingerprint.ts. */
+  plannedMetadata?: (offset: bigint, ends: readonly bigint[]) => string;
+  /** The cuts committed with `st`'s committed offset, as last confirmed by Kafka (partitions.ts `plans`). */
+  committedCuts?: (st: PartitionState) => { at: bigint; ends: readonly bigint[] } | undefined;
+  /** Remembers the cuts of a confirmed commit. */
+  onCommitted?: (st: PartitionState, offset: bigint, ends: readonly bigint[]) => void;
 }
 
 export interface Committer {
-  /** Commit a pending timer upload, then upload what `st` buffers and commit the offset after it. */
+  /** Commit a pending timer upload, then upload what `st` buffers (and every sealed set), committing after them. */
   flush(st: PartitionState, reason: FlushReason, via: FlushVia): Promise<void>;
-  /** A commit alone, retried a few times; a rebalance error or a SinkError is rethrown at once. */
-  commit(st: PartitionState, offset: bigint, commit: CommitFn, metadata?: string): Promise<void>;
+  /**
+   * A cut inside eachBatch: `st`'s buffer becomes a sealed set; a round starts when none runs. Returns a promise only
+   * when the caller must wait (a round's worth is sealed and waiting: the per-partition window is full).
+   */
+  seal(st: PartitionState, reason: FlushReason, via: FlushVia): Promise<void> | undefined;
+  /** Until every sealed set of `st` is uploaded and committed (rejects with the first failure). */
+  settle(st: PartitionState, via: FlushVia): Promise<void>;
+  /** Waits for `st`'s running round to end, ignoring its outcome (before its state is dropped). */
+  quiesce(st: PartitionState): Promise<void>;
+  /** The metadata for a commit of `offset` that must keep the cuts still ahead of `st` (undefined: none). */
+  metadataAt(st: PartitionState, offset: bigint, extra?: readonly bigint[]): string | undefined;
+  /**
+   * A commit alone, retried a few times; a rebalance error or a SinkError is rethrown at once. It carries the cuts
+   * still ahead of `st` (then `metadata` is not used); `hook: false` skips the crash hook (the generation's stamp).
+   */
+  commit(
+    st: PartitionState,
+    offset: bigint,
+    commit: CommitFn,
+    metadata?: string,
+    o?: { extra?: readonly bigint[]; hook?: boolean },
+  ): Promise<void>;
 }
+
+const noop = () => {};
 
 export function createCommitter(opts: CommitterOptions): Committer {
   const { store, logger, stats } = opts;
   const crash: CrashHook = opts.crash ?? (() => {});
   const now = opts.now ?? Date.now;
   const minDelay = opts.commitMinDelayMs ?? 200;
+  const perPartition = Math.max(1, opts.perPartition ?? 1);
+  const release = opts.release ?? noop;
 
   const upload = async (st: PartitionState, set: FlushSet, via: FlushVia) => {
     crash("before-upload");
@@ -99,23 +140,45 @@ export function createCommitter(opts: CommitterOptions): Committer {
     stats.objectsWritten += result.keys.length;
     stats.bytesWritten += result.bytes;
     stats.recordsWritten += set.records;
-    const commitOffset = String(set.commitOffset);
     const done = {
       keys: result.keys,
       records: set.records,
       reason: set.reason,
       ms: now() - started,
-      commitOffset,
+      commitOffset: String(set.commitOffset),
     };
     logger.debug(done, "uploaded");
-    crash("after-upload-before-commit");
   };
 
-  const commit: Committer["commit"] = async (st, offset, fn, metadata) => {
+  /** Cut points still ahead of `st` at `offset`: the sealed sets' ends, the replay's, and `extra`. */
+  const cutsAhead = (st: PartitionState, offset: bigint, extra: readonly bigint[] = []) => {
+    const all = new Set<bigint>([...extra, ...st.sealed.map((s) => s.commitOffset), ...st.replay]);
+    return [...all].filter((e) => e > offset).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  };
+
+  const metadataAt: Committer["metadataAt"] = (st, offset, extra) => {
+    const cuts = cutsAhead(st, offset, extra);
+    return cuts.length > 0 && opts.plannedMetadata ? opts.plannedMetadata(offset, cuts) : undefined;
+  };
+
+  /**
+   * Every commit keeps the cuts still ahead of the partition (sealed sets, the replay, `extra`) in its metadata, so
+   * no commit ever forgets a cut an object in S3 may have been made with; `metadata` (the clean stamp at stop) is
+   * used only when no cut is ahead.
+   */
+  const commit = async (
+    st: PartitionState,
+    offset: bigint,
+    fn: CommitFn,
+    metadata?: string,
+    o: { extra?: readonly bigint[]; hook?: boolean } = {},
+  ) => {
+    const cuts = cutsAhead(st, offset, o.extra);
+    const stamp = cuts.length > 0 && opts.plannedMetadata ? opts.plannedMetadata(offset, cuts) : metadata;
     await pRetry(
       async () => {
         try {
-          await fn(st.topic, st.partition, offset, metadata);
+          await fn(st.topic, st.partition, offset, stamp);
         } catch (err) {
           if (isRebalanceError(err) || err instanceof SinkError || opts.isStopping())
             throw new AbortError(err as Error);
@@ -140,29 +203,50 @@ export function createCommitter(opts: CommitterOptions): Committer {
     st.committed = offset;
     st.pendingCommit = null;
     stats.commits += 1;
-    crash("after-commit");
+    opts.onCommitted?.(st, offset, cuts);
+    if (o.hook !== false) crash("after-commit");
   };
 
-  return {
-    commit,
-    async flush(st, reason, via) {
-      if (st.pendingCommit !== null) await commit(st, st.pendingCommit, via.commit);
-      const set = opts.take(st, reason);
-      if (!set) {
-        if (via.restampWhenEmpty && st.committed !== null)
-          await commit(st, st.committed, via.commit, via.metadata);
-        return;
-      }
-      if (via.beforeUpload) await via.beforeUpload();
-      await upload(st, set, via);
-      if (!via.deferred) {
-        await commit(st, set.commitOffset, via.commit, via.metadata);
-        return;
-      }
+  /** Are the cuts inside `round` (all ends but the last) committed with the committed offset? */
+  const planned = (st: PartitionState, round: FlushSet[]) => {
+    if (round.length < 2) return true;
+    const plan = opts.committedCuts?.(st);
+    if (!plan || plan.at !== st.committed) return false;
+    return round.slice(0, -1).every((s) => plan.ends.includes(s.commitOffset));
+  };
+
+  /** One round: the plan (if needed), every set's PUT at once, one commit after the last. */
+  const runRound = async (st: PartitionState, round: FlushSet[], via: FlushVia) => {
+    if (st.pendingCommit !== null) await commit(st, st.pendingCommit, via.commit);
+    if (via.beforeUpload) await via.beforeUpload();
+    const ends = round.map((s) => s.commitOffset);
+    if (!planned(st, round)) {
+      const at = st.committed; // a round of 2+ sets starts at the committed offset (set at the first record read)
+      if (at === null) throw new Error("a planned round needs the committed offset");
+      await commit(st, at, via.commit, undefined, { extra: ends });
+    }
+    if (round.length > 1) crash("after-plan-before-upload"); // planned here or by the previous round's commit
+    let uploaded = 0;
+    const results = await Promise.allSettled(
+      round.map(async (set) => {
+        await upload(st, set, via);
+        if (++uploaded === 1 && round.length > 1) crash("mid-batch-upload");
+      }),
+    );
+    release(
+      st,
+      round.reduce((n, s) => n + s.bytes, 0),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    crash("after-upload-before-commit");
+    const last = ends[ends.length - 1] as bigint;
+    const metadata = via.metadata;
+    if (via.deferred) {
       if (!via.deferred.mayCommit()) return;
-      st.pendingCommit = set.commitOffset;
+      st.pendingCommit = last;
       try {
-        await commit(st, set.commitOffset, via.commit, via.metadata);
+        await commit(st, last, via.commit, metadata);
       } catch (err) {
         // Left pending: the next batch of this generation (or the stop) commits it; a rejoin re-reads it.
         logger.debug(
@@ -170,6 +254,78 @@ export function createCommitter(opts: CommitterOptions): Committer {
           "timer commit deferred",
         );
       }
+      return;
+    }
+    const committing = commit(st, last, via.commit, metadata);
+    if (round.length > 1) {
+      committing.catch(noop);
+      await new Promise<void>((r) => setImmediate(r)); // the OffsetCommit is on its way
+      crash("during-batch-commit");
+    }
+    await committing;
+  };
+
+  /** Uploads `st`'s sealed sets, round after round, until none is left. One pump per partition at a time. */
+  const pump = (st: PartitionState, via: FlushVia): Promise<void> => {
+    if (st.pump) return st.pump;
+    const run = async () => {
+      try {
+        while (st.sealed.length > 0) {
+          const round = st.sealed.splice(0, perPartition);
+          const r = runRound(st, round, via);
+          st.round = r;
+          await r;
+        }
+      } finally {
+        st.pump = null;
+        st.round = null;
+      }
+    };
+    const p = run();
+    p.catch(noop); // observed by settle() / seal(); an unobserved failure is the batch's to recover
+    st.pump = p;
+    return p;
+  };
+
+  const sealInto = (st: PartitionState, reason: FlushReason) => {
+    const set = opts.take(st, reason);
+    if (set) st.sealed.push(set);
+  };
+
+  const settle: Committer["settle"] = async (st, via) => {
+    while (st.sealed.length > 0 || st.pump) await pump(st, via);
+  };
+
+  return {
+    commit,
+    metadataAt,
+    settle,
+    async quiesce(st) {
+      while (st.pump) await st.pump.catch(noop);
+    },
+    seal(st, reason, via) {
+      sealInto(st, reason);
+      if (st.sealed.length === 0) return undefined;
+      const running = st.pump;
+      pump(st, via);
+      if (!running || st.sealed.length < perPartition) return undefined;
+      // The window is full (a round uploading, a round's worth waiting): wait for the running round (a failed one
+      // rejects here, into the batch).
+      return (async () => {
+        while (st.pump && st.sealed.length >= perPartition)
+          await Promise.race([st.pump, st.round ?? st.pump]);
+      })();
+    },
+    async flush(st, reason, via) {
+      if (st.pendingCommit !== null && st.sealed.length === 0 && !st.pump)
+        await commit(st, st.pendingCommit, via.commit);
+      sealInto(st, reason);
+      if (st.sealed.length === 0 && !st.pump) {
+        if (via.restampWhenEmpty && st.committed !== null)
+          await commit(st, st.committed, via.commit, via.metadata);
+        return;
+      }
+      await settle(st, via);
     },
   };
 }

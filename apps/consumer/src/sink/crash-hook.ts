@@ -1,11 +1,27 @@
 /**
  * Test hook for the kill -9 tests: `WEBLOG_SINK_CRASH_AT=<point>:<n>` makes the process SIGKILL itself the n-th
- * time (1-based) it reaches <point>. Points: before-upload, after-upload-before-commit, after-commit.
+ * time (1-based) it reaches <point>. Points: before-upload, after-upload-before-commit, after-commit, and in a
+ * round of several objects (committer.ts): after-plan-before-upload (the planned cuts committed, no PUT started),
+ * mid-batch-upload (the first object of the round uploaded, the others in flight), during-batch-commit (the
+ * round's OffsetCommit sent, its answer not awaited).
  * Unset (the normal case) it does nothing.
  */
-export type CrashPoint = "before-upload" | "after-upload-before-commit" | "after-commit";
+export type CrashPoint =
+  | "before-upload"
+  | "after-upload-before-commit"
+  | "after-commit"
+  | "after-plan-before-upload"
+  | "mid-batch-upload"
+  | "during-batch-commit";
 
-const POINTS: readonly CrashPoint[] = ["before-upload", "after-upload-before-commit", "after-commit"];
+const POINTS: readonly CrashPoint[] = [
+  "before-upload",
+  "after-upload-before-commit",
+  "after-commit",
+  "after-plan-before-upload",
+  "mid-batch-upload",
+  "during-batch-commit",
+];
 
 export type CrashHook = (point: CrashPoint) => void;
 

@@ -52,11 +52,11 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         })
       : null;
   const rejections = createRejectionLog({ logger });
-  const stamps = createStamps({ admin: kafka.admin(), settings, logger });
-  const stats: SinkStats = zeroStats(now());
-
   const fence = createGroupFence();
   const parts = new Partitions(fence, encodeDefault);
+  const stamps = createStamps({ admin: kafka.admin(), settings, logger, plans: parts.plans });
+  const stats: SinkStats = zeroStats(now());
+
   const rotation = createRotation(settings);
   let timer: NodeJS.Timeout | undefined;
   const life = createLifecycle({
@@ -89,7 +89,16 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       endpoint: opts.endpoint,
       compression: settings.compression,
       layout: keyLayoutOf(settings),
+      maxInFlight: settings.uploadMaxInFlight,
     }),
+    perPartition: settings.uploadMaxInFlightPerPartition,
+    release: (_st, bytes) => parts.release(bytes),
+    plannedMetadata: (offset, ends) => stamps.planned(offset, ends),
+    committedCuts: (st) => parts.plans.get(st.key),
+    onCommitted(st, offset, ends) {
+      if (ends.length > 0) parts.plans.set(st.key, { at: offset, ends: [...ends] });
+      else parts.plans.delete(st.key);
+    },
     logger,
     stats,
     crash,

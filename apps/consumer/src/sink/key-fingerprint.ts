@@ -21,6 +21,8 @@ export interface CommitStamp {
   clean: boolean;
   /** Absent when the summary was too long to carry. */
   keys?: KeySettings;
+  /** Planned cuts (README "Exactly once", rule 5): end offsets past the committed one, as distances from it. */
+  cuts?: number[];
 }
 
 const MAX_METADATA = 1000;
@@ -59,10 +61,17 @@ export function fingerprintOf(keys: KeySettings): string {
   return createHash("sha256").update(canonical).digest("hex").slice(0, 12);
 }
 
-/** The metadata string for a commit made with `keys`; `clean` only for the commits of a graceful stop. */
-export function commitMetadata(keys: KeySettings, clean: boolean): string {
-  const full = JSON.stringify({ weblog: 1, fp: fingerprintOf(keys), clean, keys });
-  return full.length <= MAX_METADATA ? full : JSON.stringify({ weblog: 1, fp: fingerprintOf(keys), clean });
+/**
+ * The metadata string for a commit made with `keys`; `clean` only for the commits of a graceful stop; `cuts`: the
+ * planned cuts, as distances from the committed offset (a few dozen at most: bounded by the upload windows). The
+ * readable summary is left out first when the string would pass MAX_METADATA; the cuts never are.
+ */
+export function commitMetadata(keys: KeySettings, clean: boolean, cuts: readonly number[] = []): string {
+  const plan = cuts.length > 0 ? { cuts } : {};
+  const full = JSON.stringify({ weblog: 1, fp: fingerprintOf(keys), clean, ...plan, keys });
+  return full.length <= MAX_METADATA
+    ? full
+    : JSON.stringify({ weblog: 1, fp: fingerprintOf(keys), clean, ...plan });
 }
 
 /** Reads a commit's metadata; null when it is not ours (empty, Kafka Connect's, another tool's, garbled). */
@@ -74,13 +83,17 @@ export function parseCommitMetadata(text: string | null | undefined): CommitStam
   } catch {
     return null;
   }
-  const v = o as { weblog?: unknown; fp?: unknown; clean?: unknown; keys?: unknown };
+  const v = o as { weblog?: unknown; fp?: unknown; clean?: unknown; keys?: unknown; cuts?: unknown };
   if (v === null || typeof v !== "object" || v.weblog !== 1 || typeof v.fp !== "string") return null;
   const stamp: CommitStamp = { fingerprint: v.fp, clean: v.clean === true };
   if (v.keys && typeof v.keys === "object" && !Array.isArray(v.keys)) {
     const keys: KeySettings = {};
     for (const [k, val] of Object.entries(v.keys as Record<string, unknown>)) keys[k] = String(val);
     stamp.keys = keys;
+  }
+  if (Array.isArray(v.cuts)) {
+    const cuts = v.cuts.filter((c): c is number => Number.isSafeInteger(c) && (c as number) > 0);
+    if (cuts.length > 0) stamp.cuts = cuts;
   }
   return stamp;
 }

@@ -7,6 +7,7 @@ import {
   type KeyLayout,
   type S3SideError,
 } from "@weblog/s3";
+import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
 import type { FlushSet, OpenFile } from "./partition-buffer";
@@ -17,6 +18,8 @@ export interface ObjectWriterOptions {
   endpoint?: string | undefined;
   compression: Compression;
   layout: KeyLayout;
+  /** PutObjects in flight at once over every partition (`weblog.upload.max.in.flight`; default 16). */
+  maxInFlight?: number;
   /** Backoff between attempts: min..max ms, doubled each time, jittered. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -40,6 +43,9 @@ export interface ObjectWriter {
 }
 
 export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
+  // p-limit (sindresorhus, well kept): a FIFO queue of PUTs, at most maxInFlight running; a PUT holds its slot
+  // through its retries, so an S3 outage does not start more requests than the window.
+  const limit = pLimit(opts.maxInFlight ?? 16);
   const keyOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) =>
     formatObjectKey(
       {
@@ -117,7 +123,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
         key: keyOf(set, file),
         body: encodeRecordLines(file.lines, opts.compression),
       }));
-      await Promise.all(bodies.map(({ key, body }) => putOne(key, body, control)));
+      await Promise.all(bodies.map(({ key, body }) => limit(() => putOne(key, body, control))));
       return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
     },
   };

@@ -77,7 +77,11 @@ export function createOutsideWriter(d: OutsideDeps) {
 
   /** May the timer still write `st` for generation `gen`? */
   const timerMay = (st: PartitionState, gen: number) =>
-    fence.mayWrite(gen) && !life.stopping && st.generation === gen && st.pendingCommit === null;
+    fence.mayWrite(gen) &&
+    !life.stopping &&
+    st.generation === gen &&
+    st.pendingCommit === null &&
+    st.replay.length === 0; // planned cuts are replayed by the records alone (README "Exactly once", rule 5)
 
   const commitSkippedTail = (st: PartitionState) =>
     st.lock
@@ -143,6 +147,9 @@ export function createOutsideWriter(d: OutsideDeps) {
         [...parts.states.values()].map((st) =>
           st.lock.run(async () => {
             if (!fence.mayWrite(gen) || st.generation !== gen) return;
+            // Mid-replay the buffer may only be cut at a planned cut: leave the commit and its cuts as they are (an
+            // unclean stamp; the next start replays them).
+            if (st.replay.length > 0) return;
             // The last commit of a graceful stop says so (clean stamp): nothing is uploaded past it, so the key
             // settings may change before the next start. Sent even when nothing was left to upload.
             const { via, release } = outsideVia(gen, "rebalance during stop", {

@@ -30,6 +30,9 @@ export interface FlushSet {
 
 export type FlushReason =
   | "flush.size"
+  | "weblog.flush.size.bytes"
+  /** A cut replayed from the commit metadata after a re-read (README "Exactly once", rule 5). */
+  | "planned"
   | "rotate.interval.ms"
   | "rotate.schedule.interval.ms"
   | "memory"

@@ -19,6 +19,16 @@ export interface PartitionState {
   pausedForS3: boolean;
   /** The generation this state's buffer belongs to. */
   generation: number;
+  /** Sets cut from the buffer, waiting for their round (committer.ts); their bytes still count in the cap. */
+  sealed: FlushSet[];
+  /** The running upload rounds of this partition (committer.ts), and the current round. */
+  pump: Promise<void> | null;
+  round: Promise<void> | null;
+  /**
+   * Planned cuts still to replay (README "Exactly once", rule 5): end offsets committed with the offset this
+   * re-read started from; until the last is passed, the buffer is cut exactly there and nowhere else.
+   */
+  replay: bigint[];
 }
 
 export interface Gauges {
@@ -33,6 +43,8 @@ export interface Gauges {
 export class Partitions {
   readonly states = new Map<string, PartitionState>();
   readonly assigned = new Set<string>();
+  /** Per partition key: the cuts committed with its committed offset `at`, as Kafka last confirmed them. */
+  readonly plans = new Map<string, { at: bigint; ends: readonly bigint[] }>();
   private bytes = 0;
 
   constructor(
@@ -65,6 +77,10 @@ export class Partitions {
         highWatermark: null,
         pausedForS3: false,
         generation: this.fence.generation,
+        sealed: [],
+        pump: null,
+        round: null,
+        replay: [],
       };
       this.states.set(key, st);
     }
@@ -79,11 +95,24 @@ export class Partitions {
     return file;
   }
 
-  /** Takes everything `st` buffers as one set to upload (null when empty). */
+  /** Takes everything `st` buffers as one set to upload (null when empty); its bytes count until `release`. */
   take(st: PartitionState, reason: FlushReason): FlushSet | null {
-    const set = st.buffer.takeAll(reason);
-    if (set) this.bytes -= set.bytes;
-    return set;
+    return st.buffer.takeAll(reason);
+  }
+
+  /** A taken set's upload settled (uploaded, or failed and to be re-read): its bytes leave the cap. */
+  release(bytes: number): void {
+    this.bytes -= bytes;
+  }
+
+  /**
+   * The first record read at `offset` since the buffer was (re)started: the committed offset, and the planned
+   * cuts to replay from it (those committed with an offset at or before it).
+   */
+  startAt(st: PartitionState, offset: bigint): void {
+    st.committed = offset;
+    const plan = this.plans.get(st.key);
+    st.replay = plan && plan.at <= offset ? plan.ends.filter((e) => e > offset) : [];
   }
 
   /** Does `st`'s buffer belong to the current generation? (else it is dropped before use) */
@@ -94,6 +123,9 @@ export class Partitions {
   /** Drops a partition's buffer (its records will be re-read from the committed offset). */
   drop(st: PartitionState): void {
     this.bytes -= st.buffer.bytes;
+    for (const set of st.sealed) this.bytes -= set.bytes;
+    st.sealed = [];
+    st.replay = [];
     st.buffer.reset();
     st.pendingCommit = null;
     st.committed = null;
@@ -108,6 +140,7 @@ export class Partitions {
   reassign(assignment: Record<string, number[]>): void {
     for (const st of this.states.values()) this.drop(st);
     this.assigned.clear();
+    this.plans.clear(); // read again from the group's committed metadata (stamps.ts) before the first batch
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const p of partitions) this.assigned.add(Partitions.keyOf(topic, p));
     }
@@ -125,7 +158,7 @@ export class Partitions {
     for (const st of this.states.values()) {
       if (st.highWatermark !== null && st.buffer.nextOffset !== null)
         g.lag += Number(st.highWatermark - st.buffer.nextOffset);
-      g.bufferedBytes += st.buffer.bytes;
+      g.bufferedBytes += st.buffer.bytes + st.sealed.reduce((n, set) => n + set.bytes, 0);
       g.bufferedRecords += st.buffer.records;
       if (st.pausedForS3) g.paused += 1;
     }

@@ -4,19 +4,30 @@ import type { FlushReason, PartitionBuffer } from "./partition-buffer";
 /**
  * Rotation, pure: when a partition's buffer is cut into objects, and why (the reason names the Confluent setting).
  * Three moments ask it: before a record is appended (its record time is past rotate.interval.ms of the buffer's
- * first record: the cut leaves the new record out), after it is appended (its file reached flush.size, or every
+ * first record, or it would take its file past weblog.flush.size.bytes: the cut leaves the new record out), after it is appended (its file reached flush.size, or every
  * partition together passed the buffer cap), and the wall-clock tick (rotate.schedule.interval.ms, idle partitions).
  */
 export type RotationSettings = Pick<
   SinkSettings,
   "flushSize" | "rotateIntervalMs" | "rotateScheduleIntervalMs" | "bufferMaxBytes"
->;
+> &
+  Partial<Pick<SinkSettings, "flushSizeBytes">>;
 
 type BufferView = Pick<PartitionBuffer, "recordTimeExceeded" | "wallClockExceeded">;
 
 export interface Rotation {
   /** Before appending a record with `recordTimeMs`: "rotate.interval.ms" or null. */
   beforeAppend(buffer: BufferView, recordTimeMs: number): Extract<FlushReason, "rotate.interval.ms"> | null;
+  /**
+   * Before appending a record of `size` bytes (line + newline; -1: measure `line`) to a file of `fileBytes`:
+   * "weblog.flush.size.bytes" when it would pass the byte limit. A file never exceeds the limit, except a file of
+   * one record larger than it.
+   */
+  beforeBytes(
+    fileBytes: number,
+    size: number,
+    line: string,
+  ): Extract<FlushReason, "weblog.flush.size.bytes"> | null;
   /** After appending: the file now holds `fileLines` lines, every partition together `totalBytes`. */
   afterAppend(fileLines: number, totalBytes: number): Extract<FlushReason, "flush.size" | "memory"> | null;
   /** The wall-clock tick at `nowMs`: "rotate.schedule.interval.ms" or null. */
@@ -29,6 +40,12 @@ export function createRotation(settings: RotationSettings): Rotation {
       settings.rotateIntervalMs > 0 && buffer.recordTimeExceeded(recordTimeMs, settings.rotateIntervalMs)
         ? "rotate.interval.ms"
         : null,
+    beforeBytes: (fileBytes, size, line) => {
+      const limit = settings.flushSizeBytes ?? -1;
+      if (limit <= 0 || fileBytes === 0) return null;
+      const bytes = size >= 0 ? size : Buffer.byteLength(line) + 1;
+      return fileBytes + bytes > limit ? "weblog.flush.size.bytes" : null;
+    },
     afterAppend: (fileLines, totalBytes) =>
       fileLines >= settings.flushSize ? "flush.size" : totalBytes > settings.bufferMaxBytes ? "memory" : null,
     shouldCut: (buffer, nowMs) =>

@@ -2,7 +2,7 @@ import type { Logger } from "@weblog/cli";
 import type { SinkSettings } from "@weblog/s3";
 import type { Admin } from "kafkajs";
 import { SinkError } from "./errors";
-import { checkAssignment, commitMetadata, keySettingsOf } from "./key-fingerprint";
+import { checkAssignment, commitMetadata, keySettingsOf, parseCommitMetadata } from "./key-fingerprint";
 
 /**
  * Key-settings stamps on commits (README "Exactly once", key settings): every commit carries the key settings that
@@ -13,6 +13,8 @@ import { checkAssignment, commitMetadata, keySettingsOf } from "./key-fingerprin
 export interface Stamps {
   readonly running: string;
   readonly clean: string;
+  /** The running stamp with planned cuts: end offsets past `offset` (README "Exactly once", rule 5). */
+  planned(offset: bigint, ends: readonly bigint[]): string;
   /** A commit's partition entry with its stamp (kafkajs passes `metadata` on to OffsetCommit; its types omit it). */
   entry(partition: number, offset: bigint, metadata?: string): { partition: number; offset: string };
   /** The current generation's check of its assigned partitions' committed stamps; eachBatch awaits it. */
@@ -25,7 +27,13 @@ export interface Stamps {
   disconnect(): Promise<void> | undefined;
 }
 
-export function createStamps(opts: { admin: Admin; settings: SinkSettings; logger: Logger }): Stamps {
+export function createStamps(opts: {
+  admin: Admin;
+  settings: SinkSettings;
+  logger: Logger;
+  /** Filled on each join with the assigned partitions' committed cuts ("topic|partition" -> at, ends). */
+  plans?: Map<string, { at: bigint; ends: readonly bigint[] }>;
+}): Stamps {
   const { admin, settings, logger } = opts;
   const keySettings = keySettingsOf(settings);
   const running = commitMetadata(keySettings, false);
@@ -43,8 +51,20 @@ export function createStamps(opts: { admin: Admin; settings: SinkSettings; logge
     }
     const fetched = await admin.fetchOffsets({ groupId: settings.groupId, topics: settings.topics });
     const committed = fetched.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, metadata: p.metadata })),
+      t.partitions.map((p) => ({
+        topic: t.topic,
+        partition: p.partition,
+        metadata: p.metadata,
+        offset: p.offset,
+      })),
     );
+    for (const c of committed) {
+      const key = `${c.topic}|${c.partition}`;
+      const cuts = parseCommitMetadata(c.metadata)?.cuts;
+      if (!mine.has(key) || !cuts || !/^\d+$/.test(c.offset)) continue;
+      const at = BigInt(c.offset);
+      opts.plans?.set(key, { at, ends: cuts.map((n) => at + BigInt(n)) });
+    }
     const result = checkAssignment(keySettings, settings.groupId, mine, committed);
     if (result.refusal) throw new SinkError("KEY_SETTINGS_CHANGED", result.refusal, { exitCode: 2 });
     for (const c of result.changedAfterCleanStop)
@@ -57,6 +77,12 @@ export function createStamps(opts: { admin: Admin; settings: SinkSettings; logge
   return {
     running,
     clean,
+    planned: (offset, ends) =>
+      commitMetadata(
+        keySettings,
+        false,
+        ends.map((e) => Number(e - offset)),
+      ),
     entry: (partition, offset, metadata) => ({
       partition,
       offset: offset.toString(),
