@@ -8,7 +8,7 @@ import type { FlushSet } from "../src/sink/partition-buffer";
 import { Partitions } from "../src/sink/partitions";
 
 /** A fake clock, a fake S3 (ObjectStore) and a fake OffsetCommit, recording what happens in order. */
-function harness(opts: { failUploads?: number; commitErrors?: unknown[] } = {}) {
+function harness(opts: { failUploads?: number; commitErrors?: unknown[]; perPartition?: number } = {}) {
   const events: string[] = [];
   const logs: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
   let clock = 1_000;
@@ -74,6 +74,13 @@ function harness(opts: { failUploads?: number; commitErrors?: unknown[] } = {}) 
     isStopping: () => stop.signal.aborted,
     now: () => clock,
     commitMinDelayMs: 1,
+    perPartition: opts.perPartition ?? 1,
+    plannedMetadata: (offset, ends) => `cuts@${offset}:${ends.join("/")}`,
+    committedCuts: (s) => parts.plans.get(s.key),
+    onCommitted: (s, offset, ends) => {
+      if (ends.length > 0) parts.plans.set(s.key, { at: offset, ends: [...ends] });
+      else parts.plans.delete(s.key);
+    },
   });
   const add = (offset: number) =>
     parts.append(st, BigInt(offset), st.defaultEncoded, `r${offset}`, -1, 0, clock);
@@ -175,5 +182,64 @@ describe("committer: the one upload-then-commit", () => {
     });
     expect(refused.st.pendingCommit).toBe(4n);
     expect(refused.events).toEqual(["upload 3 (rotate.schedule.interval.ms)", "commit 4 failed"]);
+  });
+
+  it("pipelined: sets sealed while a round uploads go up together after it; every commit names the cuts ahead", async () => {
+    const h = harness({ perPartition: 3 });
+    const via = { commit: h.commit, check: h.check };
+    h.st.committed = 0n;
+    const sealAfter = (from: number) => {
+      for (let o = from; o < from + 2; o++) h.add(o);
+      return h.committer.seal(h.st, "flush.size", via);
+    };
+    expect(sealAfter(0)).toBeUndefined(); // round 1 ([0,2)) starts at once, alone
+    expect(sealAfter(2)).toBeUndefined(); // sealed while round 1 uploads
+    expect(sealAfter(4)).toBeUndefined();
+    await h.committer.settle(h.st, via);
+    // Round 1's commit already names round 2's cuts, so round 2 ([2,4) and [4,6) at once) needs no commit first.
+    expect(h.events).toEqual([
+      "upload 0 (flush.size)",
+      "commit p2 2 cuts@2:4/6",
+      "upload 2 (flush.size)",
+      "upload 4 (flush.size)",
+      "commit p2 6",
+    ]);
+    expect(h.parts.totalBytes).toBe(0);
+    expect(h.parts.plans.has(h.st.key)).toBe(false);
+  });
+
+  it("pipelined: a round whose cuts are not committed yet commits them with the committed offset before any PUT", async () => {
+    const h = harness({ perPartition: 3 });
+    const via = { commit: h.commit, check: h.check };
+    h.st.committed = 0n;
+    h.add(0);
+    h.st.sealed.push(h.parts.take(h.st, "flush.size") as FlushSet);
+    h.add(1);
+    await h.committer.flush(h.st, "shutdown", via);
+    expect(h.events).toEqual([
+      "commit p2 0 cuts@0:1/2",
+      "upload 0 (flush.size)",
+      "upload 1 (shutdown)",
+      "commit p2 2",
+    ]);
+  });
+
+  it("pipelined: a failed PUT of a round waits for the others to settle, commits nothing, releases the bytes", async () => {
+    const h = harness({ perPartition: 2 });
+    h.st.committed = 0n;
+    h.add(0);
+    h.st.sealed.push(h.parts.take(h.st, "flush.size") as FlushSet);
+    h.add(1);
+    let calls = 0;
+    const via = {
+      commit: h.commit,
+      check: () => {
+        if (++calls === 2) throw new SinkError("FENCED", "gone"); // the second set's first attempt
+      },
+    };
+    await expect(h.committer.flush(h.st, "shutdown", via)).rejects.toThrow("gone");
+    expect(h.events.filter((e) => e.startsWith("commit"))).toEqual(["commit p2 0 cuts@0:1/2"]);
+    expect(h.parts.totalBytes).toBe(0);
+    expect(h.st.committed).toBe(0n);
   });
 });

@@ -12,6 +12,15 @@ const bufferWith = (recordTimeMs: number, nowMs: number) => {
 };
 
 describe("rotation", () => {
+  it("weblog.flush.size.bytes: cut before the record that would pass the limit; a lone big record is not cut", () => {
+    const r = rotationOf({ flushSizeBytes: 100 });
+    expect(r.beforeBytes(0, 500, "")).toBeNull(); // empty file: the record goes in, whatever its size
+    expect(r.beforeBytes(60, 40, "")).toBeNull(); // exactly 100
+    expect(r.beforeBytes(60, 41, "")).toBe("weblog.flush.size.bytes");
+    expect(r.beforeBytes(99, -1, "ab")).toBe("weblog.flush.size.bytes"); // measured: 2 bytes + newline
+    expect(rotationOf({}).beforeBytes(1e9, 1e9, "")).toBeNull(); // off by default
+  });
+
   it("flush.size: the cut comes when a file holds flush.size records", () => {
     const r = rotationOf({ flushSize: 3 });
     expect(r.afterAppend(2, 0)).toBeNull();

@@ -159,6 +159,7 @@ async function verify(
   const store = createS3Store(client, opts.bucket, { endpoint: opts.endpoint });
   const analyzeOpts = {
     ...(opts.flushSize !== undefined ? { flushSize: opts.flushSize } : {}),
+    ...(opts.flushSizeBytes !== undefined ? { flushSizeBytes: opts.flushSizeBytes } : {}),
     ...(opts.expectCount !== undefined ? { expectCount: opts.expectCount } : {}),
     ...(opts.maxLag !== undefined ? { maxLag: opts.maxLag } : {}),
     allowDuplicates: opts.allowDuplicates,

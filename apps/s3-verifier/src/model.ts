@@ -21,6 +21,8 @@ export interface ScannedObject {
   parts: ObjectKeyParts;
   /** Records (lines) in the object, valid or not: each one occupied a Kafka offset. */
   records: number;
+  /** Bytes of the record lines with their newlines, uncompressed (what `weblog.flush.size.bytes` limits). */
+  lineBytes?: number;
   invalid: InvalidRecord[];
   /** Newest record timestamp (ms) among the valid records, null when none had one. */
   newestRecordMs: number | null;
@@ -103,6 +105,7 @@ export type FindingKind =
   | "duplicate-record"
   | "invalid-record"
   | "over-flush-size"
+  | "over-flush-size-bytes"
   | "unparsable-key"
   | "unreadable-object"
   | "empty-object"
@@ -187,6 +190,8 @@ export interface PartitionReport {
 export interface AnalyzeOptions {
   /** Configured `flush.size`: objects with more records are reported. */
   flushSize?: number;
+  /** Configured `weblog.flush.size.bytes`: objects of 2+ records with more line bytes are reported. */
+  flushSizeBytes?: number;
   /** Expected total records in S3 (over the selected topics). */
   expectCount?: number;
   /** Identical records at different offsets are noted, not failed (real logs with coarse timestamps have twins). */

@@ -29,6 +29,7 @@ export interface VerifierOptions {
   /** Dead-letter topic whose records explain offsets missing from S3 (needs brokers). */
   dlqTopic: string | undefined;
   flushSize: number | undefined;
+  flushSizeBytes: number | undefined;
   expectCount: number | undefined;
   maxLag: number | undefined;
   allowDuplicates: boolean;
@@ -48,6 +49,7 @@ interface RawFlags {
   group?: string;
   dlqTopic?: string;
   flushSize?: number;
+  flushSizeBytes?: number;
   expectCount?: number;
   maxLag?: number;
   allowDuplicates?: boolean;
@@ -104,6 +106,13 @@ export function buildCommand() {
       wholeNumberOption("flush-size", "configured flush.size: objects with more records are reported", {
         min: 1,
       }),
+    )
+    .addOption(
+      wholeNumberOption(
+        "flush-size-bytes",
+        "configured weblog.flush.size.bytes: objects of 2+ records with more bytes of lines are reported",
+        { min: 1 },
+      ),
     )
     .addOption(wholeNumberOption("expect-count", "expected number of records in S3", { min: 0 }))
     .addOption(
@@ -230,6 +239,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     group,
     dlqTopic,
     flushSize: f.flushSize ?? s?.flushSize,
+    flushSizeBytes: f.flushSizeBytes ?? (s && s.flushSizeBytes > 0 ? s.flushSizeBytes : undefined),
     expectCount: f.expectCount,
     maxLag: f.maxLag,
     allowDuplicates: f.allowDuplicates === true,

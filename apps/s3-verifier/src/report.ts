@@ -26,6 +26,8 @@ function findingText(f: FindingFact | DuplicateFact): string {
       return `${f.keys[0]} line ${f.line} is not a valid web-log record (${f.code}): ${f.detail}`;
     case "over-flush-size":
       return `${f.keys[0]} holds ${f.count} records, more than flush.size ${f.flushSize}.`;
+    case "over-flush-size-bytes":
+      return `${f.keys[0]} holds ${f.bytes} bytes of records, more than weblog.flush.size.bytes ${f.flushSizeBytes} (and more than one record).`;
     case "empty-object":
       return `${f.keys[0]} holds no records (a sink never writes an empty object).`;
     case "overlap":

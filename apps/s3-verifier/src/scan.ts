@@ -51,11 +51,13 @@ export function recordHash(line: string): string {
 /** Summarizes one object's record lines. */
 export function summarizeLines(
   lines: readonly string[],
-): Pick<ScannedObject, "records" | "invalid" | "newestRecordMs" | "recordHashes"> {
+): Pick<ScannedObject, "records" | "lineBytes" | "invalid" | "newestRecordMs" | "recordHashes"> {
   const invalid: InvalidRecord[] = [];
   const recordHashes: string[] = [];
   let newest: number | null = null;
+  let lineBytes = 0;
   lines.forEach((line, i) => {
+    lineBytes += Buffer.byteLength(line) + 1;
     recordHashes.push(recordHash(line));
     const result = decode(line);
     if (!result.ok) {
@@ -65,7 +67,7 @@ export function summarizeLines(
     const ms = Date.parse(result.record.timestamp);
     if (Number.isFinite(ms) && (newest === null || ms > newest)) newest = ms;
   });
-  return { records: lines.length, invalid, newestRecordMs: newest, recordHashes };
+  return { records: lines.length, lineBytes, invalid, newestRecordMs: newest, recordHashes };
 }
 
 function isNoSuchKey(err: unknown, depth = 0): boolean {

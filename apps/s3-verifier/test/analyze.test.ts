@@ -154,6 +154,18 @@ describe("analyze", () => {
     expect(analyze(scan(objects), null).ok).toBe(true);
   });
 
+  it("names an object of 2+ records holding more line bytes than weblog.flush.size.bytes (one big record alone is fine)", () => {
+    const objects = [obj(0, 0, 10), obj(0, 10, 12), obj(0, 22, 1)];
+    (objects[0] as ScannedObject).lineBytes = 1000;
+    (objects[1] as ScannedObject).lineBytes = 1001;
+    (objects[2] as ScannedObject).lineBytes = 5000;
+    const a = analyze(scan(objects), null, { flushSizeBytes: 1000 });
+    expect(kinds(a)).toEqual(["over-flush-size-bytes"]);
+    expect(a.findings[0]).toMatchObject({ keys: [objects[1]?.key] });
+    expect(a.findings[0]?.message).toContain("1001 bytes of records, more than weblog.flush.size.bytes 1000");
+    expect(analyze(scan(objects), null).ok).toBe(true);
+  });
+
   it("reports an unparsable key without failing the rest", () => {
     const a = analyze(
       scan(clean(), [{ key: "topics/weblogs/notes.txt", reason: "bad name", size: 3 }]),

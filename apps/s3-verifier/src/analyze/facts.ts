@@ -17,6 +17,7 @@ export type FindingFact =
   | (At & { kind: "unreadable-object"; keys: [string]; readError: string })
   | (At & { kind: "invalid-record"; keys: [string]; line: number; code: string; detail: string })
   | (At & { kind: "over-flush-size"; keys: [string]; count: number; flushSize: number })
+  | (At & { kind: "over-flush-size-bytes"; keys: [string]; bytes: number; flushSizeBytes: number })
   | (At & { kind: "empty-object"; keys: [string] })
   /** `same-start`: two objects of an interleaved partition start at one offset; `range`: covered twice. */
   | (At & {

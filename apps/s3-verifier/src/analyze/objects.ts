@@ -57,6 +57,17 @@ export function checkObject(
       flushSize: opts.flushSize,
     });
   }
+  const bytes = o.lineBytes ?? 0;
+  if (opts.flushSizeBytes !== undefined && o.records > 1 && bytes > opts.flushSizeBytes) {
+    tally.overFlushSize += 1;
+    facts.findings.push({
+      kind: "over-flush-size-bytes",
+      ...at,
+      keys: [o.key],
+      bytes,
+      flushSizeBytes: opts.flushSizeBytes,
+    });
+  }
   if (o.records === 0) {
     facts.findings.push({ kind: "empty-object", ...at, keys: [o.key] });
     return false;
