@@ -6,8 +6,26 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createFakeLog } from "@weblog/fake-log";
 import { encode } from "@weblog/log-schema";
-import { type KafkaHandle, type S3Handle, spawnCli } from "@weblog/testkit";
+import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
+import { type KafkaHandle, type S3Handle, spawnCli, startTcpProxy } from "@weblog/testkit";
 import { PARTITIONS, produceAll, uid } from "./legs";
+
+/** Record lines in S3 under the topics (what is stored, whatever recordsWritten counted: a re-upload overwrites). */
+async function linesInS3(s3: S3Handle, topics: string[]): Promise<number> {
+  const client = s3.client();
+  let n = 0;
+  try {
+    for (const t of topics) {
+      for await (const o of listAllObjects(client, s3.bucket, `topics/${t}/`)) {
+        if (!parseObjectKey(o.key)) continue;
+        n += (await readRecordsFromObject(client, s3.bucket, o.key)).length;
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return n;
+}
 
 function peakRssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -15,12 +33,24 @@ function peakRssMiB(pid: number): number {
   return kb / 1024;
 }
 
-export async function rss64(h: KafkaHandle, s3: S3Handle, perPartition: number, bufferMaxBytes?: number) {
+/**
+ * One run: 16 topics x 4 partitions, the CLI's S3 through a TCP proxy; with `outageMs`, S3 is down (connections
+ * refused) for that long once a quarter of the records are written, so sets sit in S3 retries meanwhile.
+ */
+export async function rss64(
+  h: KafkaHandle,
+  s3: S3Handle,
+  perPartition: number,
+  bufferMaxBytes?: number,
+  outageMs = 0,
+) {
   const topics = Array.from({ length: 16 }, (_, i) => `rss-${uid()}-${i}`);
   const lines = createFakeLog({ seed: 5 })
     .batch(perPartition * PARTITIONS)
     .map((r) => encode(r));
   for (const t of topics) await produceAll(h, t, lines);
+  const target = new URL(s3.endpoint);
+  const proxy = await startTcpProxy({ target: { host: target.hostname, port: Number(target.port || 80) } });
   const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
   const args = [
     "--sink",
@@ -37,7 +67,7 @@ export async function rss64(h: KafkaHandle, s3: S3Handle, perPartition: number, 
   const cli = spawnCli(main, args, {
     env: {
       KAFKA_BROKERS: h.bootstrap,
-      S3_ENDPOINT: s3.endpoint,
+      S3_ENDPOINT: `http://127.0.0.1:${proxy.port}`,
       S3_BUCKET: s3.bucket,
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
@@ -49,7 +79,12 @@ export async function rss64(h: KafkaHandle, s3: S3Handle, perPartition: number, 
   // Progress logs every 5 s carry recordsWritten.
   const deadline = Date.now() + 180_000;
   let written = 0;
+  let outage: Promise<void> | null = null;
   while (written < total && Date.now() < deadline) {
+    if (outageMs > 0 && !outage && written >= total / 4)
+      outage = proxy
+        .pause()
+        .then(() => new Promise<void>((r) => setTimeout(r, outageMs)).then(() => proxy.resume()));
     await new Promise((r) => setTimeout(r, 500));
     const matches = [...cli.stderr().matchAll(/"recordsWritten":(\d+)/g)];
     written = Number(matches.at(-1)?.[1] ?? 0);
@@ -57,7 +92,10 @@ export async function rss64(h: KafkaHandle, s3: S3Handle, perPartition: number, 
   }
   const ms = performance.now() - started;
   const peak = cli.pid ? peakRssMiB(cli.pid) : Number.NaN;
+  const retries = Number([...cli.stderr().matchAll(/"uploadRetries":(\d+)/g)].at(-1)?.[1] ?? 0);
   cli.kill("SIGTERM");
   await cli.waitForExit(15_000);
-  return { total, written, ms, peak };
+  await outage;
+  await proxy.close();
+  return { total, written, stored: await linesInS3(s3, topics), ms, peak, retries, outage: Boolean(outage) };
 }

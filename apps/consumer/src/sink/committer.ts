@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Logger } from "@weblog/cli";
 import pRetry, { AbortError } from "p-retry";
 import type { CrashHook } from "./crash-hook";
@@ -113,12 +114,16 @@ export function createCommitter(opts: CommitterOptions): Committer {
   const minDelay = opts.commitMinDelayMs ?? 200;
   const perPartition = Math.max(1, opts.perPartition ?? 1);
   const release = opts.release ?? noop;
+  // Every PUT in flight (up to weblog.upload.max.in.flight, each with its SDK and retry listeners) listens to the
+  // stop signal: no MaxListenersExceededWarning for a window larger than 10.
+  setMaxListeners(0, opts.stopSignal);
 
   const upload = async (st: PartitionState, set: FlushSet, via: FlushVia) => {
     crash("before-upload");
     const started = now();
     let warned = false;
     const signal = via.signal ? AbortSignal.any([via.signal, opts.stopSignal]) : opts.stopSignal;
+    if (signal !== opts.stopSignal) setMaxListeners(0, signal);
     const result = await store
       .upload(set, {
         check: via.check,
