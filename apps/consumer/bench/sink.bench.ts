@@ -12,7 +12,7 @@
  * partitions (rss.ts).
  *
  * Env: BENCH_RECORDS_SMALL (records for flush.size 10, default 8000), BENCH_RECORDS_LARGE (flush.size 10000,
- * default 40000), BENCH_RSS_PER_PARTITION (default 1000), BENCH_SKIP_RSS=1 (throughput only), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
+ * default 40000; 0 = leave the row out), BENCH_RSS_PER_PARTITION (default 1000), BENCH_SKIP_RSS=1 (throughput only), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
  * upload windows for the sink leg, default: the sink's defaults).
  */
 import { parseArgs } from "node:util";
@@ -67,6 +67,9 @@ async function sinkRun(
     rotateScheduleIntervalMs: -1,
     groupId: `sink-${uid()}`,
   };
+  const windows = process.env.WEBLOG_BENCH_SINK_INFLIGHT?.split(",").map(Number);
+  if (windows?.[0]) settings.uploadMaxInFlightPerPartition = windows[0];
+  if (windows?.[1]) settings.uploadMaxInFlight = windows[1];
   const engine = createSinkEngine({
     kafka: kafkaOf(h),
     s3: client,
@@ -117,6 +120,7 @@ async function main() {
       [10, small],
       [10_000, large],
     ] as const) {
+      if (n === 0) continue; // BENCH_RECORDS_*=0 leaves that table row out
       const topic = `bench-${uid()}`;
       const lines = createFakeLog({ seed: flushSize })
         .batch(n)
