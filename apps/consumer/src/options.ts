@@ -8,7 +8,7 @@ import {
   type SinkSettings,
   sinkSettingsFromEnv,
   validateSinkSettings,
-} from "@weblog/s3";
+} from "@weblog/sink-contract";
 import type { PrintOptions } from "./print/print-consumer";
 
 /**

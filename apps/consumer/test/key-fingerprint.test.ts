@@ -1,4 +1,4 @@
-import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/s3";
+import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import {
   checkAssignment,

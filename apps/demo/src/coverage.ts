@@ -3,7 +3,8 @@
  * of each partition is read to learn where its offsets end. The verifier does the full proof afterwards.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { listAllObjects, parseObjectKey, readRecordsFromObject, topicPrefix } from "@weblog/s3";
+import { listAllObjects, readRecordsFromObject } from "@weblog/s3";
+import { parseObjectKey, topicPrefix } from "@weblog/sink-contract";
 
 export interface Coverage {
   objects: number;

@@ -1,6 +1,7 @@
 /** A few objects as they sit in the bucket: key, size, first record. */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
+import { listAllObjects, readRecordsFromObject } from "@weblog/s3";
+import { parseObjectKey } from "@weblog/sink-contract";
 
 export async function sampleObjects(
   client: S3Client,

@@ -3,7 +3,12 @@
  * given with --config (the same file the sink and Kafka Connect read), then the shared defaults.
  */
 import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
-import { DEFAULT_KEY_LAYOUT, type KeyLayout, loadConnectorConfig, type SinkSettings } from "@weblog/s3";
+import {
+  DEFAULT_KEY_LAYOUT,
+  type KeyLayout,
+  loadConnectorConfig,
+  type SinkSettings,
+} from "@weblog/sink-contract";
 
 export const DEFAULTS = {
   bucket: "weblogs",

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { decode } from "@weblog/log-schema";
-import { type KeyLayout, type ObjectKeyParts, parseObjectKey, readRecordLines } from "@weblog/s3";
+import { type KeyLayout, type ObjectKeyParts, parseObjectKey, readRecordLines } from "@weblog/sink-contract";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
 
 export interface ListedObject {

@@ -1,18 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { encodeRecordLines, formatObjectKey } from "@weblog/sink-contract";
 import { type S3Handle, startS3 } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
 import { explainS3Error, S3SideError } from "../src/errors";
-import { formatObjectKey } from "../src/keys";
-import {
-  encodeRecordLines,
-  getObjectBody,
-  listAllObjects,
-  putRecordLines,
-  readRecordLines,
-  readRecordsFromObject,
-} from "../src/objects";
+import { getObjectBody, listAllObjects, putRecordLines, readRecordsFromObject } from "../src/objects";
 
 let s3: S3Handle;
 
@@ -157,14 +150,6 @@ describe("objects", () => {
 });
 
 describe("pure helpers", () => {
-  it("readRecordLines drops only the final empty line, handles CRLF and empty bodies", () => {
-    expect(readRecordLines(Buffer.from("a\nb\n"), "none")).toEqual(["a", "b"]);
-    expect(readRecordLines(Buffer.from("a\r\n\nb"), "none")).toEqual(["a", "", "b"]);
-    expect(readRecordLines(Buffer.alloc(0), "none")).toEqual([]);
-    expect(readRecordLines(encodeRecordLines(["x", "y"], "gzip"), "gzip")).toEqual(["x", "y"]);
-    expect(() => readRecordLines(Buffer.from("not gzip"), "gzip")).toThrow();
-  });
-
   it("credentials: MinIO dev creds only for a local endpoint with no AWS creds in env", () => {
     const base = { region: "us-east-1", pathStyle: true };
     expect(credentialSourceFor({ ...base, endpoint: "http://localhost:9000", env: {} })).toBe(

@@ -1,4 +1,4 @@
-import { createPartitioner, keyLayoutOf } from "@weblog/s3";
+import { createPartitioner, keyLayoutOf } from "@weblog/sink-contract";
 import type { EachBatchPayload, Producer } from "kafkajs";
 import { createBatchHandler } from "./batch";
 import { createCommitter } from "./committer";

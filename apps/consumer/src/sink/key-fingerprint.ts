@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SinkSettings } from "@weblog/s3";
+import type { SinkSettings } from "@weblog/sink-contract";
 
 /**
  * The settings that decide an object's key or bytes, carried in the sink's offset commits (the commit's metadata

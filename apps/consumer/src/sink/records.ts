@@ -1,5 +1,5 @@
 import { decode, encode } from "@weblog/log-schema";
-import type { Partitioner, SinkSettings } from "@weblog/s3";
+import type { Partitioner, SinkSettings } from "@weblog/sink-contract";
 
 /**
  * Record policy, pure: what one Kafka record becomes. `append` (the line to buffer, where it goes, its record time),

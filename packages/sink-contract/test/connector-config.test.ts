@@ -8,20 +8,20 @@ import {
   sinkSettingsFromEnv,
   toConnectorConfig,
 } from "../src/connector-config";
-import { S3SideError } from "../src/errors";
+import { SinkConfigError } from "../src/errors";
 import { DEFAULT_SINK_SETTINGS, defaultSinkSettings, type SinkSettings } from "../src/settings";
 
 const fixture = join(import.meta.dirname, "fixtures", "connector.json");
 
-function badConfig(fn: () => unknown): S3SideError {
+function badConfig(fn: () => unknown): SinkConfigError {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(S3SideError);
-    expect((err as S3SideError).code).toBe("BAD_CONFIG");
-    expect((err as S3SideError).exitCode).toBe(2);
-    expect((err as S3SideError).message).not.toContain("\n");
-    return err as S3SideError;
+    expect(err).toBeInstanceOf(SinkConfigError);
+    expect((err as SinkConfigError).code).toBe("BAD_CONFIG");
+    expect((err as SinkConfigError).exitCode).toBe(2);
+    expect((err as SinkConfigError).message).not.toContain("\n");
+    return err as SinkConfigError;
   }
   throw new Error("expected a BAD_CONFIG error");
 }

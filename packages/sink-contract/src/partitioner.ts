@@ -7,7 +7,7 @@
  *   formatted with the Joda-style `path.format` (the subset users write: `YYYY yyyy MM dd HH mm ss` and quoted
  *   literals; other pattern letters are rejected when the partitioner is created).
  */
-import { PartitionError, S3SideError } from "./errors";
+import { badConfig, PartitionError } from "./errors";
 import type { PartitionerSettings, TimestampExtractor } from "./settings";
 
 export interface PartitionInput {
@@ -40,12 +40,9 @@ export function createPartitioner(
       return { encodePartition: ({ kafkaPartition }) => `partition=${kafkaPartition}` };
     case "field": {
       if (settings.fields.length === 0) {
-        throw new S3SideError(
-          "BAD_CONFIG",
+        throw badConfig(
+          "partition.field.name",
           "partition.field.name: give at least one field for FieldPartitioner",
-          {
-            key: "partition.field.name",
-          },
         );
       }
       const fields = settings.fields;
@@ -69,10 +66,9 @@ export function createPartitioner(
       const format = compilePathFormat(settings.pathFormat);
       const duration = settings.partitionDurationMs;
       if (!Number.isInteger(duration) || duration <= 0) {
-        throw new S3SideError(
-          "BAD_CONFIG",
+        throw badConfig(
+          "partition.duration.ms",
           `partition.duration.ms: ${duration} is not a positive integer (e.g. 3600000 for hourly directories)`,
-          { key: "partition.duration.ms" },
         );
       }
       const zone = checkTimezone(settings.timezone, "timezone");
@@ -141,13 +137,7 @@ export function checkTimezone(zone: string, key = "timezone"): string {
   try {
     return new Intl.DateTimeFormat("en-US", { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    throw new S3SideError(
-      "BAD_CONFIG",
-      `${key}: '${zone}' is not an IANA time zone (e.g. UTC, Europe/Berlin, Asia/Seoul)`,
-      {
-        key,
-      },
-    );
+    throw badConfig(key, `${key}: '${zone}' is not an IANA time zone (e.g. UTC, Europe/Berlin, Asia/Seoul)`);
   }
 }
 
@@ -206,10 +196,9 @@ const PATTERNS: Record<string, Piece> = {
  */
 export function compilePathFormat(pathFormat: string): (d: Date) => string {
   if (pathFormat.length === 0) {
-    throw new S3SideError(
-      "BAD_CONFIG",
+    throw badConfig(
+      "path.format",
       "path.format: required for TimeBasedPartitioner, e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH",
-      { key: "path.format" },
     );
   }
   const pieces: Piece[] = [];
@@ -226,9 +215,7 @@ export function compilePathFormat(pathFormat: string): (d: Date) => string {
       let j = i + 1;
       for (;;) {
         if (j >= pathFormat.length) {
-          throw new S3SideError("BAD_CONFIG", `path.format: unterminated quote in "${pathFormat}"`, {
-            key: "path.format",
-          });
+          throw badConfig("path.format", `path.format: unterminated quote in "${pathFormat}"`);
         }
         if (pathFormat[j] === "'") {
           if (pathFormat[j + 1] === "'") {
@@ -249,10 +236,9 @@ export function compilePathFormat(pathFormat: string): (d: Date) => string {
       const token = pathFormat.slice(i, j);
       const piece = PATTERNS[token];
       if (!piece) {
-        throw new S3SideError(
-          "BAD_CONFIG",
+        throw badConfig(
+          "path.format",
           `path.format: pattern '${token}' is not supported (use YYYY, yyyy, MM, dd, HH, mm, ss and 'quoted' literals)`,
-          { key: "path.format" },
         );
       }
       pieces.push(piece);

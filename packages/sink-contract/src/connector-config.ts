@@ -16,7 +16,7 @@
 
 import { readFileSync } from "node:fs";
 import { AIVEN_S3_SINK_CLASS, loadAivenConnectorConfig } from "./aiven-config";
-import { S3SideError } from "./errors";
+import { badConfig, type SinkConfigError } from "./errors";
 import { checkTimezone, compilePathFormat } from "./partitioner";
 import {
   DEFAULT_SINK_SETTINGS,
@@ -208,7 +208,7 @@ export interface LoadedConnectorConfig {
 export type ConnectorConfigInput = string | Record<string, unknown>;
 
 /**
- * Loads a connector JSON (path, or the parsed object) into settings. Throws S3SideError BAD_CONFIG (exit 2) with a
+ * Loads a connector JSON (path, or the parsed object) into settings. Throws SinkConfigError BAD_CONFIG (exit 2) with a
  * one-line message naming the key and the fix. `overrides` win over the file; undefined fields are skipped.
  */
 export function loadConnectorConfig(
@@ -626,22 +626,16 @@ function readJsonFile(path: string): unknown {
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new S3SideError(
-      "BAD_CONFIG",
+    throw badConfig(
+      "config",
       `--config: cannot read '${path}' (${code}); give the path of a connector JSON`,
-      {
-        cause: err,
-        key: "config",
-      },
+      err,
     );
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new S3SideError("BAD_CONFIG", `--config: '${path}' is not valid JSON: ${(err as Error).message}`, {
-      cause: err,
-      key: "config",
-    });
+    throw badConfig("config", `--config: '${path}' is not valid JSON: ${(err as Error).message}`, err);
   }
 }
 
@@ -694,8 +688,8 @@ function intervalMs(key: string, n: number): void {
   }
 }
 
-function bad(key: string, message: string): S3SideError {
-  return new S3SideError("BAD_CONFIG", message, { key });
+function bad(key: string, message: string): SinkConfigError {
+  return badConfig(key, message);
 }
 
 function closestKey(key: string): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PartitionError, S3SideError } from "../src/errors";
+import { PartitionError, SinkConfigError } from "../src/errors";
 import { compilePathFormat, createPartitioner, readPath, zoneOffsetMs } from "../src/partitioner";
 import { DEFAULT_TIME_PARTITIONER, type PartitionerSettings } from "../src/settings";
 
@@ -90,7 +90,7 @@ describe("TimeBasedPartitioner", () => {
       /pattern 'EEE' is not supported/,
     );
     expect(() => createPartitioner(time({ pathFormat: "'year=YYYY" }))).toThrow(/unterminated quote/);
-    expect(() => createPartitioner(time({ partitionDurationMs: 0 }))).toThrow(S3SideError);
+    expect(() => createPartitioner(time({ partitionDurationMs: 0 }))).toThrow(SinkConfigError);
     expect(() => createPartitioner(time({ timezone: "Nowhere/Land" }))).toThrow(/not an IANA time zone/);
   });
 });
