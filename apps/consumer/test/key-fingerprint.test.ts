@@ -36,7 +36,6 @@ describe("key fingerprint in the offset-commit metadata", () => {
         pathFormat,
         partitionDurationMs: 3_600_000,
         locale: "en-US",
-        timezone: "UTC",
         timestampExtractor: "Record",
         timestampField: "timestamp",
       },

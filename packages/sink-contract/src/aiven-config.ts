@@ -11,9 +11,10 @@
  * (with `<d>` one delimiter, e.g. `+`). Aiven's padding is 20 digits; parsing does not depend on the width. An
  * unsupported setting is one line naming the key and the fix (SinkConfigError BAD_CONFIG, exit 2).
  */
-import type { LoadedConnectorConfig } from "./connector-config";
+
 import { badConfig, type SinkConfigError } from "./errors";
 import type { Compression } from "./keys";
+import type { LoadedConnectorConfig } from "./load";
 import { defaultSinkSettings, type SinkSettings } from "./settings";
 
 export const AIVEN_S3_SINK_CLASS = "io.aiven.kafka.connect.s3.AivenKafkaConnectS3SinkConnector";

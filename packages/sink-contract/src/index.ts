@@ -1,18 +1,18 @@
 export { AIVEN_S3_SINK_CLASS, layoutOfAivenTemplate } from "./aiven-config";
 export { compressionOfKey, contentTypeOf, encodeRecordLines, readRecordLines } from "./body";
-export {
-  CONFLUENT_S3_SINK_KEYS,
-  type ConnectorConfigInput,
-  type ConnectorKeyInfo,
-  type ConnectorKeyStatus,
-  connectorKeyInfo,
-  type LoadedConnectorConfig,
-  loadConnectorConfig,
-  sinkSettingsFromEnv,
-  toConnectorConfig,
-  validateSinkSettings,
-} from "./connector-config";
+export { JSON_FORMAT_CLASS, S3_SINK_CONNECTOR_CLASS, S3_STORAGE_CLASS } from "./connect-keys";
+export { type DeadLetterContext, DLQ_HEADERS, deadLetterHeaders, deadLetterOrigin } from "./dlq-headers";
+export { keyTableMarkdown } from "./docs";
 export { PartitionError, SinkConfigError } from "./errors";
+export { SINK_FLAGS, type SinkFlag, settingsFromFlags } from "./flags";
+export type { ConnectorKeyStatus, KeyRow } from "./key-row";
+export {
+  CONFLUENT_S3_SINK_KEY_PREFIXES,
+  CONFLUENT_S3_SINK_KEYS,
+  type ConnectorKeyInfo,
+  connectorKeyInfo,
+  KEY_ROWS,
+} from "./key-table";
 export {
   type Compression,
   DEFAULT_KEY_LAYOUT,
@@ -23,13 +23,24 @@ export {
   type ParseKeyResult,
   parseObjectKey,
   topicPrefix,
+  topicsDirPrefix,
 } from "./keys";
+export {
+  type ConnectorConfigInput,
+  defined,
+  type LoadedConnectorConfig,
+  loadConnectorConfig,
+  sinkSettingsFromEnv,
+} from "./load";
 export {
   createPartitioner,
   type Partitioner,
   type PartitionerOptions,
   type PartitionInput,
 } from "./partitioner";
+export { type PartitionerFlags, partitionerFromFlags } from "./partitioner-settings";
+export { recordTimeMs } from "./record-time";
+export { SinkSettingsSchema } from "./schema";
 export {
   DEFAULT_SINK_SETTINGS,
   DEFAULT_TIME_PARTITIONER,
@@ -41,3 +52,6 @@ export {
   type SinkSettings,
   type TimestampExtractor,
 } from "./settings";
+export { endpointOrAws, isBucketName, isStoreUrl } from "./store";
+export { validateSinkSettings } from "./validate";
+export { toConnectorConfig } from "./write-back";

@@ -3,9 +3,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { AIVEN_S3_SINK_CLASS, layoutOfAivenTemplate } from "../src/aiven-config";
-import { loadConnectorConfig } from "../src/connector-config";
 import type { SinkConfigError } from "../src/errors";
 import { parseObjectKey } from "../src/keys";
+import { loadConnectorConfig } from "../src/load";
 
 const AIVEN_JSON = join(dirname(fileURLToPath(import.meta.url)), "../../../infra/connect/aiven-s3-sink.json");
 const file = JSON.parse(readFileSync(AIVEN_JSON, "utf8")) as { name: string; config: Record<string, string> };

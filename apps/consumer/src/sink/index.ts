@@ -31,7 +31,10 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const { kafka, settings, logger } = opts;
   const now = opts.now ?? Date.now;
   const crash: CrashHook = opts.crashHook ?? (() => {});
-  const partitioner = createPartitioner(settings.partitioner, { directoryDelim: settings.directoryDelim });
+  const partitioner = createPartitioner(settings.partitioner, {
+    directoryDelim: settings.directoryDelim,
+    timezone: settings.timezone,
+  });
   const encodeDefault =
     settings.partitioner.kind === "default"
       ? (p: number) =>

@@ -46,7 +46,7 @@ export function keySettingsOf(s: SinkSettings): KeySettings {
   if (p.kind === "time") {
     keys["path.format"] = p.pathFormat;
     keys["partition.duration.ms"] = String(p.partitionDurationMs);
-    keys.timezone = p.timezone;
+    keys.timezone = s.timezone;
     keys["timestamp.extractor"] = p.timestampExtractor;
     if (p.timestampExtractor === "RecordField") keys["timestamp.field"] = p.timestampField;
   }
