@@ -19,6 +19,8 @@ export {
   type ListedObject,
   type ListOptions,
   listAllObjects,
+  listSinkObjects,
   putRecordLines,
   readRecordsFromObject,
+  type SinkObject,
 } from "./objects";

@@ -13,7 +13,11 @@ import {
   type Compression,
   compressionOfKey,
   contentTypeOf,
+  DEFAULT_KEY_LAYOUT,
   encodeRecordLines,
+  type KeyLayout,
+  type ObjectKeyParts,
+  parseObjectKey,
   readRecordLines,
 } from "@weblog/sink-contract";
 import { explainS3Error } from "./errors";
@@ -73,6 +77,25 @@ export async function* listAllObjects(
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined && (options.maxPages === undefined || pages < options.maxPages));
+}
+
+/** A listed object with its key read as the sink's layout: `parts` when it follows it, else the `reason`. */
+export type SinkObject = ListedObject & ({ parts: ObjectKeyParts } | { parts?: undefined; reason: string });
+
+/**
+ * Every object under `prefix` with its key parsed (`parseObjectKey` in `layout`): the one listing the demo, tests
+ * and tools use to walk what a sink wrote. Keys that do not follow the layout come with their reason.
+ */
+export async function* listSinkObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  options: ListOptions & { layout?: KeyLayout } = {},
+): AsyncGenerator<SinkObject> {
+  for await (const o of listAllObjects(client, bucket, prefix, options)) {
+    const parsed = parseObjectKey(o.key, options.layout ?? DEFAULT_KEY_LAYOUT);
+    yield parsed.ok ? { ...o, parts: parsed.parts } : { ...o, reason: parsed.reason };
+  }
 }
 
 /** The raw bytes of an object (no decompression). */

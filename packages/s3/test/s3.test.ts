@@ -5,7 +5,14 @@ import { type S3Handle, startS3 } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
 import { explainS3Error, S3SideError } from "../src/errors";
-import { getObjectBody, listAllObjects, putRecordLines, readRecordsFromObject } from "../src/objects";
+import {
+  getObjectBody,
+  listAllObjects,
+  listSinkObjects,
+  putRecordLines,
+  readRecordsFromObject,
+  type SinkObject,
+} from "../src/objects";
 
 let s3: S3Handle;
 
@@ -118,6 +125,32 @@ describe("objects", () => {
     const none: string[] = [];
     for await (const o of listAllObjects(c, s3.bucket, "nothing-here/")) none.push(o.key);
     expect(none).toEqual([]);
+  });
+
+  it("listSinkObjects reads each key in the sink's layout, and says why a stray key does not fit", async () => {
+    const c = client();
+    const topic = `t-${randomUUID().slice(0, 8)}`;
+    const good = formatObjectKey({
+      topic,
+      encodedPartition: "partition=3",
+      kafkaPartition: 3,
+      startOffset: 120n,
+      compression: "gzip",
+    });
+    const stray = `topics/${topic}/notes.txt`;
+    for (const key of [good, stray])
+      await c.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: "x" }));
+    const seen: SinkObject[] = [];
+    for await (const o of listSinkObjects(c, s3.bucket, `topics/${topic}/`)) seen.push(o);
+    expect(seen.map((o) => o.key)).toEqual([stray, good].sort());
+    expect(seen.find((o) => o.key === good)?.parts).toMatchObject({
+      kafkaPartition: 3,
+      startOffset: 120n,
+      compression: "gzip",
+    });
+    const bad = seen.find((o) => o.key === stray);
+    expect(bad?.parts).toBeUndefined();
+    expect(bad && "reason" in bad ? bad.reason : "").toContain(".json");
   });
 
   it("writes and reads JSON lines, plain and gzip, exactly as written", async () => {
