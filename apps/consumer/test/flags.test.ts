@@ -1,4 +1,6 @@
-import { SINK_FLAGS } from "@weblog/sink-contract";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SINK_FLAGS, sinkFlagTableMarkdown } from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import { buildCommand, parseOptions, type SinkMode } from "../src/options";
 
@@ -27,5 +29,15 @@ describe("the sink's flags come from the contract's key table", () => {
       ) as SinkMode
     ).settings;
     expect([s.pathStyle, s.topics, s.timezone]).toEqual([false, ["a", "b"], "Asia/Seoul"]);
+  });
+
+  it("the README's flag table is the key table's (regenerate with sinkFlagTableMarkdown())", () => {
+    const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
+    const start = readme.indexOf("<!-- sink-flags:start -->");
+    const end = readme.indexOf("<!-- sink-flags:end -->");
+    expect(start).toBeGreaterThan(-1);
+    expect(readme.slice(start + "<!-- sink-flags:start -->".length, end).trim()).toBe(
+      sinkFlagTableMarkdown(),
+    );
   });
 });

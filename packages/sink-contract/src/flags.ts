@@ -19,18 +19,23 @@ export interface SinkFlag {
   description: string;
   kind: { kind: "text" } | { kind: "int"; min: number } | { kind: "choice"; values: string[] };
   key: string;
+  /** Our default as text, if the key has one. */
+  defaultText?: string;
 }
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function defaultText(row: KeyRow): string | undefined {
+  if (row.default === undefined) return undefined;
+  return row.field === "partitioner" ? "default" : (row.codec as Codec<unknown>).format(row.default);
+}
 
 function describe(row: KeyRow): string {
   const flag = row.flag as NonNullable<KeyRow["flag"]>;
   const extra: string[] = [];
   if (row.env) extra.push(`env ${row.env.join(" or ")}`);
-  if (row.default !== undefined) {
-    const d = row.field === "partitioner" ? "default" : (row.codec as Codec<unknown>).format(row.default);
-    extra.push(`default ${d}`);
-  }
+  const d = defaultText(row);
+  if (d !== undefined) extra.push(`default ${d}`);
   return `sink: ${row.key}${flag.help ? `, ${flag.help}` : ""}${extra.length > 0 ? ` (${extra.join("; ")})` : ""}`;
 }
 
@@ -43,6 +48,7 @@ function kindOf(row: KeyRow): SinkFlag["kind"] {
 
 export const SINK_FLAGS: readonly SinkFlag[] = HONOURED_KEYS.filter((r) => r.flag).map((row) => {
   const flag = row.flag as NonNullable<KeyRow["flag"]>;
+  const d = defaultText(row);
   return {
     name: flag.name,
     attribute: camel(flag.name),
@@ -50,8 +56,20 @@ export const SINK_FLAGS: readonly SinkFlag[] = HONOURED_KEYS.filter((r) => r.fla
     description: describe(row),
     kind: kindOf(row),
     key: row.key,
+    ...(d === undefined ? {} : { defaultText: d }),
   };
 });
+
+/** The sink's flags as a Markdown table (flag, Confluent key, default), for the consumer's README. */
+export function sinkFlagTableMarkdown(): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const rows = SINK_FLAGS.map((f) => {
+    const values = f.kind.kind === "choice" ? ` ${f.kind.values.join("|")}` : "";
+    const d = f.defaultText === undefined || f.defaultText === "" ? "" : `\`${f.defaultText}\``;
+    return `| ${cell(`\`--${f.name}${values}\``)} | \`${f.key}\` | ${cell(d)} |`;
+  });
+  return ["| flag | Confluent key | default |", "| --- | --- | --- |", ...rows].join("\n");
+}
 
 /**
  * Flag values (by attribute, as commander gives them: numbers for whole-number flags, strings otherwise) -> the

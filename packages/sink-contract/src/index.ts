@@ -3,7 +3,7 @@ export { AIVEN_S3_SINK_CLASS } from "./aiven-config";
 export { compressionOfKey, contentTypeOf, encodeRecordLines, readRecordLines } from "./body";
 export { deadLetterHeaders, deadLetterOrigin } from "./dlq-headers";
 export { SinkConfigError } from "./errors";
-export { SINK_FLAGS, type SinkFlag, settingsFromFlags } from "./flags";
+export { SINK_FLAGS, type SinkFlag, settingsFromFlags, sinkFlagTableMarkdown } from "./flags";
 export { CONFLUENT_S3_SINK_KEYS, connectorKeyInfo } from "./key-table";
 export {
   type Compression,
