@@ -12,7 +12,7 @@ import type { PartitionerSettings, SinkSettings } from "./settings";
 
 /** The first schema failure as one line naming the key. */
 function explain(error: ValueError, settings: SinkSettings): SinkConfigError {
-  const [field, sub] = error.path.split("/").slice(1);
+  const field = error.path.split("/")[1];
   if (field === "partitioner") {
     const p = settings.partitioner as PartitionerSettings | undefined;
     const kind = p?.kind;
@@ -24,13 +24,12 @@ function explain(error: ValueError, settings: SinkSettings): SinkConfigError {
     }
     const first = partitionerCheckers[kind].Errors(p).First();
     const name = first?.path.split("/")[1];
-    const row = partitionerRows(kind === "default" ? "field" : kind).find(
-      (r) => (r.field as { field: string }).field === name,
-    );
+    const rows = kind === "default" ? [] : partitionerRows(kind);
+    const row = rows.find((r) => (r.field as { field: string }).field === name);
     if (row?.codec) return badConfig(row.key, row.codec.explain(row.key, first?.value));
     return badConfig(
       "partitioner.class",
-      `partitioner: ${first?.message ?? error.message} at ${first?.path ?? sub}`,
+      `partitioner.class: the ${kind} partitioner's settings are wrong: ${first?.message ?? error.message} at ${first?.path ?? "/"}`,
     );
   }
   const row = topLevelRows().find((r) => r.field === field);

@@ -161,3 +161,23 @@ describe("README", () => {
     expect(readme.slice(start + "<!-- key-table:start -->".length, end).trim()).toBe(keyTableMarkdown());
   });
 });
+
+describe("validateSinkSettings on settings from code", () => {
+  it("names the partitioner key at fault, for each kind", () => {
+    const base = { ...DEFAULT_SINK_SETTINGS };
+    const fail = (partitioner: unknown) => {
+      try {
+        validateSinkSettings({ ...base, partitioner } as never);
+      } catch (err) {
+        return err as SinkConfigError;
+      }
+      throw new Error("expected a SinkConfigError");
+    };
+    expect(fail({ kind: "field", fields: [] }).key).toBe("partition.field.name");
+    expect(fail({ ...DEFAULT_TIME_PARTITIONER, partitionDurationMs: 0 }).message).toBe(
+      "partition.duration.ms: 0 must be a positive integer",
+    );
+    expect(fail({ kind: "hourly" }).key).toBe("partitioner.class");
+    expect(fail({ kind: "default", extra: 1 }).key).toBe("partitioner.class");
+  });
+});
