@@ -5,7 +5,7 @@
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ensureTopic } from "@weblog/kafka-client";
 import { decode } from "@weblog/log-schema";
-import { encodeRecordLines, formatObjectKey } from "@weblog/s3";
+import { encodeRecordLines, formatObjectKey } from "@weblog/sink-contract";
 import type { KafkaHandle, S3Handle } from "@weblog/testkit";
 import kafkajs from "kafkajs";
 

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createFakeLog } from "@weblog/fake-log";
 import { encode } from "@weblog/log-schema";
-import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
+import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
 import { type KafkaHandle, type S3Handle, spawnCli, startTcpProxy } from "@weblog/testkit";
 import { PARTITIONS, produceAll, uid } from "./legs";
 
@@ -16,8 +16,8 @@ async function linesInS3(s3: S3Handle, topics: string[]): Promise<number> {
   let n = 0;
   try {
     for (const t of topics) {
-      for await (const o of listAllObjects(client, s3.bucket, `topics/${t}/`)) {
-        if (!parseObjectKey(o.key)) continue;
+      for await (const o of listSinkObjects(client, s3.bucket, `topics/${t}/`)) {
+        if (!("parts" in o)) continue; // not a key of the sink's layout
         n += (await readRecordsFromObject(client, s3.bucket, o.key)).length;
       }
     }

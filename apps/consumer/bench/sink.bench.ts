@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
 import { encode } from "@weblog/log-schema";
-import { defaultSinkSettings, type SinkSettings } from "@weblog/s3";
+import { defaultSinkSettings, type SinkSettings } from "@weblog/sink-contract";
 import { type KafkaHandle, type S3Handle, startKafka, startS3, startTcpProxy } from "@weblog/testkit";
 import { createSinkEngine } from "../src/sink";
 import {
