@@ -1,4 +1,13 @@
-import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import {
+  createCommand,
+  envName,
+  type MetricsAddress,
+  metricsAddress,
+  metricsOptions,
+  Option,
+  parsers,
+  UsageError,
+} from "@weblog/cli";
 import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
 import {
   DEFAULT_TIME_PARTITIONER,
@@ -30,6 +39,8 @@ export interface SinkMode {
   notes: string[];
   connectorName: string;
   configPath?: string | undefined;
+  /** --metrics-port / --metrics-host: Prometheus /metrics, /healthz, /readyz (off when undefined). */
+  metrics?: MetricsAddress | undefined;
 }
 
 export type ConsumerOptions = PrintMode | SinkMode;
@@ -66,6 +77,8 @@ interface RawOptions {
   dlqTopic?: string;
   behaviorOnNullValues?: "fail" | "ignore" | "write";
   bufferMaxBytes?: number;
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 const longOf = (flags: string): string => flags.split(/[ ,]+/).find((f) => f.startsWith("--")) ?? flags;
@@ -79,124 +92,122 @@ const choiceOpt = (flags: string, description: string, values: string[]) =>
   opt(flags, description).argParser(parsers.oneOf(longOf(flags), values));
 
 export function buildCommand() {
-  return (
-    createCommand(
-      "consumer",
-      "Reads web logs from Kafka: --print them (a console consumer), or --sink them to S3 exactly once, laid out like Confluent's S3 sink.",
+  const cmd = createCommand(
+    "consumer",
+    "Reads web logs from Kafka: --print them (a console consumer), or --sink them to S3 exactly once, laid out like Confluent's S3 sink.",
+  )
+    .addOption(new Option("--print", "console consumer: print each message's value").conflicts("sink"))
+    .addOption(new Option("--sink", "S3 sink (Kafka Connect S3 sink compatible layout and settings)"))
+    .addOption(
+      opt(
+        "--brokers <list>",
+        "Kafka bootstrap brokers, comma separated (env KAFKA_BROKERS; default localhost:9092)",
+      ),
     )
-      .addOption(new Option("--print", "console consumer: print each message's value").conflicts("sink"))
-      .addOption(new Option("--sink", "S3 sink (Kafka Connect S3 sink compatible layout and settings)"))
-      .addOption(
-        opt(
-          "--brokers <list>",
-          "Kafka bootstrap brokers, comma separated (env KAFKA_BROKERS; default localhost:9092)",
-        ),
-      )
-      .addOption(opt("--group <id>", "consumer group (print: a fresh console group; sink: weblog-s3-sink)"))
-      // print
-      .addOption(opt("--topic <name>", "print: topic to read (default weblogs)"))
-      .addOption(
-        opt("--from-beginning", "print: start at the oldest message when the group has no committed offset"),
-      )
-      .addOption(opt("--show-key", "print: prefix each line with the message key"))
-      .addOption(opt("--show-meta", "print: prefix each line with p=<partition> o=<offset>"))
-      .addOption(intOpt("--max-messages <n>", "print: exit after n messages", 1))
-      // sink
-      .addOption(
-        opt("--config <path>", "sink: Kafka Connect connector JSON (the file infra registers with Connect)"),
-      )
-      .addOption(opt("--topics <list>", "sink: topics, comma separated (topics; default weblogs)"))
-      .addOption(opt("--bucket <name>", "sink: s3.bucket.name (env S3_BUCKET; default weblogs)"))
-      .addOption(
-        opt(
-          "--store-url <url>",
-          "sink: store.url, custom S3 endpoint (env S3_ENDPOINT; default http://localhost:9000)",
-        ),
-      )
-      .addOption(opt("--region <region>", "sink: s3.region (env S3_REGION; default us-east-1)"))
-      .addOption(
-        choiceOpt("--path-style <bool>", "sink: s3.path.style.access.enabled (default true)", [
-          "true",
-          "false",
-        ]),
-      )
-      .addOption(intOpt("--flush-size <n>", "sink: flush.size, records per object (default 10)", 1))
-      .addOption(
-        intOpt(
-          "--rotate-interval-ms <ms>",
-          "sink: rotate.interval.ms, record-time rotation (-1 off; default -1)",
-          -1,
-        ),
-      )
-      .addOption(
-        intOpt(
-          "--rotate-schedule-interval-ms <ms>",
-          "sink: rotate.schedule.interval.ms, wall-clock rotation, idle partitions too (-1 off; default 10000)",
-          -1,
-        ),
-      )
-      .addOption(choiceOpt("--compression <type>", "sink: s3.compression.type none|gzip", ["none", "gzip"]))
-      .addOption(opt("--topics-dir <dir>", "sink: topics.dir (default topics)"))
-      .addOption(
-        choiceOpt("--partitioner <kind>", "sink: partitioner.class: default (partition=<p>), field, time", [
-          "default",
-          "field",
-          "time",
-        ]),
-      )
-      .addOption(
-        opt(
-          "--partition-field <list>",
-          "sink: partition.field.name for --partitioner field (e.g. status_code)",
-        ),
-      )
-      .addOption(
-        opt(
-          "--path-format <fmt>",
-          "sink: path.format for --partitioner time (e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH)",
-        ),
-      )
-      .addOption(
-        intOpt(
-          "--partition-duration-ms <ms>",
-          "sink: partition.duration.ms for --partitioner time (default 3600000)",
-          1,
-        ),
-      )
-      .addOption(opt("--timezone <zone>", "sink: timezone (IANA; default UTC)"))
-      .addOption(
-        choiceOpt("--timestamp-extractor <kind>", "sink: timestamp.extractor Record|RecordField|Wallclock", [
-          "Record",
-          "RecordField",
-          "Wallclock",
-        ]),
-      )
-      .addOption(
-        opt("--timestamp-field <field>", "sink: timestamp.field for RecordField (default timestamp)"),
-      )
-      .addOption(
-        choiceOpt(
-          "--errors-tolerance <mode>",
-          "sink: errors.tolerance none (stop on a bad record) | all (send it to the DLQ)",
-          ["none", "all"],
-        ),
-      )
-      .addOption(opt("--dlq-topic <name>", "sink: errors.deadletterqueue.topic.name (default weblogs-dlq)"))
-      .addOption(
-        choiceOpt(
-          "--behavior-on-null-values <b>",
-          "sink: behavior.on.null.values for tombstones fail|ignore|write",
-          ["fail", "ignore", "write"],
-        ),
-      )
-      .addOption(
-        intOpt(
-          "--buffer-max-bytes <n>",
-          "sink: cap on buffered record bytes across partitions (default 67108864)",
-          1024,
-        ),
-      )
-  );
+    .addOption(opt("--group <id>", "consumer group (print: a fresh console group; sink: weblog-s3-sink)"))
+    // print
+    .addOption(opt("--topic <name>", "print: topic to read (default weblogs)"))
+    .addOption(
+      opt("--from-beginning", "print: start at the oldest message when the group has no committed offset"),
+    )
+    .addOption(opt("--show-key", "print: prefix each line with the message key"))
+    .addOption(opt("--show-meta", "print: prefix each line with p=<partition> o=<offset>"))
+    .addOption(intOpt("--max-messages <n>", "print: exit after n messages", 1))
+    // sink
+    .addOption(
+      opt("--config <path>", "sink: Kafka Connect connector JSON (the file infra registers with Connect)"),
+    )
+    .addOption(opt("--topics <list>", "sink: topics, comma separated (topics; default weblogs)"))
+    .addOption(opt("--bucket <name>", "sink: s3.bucket.name (env S3_BUCKET; default weblogs)"))
+    .addOption(
+      opt(
+        "--store-url <url>",
+        "sink: store.url, custom S3 endpoint (env S3_ENDPOINT; default http://localhost:9000)",
+      ),
+    )
+    .addOption(opt("--region <region>", "sink: s3.region (env S3_REGION; default us-east-1)"))
+    .addOption(
+      choiceOpt("--path-style <bool>", "sink: s3.path.style.access.enabled (default true)", [
+        "true",
+        "false",
+      ]),
+    )
+    .addOption(intOpt("--flush-size <n>", "sink: flush.size, records per object (default 10)", 1))
+    .addOption(
+      intOpt(
+        "--rotate-interval-ms <ms>",
+        "sink: rotate.interval.ms, record-time rotation (-1 off; default -1)",
+        -1,
+      ),
+    )
+    .addOption(
+      intOpt(
+        "--rotate-schedule-interval-ms <ms>",
+        "sink: rotate.schedule.interval.ms, wall-clock rotation, idle partitions too (-1 off; default 10000)",
+        -1,
+      ),
+    )
+    .addOption(choiceOpt("--compression <type>", "sink: s3.compression.type none|gzip", ["none", "gzip"]))
+    .addOption(opt("--topics-dir <dir>", "sink: topics.dir (default topics)"))
+    .addOption(
+      choiceOpt("--partitioner <kind>", "sink: partitioner.class: default (partition=<p>), field, time", [
+        "default",
+        "field",
+        "time",
+      ]),
+    )
+    .addOption(
+      opt(
+        "--partition-field <list>",
+        "sink: partition.field.name for --partitioner field (e.g. status_code)",
+      ),
+    )
+    .addOption(
+      opt(
+        "--path-format <fmt>",
+        "sink: path.format for --partitioner time (e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH)",
+      ),
+    )
+    .addOption(
+      intOpt(
+        "--partition-duration-ms <ms>",
+        "sink: partition.duration.ms for --partitioner time (default 3600000)",
+        1,
+      ),
+    )
+    .addOption(opt("--timezone <zone>", "sink: timezone (IANA; default UTC)"))
+    .addOption(
+      choiceOpt("--timestamp-extractor <kind>", "sink: timestamp.extractor Record|RecordField|Wallclock", [
+        "Record",
+        "RecordField",
+        "Wallclock",
+      ]),
+    )
+    .addOption(opt("--timestamp-field <field>", "sink: timestamp.field for RecordField (default timestamp)"))
+    .addOption(
+      choiceOpt(
+        "--errors-tolerance <mode>",
+        "sink: errors.tolerance none (stop on a bad record) | all (send it to the DLQ)",
+        ["none", "all"],
+      ),
+    )
+    .addOption(opt("--dlq-topic <name>", "sink: errors.deadletterqueue.topic.name (default weblogs-dlq)"))
+    .addOption(
+      choiceOpt(
+        "--behavior-on-null-values <b>",
+        "sink: behavior.on.null.values for tombstones fail|ignore|write",
+        ["fail", "ignore", "write"],
+      ),
+    )
+    .addOption(
+      intOpt(
+        "--buffer-max-bytes <n>",
+        "sink: cap on buffered record bytes across partitions (default 67108864)",
+        1024,
+      ),
+    );
+  for (const o of metricsOptions("sink: ")) cmd.addOption(o);
+  return cmd;
 }
 
 function defined<T extends object>(o: T): Partial<T> {
@@ -306,5 +317,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const partitioner = partitionerFrom(settings.partitioner, raw);
   if (partitioner) settings.partitioner = partitioner;
   validateSinkSettings(settings);
-  return { mode: "sink", kafka, settings, notes, connectorName, configPath: raw.config };
+  const metrics = metricsAddress(raw);
+  return { mode: "sink", kafka, settings, notes, connectorName, configPath: raw.config, metrics };
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
+import { createIsoCache, restampJson } from "./live-time";
 import type { TrafficOptions } from "./options";
 import type { OutMessage } from "./run";
 
@@ -37,6 +38,8 @@ export interface SourceSettings {
   partition: number | undefined;
   /** Profile, incidents, late and bad records (default: steady, none). */
   traffic?: TrafficOptions;
+  /** Live timestamps (live-time.ts): each record stamped with the wall clock when taken, minus its lateness. */
+  live?: boolean;
 }
 
 export function fakeLogOptions(s: SourceSettings): FakeLogOptions {
@@ -78,6 +81,11 @@ export function toOut(m: FakeMessage, byIp: boolean, partition: number | undefin
   return out;
 }
 
+/** Live time: a good JSON record's timestamp becomes `ms` (bad records are left as fake-log broke them). */
+function restampOut(m: OutMessage, ms: number, bad: string | undefined, iso: (ms: number) => string): void {
+  if (bad === undefined && typeof m.value === "string") m.value = restampJson(m.value, iso(ms));
+}
+
 function tally(counts: SourceCounts, m: { bad?: string | undefined; delayMs?: number }): void {
   if (m.delayMs !== undefined && m.delayMs > 0) counts.late++;
   if (m.bad !== undefined) counts.bad[m.bad] = (counts.bad[m.bad] ?? 0) + 1;
@@ -87,15 +95,18 @@ export function createInlineSource(s: SourceSettings): MessageSource {
   const fake = createFakeLog(fakeLogOptions(s));
   const byIp = s.key === "ip";
   const counts: SourceCounts = { late: 0, bad: {} };
+  const iso = createIsoCache();
   return {
     kind: "inline",
     take(n) {
       const messages = fake.messages(n);
       const out: OutMessage[] = new Array(messages.length);
+      const wall = s.live ? Date.now() : 0;
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as FakeMessage;
         if (m.delayMs > 0 || m.bad !== undefined) tally(counts, m);
         out[i] = toOut(m, byIp, s.partition);
+        if (s.live) restampOut(out[i] as OutMessage, wall - m.delayMs, m.bad, iso);
       }
       return out;
     },
@@ -162,6 +173,7 @@ export function createWorkerSource(
   worker.postMessage(prefetch);
 
   let closed = false;
+  const iso = createIsoCache();
   let current: Chunk | undefined;
   let pos = 0;
   const counts: SourceCounts = { late: 0, bad: {} };
@@ -183,6 +195,7 @@ export function createWorkerSource(
     async take(n) {
       const out: OutMessage[] = new Array(n);
       const partition = s.partition;
+      const wall = s.live ? Date.now() : 0;
       for (let i = 0; i < n; i++) {
         if (!current || pos >= current.values.length) await nextChunk();
         const c = current as Chunk;
@@ -193,6 +206,7 @@ export function createWorkerSource(
         };
         const mark = c.marks?.[pos];
         if (mark !== undefined) tally(counts, mark);
+        if (s.live) restampOut(m, wall - (mark?.delayMs ?? 0), mark?.bad, iso);
         if (partition !== undefined) m.partition = partition;
         out[i] = m;
         pos++;
