@@ -5,6 +5,12 @@
  * each record's `timestamp` is rewritten to the moment it is handed to Kafka, minus its lateness (a late record
  * stays as late as fake-log made it). Records broken on purpose are left alone; so is any value that does not
  * carry fake-log's JSON timestamp (clf lines). `--timestamps log` keeps fake-log's clock (as its own CLI does).
+ *
+ * A batch is taken at one moment, but its records stand for the traffic since the previous batch: the live clock
+ * spreads a batch's stamps over that span, one millisecond apart at least while the clock allows it and never
+ * after "now". So up to 1000 records/s every record has its own millisecond (stamping a whole batch with one
+ * millisecond made identical twins of records that differ only in time, which the verifier rightly reports);
+ * faster than that, records share milliseconds, as a real server's logs at that rate do.
  */
 
 const FIELD = '"timestamp":"';
@@ -31,4 +37,24 @@ export function restampJson(value: string, iso: string): string {
   const from = at + FIELD.length;
   if (!ISO.test(value.slice(from, from + 25))) return value;
   return value.slice(0, from) + iso + value.slice(from + 24);
+}
+
+/** The live clock: `stamps(n)` gives n non-decreasing wall-clock stamps for the batch taken now (see above). */
+export function createLiveClock(now: () => number = Date.now): { stamps(n: number): number[] } {
+  let last = Number.NEGATIVE_INFINITY;
+  let previous: number | null = null;
+  return {
+    stamps(n) {
+      const t = now();
+      const from = previous ?? t - n; // the first batch: as if one record a millisecond led up to it
+      previous = t;
+      const out = new Array<number>(n);
+      for (let i = 0; i < n; i++) {
+        const spread = from + Math.floor(((i + 1) * (t - from)) / n);
+        last = Math.min(t, Math.max(last + 1, spread));
+        out[i] = last;
+      }
+      return out;
+    },
+  };
 }

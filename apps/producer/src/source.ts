@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
-import { createIsoCache, restampJson } from "./live-time";
+import { createIsoCache, createLiveClock, restampJson } from "./live-time";
 import type { TrafficOptions } from "./options";
 import type { OutMessage } from "./run";
 
@@ -96,17 +96,18 @@ export function createInlineSource(s: SourceSettings): MessageSource {
   const byIp = s.key === "ip";
   const counts: SourceCounts = { late: 0, bad: {} };
   const iso = createIsoCache();
+  const clock = createLiveClock();
   return {
     kind: "inline",
     take(n) {
       const messages = fake.messages(n);
       const out: OutMessage[] = new Array(messages.length);
-      const wall = s.live ? Date.now() : 0;
+      const wall = s.live ? clock.stamps(messages.length) : null;
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as FakeMessage;
         if (m.delayMs > 0 || m.bad !== undefined) tally(counts, m);
         out[i] = toOut(m, byIp, s.partition);
-        if (s.live) restampOut(out[i] as OutMessage, wall - m.delayMs, m.bad, iso);
+        if (wall) restampOut(out[i] as OutMessage, (wall[i] as number) - m.delayMs, m.bad, iso);
       }
       return out;
     },
@@ -174,6 +175,7 @@ export function createWorkerSource(
 
   let closed = false;
   const iso = createIsoCache();
+  const clock = createLiveClock();
   let current: Chunk | undefined;
   let pos = 0;
   const counts: SourceCounts = { late: 0, bad: {} };
@@ -195,7 +197,7 @@ export function createWorkerSource(
     async take(n) {
       const out: OutMessage[] = new Array(n);
       const partition = s.partition;
-      const wall = s.live ? Date.now() : 0;
+      const wall = s.live ? clock.stamps(n) : null;
       for (let i = 0; i < n; i++) {
         if (!current || pos >= current.values.length) await nextChunk();
         const c = current as Chunk;
@@ -206,7 +208,7 @@ export function createWorkerSource(
         };
         const mark = c.marks?.[pos];
         if (mark !== undefined) tally(counts, mark);
-        if (s.live) restampOut(m, wall - (mark?.delayMs ?? 0), mark?.bad, iso);
+        if (wall) restampOut(m, (wall[i] as number) - (mark?.delayMs ?? 0), mark?.bad, iso);
         if (partition !== undefined) m.partition = partition;
         out[i] = m;
         pos++;
