@@ -10,7 +10,10 @@
  * spreads a batch's stamps over that span, one millisecond apart at least while the clock allows it and never
  * after "now". So up to 1000 records/s every record has its own millisecond (stamping a whole batch with one
  * millisecond made identical twins of records that differ only in time, which the verifier rightly reports);
- * faster than that, records share milliseconds, as a real server's logs at that rate do.
+ * faster than that (or when a stalled event loop hands over a burst), records share milliseconds, and two records
+ * that differ only by their time would become identical twins; `createTwinGuard` moves such a record back one
+ * millisecond at a time (never forward: never ahead of the clock) until it differs from the records of this batch
+ * and the one before.
  */
 
 const FIELD = '"timestamp":"';
@@ -55,6 +58,29 @@ export function createLiveClock(now: () => number = Date.now): { stamps(n: numbe
         out[i] = last;
       }
       return out;
+    },
+  };
+}
+
+/** Remembers the records stamped in this batch and the previous one (see above). */
+export function createTwinGuard(): {
+  stamp(value: string, ms: number, iso: (ms: number) => string): string;
+  nextBatch(): void;
+} {
+  let current = new Set<string>();
+  let previous = new Set<string>();
+  return {
+    stamp(value, ms, iso) {
+      let out = restampJson(value, iso(ms));
+      for (let back = 1; back <= 50 && (current.has(out) || previous.has(out)); back++) {
+        out = restampJson(value, iso(ms - back));
+      }
+      current.add(out);
+      return out;
+    },
+    nextBatch() {
+      previous = current;
+      current = new Set();
     },
   };
 }

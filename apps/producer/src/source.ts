@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
-import { createIsoCache, createLiveClock, restampJson } from "./live-time";
+import { createIsoCache, createLiveClock, createTwinGuard } from "./live-time";
 import type { TrafficOptions } from "./options";
 import type { OutMessage } from "./run";
 
@@ -81,9 +81,22 @@ export function toOut(m: FakeMessage, byIp: boolean, partition: number | undefin
   return out;
 }
 
-/** Live time: a good JSON record's timestamp becomes `ms` (bad records are left as fake-log broke them). */
-function restampOut(m: OutMessage, ms: number, bad: string | undefined, iso: (ms: number) => string): void {
-  if (bad === undefined && typeof m.value === "string") m.value = restampJson(m.value, iso(ms));
+/** Live time (live-time.ts) for one batch: each good JSON record's timestamp becomes its stamp, twins avoided. */
+function createRestamper() {
+  const iso = createIsoCache();
+  const clock = createLiveClock();
+  const twins = createTwinGuard();
+  return {
+    /** Wall-clock stamps for the `n` records of the batch taken now. */
+    batch(n: number): number[] {
+      twins.nextBatch();
+      return clock.stamps(n);
+    },
+    /** Bad records are left as fake-log broke them. */
+    apply(m: OutMessage, ms: number, bad: string | undefined): void {
+      if (bad === undefined && typeof m.value === "string") m.value = twins.stamp(m.value, ms, iso);
+    },
+  };
 }
 
 function tally(counts: SourceCounts, m: { bad?: string | undefined; delayMs?: number }): void {
@@ -95,19 +108,18 @@ export function createInlineSource(s: SourceSettings): MessageSource {
   const fake = createFakeLog(fakeLogOptions(s));
   const byIp = s.key === "ip";
   const counts: SourceCounts = { late: 0, bad: {} };
-  const iso = createIsoCache();
-  const clock = createLiveClock();
+  const live = s.live ? createRestamper() : null;
   return {
     kind: "inline",
     take(n) {
       const messages = fake.messages(n);
       const out: OutMessage[] = new Array(messages.length);
-      const wall = s.live ? clock.stamps(messages.length) : null;
+      const wall = live ? live.batch(messages.length) : null;
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as FakeMessage;
         if (m.delayMs > 0 || m.bad !== undefined) tally(counts, m);
         out[i] = toOut(m, byIp, s.partition);
-        if (wall) restampOut(out[i] as OutMessage, (wall[i] as number) - m.delayMs, m.bad, iso);
+        if (live && wall) live.apply(out[i] as OutMessage, (wall[i] as number) - m.delayMs, m.bad);
       }
       return out;
     },
@@ -174,8 +186,7 @@ export function createWorkerSource(
   worker.postMessage(prefetch);
 
   let closed = false;
-  const iso = createIsoCache();
-  const clock = createLiveClock();
+  const live = s.live ? createRestamper() : null;
   let current: Chunk | undefined;
   let pos = 0;
   const counts: SourceCounts = { late: 0, bad: {} };
@@ -197,7 +208,7 @@ export function createWorkerSource(
     async take(n) {
       const out: OutMessage[] = new Array(n);
       const partition = s.partition;
-      const wall = s.live ? clock.stamps(n) : null;
+      const wall = live ? live.batch(n) : null;
       for (let i = 0; i < n; i++) {
         if (!current || pos >= current.values.length) await nextChunk();
         const c = current as Chunk;
@@ -208,7 +219,7 @@ export function createWorkerSource(
         };
         const mark = c.marks?.[pos];
         if (mark !== undefined) tally(counts, mark);
-        if (wall) restampOut(m, (wall[i] as number) - (mark?.delayMs ?? 0), mark?.bad, iso);
+        if (live && wall) live.apply(m, (wall[i] as number) - (mark?.delayMs ?? 0), mark?.bad);
         if (partition !== undefined) m.partition = partition;
         out[i] = m;
         pos++;

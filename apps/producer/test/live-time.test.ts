@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createIsoCache, createLiveClock, restampJson } from "../src/live-time";
+import { createIsoCache, createLiveClock, createTwinGuard, restampJson } from "../src/live-time";
 
 describe("live timestamps", () => {
   it("rewrites fake-log's JSON timestamp and leaves anything else as it is", () => {
@@ -30,6 +30,21 @@ describe("live timestamps", () => {
     expect(third.at(-1)).toBe(now);
     const all = [...first, ...second, ...third];
     for (let i = 1; i < all.length; i++) expect(all[i]).toBeGreaterThanOrEqual(all[i - 1] as number);
+  });
+
+  it("never makes twins: a record equal to one of this batch or the last moves back a millisecond", () => {
+    const guard = createTwinGuard();
+    const iso = createIsoCache();
+    const v = '{"ip":"1.2.3.4","timestamp":"2026-01-01T00:00:00.005Z","url":"/logo.svg"}';
+    const t = Date.parse("2026-12-01T10:00:00.500Z");
+    const a = guard.stamp(v, t, iso);
+    const b = guard.stamp(v, t, iso);
+    guard.nextBatch();
+    const c = guard.stamp(v, t, iso);
+    expect(a).toContain("10:00:00.500Z");
+    expect(b).toContain("10:00:00.499Z");
+    expect(c).toContain("10:00:00.498Z");
+    expect(guard.stamp('{"ip":"9.9.9.9","timestamp":"2026-01-01T00:00:00.005Z"}', t, iso)).toContain(".500Z");
   });
 
   it("caches the ISO string of the last millisecond", () => {

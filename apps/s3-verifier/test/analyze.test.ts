@@ -77,6 +77,12 @@ const clean = () => [
 ];
 
 describe("analyze", () => {
+  it("a record within LastModified's whole-second precision is latency 0, not skew", () => {
+    const objects = clean().map((o) => ({ ...o, lastModifiedMs: 10_000, newestRecordMs: 10_700 }));
+    const a = analyze(scan(objects), null, { flushSize: 10 });
+    expect(a.latency).toMatchObject({ minMs: 0, maxMs: 0, skewed: 0 });
+  });
+
   it("reports records stamped after their object was stored as clock skew, signed, never clamped", () => {
     const objects = clean().map((o, i) => (i < 4 ? { ...o, newestRecordMs: 12_500 } : o));
     const a = analyze(

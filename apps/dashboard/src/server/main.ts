@@ -103,7 +103,10 @@ function parse(argv: string[]): Flags {
     )
     .addOption(opt("--verifier-config <file>", "connector JSON handed to the verifier (--config)"))
     .addOption(
-      opt("--verify-every <time>", "run the verifier this often (0: never)")
+      opt(
+        "--verify-every <time>",
+        "run the verifier at most this often, once the bucket changed and held still (0: never)",
+      )
         .default(10_000)
         .argParser(parsers.duration("--verify-every", { min: 0 })),
     )
@@ -183,10 +186,20 @@ runMain("dashboard", async (argv) => {
       await new Promise((r) => setTimeout(r, Math.max(50, f.poll - (Date.now() - t))));
     }
   };
+  // The verifier reads every object: run it when the bucket changed and then held still for a poll (a verdict on
+  // a settled bucket, and no competition with the pipeline while it moves), at most every --verify-every.
   const verifyLoop = async () => {
+    let verifiedObjects = -1;
+    let previous = -1;
     while (!stopped && verifier) {
-      await verifier.run();
-      await new Promise((r) => setTimeout(r, f.verifyEvery));
+      const objects = (state as DashboardState | null)?.s3?.objects ?? -1;
+      const quiet = objects >= 0 && objects === previous;
+      previous = objects;
+      if (quiet && objects !== verifiedObjects) {
+        await verifier.run();
+        verifiedObjects = objects;
+        await new Promise((r) => setTimeout(r, f.verifyEvery));
+      } else await new Promise((r) => setTimeout(r, Math.max(f.poll, 500)));
     }
   };
   const server = await serveDashboard({ host: f.host, port: f.port, webRoot, state: () => state });

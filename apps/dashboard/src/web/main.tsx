@@ -37,6 +37,11 @@ function App() {
       </main>
     );
   const objectsByReason = s.sink?.objectsByReason ?? s.s3?.reasons ?? {};
+  // A finished producer's last scrape may be short of its last acks: the topic's watermarks then say what it wrote.
+  const inTopic = s.partitions.every((p) => p.high !== null)
+    ? s.partitions.reduce((n, p) => n + (p.high ?? 0), 0)
+    : null;
+  const produced = s.producer?.up ? s.producer.acked : (inTopic ?? s.producer?.acked);
   return (
     <main>
       <header>
@@ -49,7 +54,14 @@ function App() {
       </header>
       <Pipeline s={s} />
       <section class="stats">
-        <Stat id="produced" label="produced (acked)" value={s.producer?.acked} sub={rate(s.rates.produced)} />
+        <Stat
+          id="produced"
+          label={s.producer?.up ? "produced (acked)" : "in the topic"}
+          value={produced}
+          sub={
+            s.producer?.up ? rate(s.rates.produced) : s.producer ? "producer finished" : "no producer metrics"
+          }
+        />
         <Stat id="consumed" label="read by the sink" value={s.sink?.recordsIn} sub={rate(s.rates.consumed)} />
         <Stat
           id="written"

@@ -2,6 +2,9 @@
  * Delivery latency: from an object's newest record's timestamp to the object's LastModified. Signed: a negative
  * sample means the record was stamped after S3 stored its object, i.e. the producer's clock runs ahead of S3's
  * (clock skew). It is counted and shown as such, never clamped to 0 (a clamp hid fake-log's future timestamps).
+ * One exception, the store's own precision: S3 (and S3Proxy, MinIO in places) give LastModified in whole seconds,
+ * so an object stored at 12:00:00.700 lists as 12:00:00.000; a record up to 1 s after a whole-second LastModified
+ * is within that precision and counts as 0, not as skew. Below that it is skew, shown signed.
  */
 import type { LatencySummary, ScannedObject } from "../model";
 
@@ -28,7 +31,10 @@ export function summarizeLatency(samplesMs: number[]): LatencySummary | null {
 }
 
 export function latencyOf(o: ScannedObject): number | null {
-  return o.lastModifiedMs !== null && o.newestRecordMs !== null ? o.lastModifiedMs - o.newestRecordMs : null;
+  if (o.lastModifiedMs === null || o.newestRecordMs === null) return null;
+  const ms = o.lastModifiedMs - o.newestRecordMs;
+  const wholeSecond = o.lastModifiedMs % 1000 === 0;
+  return wholeSecond && ms < 0 && ms > -1000 ? 0 : ms;
 }
 
 /** The note for skewed samples, or null. */
