@@ -7,7 +7,7 @@ export function Histogram({ h, unit }: { h: HistogramPart; unit: string }) {
   const w = 560;
   const barW = w / Math.max(1, h.buckets.length);
   return (
-    <svg class="histogram" viewBox={`0 0 ${w} 150`} role="img" aria-label={`histogram (${unit})`}>
+    <svg class="histogram" viewBox={`0 0 ${w} 154`} role="img" aria-label={`histogram (${unit})`}>
       {h.buckets.map((b, i) => {
         const bh = (110 * b.count) / max;
         return (
@@ -19,11 +19,14 @@ export function Histogram({ h, unit }: { h: HistogramPart; unit: string }) {
               </text>
             )}
             <text x={i * barW + barW / 2} y={138} class="tiny mid">
-              ≤{seconds(b.le)}
+              {seconds(b.le)}
             </text>
           </g>
         );
       })}
+      <text x={0} y={150} class="tiny">
+        bucket upper bounds
+      </text>
     </svg>
   );
 }

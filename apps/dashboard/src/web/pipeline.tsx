@@ -33,10 +33,14 @@ export function Pipeline({ s }: { s: DashboardState }) {
         w={150}
         h={90}
         title="producer"
-        lines={[
-          `${count(s.producer?.acked)} acked`,
-          s.producer ? (s.producer.up ? "running" : "finished") : "no metrics",
-        ]}
+        lines={
+          s.producer?.up
+            ? [`${count(s.producer.acked)} acked`, "running"]
+            : [
+                `${count(parts.reduce((n, p) => n + (p.high ?? 0), 0))} in the topic`,
+                s.producer ? "finished" : "no metrics",
+              ]
+        }
         tone={s.producer?.up ? "live" : "idle"}
       />
       <Arrow x1={160} x2={300} y={mid} label={rate(s.rates.produced)} id="rate-produced" />
