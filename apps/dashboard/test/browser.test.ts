@@ -102,7 +102,9 @@ describe("dashboard in a real browser (Debian chromium via playwright-core), dur
             .textContent()
             .catch(() => null),
         };
-        return v.written === count && v.objects === listed && v.verdict?.startsWith("OK") ? v : undefined;
+        // A verdict on a bucket that held still earlier says fewer records: wait for the one on the final bucket.
+        const final = v.verdict?.startsWith(`OK: ${count} records`) ?? false;
+        return v.written === count && v.objects === listed && final ? v : undefined;
       },
       90_000,
     );
