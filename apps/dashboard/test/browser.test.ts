@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createS3Client, listAllObjects, topicPrefix } from "@weblog/s3";
+import { createS3Client, listAllObjects } from "@weblog/s3";
+import { topicPrefix } from "@weblog/sink-contract";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { CHROMIUM, startUiDemo, type UiDemo } from "./demo-run";

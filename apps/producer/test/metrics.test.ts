@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 /** One counter's value from Prometheus text. */
-function valueOf(text: string, name: string): number {
+function sampleOf(text: string, name: string): number {
   const m = text.match(new RegExp(`^${name} (\\S+)$`, "m"));
   if (!m) throw new Error(`${name} missing from:\n${text.slice(0, 400)}`);
   return Number(m[1]);
@@ -69,11 +69,11 @@ describe("producer metrics", () => {
     await producer.disconnect();
     const text = await metrics.registry.metrics();
     expect(result.acked).toBe(n);
-    expect(valueOf(text, "weblog_producer_records_generated_total")).toBe(n);
-    expect(valueOf(text, "weblog_producer_records_acked_total")).toBe(n);
-    expect(valueOf(text, "weblog_producer_errors_total")).toBe(0);
-    expect(valueOf(text, "weblog_producer_bytes_total")).toBe(result.bytes);
-    expect(valueOf(text, "weblog_producer_in_flight_requests")).toBe(0);
+    expect(sampleOf(text, "weblog_producer_records_generated_total")).toBe(n);
+    expect(sampleOf(text, "weblog_producer_records_acked_total")).toBe(n);
+    expect(sampleOf(text, "weblog_producer_errors_total")).toBe(0);
+    expect(sampleOf(text, "weblog_producer_bytes_total")).toBe(result.bytes);
+    expect(sampleOf(text, "weblog_producer_in_flight_requests")).toBe(0);
     expect(await brokerCount(kafka.bootstrap, topic)).toBe(n);
   });
 
@@ -97,14 +97,14 @@ describe("producer metrics", () => {
         return res.text();
       };
       const first = await until("a first acked record", async () => {
-        const v = valueOf(await scrape(), "weblog_producer_records_acked_total");
+        const v = sampleOf(await scrape(), "weblog_producer_records_acked_total");
         return v > 0 ? v : undefined;
       });
       const later = await until("the counter to move", async () => {
         const t = await scrape();
-        const acked = valueOf(t, "weblog_producer_records_acked_total");
-        expect(acked).toBeLessThanOrEqual(valueOf(t, "weblog_producer_records_sent_total"));
-        expect(valueOf(t, "weblog_producer_records_sent_total")).toBeLessThanOrEqual(n);
+        const acked = sampleOf(t, "weblog_producer_records_acked_total");
+        expect(acked).toBeLessThanOrEqual(sampleOf(t, "weblog_producer_records_sent_total"));
+        expect(sampleOf(t, "weblog_producer_records_sent_total")).toBeLessThanOrEqual(n);
         return acked > first ? acked : undefined;
       });
       expect(later).toBeGreaterThan(first);

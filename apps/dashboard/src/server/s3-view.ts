@@ -1,5 +1,6 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { listAllObjects, parseObjectKey, readRecordsFromObject, topicPrefix } from "@weblog/s3";
+import { listAllObjects, readRecordsFromObject } from "@weblog/s3";
+import { parseObjectKey, topicPrefix } from "@weblog/sink-contract";
 
 /**
  * What the bucket holds for one topic, as the dashboard shows it: counts per partition and the newest objects with
