@@ -77,7 +77,7 @@ function harness(opts: { failUploads?: number; commitErrors?: unknown[]; perPart
     perPartition: opts.perPartition ?? 1,
     plannedMetadata: (offset, ends) => `cuts@${offset}:${ends.join("/")}`,
     committedCuts: (s) => parts.plans.get(s.key),
-    onCommitted: (s, offset, ends) => {
+    onCutsCommitted: (s, offset, ends) => {
       if (ends.length > 0) parts.plans.set(s.key, { at: offset, ends: [...ends] });
       else parts.plans.delete(s.key);
     },

@@ -75,7 +75,9 @@ export interface CommitterOptions {
   /** The cuts committed with `st`'s committed offset, as last confirmed by Kafka (partitions.ts `plans`). */
   committedCuts?: (st: PartitionState) => { at: bigint; ends: readonly bigint[] } | undefined;
   /** Remembers the cuts of a confirmed commit. */
-  onCommitted?: (st: PartitionState, offset: bigint, ends: readonly bigint[]) => void;
+  onCutsCommitted?: (st: PartitionState, offset: bigint, ends: readonly bigint[]) => void;
+  /** Metrics: one commit (retries included) took `ms`. */
+  onCommitted?: (ms: number) => void;
 }
 
 export interface Committer {
@@ -178,6 +180,7 @@ export function createCommitter(opts: CommitterOptions): Committer {
     metadata?: string,
     o: { extra?: readonly bigint[]; hook?: boolean } = {},
   ) => {
+    const started = now();
     const cuts = cutsAhead(st, offset, o.extra);
     const stamp = cuts.length > 0 && opts.plannedMetadata ? opts.plannedMetadata(offset, cuts) : metadata;
     await pRetry(
@@ -205,10 +208,11 @@ export function createCommitter(opts: CommitterOptions): Committer {
         },
       },
     ); // an AbortError rejects with the error it wraps
+    opts.onCommitted?.(now() - started);
     st.committed = offset;
     st.pendingCommit = null;
     stats.commits += 1;
-    opts.onCommitted?.(st, offset, cuts);
+    opts.onCutsCommitted?.(st, offset, cuts);
     if (o.hook !== false) crash("after-commit");
   };
 
