@@ -54,6 +54,8 @@ interface RawOptions {
   rotateIntervalMs?: number;
   rotateScheduleIntervalMs?: number;
   compression?: "none" | "gzip";
+  format?: "json" | "parquet";
+  parquetCodec?: "snappy" | "gzip" | "zstd" | "none";
   topicsDir?: string;
   partitioner?: "default" | "field" | "time";
   partitionField?: string;
@@ -136,6 +138,20 @@ export function buildCommand() {
         ),
       )
       .addOption(choiceOpt("--compression <type>", "sink: s3.compression.type none|gzip", ["none", "gzip"]))
+      .addOption(
+        choiceOpt("--format <format>", "sink: format.class JsonFormat (json) | ParquetFormat (parquet)", [
+          "json",
+          "parquet",
+        ]),
+      )
+      .addOption(
+        choiceOpt("--parquet-codec <codec>", "sink: parquet.codec snappy|gzip|zstd|none (default snappy)", [
+          "snappy",
+          "gzip",
+          "zstd",
+          "none",
+        ]),
+      )
       .addOption(opt("--topics-dir <dir>", "sink: topics.dir (default topics)"))
       .addOption(
         choiceOpt("--partitioner <kind>", "sink: partitioner.class: default (partition=<p>), field, time", [
@@ -279,6 +295,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       rotateIntervalMs: raw.rotateIntervalMs,
       rotateScheduleIntervalMs: raw.rotateScheduleIntervalMs,
       compression: raw.compression,
+      format: raw.format,
+      parquetCodec: raw.parquetCodec,
       topicsDir: raw.topicsDir,
       timezone: raw.timezone,
       errorsTolerance: raw.errorsTolerance,

@@ -30,12 +30,9 @@ export async function decodeParquet(body: Uint8Array): Promise<string[]> {
   });
 }
 
+/** The body's own bytes as an ArrayBuffer (a Node Buffer is often a view into a larger, shared pool). */
 function toArrayBuffer(body: Uint8Array): ArrayBuffer {
-  if (
-    body.byteOffset === 0 &&
-    body.byteLength === body.buffer.byteLength &&
-    body.buffer instanceof ArrayBuffer
-  )
-    return body.buffer;
-  return body.slice().buffer as ArrayBuffer;
+  const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+  if (whole && body.buffer instanceof ArrayBuffer) return body.buffer;
+  return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
 }

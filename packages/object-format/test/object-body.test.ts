@@ -63,6 +63,13 @@ describe("Parquet", () => {
     expect(back.every((l) => validate(JSON.parse(l)).ok)).toBe(true);
   });
 
+  it("decodes a body that is a view into a larger buffer (a pooled Node Buffer)", async () => {
+    const body = await encodeObjectBody(lines.slice(0, 5), { format: "parquet", codec: "snappy" });
+    const pooled = Buffer.concat([Buffer.from("junk-before"), body, Buffer.from("junk-after")]);
+    const view = pooled.subarray(11, 11 + body.length);
+    expect(await decodeObjectBody(view, { format: "parquet", codec: "snappy" })).toEqual(lines.slice(0, 5));
+  });
+
   it("method is dictionary-encoded, the timestamp delta-encoded, and the body beats JSON lines on size", async () => {
     const body = await encodeObjectBody(lines, { format: "parquet", codec: "none" });
     const duck = await readWithDuckDB(body, { rows: false });

@@ -46,6 +46,8 @@ export interface ConnectorKeyInfo {
 
 const PARTITIONER_PACKAGE = "io.confluent.connect.storage.partitioner.";
 export const JSON_FORMAT_CLASS = "io.confluent.connect.s3.format.json.JsonFormat";
+export const PARQUET_FORMAT_CLASS = "io.confluent.connect.s3.format.parquet.ParquetFormat";
+const PARQUET_CODECS = ["snappy", "gzip", "zstd", "none"] as const;
 export const S3_SINK_CONNECTOR_CLASS = "io.confluent.connect.s3.S3SinkConnector";
 export const S3_STORAGE_CLASS = "io.confluent.connect.s3.storage.S3Storage";
 
@@ -88,7 +90,10 @@ export const CONFLUENT_S3_SINK_KEYS: Readonly<Record<string, ConnectorKeyInfo>> 
   ),
   "errors.deadletterqueue.context.headers.enable": c("our sink always adds the reason and origin headers"),
   // --- Connector ---
-  "format.class": c("our sink writes JSON lines", [JSON_FORMAT_CLASS]),
+  "format.class": h("format: JsonFormat (JSON lines) | ParquetFormat (typed Parquet, no schema registry)", [
+    JSON_FORMAT_CLASS,
+    PARQUET_FORMAT_CLASS,
+  ]),
   "flush.size": h("flushSize: records per object at most"),
   "rotate.interval.ms": h("rotateIntervalMs: record-time rotation (-1 = off)"),
   "rotate.schedule.interval.ms": h(
@@ -108,7 +113,7 @@ export const CONFLUENT_S3_SINK_KEYS: Readonly<Record<string, ConnectorKeyInfo>> 
   "s3.object.tagging": i("our sink adds no object tags", ["false"]),
   "format.bytearray.extension": c("ByteArrayFormat only"),
   "format.bytearray.separator": c("ByteArrayFormat only"),
-  "parquet.codec": c("ParquetFormat only"),
+  "parquet.codec": h("parquetCodec: snappy | gzip | zstd | none (ParquetFormat only)"),
   "avro.codec": c("AvroFormat only"),
   "json.decimal.format": c("JsonFormat with Decimal schemas only"),
   "s3.schema.partition.affix.type": i("schema-based affixes are not written", ["NONE"]),
@@ -350,6 +355,10 @@ export function loadConnectorConfig(
   const compression = get("s3.compression.type");
   if (compression !== undefined)
     settings.compression = parseOneOf("s3.compression.type", compression, ["none", "gzip"]);
+  const format = get("format.class");
+  if (format !== undefined) settings.format = format === PARQUET_FORMAT_CLASS ? "parquet" : "json";
+  const codec = get("parquet.codec");
+  if (codec !== undefined) settings.parquetCodec = parseOneOf("parquet.codec", codec, PARQUET_CODECS);
 
   settings.partitioner = parsePartitioner(get, settings.timezone);
 
@@ -445,6 +454,8 @@ export function validateSinkSettings(s: SinkSettings): SinkSettings {
     throw bad("directory.delim", "directory.delim: empty; the usual value is /");
   if (s.fileDelim.length === 0) throw bad("file.delim", "file.delim: empty; the usual value is +");
   parseOneOf("s3.compression.type", s.compression, ["none", "gzip"]);
+  parseOneOf("format.class", s.format, ["json", "parquet"]);
+  parseOneOf("parquet.codec", s.parquetCodec, PARQUET_CODECS);
   parseOneOf("behavior.on.null.values", s.behaviorOnNullValues, ["fail", "ignore", "write"]);
   parseOneOf("errors.tolerance", s.errorsTolerance, ["none", "all"]);
   if (s.partitioner.kind === "time") {
@@ -504,7 +515,8 @@ export function toConnectorConfig(s: SinkSettings): Record<string, string> {
     "filename.offset.zero.pad.width": String(s.offsetPadWidth),
     "s3.compression.type": s.compression,
     "storage.class": S3_STORAGE_CLASS,
-    "format.class": JSON_FORMAT_CLASS,
+    "format.class": s.format === "parquet" ? PARQUET_FORMAT_CLASS : JSON_FORMAT_CLASS,
+    "parquet.codec": s.parquetCodec,
     "key.converter": "org.apache.kafka.connect.storage.StringConverter",
     "value.converter": "org.apache.kafka.connect.json.JsonConverter",
     "value.converter.schemas.enable": "false",

@@ -35,6 +35,7 @@ export {
   formatObjectKey,
   type KeyLayout,
   type ObjectKeyParts,
+  type ParquetCodec,
   type ParseKeyResult,
   parseObjectKey,
   topicPrefix,

@@ -1,4 +1,4 @@
-import type { Compression, KeyLayout } from "./keys";
+import type { Compression, KeyLayout, ParquetCodec } from "./keys";
 
 /**
  * The sink's settings, one camelCase field per Confluent S3 sink key (the key is named on each field). Our sink
@@ -60,8 +60,12 @@ export interface SinkSettings {
   fileDelim: string;
   /** `filename.offset.zero.pad.width`. */
   offsetPadWidth: number;
-  /** `s3.compression.type`. */
+  /** `s3.compression.type` (JSON lines only). */
   compression: Compression;
+  /** `format.class`: JsonFormat (`json`, JSON lines) or ParquetFormat (`parquet`, typed columns). */
+  format: "json" | "parquet";
+  /** `parquet.codec` (ParquetFormat only). */
+  parquetCodec: ParquetCodec;
   /** `partitioner.class` and its keys. */
   partitioner: PartitionerSettings;
   /** `behavior.on.null.values` (tombstones). */
@@ -110,6 +114,10 @@ export const DEFAULT_SINK_SETTINGS: Readonly<SinkSettings> = Object.freeze({
   offsetPadWidth: 10,
   /** Confluent: `none`. */
   compression: "none",
+  /** Confluent: JsonFormat is what the shared connector JSON names (format.class has no default). */
+  format: "json",
+  /** Confluent: `snappy`. */
+  parquetCodec: "snappy",
   /** Confluent: DefaultPartitioner. */
   partitioner: Object.freeze({ kind: "default" }) as PartitionerSettings,
   /** Confluent: `fail`. */

@@ -1,12 +1,7 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { Compression } from "@weblog/s3";
-import {
-  encodeRecordLines,
-  explainS3Error,
-  formatObjectKey,
-  type KeyLayout,
-  type S3SideError,
-} from "@weblog/s3";
+import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
+import type { Compression, ParquetCodec } from "@weblog/s3";
+import { explainS3Error, formatObjectKey, type KeyLayout, type S3SideError } from "@weblog/s3";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
 import type { FlushSet, OpenFile } from "./partition-buffer";
@@ -16,6 +11,8 @@ export interface ObjectWriterOptions {
   bucket: string;
   endpoint?: string | undefined;
   compression: Compression;
+  /** `format.class=ParquetFormat`: one typed Parquet file per object with this `parquet.codec`; absent: JSON lines. */
+  parquet?: ParquetCodec | undefined;
   layout: KeyLayout;
   /** Backoff between attempts: min..max ms, doubled each time, jittered. */
   minBackoffMs?: number;
@@ -40,6 +37,11 @@ export interface ObjectWriter {
 }
 
 export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
+  const encoding: BodyEncoding =
+    opts.parquet !== undefined
+      ? { format: "parquet", codec: opts.parquet }
+      : { format: "json", compression: opts.compression };
+  const contentType = contentTypeOf(encoding);
   const keyOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) =>
     formatObjectKey(
       {
@@ -47,7 +49,8 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
         encodedPartition: file.encodedPartition,
         kafkaPartition: set.kafkaPartition,
         startOffset: file.startOffset,
-        compression: opts.compression,
+        compression: encoding.format === "json" ? opts.compression : "none",
+        ...(opts.parquet !== undefined ? { parquet: opts.parquet } : {}),
       },
       opts.layout,
     );
@@ -68,7 +71,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
               Bucket: opts.bucket,
               Key: key,
               Body: body,
-              ContentType: opts.compression === "gzip" ? "application/gzip" : "application/json",
+              ContentType: contentType,
             }),
             control.signal ? { abortSignal: control.signal } : {},
           );
@@ -113,10 +116,12 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
   return {
     keyOf,
     async upload(set, control) {
-      const bodies = set.files.map((file) => ({
-        key: keyOf(set, file),
-        body: encodeRecordLines(file.lines, opts.compression),
-      }));
+      const bodies = await Promise.all(
+        set.files.map(async (file) => ({
+          key: keyOf(set, file),
+          body: await encodeObjectBody(file.lines, encoding),
+        })),
+      );
       await Promise.all(bodies.map(({ key, body }) => putOne(key, body, control)));
       return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
     },
