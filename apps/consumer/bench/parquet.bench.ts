@@ -7,7 +7,7 @@
 import { createFakeLog } from "@weblog/fake-log";
 import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
-import { defaultSinkSettings, type ParquetCodec, type SinkSettings } from "@weblog/s3";
+import { defaultSinkSettings, type ParquetCodec, type SinkSettings } from "@weblog/sink-contract";
 import { type KafkaHandle, type S3Handle, startKafka, startS3 } from "@weblog/testkit";
 import kafkajs from "kafkajs";
 import { createSinkEngine } from "../src/sink";

@@ -1,5 +1,5 @@
 import type { Logger } from "@weblog/cli";
-import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/s3";
+import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/sink-contract";
 import type { Admin } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { commitMetadata, keySettingsOf, parseCommitMetadata } from "../src/sink/key-fingerprint";

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { decode } from "@weblog/log-schema";
 import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
-import { type KeyLayout, type ObjectKeyParts, parseObjectKey } from "@weblog/s3";
+import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
 
 export interface ListedObject {
@@ -63,8 +63,9 @@ export function summarizeLines(
       invalid.push({ line: i + 1, code: result.error.code, message: result.error.message });
       return;
     }
-    const ms = Date.parse(result.record.timestamp);
-    if (Number.isFinite(ms) && (newest === null || ms > newest)) newest = ms;
+    // The record time as the sink reads it (the contract's one implementation).
+    const ms = recordTimeMs(result.record, "timestamp");
+    if (ms !== undefined && (newest === null || ms > newest)) newest = ms;
   });
   return { records: lines.length, invalid, newestRecordMs: newest, recordHashes };
 }

@@ -1,7 +1,6 @@
 /**
  * Every failure on the S3 side, as one error type with a string-union `code`.
  *
- * - `BAD_CONFIG`: a connector JSON / setting is wrong (unknown key, bad value). Exit 2.
  * - `BUCKET_MISSING`: the bucket does not exist at the endpoint. Exit 2.
  * - `ACCESS_DENIED`: credentials wrong or not allowed. Exit 2. The message names the endpoint, never the secret.
  * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable; exit 2 if fatal.
@@ -11,7 +10,6 @@
  * - `REQUEST`: any other 4xx: the request itself is wrong (e.g. InvalidArgument). Not retriable.
  */
 export type S3ErrorCode =
-  | "BAD_CONFIG"
   | "BUCKET_MISSING"
   | "ACCESS_DENIED"
   | "UNREACHABLE"
@@ -21,7 +19,6 @@ export type S3ErrorCode =
   | "REQUEST";
 
 const RETRIABLE: Record<S3ErrorCode, boolean> = {
-  BAD_CONFIG: false,
   BUCKET_MISSING: false,
   ACCESS_DENIED: false,
   UNREACHABLE: true,
@@ -37,19 +34,12 @@ export class S3SideError extends Error {
   readonly retriable: boolean;
   /** Process exit code when this error ends a CLI run: 2 (usage / environment), 1 for server-side trouble. */
   readonly exitCode: number;
-  /** For BAD_CONFIG: the connector key (or flag) at fault. */
-  readonly key?: string;
 
-  constructor(
-    code: S3ErrorCode,
-    message: string,
-    options: { cause?: unknown; exitCode?: number; key?: string } = {},
-  ) {
+  constructor(code: S3ErrorCode, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retriable = RETRIABLE[code];
     this.exitCode = options.exitCode ?? (code === "SERVER" || code === "THROTTLED" ? 1 : 2);
-    if (options.key !== undefined) this.key = options.key;
   }
 }
 
@@ -203,21 +193,4 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
       exitCode: 1,
     },
   );
-}
-
-/**
- * One record could not be placed in a partition (a missing field, an unparsable timestamp). Not an S3 failure and
- * not fatal for the sink: it is a bad record, handled by `errors.tolerance` (DLQ or stop) like a schema failure.
- */
-export class PartitionError extends Error {
-  override readonly name = "PartitionError";
-  readonly code = "BAD_RECORD" as const;
-  readonly retriable = false;
-  /** The record field at fault (e.g. `timestamp`), if any. */
-  readonly field?: string;
-
-  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    if (options.field !== undefined) this.field = options.field;
-  }
 }

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
-import type { Compression, ParquetCodec } from "@weblog/s3";
-import { explainS3Error, formatObjectKey, type KeyLayout, type S3SideError } from "@weblog/s3";
+import { explainS3Error, type S3SideError } from "@weblog/s3";
+import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
 import type { FlushSet, OpenFile } from "./partition-buffer";
