@@ -55,7 +55,12 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       opts.layout,
     );
 
-  const putOne = async (key: string, body: Buffer, control: UploadControl) => {
+  const putOne = async (
+    key: string,
+    body: Buffer,
+    metadata: Record<string, string>,
+    control: UploadControl,
+  ) => {
     let fenceError: unknown;
     await pRetry(
       async () => {
@@ -72,6 +77,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
               Key: key,
               Body: body,
               ContentType: contentType,
+              Metadata: metadata,
             }),
             control.signal ? { abortSignal: control.signal } : {},
           );
@@ -120,10 +126,20 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
         set.files.map(async (file) => ({
           key: keyOf(set, file),
           body: await encodeObjectBody(file.lines, encoding),
+          metadata: objectMetadata(set.reason, file.lines.length),
         })),
       );
-      await Promise.all(bodies.map(({ key, body }) => putOne(key, body, control)));
+      await Promise.all(bodies.map(({ key, body, metadata }) => putOne(key, body, metadata, control)));
       return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
     },
   };
+}
+
+/**
+ * User metadata on every object (`x-amz-meta-weblog-cut-reason`, `x-amz-meta-weblog-records`): why it was cut
+ * (flush.size, rotate.interval.ms, rotate.schedule.interval.ms, memory, shutdown) and how many records it holds,
+ * so a HeadObject tells (the dashboard shows it) without reading the body. Kafka Connect writes neither.
+ */
+export function objectMetadata(reason: string, records: number): Record<string, string> {
+  return { "weblog-cut-reason": reason, "weblog-records": String(records) };
 }
