@@ -1,24 +1,16 @@
 /**
- * JSON lines as Confluent's JsonFormat writes them: each record then "\n", gzipped for `s3.compression.type=gzip`.
+ * JSON lines as Confluent's JsonFormat writes them. The encoding itself has one home, `@weblog/sink-contract`'s
+ * body module (the sink's contract); this module gives it the object-format names.
  */
-import { gunzipSync, gzipSync } from "node:zlib";
+import { encodeRecordLines, readRecordLines } from "@weblog/sink-contract";
 import type { JsonCompression } from "./encoding";
 
 /** Lines -> an object body: each line then "\n" (nothing for no lines); gzipped for gzip. */
 export function encodeJsonLines(lines: readonly string[], compression: JsonCompression): Buffer {
-  const raw = Buffer.from(lines.length === 0 ? "" : `${lines.join("\n")}\n`, "utf8");
-  return compression === "gzip" ? gzipSync(raw) : raw;
+  return encodeRecordLines(lines, compression);
 }
 
-/**
- * An object body -> its lines: gunzips for gzip, splits on \n (and \r\n), drops the final empty line a trailing
- * newline leaves. Empty lines inside are kept (a verifier reports them as invalid records).
- */
+/** An object body -> its lines (see `readRecordLines`: \r\n tolerated, inner empty lines kept). */
 export function decodeJsonLines(body: Uint8Array, compression: JsonCompression): string[] {
-  const bytes = compression === "gzip" ? gunzipSync(body) : body;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  if (text.length === 0) return [];
-  const lines = text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
+  return readRecordLines(body, compression);
 }
