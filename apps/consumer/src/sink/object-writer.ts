@@ -1,6 +1,7 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
 import { explainS3Error, type S3SideError } from "@weblog/s3";
-import { type Compression, encodeRecordLines, formatObjectKey, type KeyLayout } from "@weblog/sink-contract";
+import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
@@ -11,6 +12,8 @@ export interface ObjectWriterOptions {
   bucket: string;
   endpoint?: string | undefined;
   compression: Compression;
+  /** `format.class=ParquetFormat`: one typed Parquet file per object with this `parquet.codec`; absent: JSON lines. */
+  parquet?: ParquetCodec | undefined;
   layout: KeyLayout;
   /** PutObjects in flight at once over every partition (`weblog.upload.max.in.flight`; default 16). */
   maxInFlight?: number;
@@ -40,6 +43,11 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
   // p-limit (sindresorhus, well kept): a FIFO queue of PUTs, at most maxInFlight running; a PUT holds its slot
   // through its retries, so an S3 outage does not start more requests than the window.
   const limit = pLimit(opts.maxInFlight ?? 16);
+  const encoding: BodyEncoding =
+    opts.parquet !== undefined
+      ? { format: "parquet", codec: opts.parquet }
+      : { format: "json", compression: opts.compression };
+  const contentType = contentTypeOf(encoding);
   const keyOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) =>
     formatObjectKey(
       {
@@ -47,7 +55,8 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
         encodedPartition: file.encodedPartition,
         kafkaPartition: set.kafkaPartition,
         startOffset: file.startOffset,
-        compression: opts.compression,
+        compression: encoding.format === "json" ? opts.compression : "none",
+        ...(opts.parquet !== undefined ? { parquet: opts.parquet } : {}),
       },
       opts.layout,
     );
@@ -73,7 +82,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
               Bucket: opts.bucket,
               Key: key,
               Body: body,
-              ContentType: opts.compression === "gzip" ? "application/gzip" : "application/json",
+              ContentType: contentType,
               Metadata: metadata,
             }),
             control.signal ? { abortSignal: control.signal } : {},
@@ -119,11 +128,13 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
   return {
     keyOf,
     async upload(set, control) {
-      const bodies = set.files.map((file) => ({
-        key: keyOf(set, file),
-        body: encodeRecordLines(file.lines, opts.compression),
-        metadata: objectMetadata(set.reason, file.lines.length),
-      }));
+      const bodies = await Promise.all(
+        set.files.map(async (file) => ({
+          key: keyOf(set, file),
+          body: await encodeObjectBody(file.lines, encoding),
+          metadata: objectMetadata(set.reason, file.lines.length),
+        })),
+      );
       await Promise.all(
         bodies.map(({ key, body, metadata }) => limit(() => putOne(key, body, metadata, control))),
       );
