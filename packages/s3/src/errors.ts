@@ -1,10 +1,13 @@
+import { causes, WeblogError } from "@weblog/errors";
+
 /**
- * Every failure on the S3 side, as one error type with a string-union `code`.
+ * Every failure on the S3 side, as one error type with a string-union `code` (@weblog/cli's runMain decides the
+ * exit code a code ends a run with: the user's to fix (2) or the run's (1)).
  *
- * - `BAD_CONFIG`: a connector JSON / setting is wrong (unknown key, bad value). Exit 2.
- * - `BUCKET_MISSING`: the bucket does not exist at the endpoint. Exit 2.
- * - `ACCESS_DENIED`: credentials wrong or not allowed. Exit 2. The message names the endpoint, never the secret.
- * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable; exit 2 if fatal.
+ * - `BAD_CONFIG`: a connector JSON / setting is wrong (unknown key, bad value).
+ * - `BUCKET_MISSING`: the bucket does not exist at the endpoint.
+ * - `ACCESS_DENIED`: credentials wrong or not allowed. The message names the endpoint, never the secret.
+ * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable.
  * - `THROTTLED`: SlowDown / 503 / 429. Retriable.
  * - `SERVER`: other 5xx / InternalError, or an error without an HTTP status we cannot classify. Retriable.
  * - `NOT_FOUND`: the object (key) does not exist (NoSuchKey). Not retriable.
@@ -31,24 +34,13 @@ const RETRIABLE: Record<S3ErrorCode, boolean> = {
   REQUEST: false,
 };
 
-export class S3SideError extends Error {
+export class S3SideError extends WeblogError<S3ErrorCode> {
   override readonly name = "S3SideError";
-  readonly code: S3ErrorCode;
-  readonly retriable: boolean;
-  /** Process exit code when this error ends a CLI run: 2 (usage / environment), 1 for server-side trouble. */
-  readonly exitCode: number;
   /** For BAD_CONFIG: the connector key (or flag) at fault. */
   readonly key?: string;
 
-  constructor(
-    code: S3ErrorCode,
-    message: string,
-    options: { cause?: unknown; exitCode?: number; key?: string } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retriable = RETRIABLE[code];
-    this.exitCode = options.exitCode ?? (code === "SERVER" || code === "THROTTLED" ? 1 : 2);
+  constructor(code: S3ErrorCode, message: string, options: { cause?: unknown; key?: string } = {}) {
+    super(code, message, { cause: options.cause, retriable: RETRIABLE[code] });
     if (options.key !== undefined) this.key = options.key;
   }
 }
@@ -84,19 +76,14 @@ const NETWORK_CODES = new Set([
   "RequestTimeout",
 ]);
 
-function networkCode(err: unknown, depth = 0): string | undefined {
-  if (err === null || typeof err !== "object" || depth > 5) return undefined;
-  const e = err as SdkLikeError;
-  for (const candidate of [e.code, e.name, typeof e.errno === "string" ? e.errno : undefined]) {
-    if (candidate !== undefined && NETWORK_CODES.has(candidate)) return candidate;
-  }
-  if (e instanceof AggregateError) {
-    for (const inner of e.errors) {
-      const c = networkCode(inner, depth + 1);
-      if (c) return c;
+/** The first network error code (ECONNREFUSED, TimeoutError ...) along the cause chain. */
+function networkCode(err: unknown): string | undefined {
+  for (const e of causes(err) as SdkLikeError[]) {
+    for (const candidate of [e.code, e.name, typeof e.errno === "string" ? e.errno : undefined]) {
+      if (candidate !== undefined && NETWORK_CODES.has(candidate)) return candidate;
     }
   }
-  return networkCode(e.cause, depth + 1);
+  return undefined;
 }
 
 /** Describes where we talked to, for messages: the custom endpoint, or "AWS S3" when none. */
@@ -182,26 +169,20 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
     return new S3SideError(
       "NOT_FOUND",
       `object not found in bucket '${ctx.bucket}' at ${where}: ${name || "404"}`,
-      {
-        cause: err,
-        exitCode: 1,
-      },
+      { cause: err },
     );
   }
   if (status !== undefined && status >= 400 && status < 500) {
     return new S3SideError(
       "REQUEST",
       `S3 at ${where} rejected a request for bucket '${ctx.bucket}': ${name || `HTTP ${status}`}: ${detail}`,
-      { cause: err, exitCode: 1 },
+      { cause: err },
     );
   }
   return new S3SideError(
     "SERVER",
     `S3 request to ${where} failed for bucket '${ctx.bucket}': ${name || "error"}: ${detail}`,
-    {
-      cause: err,
-      exitCode: 1,
-    },
+    { cause: err },
   );
 }
 
@@ -209,15 +190,13 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
  * One record could not be placed in a partition (a missing field, an unparsable timestamp). Not an S3 failure and
  * not fatal for the sink: it is a bad record, handled by `errors.tolerance` (DLQ or stop) like a schema failure.
  */
-export class PartitionError extends Error {
+export class PartitionError extends WeblogError<"BAD_RECORD"> {
   override readonly name = "PartitionError";
-  readonly code = "BAD_RECORD" as const;
-  readonly retriable = false;
   /** The record field at fault (e.g. `timestamp`), if any. */
   readonly field?: string;
 
   constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super("BAD_RECORD", message, { cause: options.cause });
     if (options.field !== undefined) this.field = options.field;
   }
 }

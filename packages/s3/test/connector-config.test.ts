@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
 import {
   CONFLUENT_S3_SINK_KEYS,
@@ -19,7 +20,7 @@ function badConfig(fn: () => unknown): S3SideError {
   } catch (err) {
     expect(err).toBeInstanceOf(S3SideError);
     expect((err as S3SideError).code).toBe("BAD_CONFIG");
-    expect((err as S3SideError).exitCode).toBe(2);
+    expect(exitCodeOf(err as S3SideError)).toBe(2);
     expect((err as S3SideError).message).not.toContain("\n");
     return err as S3SideError;
   }

@@ -79,12 +79,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           }
           const explained = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
           if (!explained.retriable) {
-            throw new AbortError(
-              new SinkError("S3_FATAL", explained.message, {
-                cause: explained,
-                exitCode: explained.exitCode,
-              }),
-            );
+            throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
           }
           throw explained;
         }

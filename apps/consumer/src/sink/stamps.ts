@@ -46,7 +46,7 @@ export function createStamps(opts: { admin: Admin; settings: SinkSettings; logge
       t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, metadata: p.metadata })),
     );
     const result = checkAssignment(keySettings, settings.groupId, mine, committed);
-    if (result.refusal) throw new SinkError("KEY_SETTINGS_CHANGED", result.refusal, { exitCode: 2 });
+    if (result.refusal) throw new SinkError("KEY_SETTINGS_CHANGED", result.refusal);
     for (const c of result.changedAfterCleanStop)
       logger.info(
         c,
