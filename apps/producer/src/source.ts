@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
 import type { TrafficOptions } from "./options";
-import type { OutMessage } from "./run";
+import type { OutgoingMessage } from "./output";
 
 /**
  * Where the generated messages come from. Two implementations with the same output for the same settings:
@@ -15,7 +15,7 @@ import type { OutMessage } from "./run";
 export interface MessageSource {
   readonly kind: "inline" | "worker";
   /** The next `n` messages, in generator order. */
-  take(n: number): OutMessage[] | Promise<OutMessage[]>;
+  take(n: number): OutgoingMessage[] | Promise<OutgoingMessage[]>;
   close(): Promise<void>;
   /** Messages taken so far that were made bad on purpose (by kind) or delivered late. */
   counts(): SourceCounts;
@@ -71,9 +71,9 @@ export function fakeLogOptions(s: SourceSettings): FakeLogOptions {
 }
 
 /** A fake-log message as a Kafka message: bytes (invalid UTF-8) as a Buffer, a tombstone as a null value. */
-export function toOut(m: FakeMessage, byIp: boolean, partition: number | undefined): OutMessage {
+export function toOutgoing(m: FakeMessage, byIp: boolean, partition: number | undefined): OutgoingMessage {
   const value = m.value === null || typeof m.value === "string" ? m.value : Buffer.from(m.value);
-  const out: OutMessage = { key: byIp ? m.key : null, value };
+  const out: OutgoingMessage = { key: byIp ? m.key : null, value };
   if (partition !== undefined) out.partition = partition;
   return out;
 }
@@ -91,11 +91,11 @@ export function createInlineSource(s: SourceSettings): MessageSource {
     kind: "inline",
     take(n) {
       const messages = fake.messages(n);
-      const out: OutMessage[] = new Array(messages.length);
+      const out: OutgoingMessage[] = new Array(messages.length);
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as FakeMessage;
         if (m.delayMs > 0 || m.bad !== undefined) tally(counts, m);
-        out[i] = toOut(m, byIp, s.partition);
+        out[i] = toOutgoing(m, byIp, s.partition);
       }
       return out;
     },
@@ -181,13 +181,13 @@ export function createWorkerSource(
   return {
     kind: "worker",
     async take(n) {
-      const out: OutMessage[] = new Array(n);
+      const out: OutgoingMessage[] = new Array(n);
       const partition = s.partition;
       for (let i = 0; i < n; i++) {
         if (!current || pos >= current.values.length) await nextChunk();
         const c = current as Chunk;
         const v = c.values[pos] as string | Uint8Array | null;
-        const m: OutMessage = {
+        const m: OutgoingMessage = {
           key: c.keys ? (c.keys[pos] as string) : null,
           value: v === null || typeof v === "string" ? v : Buffer.from(v),
         };

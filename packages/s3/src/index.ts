@@ -45,6 +45,7 @@ export {
   type ListedObject,
   type ListOptions,
   listAllObjects,
+  putObjectBody,
   putRecordLines,
   readRecordLines,
   readRecordsFromObject,

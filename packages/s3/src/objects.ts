@@ -120,7 +120,35 @@ export function encodeRecordLines(lines: readonly string[], compression: Compres
   return compression === "gzip" ? gzipSync(raw) : raw;
 }
 
-/** PutObject of record lines (the sink's upload; also used by tests to plant objects). */
+/**
+ * PUTs an encoded object body (`encodeRecordLines`) at `key`; a failure is an explained `S3SideError`. `abortSignal`
+ * cancels the request in flight (the sink's fence).
+ */
+export async function putObjectBody(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: Uint8Array,
+  compression: Compression,
+  options: { endpoint?: string | undefined; abortSignal?: AbortSignal | undefined } = {},
+): Promise<void> {
+  try {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
+        ContentType: compression === "gzip" ? "application/gzip" : "application/json",
+      }),
+      options.abortSignal ? { abortSignal: options.abortSignal } : {},
+    );
+  } catch (err) {
+    throw explainS3Error(err, { bucket, endpoint: options.endpoint });
+  }
+}
+
+/** `lines` as one JSON-lines object (Confluent's JsonFormat) at `key`. */
 export async function putRecordLines(
   client: S3Client,
   bucket: string,
@@ -129,17 +157,5 @@ export async function putRecordLines(
   compression: Compression,
   options: { endpoint?: string | undefined } = {},
 ): Promise<void> {
-  try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: encodeRecordLines(lines, compression),
-        // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
-        ContentType: compression === "gzip" ? "application/gzip" : "application/json",
-      }),
-    );
-  } catch (err) {
-    throw explainS3Error(err, { bucket, endpoint: options.endpoint });
-  }
+  await putObjectBody(client, bucket, key, encodeRecordLines(lines, compression), compression, options);
 }

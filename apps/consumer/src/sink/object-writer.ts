@@ -1,10 +1,10 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { Compression } from "@weblog/s3";
 import {
   encodeRecordLines,
-  explainS3Error,
   formatObjectKey,
   type KeyLayout,
+  putObjectBody,
   type S3SideError,
 } from "@weblog/s3";
 import pRetry, { AbortError } from "p-retry";
@@ -63,21 +63,16 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           throw new AbortError(err instanceof Error ? err : String(err));
         }
         try {
-          await opts.client.send(
-            new PutObjectCommand({
-              Bucket: opts.bucket,
-              Key: key,
-              Body: body,
-              ContentType: opts.compression === "gzip" ? "application/gzip" : "application/json",
-            }),
-            control.signal ? { abortSignal: control.signal } : {},
-          );
+          await putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
+            endpoint: opts.endpoint,
+            abortSignal: control.signal,
+          });
         } catch (err) {
           if (control.signal?.aborted) {
             fenceError = new SinkError("FENCED", `upload of ${key} aborted`, { cause: err });
             throw new AbortError(fenceError as Error);
           }
-          const explained = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+          const explained = err as S3SideError; // putObjectBody explains every failure
           if (!explained.retriable) {
             throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
           }
