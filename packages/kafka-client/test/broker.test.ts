@@ -1,7 +1,7 @@
 import { type KafkaHandle, readTopicWithKcat, startKafka, uniqueName } from "@weblog/testkit";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countMessages, ensureTopic, fetchCommittedOffsets, fetchWatermarks } from "../src/admin/topics";
+import { countMessages, ensureTopic, fetchWatermarks } from "../src/admin/topics";
 import { createKafka } from "../src/client";
 import { createBatchingProducer } from "../src/producer/batching-producer";
 import { type KafkaSettings, loadKafkaSettings } from "../src/settings";
@@ -52,7 +52,6 @@ describe("ensureTopic", () => {
 
 describe("batching producer", () => {
   const topic = uniqueName("t-batch");
-  const groupId = uniqueName("g-batch");
   const total = 20_000;
 
   it("sends 20k messages with a small in-flight bound; all acked and the broker holds exactly that many", async () => {
