@@ -19,7 +19,7 @@ import { createFakeLog } from "@weblog/fake-log";
 import { ensureTopic } from "@weblog/kafka-client";
 import { decode, encode } from "@weblog/log-schema";
 import { defaultSinkSettings, encodeRecordLines, formatObjectKey, type SinkSettings } from "@weblog/s3";
-import { type KafkaHandle, type S3Handle, spawnCli, startKafka, startS3 } from "@weblog/testkit";
+import { type KafkaHandle, type S3Handle, spawnCli, startKafka, startS3, uniqueName } from "@weblog/testkit";
 import kafkajs from "kafkajs";
 import { createSinkEngine } from "../src/sink";
 
@@ -34,8 +34,6 @@ const kafkaOf = (h: KafkaHandle) =>
     brokers: h.bootstrap.split(","),
     logLevel: kafkajs.logLevel.NOTHING,
   });
-
-const uid = () => Math.random().toString(36).slice(2, 10);
 
 async function produceAll(h: KafkaHandle, topic: string, lines: string[]) {
   // created first, with its leaders elected: producing into a topic being auto-created can duplicate a batch
@@ -62,7 +60,7 @@ async function until(what: string, check: () => boolean, timeoutMs: number) {
 }
 
 async function rawConsume(h: KafkaHandle, topic: string, n: number, validate = false): Promise<number> {
-  const consumer = kafkaOf(h).consumer({ groupId: `raw-${uid()}`, maxWaitTimeInMs: 100 });
+  const consumer = kafkaOf(h).consumer({ groupId: uniqueName("raw"), maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;
@@ -131,7 +129,7 @@ async function sinkRun(
     storeUrl: s3.endpoint,
     flushSize,
     rotateScheduleIntervalMs: -1,
-    groupId: `sink-${uid()}`,
+    groupId: uniqueName("sink"),
   };
   const engine = createSinkEngine({
     kafka: kafkaOf(h),
@@ -161,7 +159,7 @@ function peakRssMiB(pid: number): number {
 }
 
 async function rss64(h: KafkaHandle, s3: S3Handle, perPartition: number, bufferMaxBytes?: number) {
-  const topics = Array.from({ length: 16 }, (_, i) => `rss-${uid()}-${i}`);
+  const topics = Array.from({ length: 16 }, (_, i) => `${uniqueName("rss")}-${i}`);
   const lines = createFakeLog({ seed: 5 })
     .batch(perPartition * PARTITIONS)
     .map((r) => encode(r));
@@ -172,7 +170,7 @@ async function rss64(h: KafkaHandle, s3: S3Handle, perPartition: number, bufferM
     "--topics",
     topics.join(","),
     "--group",
-    `rss-${uid()}`,
+    uniqueName("rss"),
     "--flush-size",
     "10000",
     "--rotate-schedule-interval-ms",
@@ -221,7 +219,7 @@ async function main() {
       [10, small],
       [10_000, large],
     ] as const) {
-      const topic = `bench-${uid()}`;
+      const topic = uniqueName("bench");
       const lines = createFakeLog({ seed: flushSize })
         .batch(n)
         .map((r) => encode(r));

@@ -1,17 +1,14 @@
-import { type KafkaHandle, type S3Handle, startS3 } from "@weblog/testkit";
-import { describe, expect, it } from "vitest";
-import { useBrokerAndS3 } from "./harness";
 import {
   compareExactlyOnce,
-  createTopic,
-  produce,
-  readObjects,
-  startSink,
-  testKafka,
-  topicName,
+  type KafkaHandle,
+  type S3Handle,
+  startS3,
+  uniqueName,
   waitFor,
-  webLogLines,
-} from "./helpers";
+} from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
+import { describe, expect, it } from "vitest";
+import { createTopic, produce, readObjects, startSink, testKafka, webLogLines } from "./helpers";
 
 const PARTITIONS = 4;
 
@@ -54,7 +51,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   it("S3 down mid-run: pauses and retries, loses nothing, writes nothing twice", async () => {
-    const ledger = new Ledger(env.kafka, topicName("outage"));
+    const ledger = new Ledger(env.kafka, uniqueName("outage"));
     await ledger.add(25);
     const s3 = await startS3({ dedicated: true }); // a server this test may take down
     const sink = startSink(env.kafka, s3, [
@@ -90,8 +87,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   ];
   for (const { at, trickle } of crashCases) {
     it(`kill -9 at ${at}${trickle ? " with wall-clock cuts (slow trickle)" : ""}, restart: every record exactly once`, async () => {
-      const ledger = new Ledger(env.kafka, topicName("crash"));
-      const group = topicName("g");
+      const ledger = new Ledger(env.kafka, uniqueName("crash"));
+      const group = uniqueName("g");
       const args = [
         "--topics",
         ledger.topic,
@@ -128,8 +125,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   }
 
   it("kill -9 after upload before commit, restart with a different flush.size: at most one uncommitted object per partition, at the committed offset; every record exactly once", async () => {
-    const ledger = new Ledger(env.kafka, topicName("resize"));
-    const group = topicName("g");
+    const ledger = new Ledger(env.kafka, uniqueName("resize"));
+    const group = uniqueName("g");
     const base = ["--topics", ledger.topic, "--group", group];
     await ledger.add(40);
     const first = startSink(
@@ -182,8 +179,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   });
 
   it("two sinks in one group, one killed mid-rebalance: the survivor finishes, every record exactly once", async () => {
-    const ledger = new Ledger(env.kafka, topicName("rebal"));
-    const group = topicName("g");
+    const ledger = new Ledger(env.kafka, uniqueName("rebal"));
+    const group = uniqueName("g");
     const args = [
       "--topics",
       ledger.topic,

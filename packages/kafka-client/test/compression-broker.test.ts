@@ -1,5 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { type KafkaHandle, readTopicWithKcat, startKafka, uniqueName } from "@weblog/testkit";
+import {
+  type KafkaHandle,
+  produceWithKcat,
+  readTopicWithKcat,
+  startKafka,
+  uniqueName,
+} from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countMessages, fetchWatermarks } from "../src/admin/topics";
 import { createKafka } from "../src/client";
@@ -56,12 +61,14 @@ describe("compression on the broker", () => {
     const kafka = createKafka(settings);
     const topic = uniqueName("t-kcat-snappy");
     const sent = lines(100, "kcat");
-    const r = spawnSync("kcat", ["-P", "-b", handle.bootstrap, "-t", topic, "-p", "0", "-z", "snappy"], {
-      input: `${sent.join("\n")}\n`,
-      encoding: "utf8",
-      timeout: 20_000,
+    await produceWithKcat({
+      bootstrap: handle.bootstrap,
+      topic,
+      lines: sent,
+      partition: 0,
+      compression: "snappy",
+      timeoutMs: 20_000,
     });
-    expect(r.status).toBe(0);
     const consumer = kafka.consumer({ groupId: uniqueName("g-snappy"), maxWaitTimeInMs: 500 });
     const got: string[] = [];
     let crash: Error | undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { exitCodeOf } from "@weblog/cli";
-import { type S3Handle, startS3 } from "@weblog/testkit";
+import { type S3Handle, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
 import { explainS3Error, S3SideError } from "../src/errors";
@@ -98,7 +98,7 @@ describe("checkBucket against a real S3 server", () => {
 describe("objects", () => {
   it("lists every object across pages with ContinuationToken, in key order", async () => {
     const c = client();
-    const prefix = `topics/t-${randomUUID().slice(0, 8)}/`;
+    const prefix = `topics/${uniqueName("t")}/`;
     const keys: string[] = [];
     for (let i = 0; i < 25; i++) {
       const key = formatObjectKey({
