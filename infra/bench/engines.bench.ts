@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { createS3Client, listAllObjects } from "@weblog/s3";
+import { topicsDirPrefix } from "@weblog/sink-contract";
 import {
   type CliHandle,
   type KafkaHandle,
@@ -191,7 +192,7 @@ async function objectSpan(s3: LocalS3Server, bucket: string) {
   let last = 0;
   let objects = 0;
   try {
-    for await (const o of listAllObjects(client, bucket, "topics/")) {
+    for await (const o of listAllObjects(client, bucket, topicsDirPrefix())) {
       objects++;
       const t = o.lastModified?.getTime() ?? 0;
       first = Math.min(first, t);

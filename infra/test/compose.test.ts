@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_SINK_SETTINGS, MINIO_DEV_CREDENTIALS } from "@weblog/s3";
+import { MINIO_DEV_CREDENTIALS } from "@weblog/s3";
+import { DEFAULT_SINK_SETTINGS } from "@weblog/sink-contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COMPOSE_FILE, CONNECTOR_JSON, REPO_ROOT } from "./paths";

@@ -6,7 +6,7 @@ import {
   DEFAULT_SINK_SETTINGS,
   loadConnectorConfig,
   toConnectorConfig,
-} from "@weblog/s3";
+} from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import { CONNECTOR_JSON, REGISTER_SCRIPT } from "./paths";
 

@@ -18,7 +18,12 @@ import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
 import { ensureTopic } from "@weblog/kafka-client";
 import { decode, encode } from "@weblog/log-schema";
-import { defaultSinkSettings, encodeRecordLines, formatObjectKey, type SinkSettings } from "@weblog/s3";
+import {
+  defaultSinkSettings,
+  encodeRecordLines,
+  formatObjectKey,
+  type SinkSettings,
+} from "@weblog/sink-contract";
 import { type KafkaHandle, type S3Handle, spawnCli, startKafka, startS3, uniqueName } from "@weblog/testkit";
 import kafkajs from "kafkajs";
 import { createSinkEngine } from "../src/sink";

@@ -1,14 +1,17 @@
 import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
 import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
 import {
-  DEFAULT_TIME_PARTITIONER,
   defaultSinkSettings,
+  defined,
   loadConnectorConfig,
-  type PartitionerSettings,
+  partitionerFromFlags,
+  SINK_FLAGS,
+  type SinkFlag,
   type SinkSettings,
+  settingsFromFlags,
   sinkSettingsFromEnv,
   validateSinkSettings,
-} from "@weblog/s3";
+} from "@weblog/sink-contract";
 import type { PrintOptions } from "./print/print-consumer";
 
 /**
@@ -34,6 +37,7 @@ export interface SinkMode {
 
 export type ConsumerOptions = PrintMode | SinkMode;
 
+/** The flags that are the consumer's own; the sink's flags come from the contract's key table (SINK_FLAGS). */
 interface RawOptions {
   print?: boolean;
   sink?: boolean;
@@ -46,26 +50,7 @@ interface RawOptions {
   maxMessages?: number;
   config?: string;
   topics?: string;
-  bucket?: string;
-  storeUrl?: string;
-  region?: string;
-  pathStyle?: string;
-  flushSize?: number;
-  rotateIntervalMs?: number;
-  rotateScheduleIntervalMs?: number;
-  compression?: "none" | "gzip";
-  topicsDir?: string;
-  partitioner?: "default" | "field" | "time";
-  partitionField?: string;
-  pathFormat?: string;
-  partitionDurationMs?: number;
-  timezone?: string;
-  timestampExtractor?: "Record" | "RecordField" | "Wallclock";
-  timestampField?: string;
-  errorsTolerance?: "none" | "all";
-  dlqTopic?: string;
-  behaviorOnNullValues?: "fail" | "ignore" | "write";
-  bufferMaxBytes?: number;
+  [sinkFlag: string]: unknown;
 }
 
 const longOf = (flags: string): string => flags.split(/[ ,]+/).find((f) => f.startsWith("--")) ?? flags;
@@ -74,169 +59,41 @@ const opt = (flags: string, description: string) =>
 /** A flag taking a whole number >= `min` (a bad value: one line naming the flag, exit 2). */
 const intOpt = (flags: string, description: string, min: number) =>
   opt(flags, description).argParser(parsers.int(longOf(flags), { min }));
-/** A flag taking one of `values`. */
-const choiceOpt = (flags: string, description: string, values: string[]) =>
-  opt(flags, description).argParser(parsers.oneOf(longOf(flags), values));
+/** A sink flag from the key table: a whole number, a choice or text, as its row's codec says. */
+function sinkOpt(f: SinkFlag): Option {
+  const o = opt(f.flags, f.description);
+  if (f.kind.kind === "int") return o.argParser(parsers.int(`--${f.name}`, { min: f.kind.min }));
+  if (f.kind.kind === "choice") return o.argParser(parsers.oneOf(`--${f.name}`, f.kind.values));
+  return o;
+}
 
 export function buildCommand() {
-  return (
-    createCommand(
-      "consumer",
-      "Reads web logs from Kafka: --print them (a console consumer), or --sink them to S3 exactly once, laid out like Confluent's S3 sink.",
+  const cmd = createCommand(
+    "consumer",
+    "Reads web logs from Kafka: --print them (a console consumer), or --sink them to S3 exactly once, laid out like Confluent's S3 sink.",
+  )
+    .addOption(new Option("--print", "console consumer: print each message's value").conflicts("sink"))
+    .addOption(new Option("--sink", "S3 sink (Kafka Connect S3 sink compatible layout and settings)"))
+    .addOption(
+      opt(
+        "--brokers <list>",
+        "Kafka bootstrap brokers, comma separated (env KAFKA_BROKERS; default localhost:9092)",
+      ),
     )
-      .addOption(new Option("--print", "console consumer: print each message's value").conflicts("sink"))
-      .addOption(new Option("--sink", "S3 sink (Kafka Connect S3 sink compatible layout and settings)"))
-      .addOption(
-        opt(
-          "--brokers <list>",
-          "Kafka bootstrap brokers, comma separated (env KAFKA_BROKERS; default localhost:9092)",
-        ),
-      )
-      .addOption(opt("--group <id>", "consumer group (print: a fresh console group; sink: weblog-s3-sink)"))
-      // print
-      .addOption(opt("--topic <name>", "print: topic to read (default weblogs)"))
-      .addOption(
-        opt("--from-beginning", "print: start at the oldest message when the group has no committed offset"),
-      )
-      .addOption(opt("--show-key", "print: prefix each line with the message key"))
-      .addOption(opt("--show-meta", "print: prefix each line with p=<partition> o=<offset>"))
-      .addOption(intOpt("--max-messages <n>", "print: exit after n messages", 1))
-      // sink
-      .addOption(
-        opt("--config <path>", "sink: Kafka Connect connector JSON (the file infra registers with Connect)"),
-      )
-      .addOption(opt("--topics <list>", "sink: topics, comma separated (topics; default weblogs)"))
-      .addOption(opt("--bucket <name>", "sink: s3.bucket.name (env S3_BUCKET; default weblogs)"))
-      .addOption(
-        opt(
-          "--store-url <url>",
-          "sink: store.url, custom S3 endpoint (env S3_ENDPOINT; default http://localhost:9000)",
-        ),
-      )
-      .addOption(opt("--region <region>", "sink: s3.region (env S3_REGION; default us-east-1)"))
-      .addOption(
-        choiceOpt("--path-style <bool>", "sink: s3.path.style.access.enabled (default true)", [
-          "true",
-          "false",
-        ]),
-      )
-      .addOption(intOpt("--flush-size <n>", "sink: flush.size, records per object (default 10)", 1))
-      .addOption(
-        intOpt(
-          "--rotate-interval-ms <ms>",
-          "sink: rotate.interval.ms, record-time rotation (-1 off; default -1)",
-          -1,
-        ),
-      )
-      .addOption(
-        intOpt(
-          "--rotate-schedule-interval-ms <ms>",
-          "sink: rotate.schedule.interval.ms, wall-clock rotation, idle partitions too (-1 off; default 10000)",
-          -1,
-        ),
-      )
-      .addOption(choiceOpt("--compression <type>", "sink: s3.compression.type none|gzip", ["none", "gzip"]))
-      .addOption(opt("--topics-dir <dir>", "sink: topics.dir (default topics)"))
-      .addOption(
-        choiceOpt("--partitioner <kind>", "sink: partitioner.class: default (partition=<p>), field, time", [
-          "default",
-          "field",
-          "time",
-        ]),
-      )
-      .addOption(
-        opt(
-          "--partition-field <list>",
-          "sink: partition.field.name for --partitioner field (e.g. status_code)",
-        ),
-      )
-      .addOption(
-        opt(
-          "--path-format <fmt>",
-          "sink: path.format for --partitioner time (e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH)",
-        ),
-      )
-      .addOption(
-        intOpt(
-          "--partition-duration-ms <ms>",
-          "sink: partition.duration.ms for --partitioner time (default 3600000)",
-          1,
-        ),
-      )
-      .addOption(opt("--timezone <zone>", "sink: timezone (IANA; default UTC)"))
-      .addOption(
-        choiceOpt("--timestamp-extractor <kind>", "sink: timestamp.extractor Record|RecordField|Wallclock", [
-          "Record",
-          "RecordField",
-          "Wallclock",
-        ]),
-      )
-      .addOption(
-        opt("--timestamp-field <field>", "sink: timestamp.field for RecordField (default timestamp)"),
-      )
-      .addOption(
-        choiceOpt(
-          "--errors-tolerance <mode>",
-          "sink: errors.tolerance none (stop on a bad record) | all (send it to the DLQ)",
-          ["none", "all"],
-        ),
-      )
-      .addOption(opt("--dlq-topic <name>", "sink: errors.deadletterqueue.topic.name (default weblogs-dlq)"))
-      .addOption(
-        choiceOpt(
-          "--behavior-on-null-values <b>",
-          "sink: behavior.on.null.values for tombstones fail|ignore|write",
-          ["fail", "ignore", "write"],
-        ),
-      )
-      .addOption(
-        intOpt(
-          "--buffer-max-bytes <n>",
-          "sink: cap on buffered record bytes across partitions (default 67108864)",
-          1024,
-        ),
-      )
-  );
-}
-
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** Partitioner flags applied on top of the partitioner from the config file / defaults. */
-function partitionerFrom(base: PartitionerSettings, raw: RawOptions): PartitionerSettings | undefined {
-  const touched =
-    raw.partitioner !== undefined ||
-    raw.partitionField !== undefined ||
-    raw.pathFormat !== undefined ||
-    raw.partitionDurationMs !== undefined ||
-    raw.timestampExtractor !== undefined ||
-    raw.timestampField !== undefined;
-  if (!touched) return undefined;
-  const kind = raw.partitioner ?? base.kind;
-  if (kind === "default") return { kind: "default" };
-  if (kind === "field") {
-    const fields = (raw.partitionField ?? (base.kind === "field" ? base.fields.join(",") : ""))
-      .split(",")
-      .map((f) => f.trim())
-      .filter((f) => f.length > 0);
-    if (fields.length === 0)
-      throw new UsageError("--partitioner field needs --partition-field <name>, e.g. status_code");
-    return { kind: "field", fields };
-  }
-  const start =
-    base.kind === "time"
-      ? base
-      : { ...DEFAULT_TIME_PARTITIONER, timezone: raw.timezone ?? DEFAULT_TIME_PARTITIONER.timezone };
-  return defined({
-    ...start,
-    kind: "time" as const,
-    pathFormat: raw.pathFormat ?? start.pathFormat,
-    partitionDurationMs: raw.partitionDurationMs ?? start.partitionDurationMs,
-    timezone: raw.timezone ?? start.timezone,
-    timestampExtractor: raw.timestampExtractor ?? start.timestampExtractor,
-    timestampField: raw.timestampField ?? start.timestampField,
-  }) as PartitionerSettings;
+    // print
+    .addOption(opt("--topic <name>", "print: topic to read (default weblogs)"))
+    .addOption(
+      opt("--from-beginning", "print: start at the oldest message when the group has no committed offset"),
+    )
+    .addOption(opt("--show-key", "print: prefix each line with the message key"))
+    .addOption(opt("--show-meta", "print: prefix each line with p=<partition> o=<offset>"))
+    .addOption(intOpt("--max-messages <n>", "print: exit after n messages", 1))
+    // sink
+    .addOption(
+      opt("--config <path>", "sink: Kafka Connect connector JSON (the file infra registers with Connect)"),
+    );
+  for (const f of SINK_FLAGS) cmd.addOption(sinkOpt(f));
+  return cmd;
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ConsumerOptions {
@@ -264,30 +121,11 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   if (raw.topic !== undefined && !topicFromEnv)
     throw new UsageError("--topic is for --print; the sink takes --topics <list>");
 
-  const overrides: Partial<SinkSettings> = {
-    ...sinkSettingsFromEnv(env),
-    ...defined({
-      topics: (raw.topics ?? (topicFromEnv ? raw.topic : undefined))
-        ?.split(",")
-        .map((t) => t.trim())
-        .filter((t) => t.length > 0),
-      bucket: raw.bucket,
-      storeUrl: raw.storeUrl,
-      region: raw.region,
-      pathStyle: raw.pathStyle === undefined ? undefined : raw.pathStyle === "true",
-      flushSize: raw.flushSize,
-      rotateIntervalMs: raw.rotateIntervalMs,
-      rotateScheduleIntervalMs: raw.rotateScheduleIntervalMs,
-      compression: raw.compression,
-      topicsDir: raw.topicsDir,
-      timezone: raw.timezone,
-      errorsTolerance: raw.errorsTolerance,
-      dlqTopic: raw.dlqTopic,
-      behaviorOnNullValues: raw.behaviorOnNullValues,
-      groupId: raw.group,
-      bufferMaxBytes: raw.bufferMaxBytes,
-    }),
-  };
+  const fromFlags = settingsFromFlags(raw);
+  const overrides: Partial<SinkSettings> = { ...sinkSettingsFromEnv(env), ...defined(fromFlags.overrides) };
+  // --topics (or WEBLOG_TOPICS) wins over WEBLOG_TOPIC.
+  if (raw.topics === undefined && topicFromEnv)
+    overrides.topics = settingsFromFlags({ topics: raw.topic }).overrides.topics;
 
   let settings: SinkSettings;
   let notes: string[] = [];
@@ -299,12 +137,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (loaded.name) connectorName = loaded.name;
   } else {
     settings = { ...defaultSinkSettings(), ...overrides };
-    if (overrides.timezone !== undefined && settings.partitioner.kind === "time") {
-      settings.partitioner = { ...settings.partitioner, timezone: overrides.timezone };
-    }
   }
-  const partitioner = partitionerFrom(settings.partitioner, raw);
-  if (partitioner) settings.partitioner = partitioner;
-  validateSinkSettings(settings);
+  const partitioner = partitionerFromFlags(settings.partitioner, fromFlags.partitioner);
+  if (partitioner) settings = { ...settings, partitioner };
+  settings = validateSinkSettings(settings);
   return { mode: "sink", kafka, settings, notes, connectorName, configPath: raw.config };
 }

@@ -3,7 +3,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
 import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
-import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
+import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
 import type { CliHandle, KafkaHandle, S3Handle } from "@weblog/testkit";
 import { spawnCli, uniqueName } from "@weblog/testkit";
 import kafkajs from "kafkajs";
@@ -88,18 +88,15 @@ export async function readObjects(
   topicsDir = "topics",
 ): Promise<StoredObject[]> {
   const out: StoredObject[] = [];
-  for await (const o of listAllObjects(client, bucket, `${topicsDir}/${topic}/`)) {
-    {
-      const parsed = parseObjectKey(o.key);
-      if (!parsed.ok) throw new Error(`bad key ${o.key}: ${parsed.reason}`);
-      out.push({
-        key: o.key,
-        kafkaPartition: parsed.parts.kafkaPartition,
-        encodedPartition: parsed.parts.encodedPartition,
-        startOffset: parsed.parts.startOffset,
-        lines: await readRecordsFromObject(client, bucket, o.key),
-      });
-    }
+  for await (const o of listSinkObjects(client, bucket, `${topicsDir}/${topic}/`)) {
+    if (!o.parts) throw new Error(`bad key ${o.key}: ${o.reason}`);
+    out.push({
+      key: o.key,
+      kafkaPartition: o.parts.kafkaPartition,
+      encodedPartition: o.parts.encodedPartition,
+      startOffset: o.parts.startOffset,
+      lines: await readRecordsFromObject(client, bucket, o.key),
+    });
   }
   return out.sort((a, b) => a.kafkaPartition - b.kafkaPartition || Number(a.startOffset - b.startOffset));
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/s3";
+import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import {
   checkAssignment,
@@ -36,7 +36,6 @@ describe("key fingerprint in the offset-commit metadata", () => {
         pathFormat,
         partitionDurationMs: 3_600_000,
         locale: "en-US",
-        timezone: "UTC",
         timestampExtractor: "Record",
         timestampField: "timestamp",
       },

@@ -5,7 +5,7 @@ import {
   DEFAULT_TIME_PARTITIONER,
   defaultSinkSettings,
   type SinkSettings,
-} from "@weblog/s3";
+} from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import { createRecordPolicy } from "../src/sink/records";
 

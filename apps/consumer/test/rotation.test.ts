@@ -1,4 +1,4 @@
-import { defaultSinkSettings } from "@weblog/s3";
+import { defaultSinkSettings } from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import { PartitionBuffer } from "../src/sink/partition-buffer";
 import { createRotation } from "../src/sink/rotation";

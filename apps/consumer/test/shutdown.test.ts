@@ -1,5 +1,5 @@
 import type { Logger } from "@weblog/cli";
-import { defaultSinkSettings } from "@weblog/s3";
+import { defaultSinkSettings } from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import { consumerConfigOf, tickMsOf } from "../src/sink/config";
 import { SinkError } from "../src/sink/errors";

@@ -1,5 +1,5 @@
 import { exitCodeOf, type Logger } from "@weblog/cli";
-import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/s3";
+import { DEFAULT_SINK_SETTINGS, type SinkSettings } from "@weblog/sink-contract";
 import type { Admin } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { SinkError } from "../src/sink/errors";

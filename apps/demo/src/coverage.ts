@@ -3,7 +3,8 @@
  * of each partition is read to learn where its offsets end. The verifier does the full proof afterwards.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { listAllObjects, parseObjectKey, readRecordsFromObject, topicPrefix } from "@weblog/s3";
+import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
+import { topicPrefix } from "@weblog/sink-contract";
 
 export interface Coverage {
   objects: number;
@@ -14,11 +15,10 @@ export interface Coverage {
 export async function s3Coverage(client: S3Client, bucket: string, topic: string): Promise<Coverage> {
   const newest = new Map<number, { key: string; start: bigint }>();
   let objects = 0;
-  for await (const o of listAllObjects(client, bucket, topicPrefix(topic))) {
-    const parsed = parseObjectKey(o.key);
-    if (!parsed.ok || parsed.parts.topic !== topic) continue;
+  for await (const o of listSinkObjects(client, bucket, topicPrefix(topic))) {
+    if (!o.parts || o.parts.topic !== topic) continue;
     objects += 1;
-    const { kafkaPartition: p, startOffset } = parsed.parts;
+    const { kafkaPartition: p, startOffset } = o.parts;
     const cur = newest.get(p);
     if (!cur || startOffset > cur.start) newest.set(p, { key: o.key, start: startOffset });
   }

@@ -25,7 +25,8 @@ import {
   runMain,
 } from "@weblog/cli";
 import { createKafka, ensureTopic, loadKafkaSettings } from "@weblog/kafka-client";
-import { createS3Client, topicPrefix } from "@weblog/s3";
+import { createS3Client } from "@weblog/s3";
+import { topicPrefix } from "@weblog/sink-contract";
 import {
   type CliHandle,
   type KafkaHandle,

@@ -1,6 +1,6 @@
 /** A few objects as they sit in the bucket: key, size, first record. */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { listAllObjects, parseObjectKey, readRecordsFromObject } from "@weblog/s3";
+import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
 
 export async function sampleObjects(
   client: S3Client,
@@ -10,12 +10,11 @@ export async function sampleObjects(
 ): Promise<{ key: string; size: number; records: number; first: string }[]> {
   const picked: { key: string; size: number }[] = [];
   const partitions = new Set<string>();
-  for await (const o of listAllObjects(client, bucket, prefix, { maxPages: 1 })) {
-    const parsed = parseObjectKey(o.key);
-    const id = parsed.ok ? `${parsed.parts.topic}/${parsed.parts.kafkaPartition}` : o.key;
+  for await (const o of listSinkObjects(client, bucket, prefix, { maxPages: 1 })) {
+    const id = o.parts ? `${o.parts.topic}/${o.parts.kafkaPartition}` : o.key;
     if (partitions.has(id)) continue;
     partitions.add(id);
-    picked.push(o);
+    picked.push({ key: o.key, size: o.size });
     if (picked.length >= count) break;
   }
   const out = [];

@@ -15,6 +15,7 @@ import {
   type KafkaSettings,
   loadKafkaSettings,
 } from "@weblog/kafka-client";
+import { deadLetterOrigin } from "@weblog/sink-contract";
 import type { KafkaMessage } from "kafkajs";
 import type { DeadLetters, KafkaState, KafkaTopicState, OffsetRange, SkippedOffsets } from "./model";
 
@@ -212,13 +213,11 @@ export async function readDeadLetters(
   await readPartitions(kafka, dlqTopic, ends, (_partition, message) => {
     records += 1;
     const headers = message.headers as Record<string, unknown> | undefined;
-    const topic = header(headers, "__connect.errors.topic");
-    const p = Number(header(headers, "__connect.errors.partition"));
-    const offset = header(headers, "__connect.errors.offset");
-    if (topic && topics.has(topic) && Number.isInteger(p) && offset && /^\d+$/.test(offset)) {
-      const id = `${topic}/${p}`;
-      const entry = found.get(id) ?? { topic, partition: p, offsets: [] };
-      entry.offsets.push(BigInt(offset));
+    const origin = deadLetterOrigin((name) => header(headers, name));
+    if (origin && topics.has(origin.topic)) {
+      const id = `${origin.topic}/${origin.partition}`;
+      const entry = found.get(id) ?? { topic: origin.topic, partition: origin.partition, offsets: [] };
+      entry.offsets.push(origin.offset);
       found.set(id, entry);
     }
   });

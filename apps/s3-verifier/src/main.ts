@@ -12,7 +12,8 @@ import {
   type Logger,
   runMain,
 } from "@weblog/cli";
-import { checkBucket, createS3Client, explainS3Error, topicPrefix } from "@weblog/s3";
+import { checkBucket, createS3Client, explainS3Error } from "@weblog/s3";
+import { topicPrefix } from "@weblog/sink-contract";
 import { analyze } from "./analyze";
 import type { Analysis, KafkaState, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";

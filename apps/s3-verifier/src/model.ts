@@ -2,7 +2,7 @@
  * The data the verifier passes between its stages: what the scan read from S3 (per object, small summaries,
  * never whole records), what Kafka said, and what the analysis found. Plain data, no behaviour.
  */
-import type { ObjectKeyParts } from "@weblog/s3";
+import type { ObjectKeyParts } from "@weblog/sink-contract";
 
 /** One record (line) that did not validate. `line` is 1-based within the object. */
 export interface InvalidRecord {

@@ -4,12 +4,24 @@
  */
 import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
 import { isExpectedError } from "@weblog/errors";
-import { DEFAULT_KEY_LAYOUT, type KeyLayout, loadConnectorConfig, type SinkSettings } from "@weblog/s3";
+import {
+  DEFAULT_KEY_LAYOUT,
+  DEFAULT_SINK_SETTINGS,
+  endpointOrAws,
+  isBucketName,
+  isStoreUrl,
+  type KeyLayout,
+  keyLayoutOf,
+  loadConnectorConfig,
+  type SinkSettings,
+  topicsDirPrefix,
+} from "@weblog/sink-contract";
 
+/** The sink's defaults (the contract's), so the verifier looks where the sink writes; plus its own concurrency. */
 export const DEFAULTS = {
-  bucket: "weblogs",
-  endpoint: "http://localhost:9000",
-  region: "us-east-1",
+  bucket: DEFAULT_SINK_SETTINGS.bucket,
+  endpoint: DEFAULT_SINK_SETTINGS.storeUrl as string,
+  region: DEFAULT_SINK_SETTINGS.region,
   concurrency: 16,
 } as const;
 
@@ -143,9 +155,7 @@ function wholeNumberOption(name: string, description: string, range: { min: numb
 }
 
 /** `topics.dir` + the directory delimiter (`topics/`), or "" when topics.dir is empty. */
-export function defaultPrefix(layout: KeyLayout): string {
-  return layout.topicsDir.length > 0 ? layout.topicsDir + layout.directoryDelim : "";
-}
+export const defaultPrefix = topicsDirPrefix;
 
 function loadConfig(path: string): { settings: SinkSettings; notes: string[] } {
   try {
@@ -168,35 +178,17 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const config = f.config ? loadConfig(f.config) : undefined;
   const s = config?.settings;
 
-  const layout: KeyLayout = s
-    ? {
-        topicsDir: s.topicsDir,
-        directoryDelim: s.directoryDelim,
-        fileDelim: s.fileDelim,
-        offsetPadWidth: s.offsetPadWidth,
-      }
-    : { ...DEFAULT_KEY_LAYOUT };
+  const layout: KeyLayout = s ? keyLayoutOf(s) : { ...DEFAULT_KEY_LAYOUT };
 
-  let endpoint: string | undefined = f.endpoint ?? (s ? s.storeUrl : DEFAULTS.endpoint);
-  if (endpoint !== undefined && (endpoint.trim() === "" || endpoint.trim().toLowerCase() === "aws")) {
-    endpoint = undefined;
-  }
-  if (endpoint !== undefined) {
-    let url: URL | undefined;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      url = undefined;
-    }
-    if (!url || !/^https?:$/.test(url.protocol)) {
-      throw new UsageError(
-        `--endpoint "${endpoint}" is not an http(s) URL; e.g. --endpoint http://localhost:9000.`,
-      );
-    }
+  const endpoint = endpointOrAws(f.endpoint ?? (s ? s.storeUrl : DEFAULTS.endpoint));
+  if (endpoint !== undefined && !isStoreUrl(endpoint)) {
+    throw new UsageError(
+      `--endpoint "${endpoint}" is not an http(s) URL; e.g. --endpoint http://localhost:9000.`,
+    );
   }
 
   const bucket = (f.bucket ?? s?.bucket ?? DEFAULTS.bucket).trim();
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+  if (!isBucketName(bucket)) {
     throw new UsageError(`--bucket "${bucket}" is not a valid S3 bucket name (3-63 of a-z 0-9 . -).`);
   }
 

@@ -1,5 +1,5 @@
 /**
- * Reads the bucket: lists every object under the prefix page by page, parses each key with @weblog/s3's parser
+ * Reads the bucket: lists every object under the prefix page by page, parses each key with @weblog/sink-contract's parser
  * (keys that do not parse are kept for the report), and reads the objects with bounded concurrency while the
  * listing goes on. Each object is reduced at once to a small summary (record count, invalid lines, newest
  * timestamp, one short hash per record): record bodies are never held beyond the object being read.
@@ -7,14 +7,14 @@
 import { createHash } from "node:crypto";
 import { findCause } from "@weblog/errors";
 import { decode } from "@weblog/log-schema";
+import { type ListedObject, S3SideError } from "@weblog/s3";
 import {
   type KeyLayout,
-  type ListedObject,
   type ObjectKeyParts,
   parseObjectKey,
   readRecordLines,
-  S3SideError,
-} from "@weblog/s3";
+  recordTimeMs,
+} from "@weblog/sink-contract";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
 
 /** The two things the scan needs from S3 (implemented over @weblog/s3 in store.ts). */
@@ -64,8 +64,9 @@ export function summarizeLines(
       invalid.push({ line: i + 1, code: result.error.code, message: result.error.message });
       return;
     }
-    const ms = Date.parse(result.record.timestamp);
-    if (Number.isFinite(ms) && (newest === null || ms > newest)) newest = ms;
+    // The record time as the sink reads it (the contract's one implementation).
+    const ms = recordTimeMs(result.record, "timestamp");
+    if (ms !== undefined && (newest === null || ms > newest)) newest = ms;
   });
   return { records: lines.length, invalid, newestRecordMs: newest, recordHashes };
 }

@@ -1,4 +1,4 @@
-import { formatObjectKey } from "@weblog/s3";
+import { formatObjectKey } from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import { analyze, subtractOffsets } from "../src/analyze";
 import type { KafkaState, ScannedObject, ScanResult } from "../src/model";

@@ -4,7 +4,6 @@ import { causes, WeblogError } from "@weblog/errors";
  * Every failure on the S3 side, as one error type with a string-union `code` (@weblog/cli's runMain decides the
  * exit code a code ends a run with: the user's to fix (2) or the run's (1)).
  *
- * - `BAD_CONFIG`: a connector JSON / setting is wrong (unknown key, bad value).
  * - `BUCKET_MISSING`: the bucket does not exist at the endpoint.
  * - `ACCESS_DENIED`: credentials wrong or not allowed. The message names the endpoint, never the secret.
  * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable.
@@ -14,7 +13,6 @@ import { causes, WeblogError } from "@weblog/errors";
  * - `REQUEST`: any other 4xx: the request itself is wrong (e.g. InvalidArgument). Not retriable.
  */
 export type S3ErrorCode =
-  | "BAD_CONFIG"
   | "BUCKET_MISSING"
   | "ACCESS_DENIED"
   | "UNREACHABLE"
@@ -24,7 +22,6 @@ export type S3ErrorCode =
   | "REQUEST";
 
 const RETRIABLE: Record<S3ErrorCode, boolean> = {
-  BAD_CONFIG: false,
   BUCKET_MISSING: false,
   ACCESS_DENIED: false,
   UNREACHABLE: true,
@@ -36,12 +33,9 @@ const RETRIABLE: Record<S3ErrorCode, boolean> = {
 
 export class S3SideError extends WeblogError<S3ErrorCode> {
   override readonly name = "S3SideError";
-  /** For BAD_CONFIG: the connector key (or flag) at fault. */
-  readonly key?: string;
 
-  constructor(code: S3ErrorCode, message: string, options: { cause?: unknown; key?: string } = {}) {
+  constructor(code: S3ErrorCode, message: string, options: { cause?: unknown } = {}) {
     super(code, message, { cause: options.cause, retriable: RETRIABLE[code] });
-    if (options.key !== undefined) this.key = options.key;
   }
 }
 
@@ -184,19 +178,4 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
     `S3 request to ${where} failed for bucket '${ctx.bucket}': ${name || "error"}: ${detail}`,
     { cause: err },
   );
-}
-
-/**
- * One record could not be placed in a partition (a missing field, an unparsable timestamp). Not an S3 failure and
- * not fatal for the sink: it is a bad record, handled by `errors.tolerance` (DLQ or stop) like a schema failure.
- */
-export class PartitionError extends WeblogError<"BAD_RECORD"> {
-  override readonly name = "PartitionError";
-  /** The record field at fault (e.g. `timestamp`), if any. */
-  readonly field?: string;
-
-  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
-    super("BAD_RECORD", message, { cause: options.cause });
-    if (options.field !== undefined) this.field = options.field;
-  }
 }

@@ -1,7 +1,7 @@
 /**
- * Reading and writing the objects: paginated listing, whole bodies, JSON lines (gzip or not).
+ * Reading and writing the objects: paginated listing, whole bodies, record lines (the body format itself, JSON
+ * lines gzip or not, is `@weblog/sink-contract`'s `encodeRecordLines` / `readRecordLines`).
  */
-import { gunzipSync, gzipSync } from "node:zlib";
 import {
   GetObjectCommand,
   ListObjectsV2Command,
@@ -9,8 +9,18 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import {
+  type Compression,
+  compressionOfKey,
+  contentTypeOf,
+  DEFAULT_KEY_LAYOUT,
+  encodeRecordLines,
+  type KeyLayout,
+  type ObjectKeyParts,
+  parseObjectKey,
+  readRecordLines,
+} from "@weblog/sink-contract";
 import { explainS3Error } from "./errors";
-import type { Compression } from "./keys";
 
 export interface ListedObject {
   key: string;
@@ -69,6 +79,25 @@ export async function* listAllObjects(
   } while (token !== undefined && (options.maxPages === undefined || pages < options.maxPages));
 }
 
+/** A listed object with its key read as the sink's layout: `parts` when it follows it, else the `reason`. */
+export type SinkObject = ListedObject & ({ parts: ObjectKeyParts } | { parts?: undefined; reason: string });
+
+/**
+ * Every object under `prefix` with its key parsed (`parseObjectKey` in `layout`): the one listing the demo, tests
+ * and tools use to walk what a sink wrote. Keys that do not follow the layout come with their reason.
+ */
+export async function* listSinkObjects(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  options: ListOptions & { layout?: KeyLayout } = {},
+): AsyncGenerator<SinkObject> {
+  for await (const o of listAllObjects(client, bucket, prefix, options)) {
+    const parsed = parseObjectKey(o.key, options.layout ?? DEFAULT_KEY_LAYOUT);
+    yield parsed.ok ? { ...o, parts: parsed.parts } : { ...o, reason: parsed.reason };
+  }
+}
+
 /** The raw bytes of an object (no decompression). */
 export async function getObjectBody(
   client: S3Client,
@@ -85,24 +114,6 @@ export async function getObjectBody(
   }
 }
 
-/** The compression an object key implies (`.json.gz` = gzip). */
-export function compressionOfKey(key: string): Compression {
-  return key.endsWith(".gz") ? "gzip" : "none";
-}
-
-/**
- * An object body -> its lines (one record each): gunzips for gzip, splits on \n (and \r\n), drops the final empty
- * line that a trailing newline leaves. Empty lines inside are kept (a verifier reports them as invalid records).
- */
-export function readRecordLines(body: Uint8Array, compression: Compression): string[] {
-  const bytes = compression === "gzip" ? gunzipSync(body) : body;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  if (text.length === 0) return [];
-  const lines = text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
-}
-
 /** Fetches an object and returns its record lines (compression from the key's extension). */
 export async function readRecordsFromObject(
   client: S3Client,
@@ -113,16 +124,9 @@ export async function readRecordsFromObject(
   return readRecordLines(await getObjectBody(client, bucket, key, options), compressionOfKey(key));
 }
 
-/** Lines -> an object body as Confluent's JsonFormat writes it: each record then "\n"; gzipped for gzip. */
-export function encodeRecordLines(lines: readonly string[], compression: Compression): Buffer {
-  const text = lines.length === 0 ? "" : `${lines.join("\n")}\n`;
-  const raw = Buffer.from(text, "utf8");
-  return compression === "gzip" ? gzipSync(raw) : raw;
-}
-
 /**
- * PUTs an encoded object body (`encodeRecordLines`) at `key`; a failure is an explained `S3SideError`. `abortSignal`
- * cancels the request in flight (the sink's fence).
+ * PUTs an encoded object body (the contract's `encodeRecordLines`) at `key`; a failure is an explained
+ * `S3SideError`. `abortSignal` cancels the request in flight (the sink's fence).
  */
 export async function putObjectBody(
   client: S3Client,
@@ -139,7 +143,7 @@ export async function putObjectBody(
         Key: key,
         Body: body,
         // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
-        ContentType: compression === "gzip" ? "application/gzip" : "application/json",
+        ContentType: contentTypeOf(compression),
       }),
       options.abortSignal ? { abortSignal: options.abortSignal } : {},
     );
@@ -148,7 +152,7 @@ export async function putObjectBody(
   }
 }
 
-/** `lines` as one JSON-lines object (Confluent's JsonFormat) at `key`. */
+/** PutObject of record lines (the sink's upload body; also used by tests to plant objects). */
 export async function putRecordLines(
   client: S3Client,
   bucket: string,

@@ -1,18 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { exitCodeOf } from "@weblog/cli";
+import { encodeRecordLines, formatObjectKey } from "@weblog/sink-contract";
 import { type S3Handle, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
 import { explainS3Error, S3SideError } from "../src/errors";
-import { formatObjectKey } from "../src/keys";
 import {
-  encodeRecordLines,
   getObjectBody,
   listAllObjects,
+  listSinkObjects,
   putRecordLines,
-  readRecordLines,
   readRecordsFromObject,
+  type SinkObject,
 } from "../src/objects";
 
 let s3: S3Handle;
@@ -128,6 +128,32 @@ describe("objects", () => {
     expect(none).toEqual([]);
   });
 
+  it("listSinkObjects reads each key in the sink's layout, and says why a stray key does not fit", async () => {
+    const c = client();
+    const topic = `t-${randomUUID().slice(0, 8)}`;
+    const good = formatObjectKey({
+      topic,
+      encodedPartition: "partition=3",
+      kafkaPartition: 3,
+      startOffset: 120n,
+      compression: "gzip",
+    });
+    const stray = `topics/${topic}/notes.txt`;
+    for (const key of [good, stray])
+      await c.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: "x" }));
+    const seen: SinkObject[] = [];
+    for await (const o of listSinkObjects(c, s3.bucket, `topics/${topic}/`)) seen.push(o);
+    expect(seen.map((o) => o.key)).toEqual([stray, good].sort());
+    expect(seen.find((o) => o.key === good)?.parts).toMatchObject({
+      kafkaPartition: 3,
+      startOffset: 120n,
+      compression: "gzip",
+    });
+    const bad = seen.find((o) => o.key === stray);
+    expect(bad?.parts).toBeUndefined();
+    expect(bad && "reason" in bad ? bad.reason : "").toContain(".json");
+  });
+
   it("writes and reads JSON lines, plain and gzip, exactly as written", async () => {
     const c = client();
     const lines = ['{"a":1}', '{"b":"é"}', '{"c":[1,2]}'];
@@ -158,14 +184,6 @@ describe("objects", () => {
 });
 
 describe("pure helpers", () => {
-  it("readRecordLines drops only the final empty line, handles CRLF and empty bodies", () => {
-    expect(readRecordLines(Buffer.from("a\nb\n"), "none")).toEqual(["a", "b"]);
-    expect(readRecordLines(Buffer.from("a\r\n\nb"), "none")).toEqual(["a", "", "b"]);
-    expect(readRecordLines(Buffer.alloc(0), "none")).toEqual([]);
-    expect(readRecordLines(encodeRecordLines(["x", "y"], "gzip"), "gzip")).toEqual(["x", "y"]);
-    expect(() => readRecordLines(Buffer.from("not gzip"), "gzip")).toThrow();
-  });
-
   it("credentials: MinIO dev creds only for a local endpoint with no AWS creds in env", () => {
     const base = { region: "us-east-1", pathStyle: true };
     expect(credentialSourceFor({ ...base, endpoint: "http://localhost:9000", env: {} })).toBe(

@@ -1,4 +1,4 @@
-import type { SinkSettings } from "@weblog/s3";
+import type { SinkSettings } from "@weblog/sink-contract";
 import type { ConsumerConfig } from "kafkajs";
 
 /** The sink's kafkajs consumer settings and timer period, derived from its settings (pure). */

@@ -1,10 +1,11 @@
+import { deadLetterHeaders } from "@weblog/sink-contract";
 import type { IHeaders, Producer } from "kafkajs";
 
 /**
  * Dead letter queue: records the sink cannot write (not JSON, not a web log, tombstones with
  * behavior.on.null.values=fail) go to `errors.deadletterqueue.topic.name` unchanged, with Kafka Connect's
  * `__connect.errors.*` headers (as with errors.deadletterqueue.context.headers.enable=true) plus ours
- * (`weblog.errors.reason`, `weblog.errors.issues`).
+ * (`weblog.errors.reason`, `weblog.errors.issues`): the contract's `deadLetterHeaders`, which the verifier reads.
  *
  * Records are queued while a batch is processed and sent (acks=all) before any offset past them is committed,
  * so a crash re-reads and re-sends them: the DLQ is at-least-once, like Connect's.
@@ -30,20 +31,6 @@ export interface Dlq {
   readonly pending: number;
   readonly sent: number;
 }
-
-export const DLQ_HEADERS = {
-  topic: "__connect.errors.topic",
-  partition: "__connect.errors.partition",
-  offset: "__connect.errors.offset",
-  connector: "__connect.errors.connector.name",
-  task: "__connect.errors.task.id",
-  stage: "__connect.errors.stage",
-  className: "__connect.errors.class.name",
-  exceptionClass: "__connect.errors.exception.class.name",
-  exceptionMessage: "__connect.errors.exception.message",
-  reason: "weblog.errors.reason",
-  issues: "weblog.errors.issues",
-} as const;
 
 export function createDlq(opts: { producer: Producer; topic: string; connectorName: string }): Dlq {
   let queue: DeadLetter[] = [];
@@ -87,20 +74,7 @@ export function createDlq(opts: { producer: Producer; topic: string; connectorNa
         messages: batch.map((l) => ({
           key: l.key,
           value: l.value,
-          headers: {
-            ...(l.headers ?? {}),
-            [DLQ_HEADERS.topic]: l.topic,
-            [DLQ_HEADERS.partition]: String(l.partition),
-            [DLQ_HEADERS.offset]: l.offset,
-            [DLQ_HEADERS.connector]: opts.connectorName,
-            [DLQ_HEADERS.task]: "0",
-            [DLQ_HEADERS.stage]: l.reason === "NULL_VALUE" ? "TASK_PUT" : "VALUE_CONVERTER",
-            [DLQ_HEADERS.className]: "weblog.consumer.S3Sink",
-            [DLQ_HEADERS.exceptionClass]: `weblog.${l.reason}`,
-            [DLQ_HEADERS.exceptionMessage]: l.message,
-            [DLQ_HEADERS.reason]: l.reason,
-            ...(l.issues && l.issues.length > 0 ? { [DLQ_HEADERS.issues]: JSON.stringify(l.issues) } : {}),
-          },
+          headers: { ...(l.headers ?? {}), ...deadLetterHeaders(l, opts.connectorName) },
         })),
       });
       sent += batch.length;

@@ -1,4 +1,4 @@
-import { createPartitioner, keyLayoutOf } from "@weblog/s3";
+import { createPartitioner, keyLayoutOf } from "@weblog/sink-contract";
 import type { EachBatchPayload, Producer } from "kafkajs";
 import { createBatchHandler } from "./batch";
 import { createCommitter } from "./committer";
@@ -31,7 +31,10 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const { kafka, settings, logger } = opts;
   const now = opts.now ?? Date.now;
   const crash: CrashHook = opts.crashHook ?? (() => {});
-  const partitioner = createPartitioner(settings.partitioner, { directoryDelim: settings.directoryDelim });
+  const partitioner = createPartitioner(settings.partitioner, {
+    directoryDelim: settings.directoryDelim,
+    timezone: settings.timezone,
+  });
   const encodeDefault =
     settings.partitioner.kind === "default"
       ? (p: number) =>

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { SinkSettings } from "@weblog/s3";
+import type { SinkSettings } from "@weblog/sink-contract";
 
 /**
  * The settings that decide an object's key or bytes, carried in the sink's offset commits (the commit's metadata
@@ -46,7 +46,7 @@ export function keySettingsOf(s: SinkSettings): KeySettings {
   if (p.kind === "time") {
     keys["path.format"] = p.pathFormat;
     keys["partition.duration.ms"] = String(p.partitionDurationMs);
-    keys.timezone = p.timezone;
+    keys.timezone = s.timezone;
     keys["timestamp.extractor"] = p.timestampExtractor;
     if (p.timestampExtractor === "RecordField") keys["timestamp.field"] = p.timestampField;
   }

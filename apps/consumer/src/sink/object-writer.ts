@@ -1,12 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { Compression } from "@weblog/s3";
-import {
-  encodeRecordLines,
-  formatObjectKey,
-  type KeyLayout,
-  putObjectBody,
-  type S3SideError,
-} from "@weblog/s3";
+import { putObjectBody, type S3SideError } from "@weblog/s3";
+import { type Compression, encodeRecordLines, formatObjectKey, type KeyLayout } from "@weblog/sink-contract";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
 import type { FlushSet, OpenFile } from "./partition-buffer";

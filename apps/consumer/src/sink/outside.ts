@@ -1,5 +1,5 @@
 import type { Logger } from "@weblog/cli";
-import type { SinkSettings } from "@weblog/s3";
+import type { SinkSettings } from "@weblog/sink-contract";
 import type { EachBatchPayload } from "kafkajs";
 import type { CommitFn, Committer, FlushVia } from "./committer";
 import type { Dlq } from "./dlq";

@@ -1,5 +1,5 @@
 import { decode, encode } from "@weblog/log-schema";
-import type { Partitioner, SinkSettings } from "@weblog/s3";
+import { type Partitioner, recordTimeMs, type SinkSettings } from "@weblog/sink-contract";
 
 /**
  * Record policy, pure: what one Kafka record becomes. `append` (the line to buffer, where it goes, its record time),
@@ -45,14 +45,9 @@ export function createRecordPolicy(settings: RecordSettings, partitioner: Partit
   const p = settings.partitioner;
   const timeField = p.kind === "time" && p.timestampExtractor === "RecordField" ? p.timestampField : null;
 
-  const recordTimeOf = (message: RecordInput, record: unknown): number => {
-    if (timeField !== null) {
-      const raw = (record as Record<string, unknown> | null)?.[timeField];
-      const ms = typeof raw === "number" ? raw : typeof raw === "string" ? Date.parse(raw) : Number.NaN;
-      if (Number.isFinite(ms)) return ms;
-    }
-    return Number(message.timestamp);
-  };
+  // Record time (the contract's one reading: nested field, ISO string or epoch ms), else the Kafka timestamp.
+  const recordTimeOf = (message: RecordInput, record: unknown): number =>
+    (timeField === null ? undefined : recordTimeMs(record, timeField)) ?? Number(message.timestamp);
 
   return {
     classify(message, kafkaPartition, defaultEncoded, nowMs) {
@@ -99,8 +94,8 @@ export function createRecordPolicy(settings: RecordSettings, partitioner: Partit
           return { kind: "reject", reason: "PARTITIONER", text: (err as Error).message };
         }
       }
-      const recordTimeMs = needsRecordTime ? recordTimeOf(message, record) : 0;
-      return { kind: "append", line, size, encodedPartition, recordTimeMs };
+      const timeMs = needsRecordTime ? recordTimeOf(message, record) : 0;
+      return { kind: "append", line, size, encodedPartition, recordTimeMs: timeMs };
     },
   };
 }

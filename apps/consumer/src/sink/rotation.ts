@@ -1,4 +1,4 @@
-import type { SinkSettings } from "@weblog/s3";
+import type { SinkSettings } from "@weblog/sink-contract";
 import type { FlushReason, PartitionBuffer } from "./partition-buffer";
 
 /**

@@ -1,5 +1,5 @@
 import type { Logger } from "@weblog/cli";
-import type { SinkSettings } from "@weblog/s3";
+import type { SinkSettings } from "@weblog/sink-contract";
 import type { Admin } from "kafkajs";
 import { SinkError } from "./errors";
 import { checkAssignment, commitMetadata, keySettingsOf } from "./key-fingerprint";

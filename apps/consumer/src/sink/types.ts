@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Logger } from "@weblog/cli";
-import type { SinkSettings } from "@weblog/s3";
+import type { SinkSettings } from "@weblog/sink-contract";
 import type { Kafka } from "kafkajs";
 import type { CrashHook } from "./crash-hook";
 

@@ -1,9 +1,12 @@
+import { HONOURED_KEYS } from "./connector-keys";
 import type { Compression, KeyLayout } from "./keys";
 
 /**
- * The sink's settings, one camelCase field per Confluent S3 sink key (the key is named on each field). Our sink
- * (apps/consumer), the verifier and infra's tests all read these; `loadConnectorConfig` builds them from a Kafka
- * Connect connector JSON, `toConnectorConfig` writes them back.
+ * The sink's settings, one camelCase field per Confluent S3 sink key (the key is named on each field; the key table,
+ * connector-keys.ts, maps each key to its field and codec, and schema.ts compiles the settings' TypeBox schema from
+ * that table). Our sink (apps/consumer), the verifier and infra's tests all read these; `loadConnectorConfig` builds
+ * them from a Kafka Connect connector JSON, `toConnectorConfig` writes them back. The time zone is stored once,
+ * in `timezone`: rotation and the time-based partitioner both use it, as Connect's one `timezone` key says.
  */
 
 export type TimestampExtractor = "Record" | "RecordField" | "Wallclock";
@@ -22,8 +25,6 @@ export type PartitionerSettings =
       partitionDurationMs: number;
       /** `locale` (e.g. `en-US`); kept for round trips, our formats are numeric so it does not change output. */
       locale: string;
-      /** `timezone` (IANA, e.g. `UTC`, `Asia/Seoul`). */
-      timezone: string;
       /** `timestamp.extractor`. */
       timestampExtractor: TimestampExtractor;
       /** `timestamp.field` (RecordField only): a field of the JSON value, nested with dots (`a.b`). */
@@ -77,73 +78,36 @@ export interface SinkSettings {
 }
 
 /**
- * Defaults. Where the concept is Confluent's, so is the default, except where the shared stack defaults
- * (COMMON: topic `weblogs`, bucket `weblogs`, MinIO at localhost:9000, flush.size 10, 10 s wall-clock rotation)
- * decide otherwise; each such case says so.
+ * Defaults, from the key table (each row's `default`, with its origin in `origin`). Where the concept is
+ * Confluent's, so is the default, except where the shared stack (COMMON: topic `weblogs`, bucket `weblogs`, MinIO at
+ * localhost:9000, flush.size 10, 10 s wall-clock rotation) decides otherwise; each such row says so.
  */
-export const DEFAULT_SINK_SETTINGS: Readonly<SinkSettings> = Object.freeze({
-  /** Ours: the shared topic. Connect has no default (`topics` or `topics.regex` is required). */
-  topics: ["weblogs"],
-  /** Ours: the compose stack's bucket. Required in Confluent. */
-  bucket: "weblogs",
-  /** Ours: us-east-1 (MinIO's default region). Confluent defaults to us-west-2. */
-  region: "us-east-1",
-  /** Ours: MinIO from `docker compose up`. Confluent: unset (AWS). */
-  storeUrl: "http://localhost:9000",
-  /** Confluent: true. Needed by MinIO and S3Proxy. */
-  pathStyle: true,
-  /** Ours: 10 (the seed's "upload when 10 have piled up"). Required, no default, in Confluent. */
-  flushSize: 10,
-  /** Confluent: -1 (off). */
-  rotateIntervalMs: -1,
-  /** Ours: 10 s, so slow traffic still lands (the seed's interval). Confluent: -1 (off). */
-  rotateScheduleIntervalMs: 10_000,
-  /** Ours: UTC. Confluent: no default, but required when rotate.schedule.interval.ms is set. */
-  timezone: "UTC",
-  /** Confluent: `topics`. */
-  topicsDir: "topics",
-  /** Confluent: `/`. */
-  directoryDelim: "/",
-  /** Confluent: `+`. */
-  fileDelim: "+",
-  /** Confluent: 10. */
-  offsetPadWidth: 10,
-  /** Confluent: `none`. */
-  compression: "none",
-  /** Confluent: DefaultPartitioner. */
-  partitioner: Object.freeze({ kind: "default" }) as PartitionerSettings,
-  /** Confluent: `fail`. */
-  behaviorOnNullValues: "fail",
-  /** Kafka Connect: `none`. */
-  errorsTolerance: "none",
-  /** Ours: the shared DLQ topic, used only when errorsTolerance is `all`. Connect: unset (no DLQ). */
-  dlqTopic: "weblogs-dlq",
-  /** Ours: `weblog-s3-sink`. Connect would use `connect-weblogs-s3-sink`. */
-  groupId: "weblog-s3-sink",
-  /** Ours: 64 MiB of buffered record bytes across all partitions. */
-  bufferMaxBytes: 64 * 1024 * 1024,
-}) as Readonly<SinkSettings>;
+export const DEFAULT_SINK_SETTINGS: Readonly<SinkSettings> = Object.freeze(
+  Object.fromEntries(
+    HONOURED_KEYS.flatMap((r) =>
+      typeof r.field === "string" && r.default !== undefined
+        ? [[r.field, typeof r.default === "object" ? Object.freeze(r.default) : r.default]]
+        : [],
+    ),
+  ),
+) as Readonly<SinkSettings>;
 
 /** A fresh, mutable copy of the defaults (nested objects copied too). */
 export function defaultSinkSettings(): SinkSettings {
-  return {
-    ...DEFAULT_SINK_SETTINGS,
-    topics: [...DEFAULT_SINK_SETTINGS.topics],
-    partitioner: structuredClone(DEFAULT_SINK_SETTINGS.partitioner),
-  };
+  return structuredClone(DEFAULT_SINK_SETTINGS) as SinkSettings;
 }
 
-/** Hourly/Daily presets and the time partitioner's own defaults. */
-export const DEFAULT_TIME_PARTITIONER: Readonly<Extract<PartitionerSettings, { kind: "time" }>> =
-  Object.freeze({
-    kind: "time",
-    pathFormat: "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH",
-    partitionDurationMs: 3_600_000,
-    locale: "en-US",
-    timezone: "UTC",
-    timestampExtractor: "Wallclock",
-    timestampField: "timestamp",
-  });
+type TimePartitioner = Extract<PartitionerSettings, { kind: "time" }>;
+
+/** Hourly/Daily presets and the time partitioner's own defaults (the time partitioner rows' defaults). */
+export const DEFAULT_TIME_PARTITIONER: Readonly<TimePartitioner> = Object.freeze({
+  kind: "time",
+  ...Object.fromEntries(
+    HONOURED_KEYS.flatMap((r) =>
+      typeof r.field === "object" && r.field.partitioner === "time" ? [[r.field.field, r.default]] : [],
+    ),
+  ),
+}) as Readonly<TimePartitioner>;
 
 /** The object-key layout part of the settings, for `formatObjectKey` / `parseObjectKey`. */
 export function keyLayoutOf(

@@ -3,18 +3,18 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { AIVEN_S3_SINK_CLASS, layoutOfAivenTemplate } from "../src/aiven-config";
-import { loadConnectorConfig } from "../src/connector-config";
-import type { S3SideError } from "../src/errors";
+import type { SinkConfigError } from "../src/errors";
 import { parseObjectKey } from "../src/keys";
+import { loadConnectorConfig } from "../src/load";
 
 const AIVEN_JSON = join(dirname(fileURLToPath(import.meta.url)), "../../../infra/connect/aiven-s3-sink.json");
 const file = JSON.parse(readFileSync(AIVEN_JSON, "utf8")) as { name: string; config: Record<string, string> };
 
-function failure(config: Record<string, string>): S3SideError {
+function failure(config: Record<string, string>): SinkConfigError {
   try {
     loadConnectorConfig({ name: "x", config });
   } catch (err) {
-    return err as S3SideError;
+    return err as SinkConfigError;
   }
   throw new Error("expected a BAD_CONFIG failure");
 }

@@ -3,26 +3,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
-import {
-  CONFLUENT_S3_SINK_KEYS,
-  loadConnectorConfig,
-  sinkSettingsFromEnv,
-  toConnectorConfig,
-} from "../src/connector-config";
-import { S3SideError } from "../src/errors";
+import { SinkConfigError } from "../src/errors";
+import { CONFLUENT_S3_SINK_KEYS } from "../src/key-table";
+import { loadConnectorConfig, sinkSettingsFromEnv } from "../src/load";
 import { DEFAULT_SINK_SETTINGS, defaultSinkSettings, type SinkSettings } from "../src/settings";
+import { toConnectorConfig } from "../src/write-back";
 
 const fixture = join(import.meta.dirname, "fixtures", "connector.json");
 
-function badConfig(fn: () => unknown): S3SideError {
+function badConfig(fn: () => unknown): SinkConfigError {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(S3SideError);
-    expect((err as S3SideError).code).toBe("BAD_CONFIG");
-    expect(exitCodeOf(err as S3SideError)).toBe(2);
-    expect((err as S3SideError).message).not.toContain("\n");
-    return err as S3SideError;
+    expect(err).toBeInstanceOf(SinkConfigError);
+    expect((err as SinkConfigError).code).toBe("BAD_CONFIG");
+    expect(exitCodeOf(err as SinkConfigError)).toBe(2);
+    expect((err as SinkConfigError).message).not.toContain("\n");
+    return err as SinkConfigError;
   }
   throw new Error("expected a BAD_CONFIG error");
 }
@@ -168,10 +165,11 @@ describe("loadConnectorConfig", () => {
       pathFormat: "'dt'=YYYY-MM-dd/'hr'=HH",
       partitionDurationMs: 3_600_000,
       locale: "en-US",
-      timezone: "Asia/Seoul",
       timestampExtractor: "RecordField",
       timestampField: "timestamp",
     });
+    // The time zone is stored once, for rotation and the partitioner alike (Connect's one `timezone` key).
+    expect(settings.timezone).toBe("Asia/Seoul");
     const hourly = loadConnectorConfig({
       "partitioner.class": "io.confluent.connect.storage.partitioner.HourlyPartitioner",
     });
@@ -234,7 +232,6 @@ describe("toConnectorConfig round trip", () => {
           pathFormat: "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH",
           partitionDurationMs: 3_600_000,
           locale: "ko-KR",
-          timezone: "Asia/Seoul",
           timestampExtractor: "RecordField",
           timestampField: "meta.ts",
         },

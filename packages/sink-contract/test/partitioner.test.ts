@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { PartitionError, S3SideError } from "../src/errors";
-import { compilePathFormat, createPartitioner, readPath, zoneOffsetMs } from "../src/partitioner";
+import { PartitionError, SinkConfigError } from "../src/errors";
+import { createPartitioner } from "../src/partitioner";
+import { compilePathFormat, zoneOffsetMs } from "../src/path-format";
+import { readPath } from "../src/record-time";
 import { DEFAULT_TIME_PARTITIONER, type PartitionerSettings } from "../src/settings";
 
 const time = (over: Partial<Extract<PartitionerSettings, { kind: "time" }>>): PartitionerSettings => ({
@@ -52,7 +54,7 @@ describe("TimeBasedPartitioner", () => {
   });
 
   it("uses the timezone: 06:42 UTC is 15:42 in Seoul, and a day boundary moves", () => {
-    const seoul = createPartitioner(time({ timezone: "Asia/Seoul", timestampExtractor: "Record" }));
+    const seoul = createPartitioner(time({ timestampExtractor: "Record" }), { timezone: "Asia/Seoul" });
     expect(seoul.encodePartition({ kafkaPartition: 0, kafkaTimestampMs: at })).toBe(
       "year=2026/month=11/day=25/hour=15",
     );
@@ -60,7 +62,7 @@ describe("TimeBasedPartitioner", () => {
     expect(seoul.encodePartition({ kafkaPartition: 0, kafkaTimestampMs: lateUtc })).toBe(
       "year=2026/month=11/day=26/hour=08",
     );
-    const ny = createPartitioner(time({ timezone: "America/New_York", timestampExtractor: "Record" }));
+    const ny = createPartitioner(time({ timestampExtractor: "Record" }), { timezone: "America/New_York" });
     expect(ny.encodePartition({ kafkaPartition: 0, kafkaTimestampMs: at })).toBe(
       "year=2026/month=11/day=25/hour=01",
     );
@@ -71,9 +73,9 @@ describe("TimeBasedPartitioner", () => {
       time({
         pathFormat: "'dt'=YYYY-MM-dd'T'HH:mm:ss",
         partitionDurationMs: 86_400_000,
-        timezone: "Asia/Kolkata",
         timestampExtractor: "Wallclock",
       }),
+      { timezone: "Asia/Kolkata" },
     );
     expect(daily.encodePartition({ kafkaPartition: 0, nowMs: at })).toBe("dt=2026-11-25T00:00:00");
     const quarter = createPartitioner(time({ pathFormat: "HH-mm", partitionDurationMs: 15 * 60_000 }));
@@ -90,8 +92,8 @@ describe("TimeBasedPartitioner", () => {
       /pattern 'EEE' is not supported/,
     );
     expect(() => createPartitioner(time({ pathFormat: "'year=YYYY" }))).toThrow(/unterminated quote/);
-    expect(() => createPartitioner(time({ partitionDurationMs: 0 }))).toThrow(S3SideError);
-    expect(() => createPartitioner(time({ timezone: "Nowhere/Land" }))).toThrow(/not an IANA time zone/);
+    expect(() => createPartitioner(time({ partitionDurationMs: 0 }))).toThrow(SinkConfigError);
+    expect(() => createPartitioner(time({}), { timezone: "Nowhere/Land" })).toThrow(/not an IANA time zone/);
   });
 });
 

@@ -9,11 +9,12 @@
  *   [<dir>/]{{topic}}/partition={{partition}}/{{topic}}<d>{{partition}}<d>{{start_offset[:padding=true]}}.json[.gz]
  *
  * (with `<d>` one delimiter, e.g. `+`). Aiven's padding is 20 digits; parsing does not depend on the width. An
- * unsupported setting is one line naming the key and the fix (S3SideError BAD_CONFIG, exit 2).
+ * unsupported setting is one line naming the key and the fix (SinkConfigError BAD_CONFIG, exit 2).
  */
-import type { LoadedConnectorConfig } from "./connector-config";
-import { S3SideError } from "./errors";
+
+import { badConfig, type SinkConfigError } from "./errors";
 import type { Compression } from "./keys";
+import type { LoadedConnectorConfig } from "./load";
 import { defaultSinkSettings, type SinkSettings } from "./settings";
 
 export const AIVEN_S3_SINK_CLASS = "io.aiven.kafka.connect.s3.AivenKafkaConnectS3SinkConnector";
@@ -21,8 +22,8 @@ export const AIVEN_S3_SINK_CLASS = "io.aiven.kafka.connect.s3.AivenKafkaConnectS
 /** Aiven pads `{{start_offset:padding=true}}` to 20 digits (a Long's width). */
 export const AIVEN_OFFSET_PAD_WIDTH = 20;
 
-function bad(key: string, message: string): S3SideError {
-  return new S3SideError("BAD_CONFIG", message, { key });
+function bad(key: string, message: string): SinkConfigError {
+  return badConfig(key, message);
 }
 
 const TEMPLATE_SHAPE =

@@ -56,6 +56,11 @@ export function topicPrefix(topic: string, layout: KeyLayout = DEFAULT_KEY_LAYOU
   );
 }
 
+/** The prefix under which every topic lives: `topics.dir` + the directory delimiter (`topics/`), or "". */
+export function topicsDirPrefix(layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
+  return layout.topicsDir.length > 0 ? layout.topicsDir + layout.directoryDelim : "";
+}
+
 export type ParseKeyResult = { ok: true; parts: ObjectKeyParts } | { ok: false; reason: string };
 
 /**

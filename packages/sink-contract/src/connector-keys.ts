@@ -1,0 +1,66 @@
+/**
+ * The keys our sink honours: one row each, carrying the settings field, the codec, our default (and where it comes
+ * from), the write-back rule and the consumer's CLI flag. Everything else about these keys is derived (key-row.ts).
+ * Kafka Connect / Confluent keys our sink does not read are in connect-keys.ts.
+ */
+import { bool, int, intervalMs, list, locale, oneOf, text } from "./codecs";
+import type { KeyRow } from "./key-row";
+import { BUCKET_NAME, BUCKET_NAME_HINT, STORE_URL, STORE_URL_HINT, TOPIC_NAME } from "./store";
+
+export const PARTITIONER_PACKAGE = "io.confluent.connect.storage.partitioner.";
+/** `partitioner.class` short names and the settings kind each gives. */
+export const PARTITIONER_CLASSES = {
+  DefaultPartitioner: "default",
+  FieldPartitioner: "field",
+  TimeBasedPartitioner: "time",
+  HourlyPartitioner: "time",
+  DailyPartitioner: "time",
+} as const;
+
+const h = (row: Omit<KeyRow, "status">): KeyRow => ({ status: "honoured", write: "always", ...row });
+
+const topicList = list(
+  TOPIC_NAME,
+  "is not a valid Kafka topic name (letters, digits, '.', '_', '-')",
+  "give one or more topic names, comma separated (e.g. weblogs)",
+);
+const fieldList = list(
+  /^\S+$/,
+  "is not a field name",
+  "required with FieldPartitioner (e.g. status_code or method,status_code)",
+);
+const pathFormat = text({
+  nonEmpty: true,
+  emptyHint: "required with TimeBasedPartitioner, e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH",
+});
+
+/** One row per line (a table: read across). `write: "never"` rows are written by the partitioner's write-back. */
+// biome-ignore format: the key table, one row per line
+export const HONOURED_KEYS: readonly KeyRow[] = [
+  h({ key: "topics", note: "topics (comma separated)", field: "topics", codec: topicList, default: ["weblogs"], origin: "ours: the shared topic; Connect has no default (topics or topics.regex is required)", connectDefault: "required", flag: { name: "topics", arg: "<list>", help: "comma separated" } }),
+  h({ key: "s3.bucket.name", note: "bucket", field: "bucket", codec: text({ pattern: BUCKET_NAME, invalid: BUCKET_NAME_HINT }), default: "weblogs", origin: "ours: the compose stack's bucket; required in Confluent", connectDefault: "required", flag: { name: "bucket", arg: "<name>" }, env: ["S3_BUCKET"] }),
+  h({ key: "s3.region", note: "region", field: "region", codec: text({ nonEmpty: true, emptyHint: "e.g. us-east-1" }), default: "us-east-1", origin: "ours: MinIO's default region; Confluent defaults to us-west-2", connectDefault: "us-west-2", flag: { name: "region", arg: "<region>" }, env: ["S3_REGION", "AWS_REGION"] }),
+  h({ key: "store.url", note: "storeUrl: custom S3 endpoint (MinIO); absent = AWS S3", field: "storeUrl", codec: text({ pattern: STORE_URL, invalid: STORE_URL_HINT }), default: "http://localhost:9000", origin: "ours: MinIO from docker compose up; absent from a connector file means AWS S3, as in Connect", absentIsUnset: true, emptyIsUnset: true, write: "if-set", flag: { name: "store-url", arg: "<url>", help: "custom S3 endpoint" }, env: ["S3_ENDPOINT"] }),
+  h({ key: "s3.path.style.access.enabled", note: "pathStyle", field: "pathStyle", codec: bool, default: true, origin: "Confluent: true; needed by MinIO and S3Proxy", flag: { name: "path-style", arg: "<bool>" } }),
+  h({ key: "flush.size", note: "flushSize: records per object at most", field: "flushSize", codec: int(1), default: 10, origin: "ours: the seed's upload when 10 have piled up; required in Confluent", connectDefault: "required", flag: { name: "flush-size", arg: "<n>", help: "records per object" } }),
+  h({ key: "rotate.interval.ms", note: "rotateIntervalMs: record-time rotation (-1 = off)", field: "rotateIntervalMs", codec: intervalMs, default: -1, origin: "Confluent: -1 (off)", flag: { name: "rotate-interval-ms", arg: "<ms>", help: "record-time rotation, -1 off" } }),
+  h({ key: "rotate.schedule.interval.ms", note: "rotateScheduleIntervalMs: wall-clock rotation, idle partitions too (-1 = off)", field: "rotateScheduleIntervalMs", codec: intervalMs, default: 10_000, origin: "ours: 10 s, so slow traffic still lands; Confluent: -1 (off)", connectDefault: "-1, off", flag: { name: "rotate-schedule-interval-ms", arg: "<ms>", help: "wall-clock rotation, idle partitions too, -1 off" } }),
+  h({ key: "timezone", note: "timezone: wall-clock rotation and TimeBasedPartitioner", field: "timezone", codec: text({ nonEmpty: true, emptyHint: "an IANA time zone, e.g. UTC" }), default: "UTC", origin: "ours: UTC; Confluent has none but requires one with rotate.schedule.interval.ms", emptyIsUnset: true, flag: { name: "timezone", arg: "<zone>", help: "IANA" } }),
+  h({ key: "topics.dir", note: "topicsDir", field: "topicsDir", codec: text(), default: "topics", origin: "Confluent: topics", flag: { name: "topics-dir", arg: "<dir>" } }),
+  h({ key: "directory.delim", note: "directoryDelim", field: "directoryDelim", codec: text({ nonEmpty: true, emptyHint: "the usual value is /" }), default: "/", origin: "Confluent: /" }),
+  h({ key: "file.delim", note: "fileDelim", field: "fileDelim", codec: text({ nonEmpty: true, emptyHint: "the usual value is +" }), default: "+", origin: "Confluent: +" }),
+  h({ key: "filename.offset.zero.pad.width", note: "offsetPadWidth", field: "offsetPadWidth", codec: int(0, 30), default: 10, origin: "Confluent: 10" }),
+  h({ key: "s3.compression.type", note: "compression: none | gzip", field: "compression", codec: oneOf(["none", "gzip"]), default: "none", origin: "Confluent: none", flag: { name: "compression", arg: "<type>" } }),
+  h({ key: "partitioner.class", note: "partitioner: DefaultPartitioner | FieldPartitioner | TimeBasedPartitioner | HourlyPartitioner | DailyPartitioner", field: "partitioner", default: { kind: "default" }, origin: "Confluent: DefaultPartitioner", write: "never",  flag: { name: "partitioner", arg: "<kind>", help: "default (partition=<p>), field, time", values: ["default", "field", "time"] } }),
+  h({ key: "partition.field.name", note: "partitioner.fields (FieldPartitioner)", field: { partitioner: "field", field: "fields" }, codec: fieldList, write: "never", flag: { name: "partition-field", arg: "<list>", help: "for --partitioner field, e.g. status_code" } }),
+  h({ key: "path.format", note: "partitioner.pathFormat (TimeBasedPartitioner)", field: { partitioner: "time", field: "pathFormat" }, codec: pathFormat, default: "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH", write: "never", flag: { name: "path-format", arg: "<fmt>", help: "for --partitioner time" } }),
+  h({ key: "partition.duration.ms", note: "partitioner.partitionDurationMs (TimeBasedPartitioner)", field: { partitioner: "time", field: "partitionDurationMs" }, codec: int(1), default: 3_600_000, write: "never", flag: { name: "partition-duration-ms", arg: "<ms>", help: "for --partitioner time" } }),
+  h({ key: "locale", note: "partitioner.locale (TimeBasedPartitioner)", field: { partitioner: "time", field: "locale" }, codec: locale, default: "en-US", emptyIsUnset: true, write: "never" }),
+  h({ key: "timestamp.extractor", note: "partitioner.timestampExtractor: Record | RecordField | Wallclock", field: { partitioner: "time", field: "timestampExtractor" }, codec: oneOf(["Record", "RecordField", "Wallclock"]), default: "Wallclock", write: "never", flag: { name: "timestamp-extractor", arg: "<kind>" } }),
+  h({ key: "timestamp.field", note: "partitioner.timestampField (RecordField; nested with dots)", field: { partitioner: "time", field: "timestampField" }, codec: text(),  default: "timestamp", emptyIsUnset: true, write: "never", flag: { name: "timestamp-field", arg: "<field>", help: "for RecordField" } }),
+  h({ key: "behavior.on.null.values", note: "behaviorOnNullValues: fail | ignore | write (tombstones)", field: "behaviorOnNullValues", codec: oneOf(["fail", "ignore", "write"], { caseless: true }), default: "fail", origin: "Confluent: fail", flag: { name: "behavior-on-null-values", arg: "<b>", help: "for tombstones" } }),
+  h({ key: "errors.tolerance", note: "errorsTolerance: none (stop on a bad record) | all (bad records to the DLQ)", field: "errorsTolerance", codec: oneOf(["none", "all"], { caseless: true }), default: "none", origin: "Kafka Connect: none", flag: { name: "errors-tolerance", arg: "<mode>", help: "none stops on a bad record, all sends it to the DLQ" } }),
+  h({ key: "errors.deadletterqueue.topic.name", note: "dlqTopic", field: "dlqTopic", codec: text(), default: "weblogs-dlq", origin: "ours: the shared DLQ topic, used only with errors.tolerance=all; Connect: unset (no DLQ)", emptyIsUnset: true, write: "if-set", flag: { name: "dlq-topic", arg: "<name>" } }),
+  h({ key: "consumer.override.group.id", note: "groupId (Connect needs connector.client.config.override.policy=All)", field: "groupId", codec: text({ nonEmpty: true, emptyHint: "e.g. weblog-s3-sink" }), default: "weblog-s3-sink", origin: "ours: weblog-s3-sink; Connect would use connect-<connector name>", emptyIsUnset: true, write: "if-not-default", flag: { name: "group", arg: "<id>", help: "consumer group; for --print a fresh console group" } }),
+  h({ key: "weblog.buffer.max.bytes", note: "bufferMaxBytes: our sink's total buffer before it stops fetching", field: "bufferMaxBytes", codec: int(1), default: 64 * 1024 * 1024, origin: "ours only (Connect ignores unknown keys with a warning): 64 MiB across all partitions", write: "if-not-default", flag: { name: "buffer-max-bytes", arg: "<n>", help: "cap on buffered record bytes across partitions", min: 1024 } }),
+];

@@ -1,0 +1,32 @@
+// Only what the sink, the verifier, infra, the demo and @weblog/s3 use; tests import the modules themselves.
+export { AIVEN_S3_SINK_CLASS } from "./aiven-config";
+export { compressionOfKey, contentTypeOf, encodeRecordLines, readRecordLines } from "./body";
+export { deadLetterHeaders, deadLetterOrigin } from "./dlq-headers";
+export { SinkConfigError } from "./errors";
+export { SINK_FLAGS, type SinkFlag, settingsFromFlags, sinkFlagTableMarkdown } from "./flags";
+export { CONFLUENT_S3_SINK_KEYS, connectorKeyInfo } from "./key-table";
+export {
+  type Compression,
+  DEFAULT_KEY_LAYOUT,
+  formatObjectKey,
+  type KeyLayout,
+  type ObjectKeyParts,
+  parseObjectKey,
+  topicPrefix,
+  topicsDirPrefix,
+} from "./keys";
+export { defined, type LoadedConnectorConfig, loadConnectorConfig, sinkSettingsFromEnv } from "./load";
+export { createPartitioner, type Partitioner } from "./partitioner";
+export { partitionerFromFlags } from "./partitioner-settings";
+export { recordTimeMs } from "./record-time";
+export {
+  DEFAULT_SINK_SETTINGS,
+  DEFAULT_TIME_PARTITIONER,
+  defaultSinkSettings,
+  keyLayoutOf,
+  type PartitionerSettings,
+  type SinkSettings,
+} from "./settings";
+export { endpointOrAws, isBucketName, isStoreUrl } from "./store";
+export { validateSinkSettings } from "./validate";
+export { toConnectorConfig } from "./write-back";

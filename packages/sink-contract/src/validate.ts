@@ -1,0 +1,70 @@
+/**
+ * `validateSinkSettings`: a whole `SinkSettings` (from a file, flags or code) checked against the compiled schema,
+ * then the rules no schema can say (a real IANA time zone, a supported path.format, keys that require each other).
+ * Never mutates its input: returns a copy with the time zone in its canonical spelling.
+ */
+import type { ValueError } from "@sinclair/typebox/errors";
+import { badConfig, type SinkConfigError } from "./errors";
+import { keyOfField, partitionerRows, topLevelRows } from "./key-table";
+import { checkTimezone, compilePathFormat } from "./path-format";
+import { partitionerCheckers, settingsChecker } from "./schema";
+import type { PartitionerSettings, SinkSettings } from "./settings";
+
+/** The first schema failure as one line naming the key. */
+function explain(error: ValueError, settings: SinkSettings): SinkConfigError {
+  const field = error.path.split("/")[1];
+  if (field === "partitioner") {
+    const p = settings.partitioner as PartitionerSettings | undefined;
+    const kind = p?.kind;
+    if (kind !== "default" && kind !== "field" && kind !== "time") {
+      return badConfig(
+        "partitioner.class",
+        "partitioner.class: the partitioner kind must be default, field or time",
+      );
+    }
+    const first = partitionerCheckers[kind].Errors(p).First();
+    const name = first?.path.split("/")[1];
+    const rows = kind === "default" ? [] : partitionerRows(kind);
+    const row = rows.find((r) => (r.field as { field: string }).field === name);
+    if (row?.codec) return badConfig(row.key, row.codec.explain(row.key, first?.value));
+    return badConfig(
+      "partitioner.class",
+      `partitioner.class: the ${kind} partitioner's settings are wrong: ${first?.message ?? error.message} at ${first?.path ?? "/"}`,
+    );
+  }
+  const row = topLevelRows().find((r) => r.field === field);
+  if (row?.codec)
+    return badConfig(
+      row.key,
+      row.codec.explain(row.key, (settings as unknown as Record<string, unknown>)[row.field]),
+    );
+  const key = field === undefined ? "config" : keyOfField(field);
+  return badConfig(key, `${key}: ${error.message}`);
+}
+
+/** Checks a whole `SinkSettings`; throws SinkConfigError (one line naming the key). Returns a canonical copy. */
+export function validateSinkSettings(s: SinkSettings): SinkSettings {
+  if (!settingsChecker.Check(s)) {
+    const first = settingsChecker.Errors(s).First();
+    throw first ? explain(first, s) : badConfig("config", "settings: not a valid sink configuration");
+  }
+  const out: SinkSettings = structuredClone(s);
+  out.timezone = checkTimezone(s.timezone, "timezone");
+  const p = out.partitioner;
+  if (p.kind === "time") {
+    compilePathFormat(p.pathFormat);
+    if (p.timestampExtractor === "RecordField" && p.timestampField.trim() === "") {
+      throw badConfig(
+        "timestamp.field",
+        "timestamp.field: required with timestamp.extractor=RecordField (e.g. timestamp)",
+      );
+    }
+  }
+  if (s.errorsTolerance === "all" && !s.dlqTopic) {
+    throw badConfig(
+      "errors.deadletterqueue.topic.name",
+      "errors.deadletterqueue.topic.name: required with errors.tolerance=all",
+    );
+  }
+  return out;
+}
