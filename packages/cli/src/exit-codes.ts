@@ -27,8 +27,9 @@ export const EXIT_CODES: Readonly<Record<string, 1 | 2>> = {
   PRODUCE: 2,
   CONSUME: 2,
   TIMEOUT: 2,
-  // @weblog/s3: configuration and access are the user's; a server or request failure is the run's
+  // @weblog/sink-contract: a connector key, flag or setting is wrong (BAD_RECORD below is its PartitionError's too)
   BAD_CONFIG: 2,
+  // @weblog/s3: access is the user's; a server or request failure is the run's
   BUCKET_MISSING: 2,
   ACCESS_DENIED: 2,
   UNREACHABLE: 2,
