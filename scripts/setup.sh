@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up a fresh machine for weblog, for the demo and the tests: a JDK 17+ and Maven (apt-get), kcat (an independent
-# Kafka client the tests cross-check with), pnpm at the pinned version, the workspace's dependencies, and the local
+# Kafka client the tests cross-check with), Chromium (the dashboard's browser test), pnpm at the pinned version, the workspace's dependencies, and the local
 # stack's jars from Maven Central (Apache Kafka + Kafka Connect, S3Proxy, Connect plugins), cached in ~/.cache/weblog.
 # Safe to run again: it installs only what is missing and says nothing then.
 set -euo pipefail
@@ -20,13 +20,15 @@ major=$(java_major 2>/dev/null || true)
 if [ -z "$major" ] || [ "$major" -lt 17 ]; then missing+=(openjdk-17-jdk-headless); fi
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+# Debian's chromium: the dashboard's browser test drives it with playwright-core (which downloads no browser).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${missing[*]} (apt-get)" >&2
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: missing ${missing[*]} and no apt-get: install a JDK 17+, Maven and kcat (brew install openjdk@17 maven kcat)" >&2
+    echo "setup: missing ${missing[*]} and no apt-get: install a JDK 17+, Maven, kcat and Chromium (brew install openjdk@17 maven kcat; chromium at /usr/bin/chromium)" >&2
     exit 2
   fi
 fi

@@ -1,27 +1,11 @@
-// Healthcheck for the own-sink container: the sink process (PID 1) is alive and both of its dependencies answer:
-// Kafka's internal listener accepts a TCP connection and MinIO reports itself live. The sink itself has no HTTP port;
-// a sink that cannot reach either exits (exit 2) or retries, which this makes visible as "unhealthy".
-import { connect } from "node:net";
-
-const [host, port] = (process.env.KAFKA_BROKERS ?? "kafka:19092").split(",")[0].split(":");
-const s3 = process.env.S3_ENDPOINT ?? "http://minio:9000";
-
-function tcp() {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port: Number(port), timeout: 3000 }, () => {
-      socket.end();
-      resolve();
-    });
-    socket.on("timeout", () => reject(new Error(`kafka ${host}:${port} timed out`)));
-    socket.on("error", reject);
-  });
-}
+// Healthcheck for the own-sink container: the sink's own /readyz (apps/consumer --metrics-port): 200 once it has
+// joined its consumer group and its S3 bucket answers; 503 with the failing check otherwise. /healthz (alive only)
+// and /metrics (Prometheus) are on the same port (WEBLOG_METRICS_PORT, 9464 in docker-compose.yaml).
+const port = process.env.WEBLOG_METRICS_PORT ?? "9464";
 
 try {
-  process.kill(1, 0);
-  await tcp();
-  const res = await fetch(`${s3}/minio/health/live`, { signal: AbortSignal.timeout(3000) });
-  if (!res.ok) throw new Error(`${s3} answered ${res.status}`);
+  const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(3000) });
+  if (!res.ok) throw new Error(`/readyz answered ${res.status}: ${(await res.text()).trim()}`);
   process.exit(0);
 } catch (err) {
   console.error(`unhealthy: ${err.message}`);

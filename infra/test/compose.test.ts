@@ -197,4 +197,15 @@ describe("docker-compose.yaml", () => {
     expect(existsSync(join(REPO_ROOT, "infra", "connect", "register.sh"))).toBe(true);
     expect(text(svc("own-sink").command)).toContain("--sink");
   });
+
+  it("checks our sink's health with its own /readyz (joined + S3), on the metrics port it publishes", () => {
+    const port = String(env("own-sink").WEBLOG_METRICS_PORT);
+    expect(port).toMatch(/^\d+$/);
+    expect(env("own-sink").WEBLOG_METRICS_HOST).toBe("0.0.0.0");
+    expect(svc("own-sink").ports ?? []).toContain(`127.0.0.1:${port}:${port}`);
+    const check = readFileSync(join(REPO_ROOT, "infra", "sink", "healthcheck.mjs"), "utf8");
+    expect(text(svc("own-sink").healthcheck?.test)).toContain("weblog-sink-healthcheck.mjs");
+    expect(check).toContain("/readyz");
+    expect(check).toContain("WEBLOG_METRICS_PORT");
+  });
 });

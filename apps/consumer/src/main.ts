@@ -7,10 +7,12 @@ import {
   type Logger,
   onShutdown,
   runMain,
+  startMetricsServer,
 } from "@weblog/cli";
 import { isExpectedError } from "@weblog/errors";
 import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-client";
 import { checkBucket, createS3Client, describeEndpoint } from "@weblog/s3";
+import { createSinkMetrics } from "./metrics";
 import { type ConsumerOptions, type PrintMode, parseOptions, type SinkMode } from "./options";
 import { createPrintConsumer } from "./print/print-consumer";
 import { createSinkEngine } from "./sink";
@@ -44,7 +46,9 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   await checkBucket(s3, settings.bucket, endpoint);
 
   const kafka = createKafka(opts.kafka, { logger });
+  const metrics = opts.metrics ? createSinkMetrics() : undefined;
   const engine = createSinkEngine({
+    ...(metrics ? { metrics } : {}),
     kafka,
     s3,
     settings,
@@ -80,6 +84,32 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
       };
     },
   });
+  metrics?.bind(engine);
+  const server =
+    opts.metrics && metrics
+      ? await startMetricsServer({
+          ...opts.metrics,
+          registry: metrics.registry,
+          ready: async () => {
+            const s3ok = await s3Reachable();
+            return { ready: engine.joined() && s3ok, checks: { joined: engine.joined(), s3: s3ok } };
+          },
+        })
+      : undefined;
+  if (server) logger.info({ url: `${server.url}/metrics` }, `metrics on ${server.url}/metrics`);
+  /** Readiness: HeadBucket answered within 2 s, asked at most every 5 s. */
+  let s3Checked: { at: number; ok: Promise<boolean> } | null = null;
+  function s3Reachable(): Promise<boolean> {
+    if (!s3Checked || Date.now() - s3Checked.at > 5000) {
+      const probe = checkBucket(s3, settings.bucket, endpoint).then(
+        () => true,
+        () => false,
+      );
+      const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref());
+      s3Checked = { at: Date.now(), ok: Promise.race([probe, timeout]) };
+    }
+    return s3Checked.ok;
+  }
   const off = onShutdown(() => engine.stop(), { logger });
   logger.info(
     {
@@ -99,6 +129,7 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   } finally {
     progress.stop();
     off();
+    await server?.close();
   }
   const s = engine.stats();
   logger.info(

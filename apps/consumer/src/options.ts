@@ -1,4 +1,13 @@
-import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import {
+  createCommand,
+  envName,
+  type MetricsAddress,
+  metricsAddress,
+  metricsOptions,
+  Option,
+  parsers,
+  UsageError,
+} from "@weblog/cli";
 import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
 import {
   defaultSinkSettings,
@@ -33,6 +42,8 @@ export interface SinkMode {
   notes: string[];
   connectorName: string;
   configPath?: string | undefined;
+  /** --metrics-port / --metrics-host: Prometheus /metrics, /healthz, /readyz (off when undefined). */
+  metrics?: MetricsAddress | undefined;
 }
 
 export type ConsumerOptions = PrintMode | SinkMode;
@@ -50,6 +61,8 @@ interface RawOptions {
   maxMessages?: number;
   config?: string;
   topics?: string;
+  metricsPort?: number;
+  metricsHost?: string;
   [sinkFlag: string]: unknown;
 }
 
@@ -93,6 +106,7 @@ export function buildCommand() {
       opt("--config <path>", "sink: Kafka Connect connector JSON (the file infra registers with Connect)"),
     );
   for (const f of SINK_FLAGS) cmd.addOption(sinkOpt(f));
+  for (const o of metricsOptions("sink: ")) cmd.addOption(o);
   return cmd;
 }
 
@@ -141,5 +155,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const partitioner = partitionerFromFlags(settings.partitioner, fromFlags.partitioner);
   if (partitioner) settings = { ...settings, partitioner };
   settings = validateSinkSettings(settings);
-  return { mode: "sink", kafka, settings, notes, connectorName, configPath: raw.config };
+  const metrics = metricsAddress(raw);
+  return { mode: "sink", kafka, settings, notes, connectorName, configPath: raw.config, metrics };
 }

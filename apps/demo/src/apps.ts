@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ExpectedError } from "@weblog/cli";
 
-export type AppName = "producer" | "consumer" | "s3-verifier";
+export type AppName = "producer" | "consumer" | "s3-verifier" | "dashboard";
 
 /** apps/demo/dist/main.js -> apps/<name>/dist/main.js */
 export function appPath(name: AppName): string {

@@ -27,6 +27,8 @@ export type EngineContext = {
   consumerPath: string;
   env: NodeJS.ProcessEnv;
   dir: string;
+  /** Our sink's --metrics-port (demo --ui); Kafka Connect has none. */
+  metricsPort?: number;
 };
 
 export type RunningEngine = {
@@ -57,6 +59,7 @@ async function startSink(c: EngineContext): Promise<RunningEngine> {
       "--rotate-schedule-interval-ms",
       String(c.rotateScheduleIntervalMs),
     ],
+    ...(c.metricsPort === undefined ? [] : ["--metrics-port", String(c.metricsPort)]),
   ];
   const sink: CliHandle = spawnCli(c.consumerPath, args, { env: c.env });
   let exited = false;

@@ -12,16 +12,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  createCommand,
   createLogger,
   createProgress,
   ExpectedError,
   formatCount,
   formatDuration,
   formatRate,
-  Option,
   onShutdown,
-  parsers,
   runMain,
 } from "@weblog/cli";
 import { createKafka, ensureTopic, loadKafkaSettings } from "@weblog/kafka-client";
@@ -41,60 +38,11 @@ import {
 } from "@weblog/testkit";
 import { appPath } from "./apps";
 import { type Coverage, coversAll, s3Coverage } from "./coverage";
-import { ENGINES, type EngineName, startEngine } from "./engines";
+import { startEngine } from "./engines";
+import { parseOptions } from "./options";
 import { sampleObjects } from "./samples";
+import { pickMetricsPorts, startDashboard } from "./ui";
 import { type Delivery, readDelivery } from "./watch";
-
-interface DemoOptions {
-  count: number;
-  rate: number;
-  flushSize: number;
-  rotateScheduleIntervalMs: number;
-  timeout: number;
-  engine: EngineName;
-}
-
-function parseOptions(argv: string[]): DemoOptions {
-  const cmd = createCommand(
-    "demo",
-    "Runs producer -> Kafka -> S3 sink -> verifier end to end on a throwaway broker and S3 (or KAFKA_BROKERS / S3_ENDPOINT).",
-  )
-    .addOption(
-      new Option("--count <n>", "records to produce")
-        .default(10_000)
-        .argParser(parsers.int("--count", { min: 1 })),
-    )
-    .addOption(
-      new Option("--rate <n>", "records per second")
-        .default(1000)
-        .argParser(parsers.int("--rate", { min: 1 })),
-    )
-    .addOption(
-      new Option("--flush-size <n>", "the sink's flush.size")
-        .default(10)
-        .argParser(parsers.int("--flush-size", { min: 1 })),
-    )
-    .addOption(
-      new Option("--rotate-schedule-interval-ms <ms>", "the sink's wall-clock rotation")
-        .default(2000)
-        .argParser(parsers.int("--rotate-schedule-interval-ms", { min: 100 })),
-    )
-    .addOption(
-      new Option(
-        "--engine <engine>",
-        "what moves records from Kafka to S3: sink (ours) or connect (Kafka Connect with Aiven's S3 sink)",
-      )
-        .choices(ENGINES)
-        .default("sink"),
-    )
-    .addOption(
-      new Option("--timeout <duration>", "longest wait for delivery after the producer started")
-        .default(45_000)
-        .argParser(parsers.duration("--timeout", { min: 1000 })),
-    );
-  cmd.parse(argv, { from: "user" });
-  return cmd.opts<DemoOptions>();
-}
 
 const out = (line = "") => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -117,12 +65,13 @@ async function demo(argv: string[]): Promise<number> {
       await c().catch((err: unknown) => logger.warn({ err }, "cleanup step failed"));
   };
   let interrupted = false;
+  let lingering = false; // --ui after the verdict: Ctrl-C is the way out, exit 0
   const stopSignals = onShutdown(
     async () => {
       interrupted = true;
-      process.stderr.write("\ndemo: interrupted, stopping everything...\n");
+      process.stderr.write(`\ndemo: ${lingering ? "stopping" : "interrupted, stopping everything"}...\n`);
       await cleanup();
-      process.exit(130);
+      process.exit(lingering ? 0 : 130);
     },
     { logger },
   );
@@ -182,7 +131,9 @@ async function demo(argv: string[]): Promise<number> {
 
     const dir = mkdtempSync(join(tmpdir(), "weblog-demo-"));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const ports = opts.ui ? await pickMetricsPorts() : null;
     const engine = await startEngine(opts.engine, {
+      ...(ports ? { metricsPort: ports.sink } : {}),
       bootstrap: kafka.bootstrap,
       s3,
       topic,
@@ -195,6 +146,25 @@ async function demo(argv: string[]): Promise<number> {
     });
     cleanups.push(() => engine.stop());
     out(`[2/5] ${engine.describe}  ${since()}`);
+    if (ports) {
+      const ui = await startDashboard({
+        path: appPath("dashboard"),
+        port: opts.uiPort,
+        ports,
+        engine: opts.engine,
+        topic,
+        bucket: s3.bucket,
+        endpoint: s3.endpoint,
+        region: s3.region,
+        brokers: kafka.bootstrap,
+        group: engine.group,
+        flushSize: opts.flushSize,
+        verifierConfig: engine.verifierArgs[0] === "--config" ? engine.verifierArgs[1] : undefined,
+        env,
+      });
+      cleanups.push(stopChild(ui.handle));
+      out(`      dashboard: ${ui.url}  (metrics: producer :${ports.producer}, sink :${ports.sink})`);
+    }
 
     const producerArgs = [
       "--brokers",
@@ -205,6 +175,7 @@ async function demo(argv: string[]): Promise<number> {
       String(opts.count),
       "--rate",
       String(opts.rate),
+      ...(ports ? ["--metrics-port", String(ports.producer)] : []),
     ];
     const producer = spawnCli(paths.producer, producerArgs, { env });
     cleanups.push(stopChild(producer));
@@ -267,7 +238,9 @@ async function demo(argv: string[]): Promise<number> {
         const failure = engine.failure();
         if (failure) throw new ExpectedError(failure, { code: "FAILED" });
         // Everything produced is in S3 when each partition's newest object ends at its high watermark.
-        if (produced && coversAll(coverage, state.highs)) break;
+        // --ui keeps the sink running (its metrics stay on the page): wait for its commits instead of its stop.
+        const committed = !opts.ui || state.committed >= state.produced;
+        if (produced && committed && coversAll(coverage, state.highs)) break;
         if (performance.now() > deadline) {
           throw new ExpectedError(
             `not delivered within ${formatDuration(opts.timeout)}: produced ${state.produced}, in S3 up to ${inS3()}`,
@@ -282,7 +255,7 @@ async function demo(argv: string[]): Promise<number> {
     out(
       `[4/5] all ${formatCount(state.produced)} records in S3 (${formatCount(coverage.objects)} objects) after ${formatDuration(performance.now() - watchStarted)}${connectEngine ? "" : "; stopping the sink (it commits on stop)"}  ${since()}`,
     );
-    await engine.finish();
+    if (!opts.ui) await engine.finish();
 
     out(
       `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${engine.group} ${engine.verifierArgs.join(" ")} --expect-count ${opts.count}`,
@@ -311,6 +284,11 @@ async function demo(argv: string[]): Promise<number> {
     }
     out();
     out(`demo finished in ${since()}: every record produced is in S3, once.`);
+    if (opts.ui) {
+      lingering = true;
+      out("the dashboard stays up: Ctrl-C stops everything");
+      await new Promise(() => {}); // the signal handler cleans up and exits 0
+    }
     return 0;
   } catch (err) {
     // Interrupted: the steps fail as their servers go away; the signal handler cleans up and exits 130.

@@ -1,4 +1,4 @@
-import { createLogger, createProgress, onShutdown, runMain } from "@weblog/cli";
+import { createLogger, createProgress, onShutdown, runMain, startMetricsServer } from "@weblog/cli";
 import {
   createBatchingProducer,
   createKafka,
@@ -6,6 +6,7 @@ import {
   explainKafkaError,
   fetchWatermarks,
 } from "@weblog/kafka-client";
+import { createProducerMetrics } from "./metrics";
 import { type ProducerOptions, parseOptions } from "./options";
 import type { KafkaOutput } from "./output";
 import { pacedBatchSize } from "./pacer";
@@ -40,6 +41,7 @@ function createSource(opts: ProducerOptions): MessageSource {
     traffic: opts.traffic,
     key: opts.key,
     partition: opts.partition,
+    live: opts.liveTimestamps,
   };
   const big = opts.count === undefined || opts.count > 20_000;
   const script = opts.rate === 0 && big ? workerScript() : undefined;
@@ -67,6 +69,19 @@ runMain("producer", async (argv) => {
     settings: opts.kafka,
   });
 
+  // Metrics first: a taken port is one line (exit 2) before anything is produced. Ready once the topic is checked.
+  const metrics = opts.metrics ? createProducerMetrics({ rate: opts.rate }) : undefined;
+  let ready = false;
+  const server =
+    opts.metrics && metrics
+      ? await startMetricsServer({
+          ...opts.metrics,
+          registry: metrics.registry,
+          ready: () => ({ ready, checks: { connected: ready } }),
+        })
+      : undefined;
+  if (server) logger.info({ url: `${server.url}/metrics` }, `metrics on ${server.url}/metrics`);
+
   // Started before connecting: the generator worker loads and fills its first chunks meanwhile.
   const source = opts.stdin ? undefined : createSource(opts);
   try {
@@ -84,14 +99,17 @@ runMain("producer", async (argv) => {
     }
   } catch (err) {
     await source?.close();
+    await server?.close();
     throw err;
   }
+  ready = true;
   const before = await highWatermarks(kafka, opts.topic);
 
   const output: KafkaOutput = producer;
   const run: Run = source
     ? createGeneratedRun(opts, { output, source, logger })
     : createStdinRun(opts, { output, input: process.stdin, logger });
+  metrics?.bind(run);
   logger.info(
     {
       topic: opts.topic,
@@ -144,6 +162,8 @@ runMain("producer", async (argv) => {
     if (result.error === undefined) logger.warn({ err: String(err) }, "disconnect failed");
   });
   offShutdown();
+  ready = false;
+  await server?.close();
 
   // Produce failures arrive already explained (KafkaClientError: one line, exit 2); anything else is a bug and
   // keeps its stack (runMain: exit 1).

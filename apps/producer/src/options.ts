@@ -1,4 +1,13 @@
-import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import {
+  createCommand,
+  envName,
+  type MetricsAddress,
+  metricsAddress,
+  metricsOptions,
+  Option,
+  parsers,
+  UsageError,
+} from "@weblog/cli";
 import {
   BAD_KINDS,
   type BadKind,
@@ -53,6 +62,10 @@ export interface ProducerOptions {
   maxInFlight: number;
   json: boolean;
   quiet: boolean;
+  /** Stamp each record with the wall clock when produced (live-time.ts); false: fake-log's log time. */
+  liveTimestamps: boolean;
+  /** --metrics-port / --metrics-host (metrics.ts); undefined: off. */
+  metrics: MetricsAddress | undefined;
 }
 
 export interface TrafficOptions {
@@ -110,7 +123,7 @@ function opt(flags: string, description: string): Option {
 }
 
 export function buildCommand() {
-  return createCommand("producer", "Send fake web-access logs (or stdin lines) to a Kafka topic.")
+  const cmd = createCommand("producer", "Send fake web-access logs (or stdin lines) to a Kafka topic.")
     .addOption(
       new Option("--brokers <list>", "comma-separated bootstrap brokers (default localhost:9092)").env(
         "KAFKA_BROKERS",
@@ -222,6 +235,11 @@ export function buildCommand() {
         .argParser(parsers.int("--max-in-flight", { min: 1, max: 64 }))
         .default(DEFAULTS.maxInFlight),
     )
+    .addOption(
+      opt("--timestamps <clock>", "live (each record stamped when produced) or log (fake-log's clock)")
+        .argParser(parsers.oneOf("--timestamps", ["live", "log"] as const))
+        .default("live"),
+    )
     .addOption(opt("--json", "print the final summary as JSON on stdout"))
     .addOption(
       opt("--quiet", "errors only: no progress line, no info logs, no human summary (--json still prints)"),
@@ -233,6 +251,8 @@ export function buildCommand() {
         "Without --count or --duration it runs until Ctrl-C; Ctrl-C waits for every in-flight message to be\n" +
         "acknowledged, prints the summary and exits 0 (a second Ctrl-C exits at once with 130).",
     );
+  for (const o of metricsOptions()) cmd.addOption(o);
+  return cmd;
 }
 
 interface RawFlags {
@@ -263,6 +283,9 @@ interface RawFlags {
   maxInFlight: number;
   json?: boolean;
   quiet?: boolean;
+  timestamps: "live" | "log";
+  metricsPort?: number;
+  metricsHost?: string;
 }
 
 function traffic(f: RawFlags): TrafficOptions {
@@ -360,5 +383,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     maxInFlight: f.maxInFlight,
     json: f.json === true,
     quiet: f.quiet === true,
+    liveTimestamps: f.timestamps === "live",
+    metrics: metricsAddress(f),
   };
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
+import { createIsoCache, createLiveClock, createTwinGuard } from "./live-time";
 import type { TrafficOptions } from "./options";
 import type { OutgoingMessage } from "./output";
 
@@ -37,6 +38,8 @@ export interface SourceSettings {
   partition: number | undefined;
   /** Profile, incidents, late and bad records (default: steady, none). */
   traffic?: TrafficOptions;
+  /** Live timestamps (live-time.ts): each record stamped with the wall clock when taken, minus its lateness. */
+  live?: boolean;
 }
 
 export function fakeLogOptions(s: SourceSettings): FakeLogOptions {
@@ -78,6 +81,24 @@ export function toOutgoing(m: FakeMessage, byIp: boolean, partition: number | un
   return out;
 }
 
+/** Live time (live-time.ts) for one batch: each good JSON record's timestamp becomes its stamp, twins avoided. */
+function createRestamper() {
+  const iso = createIsoCache();
+  const clock = createLiveClock();
+  const twins = createTwinGuard();
+  return {
+    /** Wall-clock stamps for the `n` records of the batch taken now. */
+    batch(n: number): number[] {
+      twins.nextBatch();
+      return clock.stamps(n);
+    },
+    /** Bad records are left as fake-log broke them. */
+    apply(m: OutgoingMessage, ms: number, bad: string | undefined): void {
+      if (bad === undefined && typeof m.value === "string") m.value = twins.stamp(m.value, ms, iso);
+    },
+  };
+}
+
 function tally(counts: SourceCounts, m: { bad?: string | undefined; delayMs?: number }): void {
   if (m.delayMs !== undefined && m.delayMs > 0) counts.late++;
   if (m.bad !== undefined) counts.bad[m.bad] = (counts.bad[m.bad] ?? 0) + 1;
@@ -87,15 +108,18 @@ export function createInlineSource(s: SourceSettings): MessageSource {
   const fake = createFakeLog(fakeLogOptions(s));
   const byIp = s.key === "ip";
   const counts: SourceCounts = { late: 0, bad: {} };
+  const live = s.live ? createRestamper() : null;
   return {
     kind: "inline",
     take(n) {
       const messages = fake.messages(n);
       const out: OutgoingMessage[] = new Array(messages.length);
+      const wall = live ? live.batch(messages.length) : null;
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as FakeMessage;
         if (m.delayMs > 0 || m.bad !== undefined) tally(counts, m);
         out[i] = toOutgoing(m, byIp, s.partition);
+        if (live && wall) live.apply(out[i] as OutgoingMessage, (wall[i] as number) - m.delayMs, m.bad);
       }
       return out;
     },
@@ -162,6 +186,7 @@ export function createWorkerSource(
   worker.postMessage(prefetch);
 
   let closed = false;
+  const live = s.live ? createRestamper() : null;
   let current: Chunk | undefined;
   let pos = 0;
   const counts: SourceCounts = { late: 0, bad: {} };
@@ -183,6 +208,7 @@ export function createWorkerSource(
     async take(n) {
       const out: OutgoingMessage[] = new Array(n);
       const partition = s.partition;
+      const wall = live ? live.batch(n) : null;
       for (let i = 0; i < n; i++) {
         if (!current || pos >= current.values.length) await nextChunk();
         const c = current as Chunk;
@@ -193,6 +219,7 @@ export function createWorkerSource(
         };
         const mark = c.marks?.[pos];
         if (mark !== undefined) tally(counts, mark);
+        if (live && wall) live.apply(m, (wall[i] as number) - (mark?.delayMs ?? 0), mark?.bad);
         if (partition !== undefined) m.partition = partition;
         out[i] = m;
         pos++;

@@ -124,7 +124,8 @@ export interface Note {
     | "interleaved-partitioner"
     | "duplicate-record"
     | "dead-lettered"
-    | "tombstones";
+    | "tombstones"
+    | "clock-skew";
   message: string;
   topic?: string;
   partition?: number;
@@ -147,9 +148,13 @@ export interface Finding {
 export interface LatencySummary {
   /** Objects that had a timestamped record and a LastModified. */
   samples: number;
+  /** Signed, never clamped: below 0 the newest record is stamped after the object was stored (clock skew). */
+  minMs: number;
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  /** Samples below 0 (clock skew between the producer and S3). */
+  skewed: number;
 }
 
 export interface PartitionReport {

@@ -119,9 +119,13 @@ export function verdictOf(a: Pick<Analysis, "totals" | "findings">, kafkaGiven: 
 
 const MAX_FINDINGS_SHOWN = 25;
 
+/** A signed duration: negative values (clock skew) keep their sign, e.g. "-1.2s". */
+const signed = (ms: number): string => (ms < 0 ? `-${formatDuration(-ms)}` : formatDuration(ms));
+
 function latencyText(l: LatencySummary | null): string {
   if (!l) return "-";
-  return `${formatDuration(Math.max(0, l.p50Ms))}/${formatDuration(Math.max(0, l.p95Ms))}/${formatDuration(Math.max(0, l.maxMs))}`;
+  const text = `${signed(l.p50Ms)}/${signed(l.p95Ms)}/${signed(l.maxMs)}`;
+  return l.skewed > 0 ? `${text} (${l.skewed} skewed)` : text;
 }
 
 function table(rows: string[][]): string {

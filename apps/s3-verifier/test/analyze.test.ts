@@ -2,6 +2,7 @@ import { formatObjectKey } from "@weblog/sink-contract";
 import { describe, expect, it } from "vitest";
 import { analyze, subtractOffsets } from "../src/analyze";
 import type { KafkaState, ScannedObject, ScanResult } from "../src/model";
+import { renderText } from "../src/report";
 
 const TOPIC = "weblogs";
 
@@ -76,6 +77,29 @@ const clean = () => [
 ];
 
 describe("analyze", () => {
+  it("a record within LastModified's whole-second precision is latency 0, not skew", () => {
+    const objects = clean().map((o) => ({ ...o, lastModifiedMs: 10_000, newestRecordMs: 10_700 }));
+    const a = analyze(scan(objects), null, { flushSize: 10 });
+    expect(a.latency).toMatchObject({ minMs: 0, maxMs: 0, skewed: 0 });
+  });
+
+  it("reports records stamped after their object was stored as clock skew, signed, never clamped", () => {
+    const objects = clean().map((o, i) => (i < 4 ? { ...o, newestRecordMs: 12_500 } : o));
+    const a = analyze(
+      scan(objects),
+      kafka([
+        [0, 0, 30, 30],
+        [1, 0, 30, 30],
+      ]),
+      { flushSize: 10 },
+    );
+    expect(a.latency).toMatchObject({ samples: 6, minMs: -2500, maxMs: 1000, skewed: 4 });
+    expect(a.ok).toBe(true);
+    const note = a.notes.find((n) => n.kind === "clock-skew");
+    expect(note?.message).toMatch(/4 of 6 objects .*by up to 2500 ms/);
+    expect(renderText(a, scan(objects))).toMatch(/total .* -2\.5s\/1\.0s\/1\.0s \(4 skewed\)/);
+  });
+
   it("passes a clean bucket with correct counts, ranges and latency", () => {
     const a = analyze(
       scan(clean()),
@@ -94,7 +118,8 @@ describe("analyze", () => {
         [1, 3, 30, 0n, 29n],
       ],
     );
-    expect(a.latency).toEqual({ samples: 6, p50Ms: 1000, p95Ms: 1000, maxMs: 1000 });
+    expect(a.latency).toEqual({ samples: 6, minMs: 1000, p50Ms: 1000, p95Ms: 1000, maxMs: 1000, skewed: 0 });
+    expect(a.notes.map((n) => n.kind)).not.toContain("clock-skew");
     expect(a.verdict).toMatch(/^OK: 60 records in 6 objects over 2 partitions/);
   });
 

@@ -12,6 +12,14 @@ export {
   type Logger,
   silentLogger,
 } from "./logger";
+export { type MetricsAddress, metricsAddress, metricsOptions } from "./metrics-flags";
+export {
+  type MetricsServer,
+  type MetricsServerOptions,
+  type MetricsSource,
+  type Readiness,
+  startMetricsServer,
+} from "./metrics-server";
 export { parseDuration, parsers, type RangeOpts } from "./parsers";
 export { createProgress, type Progress, type ProgressOptions } from "./progress";
 export { isSecretField, MASK, redact, redactText } from "./redact";

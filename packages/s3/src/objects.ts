@@ -134,7 +134,12 @@ export async function putObjectBody(
   key: string,
   body: Uint8Array,
   compression: Compression,
-  options: { endpoint?: string | undefined; abortSignal?: AbortSignal | undefined } = {},
+  options: {
+    endpoint?: string | undefined;
+    abortSignal?: AbortSignal | undefined;
+    /** User metadata (x-amz-meta-*) stored with the object. */
+    metadata?: Record<string, string> | undefined;
+  } = {},
 ): Promise<void> {
   try {
     await client.send(
@@ -144,6 +149,7 @@ export async function putObjectBody(
         Body: body,
         // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
         ContentType: contentTypeOf(compression),
+        ...(options.metadata ? { Metadata: options.metadata } : {}),
       }),
       options.abortSignal ? { abortSignal: options.abortSignal } : {},
     );

@@ -34,6 +34,7 @@ export {
 export { type LocalKafka, type LocalKafkaOptions, startLocalKafka } from "./local/kafka";
 export { cacheDir, KAFKA_VERSION } from "./local/paths";
 export { uniqueName } from "./names";
+export { freePort } from "./ports";
 export {
   type CliEnv,
   type CliHandle,

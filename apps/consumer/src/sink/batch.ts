@@ -1,6 +1,7 @@
 import type { Logger } from "@weblog/cli";
 import type { SinkSettings } from "@weblog/sink-contract";
 import type { EachBatchPayload, KafkaMessage } from "kafkajs";
+import type { SinkHooks } from "../metrics";
 import type { CommitFn, Committer } from "./committer";
 import type { Dlq } from "./dlq";
 import { SinkError } from "./errors";
@@ -38,6 +39,8 @@ export interface BatchDeps {
   seeker: { readonly count: number; seek(st: PartitionState, offset: bigint): void };
   /** eachBatch's commitOffsetsIfNecessary, kept for writes outside eachBatch (outside.ts). */
   setDirectCommit(commit: EachBatchPayload["commitOffsetsIfNecessary"]): void;
+  /** Metrics (only with --metrics-port): each buffered record's Kafka timestamp, for end-to-end latency. */
+  hooks?: Pick<SinkHooks, "appended">;
 }
 
 interface BatchContext {
@@ -103,6 +106,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     }
     if (c.kind === "reject") return reject(st, message, c, ctx);
     const before = d.rotation.beforeAppend(st.buffer, c.recordTimeMs);
+    d.hooks?.appended(st.key, offset, Number(message.timestamp));
     if (before) return flushInBatch(st, before, ctx).then(() => append(st, offset, c, nowMs, ctx));
     return append(st, offset, c, nowMs, ctx);
   };

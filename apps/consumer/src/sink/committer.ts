@@ -58,6 +58,8 @@ export interface CommitterOptions {
   /** Commit retries for coordinator hiccups (default 4 retries, 200..800 ms). */
   commitRetries?: number;
   commitMinDelayMs?: number;
+  /** Metrics: one commit (retries included) took `ms`. */
+  onCommitted?: (ms: number) => void;
 }
 
 export interface Committer {
@@ -112,6 +114,7 @@ export function createCommitter(opts: CommitterOptions): Committer {
   };
 
   const commit: Committer["commit"] = async (st, offset, fn, metadata) => {
+    const started = now();
     await pRetry(
       async () => {
         try {
@@ -137,6 +140,7 @@ export function createCommitter(opts: CommitterOptions): Committer {
         },
       },
     ); // an AbortError rejects with the error it wraps
+    opts.onCommitted?.(now() - started);
     st.committed = offset;
     st.pendingCommit = null;
     stats.commits += 1;

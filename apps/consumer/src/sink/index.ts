@@ -7,6 +7,7 @@ import type { CrashHook } from "./crash-hook";
 import { createDlq, type Dlq } from "./dlq";
 import { SinkError } from "./errors";
 import { createGroupFence, createRestartPolicy } from "./group";
+import { createLagPoller } from "./lag";
 import { sleep } from "./lock";
 import { createObjectWriter } from "./object-writer";
 import { createOutsideWriter } from "./outside";
@@ -46,7 +47,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const producer: Producer | null = useDlq
     ? kafka.producer({ allowAutoTopicCreation: true, idempotent: false })
     : null;
-  const dlq: Dlq | null =
+  const hooks = opts.metrics;
+  const letters: Dlq | null =
     producer && settings.dlqTopic
       ? createDlq({
           producer,
@@ -54,6 +56,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           connectorName: opts.connectorName ?? "weblogs-s3-sink",
         })
       : null;
+  const dlq = letters && hooks ? hooks.wrapDlq(letters) : letters;
   const rejections = createRejectionLog({ logger });
   const stamps = createStamps({ admin: kafka.admin(), settings, logger });
   const stats: SinkStats = zeroStats(now());
@@ -61,6 +64,20 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const fence = createGroupFence();
   const parts = new Partitions(fence, encodeDefault);
   const rotation = createRotation(settings);
+  const lag = createLagPoller({
+    admin: kafka.admin(),
+    groupId: settings.groupId,
+    topics: settings.topics,
+    logger,
+    ...(opts.lagIntervalMs ? { intervalMs: opts.lagIntervalMs } : {}),
+    joined: () => parts.assigned.size > 0,
+    positionOf(topic, partition) {
+      const key = Partitions.keyOf(topic, partition);
+      if (!parts.assigned.has(key)) return null;
+      const st = parts.states.get(key);
+      return { position: st?.buffer.nextOffset ?? st?.committed ?? null };
+    },
+  });
   let timer: NodeJS.Timeout | undefined;
   const life = createLifecycle({
     logger,
@@ -80,24 +97,31 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         await within(consumer.disconnect(), 1500);
         if (producer) await within(producer.disconnect(), 500);
         await within(stamps.disconnect(), 500);
+        await within(lag.stop(), 500);
         rejections.close();
       },
     },
   });
 
+  const writer = createObjectWriter({
+    client: opts.s3,
+    bucket: settings.bucket,
+    endpoint: opts.endpoint,
+    compression: settings.compression,
+    layout: keyLayoutOf(settings),
+  });
   const committer = createCommitter({
-    store: createObjectWriter({
-      client: opts.s3,
-      bucket: settings.bucket,
-      endpoint: opts.endpoint,
-      compression: settings.compression,
-      layout: keyLayoutOf(settings),
-    }),
+    store: hooks ? hooks.wrapStore(writer) : writer,
+    ...(hooks ? { onCommitted: (ms: number) => hooks.committed(ms) } : {}),
     logger,
     stats,
     crash,
     now,
-    take: (st, reason) => parts.take(st, reason),
+    take(st, reason) {
+      const set = parts.take(st, reason);
+      hooks?.taken(st.key, set);
+      return set;
+    },
     stopSignal: life.stopSignal,
     isStopping: () => life.stopping,
     pause(st: PartitionState) {
@@ -130,6 +154,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     stats,
     rejections,
     records: createRecordPolicy(settings, partitioner),
+    ...(hooks ? { hooks } : {}),
     setDirectCommit: (c) => {
       directCommit = c;
     },
@@ -193,6 +218,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       const connect = opts.connect ?? ((c) => c.connect());
       if (producer) await connect(producer);
       await startConsumer(connect);
+      lag.start();
       timer = setInterval(() => outside.tick(), opts.tickMs ?? tickMsOf(settings.rotateScheduleIntervalMs));
       const { groupId: group, topics, bucket, flushSize, rotateScheduleIntervalMs } = settings;
       logger.info({ group, topics, bucket, flushSize, rotateScheduleIntervalMs }, "sink running");
@@ -202,8 +228,11 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     stop: () => life.stop(),
     stats: () => {
       Object.assign(stats, parts.gauges());
+      stats.lag = lag.total() ?? stats.lag; // fresh high watermarks; the fetch responses' until the first poll
       stats.dlq = Math.max(stats.dlq, 0);
       return { ...stats };
     },
+    lag: () => lag.partitions,
+    joined: () => parts.assigned.size > 0 && !fence.rebalancing && fence.generation > 0,
   };
 }

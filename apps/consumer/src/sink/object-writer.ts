@@ -46,7 +46,12 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       opts.layout,
     );
 
-  const putOne = async (key: string, body: Buffer, control: UploadControl) => {
+  const putOne = async (
+    key: string,
+    body: Buffer,
+    metadata: Record<string, string>,
+    control: UploadControl,
+  ) => {
     let fenceError: unknown;
     await pRetry(
       async () => {
@@ -60,6 +65,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           await putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
             endpoint: opts.endpoint,
             abortSignal: control.signal,
+            metadata,
           });
         } catch (err) {
           if (control.signal?.aborted) {
@@ -100,9 +106,19 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       const bodies = set.files.map((file) => ({
         key: keyOf(set, file),
         body: encodeRecordLines(file.lines, opts.compression),
+        metadata: objectMetadata(set.reason, file.lines.length),
       }));
-      await Promise.all(bodies.map(({ key, body }) => putOne(key, body, control)));
+      await Promise.all(bodies.map(({ key, body, metadata }) => putOne(key, body, metadata, control)));
       return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
     },
   };
+}
+
+/**
+ * User metadata on every object (`x-amz-meta-weblog-cut-reason`, `x-amz-meta-weblog-records`): why it was cut
+ * (flush.size, rotate.interval.ms, rotate.schedule.interval.ms, memory, shutdown) and how many records it holds,
+ * so a HeadObject tells (the dashboard shows it) without reading the body. Kafka Connect writes neither.
+ */
+export function objectMetadata(reason: string, records: number): Record<string, string> {
+  return { "weblog-cut-reason": reason, "weblog-records": String(records) };
 }

@@ -2,7 +2,9 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { Logger } from "@weblog/cli";
 import type { SinkSettings } from "@weblog/sink-contract";
 import type { Kafka } from "kafkajs";
+import type { SinkHooks } from "../metrics";
 import type { CrashHook } from "./crash-hook";
+import type { PartitionLag } from "./lag";
 
 export interface SinkStats {
   recordsIn: number;
@@ -59,6 +61,10 @@ export interface SinkEngineOptions {
   /** Graceful stop budget (default 8000 ms, so the process exits within 10 s). */
   stopTimeoutMs?: number;
   now?: () => number;
+  /** Metrics hooks (metrics.ts), only when --metrics-port is given. */
+  metrics?: SinkHooks;
+  /** Period of the lag poll (fresh high watermarks; default 2000 ms). */
+  lagIntervalMs?: number;
 }
 
 export interface SinkEngine {
@@ -67,4 +73,8 @@ export interface SinkEngine {
   /** Stop fetching, upload and commit what is buffered, leave the group. Idempotent. */
   stop(): Promise<void>;
   stats(): SinkStats;
+  /** Lag per partition from the last poll of fresh high watermarks (lag.ts). */
+  lag(): readonly PartitionLag[];
+  /** True while the sink is a member of its group with an assignment (readiness). */
+  joined(): boolean;
 }

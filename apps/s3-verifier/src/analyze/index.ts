@@ -17,7 +17,7 @@ import { contiguousCoverage } from "./contiguous";
 import { findDuplicates } from "./duplicates";
 import type { Facts } from "./facts";
 import { interleavedCoverage } from "./interleaved";
-import { latencyOf, summarizeLatency } from "./latency";
+import { latencyOf, skewNote, summarizeLatency } from "./latency";
 import { checkObject, emptyTally } from "./objects";
 import { groupByPartition, type PartitionGroup } from "./partitions";
 
@@ -113,6 +113,8 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
   const latency = summarizeLatency(scan.objects.map(latencyOf).filter((v): v is number => v !== null));
   const findings = facts.findings.map(findingOf);
   const notes = facts.notes.map(noteOf);
+  const skew = skewNote(latency);
+  if (skew) notes.push(skew);
   const partial = { totals, partitions, findings, notes, latency };
   return { ok: findings.length === 0, verdict: verdictOf(partial, kafka !== null), ...partial };
 }

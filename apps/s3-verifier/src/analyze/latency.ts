@@ -1,4 +1,11 @@
-/** Delivery latency: from an object's newest record's timestamp to the object's LastModified. */
+/**
+ * Delivery latency: from an object's newest record's timestamp to the object's LastModified. Signed: a negative
+ * sample means the record was stamped after S3 stored its object, i.e. the producer's clock runs ahead of S3's
+ * (clock skew). It is counted and shown as such, never clamped to 0 (a clamp hid fake-log's future timestamps).
+ * One exception, the store's own precision: S3 (and S3Proxy, MinIO in places) give LastModified in whole seconds,
+ * so an object stored at 12:00:00.700 lists as 12:00:00.000; a record up to 1 s after a whole-second LastModified
+ * is within that precision and counts as 0, not as skew. Below that it is skew, shown signed.
+ */
 import type { LatencySummary, ScannedObject } from "../model";
 
 /** Nearest-rank percentile of sorted numbers. */
@@ -11,14 +18,31 @@ function percentile(sorted: number[], p: number): number {
 export function summarizeLatency(samplesMs: number[]): LatencySummary | null {
   if (samplesMs.length === 0) return null;
   const sorted = [...samplesMs].sort((a, b) => a - b);
+  let skewed = 0;
+  while (skewed < sorted.length && (sorted[skewed] as number) < 0) skewed++;
   return {
     samples: sorted.length,
+    minMs: sorted[0] as number,
     p50Ms: percentile(sorted, 50),
     p95Ms: percentile(sorted, 95),
     maxMs: sorted[sorted.length - 1] as number,
+    skewed,
   };
 }
 
 export function latencyOf(o: ScannedObject): number | null {
-  return o.lastModifiedMs !== null && o.newestRecordMs !== null ? o.lastModifiedMs - o.newestRecordMs : null;
+  if (o.lastModifiedMs === null || o.newestRecordMs === null) return null;
+  const ms = o.lastModifiedMs - o.newestRecordMs;
+  const wholeSecond = o.lastModifiedMs % 1000 === 0;
+  return wholeSecond && ms < 0 && ms > -1000 ? 0 : ms;
+}
+
+/** The note for skewed samples, or null. */
+export function skewNote(l: LatencySummary | null): { kind: "clock-skew"; message: string } | null {
+  if (!l || l.skewed === 0) return null;
+  const by = Math.round(-l.minMs);
+  return {
+    kind: "clock-skew",
+    message: `clock skew: ${l.skewed} of ${l.samples} objects hold a record stamped after the object was stored (by up to ${by} ms): the producer's clock is ahead of S3's, or records carry future timestamps; latency is shown signed`,
+  };
 }

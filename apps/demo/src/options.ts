@@ -1,0 +1,68 @@
+/** The demo's flags. */
+import { createCommand, Option, parsers } from "@weblog/cli";
+import { ENGINES, type EngineName } from "./engines";
+
+export interface DemoOptions {
+  count: number;
+  rate: number;
+  flushSize: number;
+  rotateScheduleIntervalMs: number;
+  timeout: number;
+  engine: EngineName;
+  /** --ui: the live dashboard (apps/dashboard), metrics on; the demo stays up until Ctrl-C. */
+  ui: boolean;
+  uiPort: number;
+}
+
+export function parseOptions(argv: string[]): DemoOptions {
+  const cmd = createCommand(
+    "demo",
+    "Runs producer -> Kafka -> S3 sink -> verifier end to end on a throwaway broker and S3 (or KAFKA_BROKERS / S3_ENDPOINT).",
+  )
+    .addOption(
+      new Option("--count <n>", "records to produce")
+        .default(10_000)
+        .argParser(parsers.int("--count", { min: 1 })),
+    )
+    .addOption(
+      new Option("--rate <n>", "records per second")
+        .default(1000)
+        .argParser(parsers.int("--rate", { min: 1 })),
+    )
+    .addOption(
+      new Option("--flush-size <n>", "the sink's flush.size")
+        .default(10)
+        .argParser(parsers.int("--flush-size", { min: 1 })),
+    )
+    .addOption(
+      new Option("--rotate-schedule-interval-ms <ms>", "the sink's wall-clock rotation")
+        .default(2000)
+        .argParser(parsers.int("--rotate-schedule-interval-ms", { min: 100 })),
+    )
+    .addOption(
+      new Option(
+        "--engine <engine>",
+        "what moves records from Kafka to S3: sink (ours) or connect (Kafka Connect with Aiven's S3 sink)",
+      )
+        .choices(ENGINES)
+        .default("sink"),
+    )
+    .addOption(
+      new Option("--timeout <duration>", "longest wait for delivery after the producer started")
+        .default(45_000)
+        .argParser(parsers.duration("--timeout", { min: 1000 })),
+    )
+    .addOption(
+      new Option(
+        "--ui",
+        "serve the live dashboard (prints its URL) and stay up after the verdict until Ctrl-C",
+      ).default(false),
+    )
+    .addOption(
+      new Option("--ui-port <n>", "the dashboard's port (0: a free one)")
+        .default(8090)
+        .argParser(parsers.int("--ui-port", { min: 0, max: 65535 })),
+    );
+  cmd.parse(argv, { from: "user" });
+  return cmd.opts<DemoOptions>();
+}
