@@ -7,14 +7,9 @@
 import { createHash } from "node:crypto";
 import { findCause } from "@weblog/errors";
 import { decode } from "@weblog/log-schema";
+import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
 import { type ListedObject, S3SideError } from "@weblog/s3";
-import {
-  type KeyLayout,
-  type ObjectKeyParts,
-  parseObjectKey,
-  readRecordLines,
-  recordTimeMs,
-} from "@weblog/sink-contract";
+import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
 
 /** The two things the scan needs from S3 (implemented over @weblog/s3 in store.ts). */
@@ -100,13 +95,22 @@ async function readObject(
     throw err;
   }
   let lines: string[];
+  const encoding = bodyEncodingOf(parts);
   try {
-    lines = readRecordLines(body, parts.compression);
+    lines = await decodeObjectBody(body, encoding);
   } catch (err) {
-    const reason = `not valid gzip (${(err as Error).message})`;
+    const what = encoding.format === "parquet" ? "Parquet" : "gzip";
+    const reason = `not valid ${what} (${(err as Error).message})`;
     return { ...base, records: 0, invalid: [], newestRecordMs: null, recordHashes: [], readError: reason };
   }
   return { ...base, ...summarizeLines(lines) };
+}
+
+/** What the key's extension says the body is: JSON lines (plain or gzip) or Parquet with its codec. */
+export function bodyEncodingOf(parts: Pick<ObjectKeyParts, "compression" | "parquet">): BodyEncoding {
+  return parts.parquet !== undefined
+    ? { format: "parquet", codec: parts.parquet }
+    : { format: "json", compression: parts.compression };
 }
 
 /** Lists and reads everything under the prefixes. Rejects with the store's error (unreachable, access denied...). */

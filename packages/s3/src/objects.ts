@@ -139,6 +139,8 @@ export async function putObjectBody(
     abortSignal?: AbortSignal | undefined;
     /** User metadata (x-amz-meta-*) stored with the object. */
     metadata?: Record<string, string> | undefined;
+    /** Default: JSON lines' content type for `compression`. */
+    contentType?: string | undefined;
   } = {},
 ): Promise<void> {
   try {
@@ -148,7 +150,7 @@ export async function putObjectBody(
         Key: key,
         Body: body,
         // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
-        ContentType: contentTypeOf(compression),
+        ContentType: options.contentType ?? contentTypeOf(compression),
         ...(options.metadata ? { Metadata: options.metadata } : {}),
       }),
       options.abortSignal ? { abortSignal: options.abortSignal } : {},

@@ -8,6 +8,7 @@
 import type { ConnectorKeyStatus, KeyRow } from "./key-row";
 
 export const JSON_FORMAT_CLASS = "io.confluent.connect.s3.format.json.JsonFormat";
+export const PARQUET_FORMAT_CLASS = "io.confluent.connect.s3.format.parquet.ParquetFormat";
 export const S3_SINK_CONNECTOR_CLASS = "io.confluent.connect.s3.S3SinkConnector";
 export const S3_STORAGE_CLASS = "io.confluent.connect.s3.storage.S3Storage";
 const STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
@@ -72,7 +73,6 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
   ),
   c("errors.deadletterqueue.context.headers.enable", "our sink always adds the reason and origin headers"),
   // --- Connector ---
-  c("format.class", "our sink writes JSON lines", [JSON_FORMAT_CLASS], JSON_FORMAT_CLASS),
   c("schema.cache.size", "Avro/schema cache"),
   c("enhanced.avro.schema.support", "Avro only"),
   c("connect.meta.data", "Avro only"),
@@ -85,7 +85,6 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
   i("s3.object.tagging", "our sink adds no object tags", ["false"]),
   c("format.bytearray.extension", "ByteArrayFormat only"),
   c("format.bytearray.separator", "ByteArrayFormat only"),
-  c("parquet.codec", "ParquetFormat only"),
   c("avro.codec", "AvroFormat only"),
   c("json.decimal.format", "JsonFormat with Decimal schemas only"),
   i("s3.schema.partition.affix.type", "schema-based affixes are not written", ["NONE"]),

@@ -3,7 +3,9 @@
  * from), the write-back rule and the consumer's CLI flag. Everything else about these keys is derived (key-row.ts).
  * Kafka Connect / Confluent keys our sink does not read are in connect-keys.ts.
  */
-import { bool, int, intervalMs, list, locale, oneOf, text } from "./codecs";
+import { bool, type Codec, int, intervalMs, list, locale, oneOf, text } from "./codecs";
+import { JSON_FORMAT_CLASS, PARQUET_FORMAT_CLASS } from "./connect-keys";
+import { badConfig } from "./errors";
 import type { KeyRow } from "./key-row";
 import { BUCKET_NAME, BUCKET_NAME_HINT, STORE_URL, STORE_URL_HINT, TOPIC_NAME } from "./store";
 
@@ -34,6 +36,27 @@ const pathFormat = text({
   emptyHint: "required with TimeBasedPartitioner, e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH",
 });
 
+/**
+ * `format.class`: Confluent's class names in a connector file, `json` / `parquet` from the `--format` flag; the
+ * settings hold the short name, write-back the class.
+ */
+const FORMAT_CLASSES = { json: JSON_FORMAT_CLASS, parquet: PARQUET_FORMAT_CLASS } as const;
+const formatChoice = oneOf(["json", "parquet"]);
+const formatClass: Codec<"json" | "parquet"> = {
+  ...formatChoice,
+  parse(key, t) {
+    if (t === JSON_FORMAT_CLASS || t === "json") return "json";
+    if (t === PARQUET_FORMAT_CLASS || t === "parquet") return "parquet";
+    throw badConfig(
+      key,
+      `${key}='${t}' is not supported by our sink: use ${JSON_FORMAT_CLASS} or ${PARQUET_FORMAT_CLASS}`,
+    );
+  },
+  format: (v) => FORMAT_CLASSES[v],
+  explain: (key, v) =>
+    `${key}=${String(v)} must be json or parquet (${JSON_FORMAT_CLASS} or ${PARQUET_FORMAT_CLASS})`,
+};
+
 /** One row per line (a table: read across). `write: "never"` rows are written by the partitioner's write-back. */
 // biome-ignore format: the key table, one row per line
 export const HONOURED_KEYS: readonly KeyRow[] = [
@@ -51,6 +74,8 @@ export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "file.delim", note: "fileDelim", field: "fileDelim", codec: text({ nonEmpty: true, emptyHint: "the usual value is +" }), default: "+", origin: "Confluent: +" }),
   h({ key: "filename.offset.zero.pad.width", note: "offsetPadWidth", field: "offsetPadWidth", codec: int(0, 30), default: 10, origin: "Confluent: 10" }),
   h({ key: "s3.compression.type", note: "compression: none | gzip", field: "compression", codec: oneOf(["none", "gzip"]), default: "none", origin: "Confluent: none", flag: { name: "compression", arg: "<type>" } }),
+  h({ key: "format.class", note: "format: JsonFormat (JSON lines) | ParquetFormat (typed Parquet, no schema registry)", field: "format", codec: formatClass, default: "json", origin: "ours: JsonFormat, as the shared connector JSON names it (Connect requires the key)", connectDefault: "required", flag: { name: "format", arg: "<format>", help: "json (JsonFormat) or parquet (ParquetFormat)" } }),
+  h({ key: "parquet.codec", note: "parquetCodec: snappy | gzip | zstd | none (ParquetFormat only)", field: "parquetCodec", codec: oneOf(["snappy", "gzip", "zstd", "none"]), default: "snappy", origin: "Confluent: snappy", flag: { name: "parquet-codec", arg: "<codec>", help: "for --format parquet" } }),
   h({ key: "partitioner.class", note: "partitioner: DefaultPartitioner | FieldPartitioner | TimeBasedPartitioner | HourlyPartitioner | DailyPartitioner", field: "partitioner", default: { kind: "default" }, origin: "Confluent: DefaultPartitioner", write: "never",  flag: { name: "partitioner", arg: "<kind>", help: "default (partition=<p>), field, time", values: ["default", "field", "time"] } }),
   h({ key: "partition.field.name", note: "partitioner.fields (FieldPartitioner)", field: { partitioner: "field", field: "fields" }, codec: fieldList, write: "never", flag: { name: "partition-field", arg: "<list>", help: "for --partitioner field, e.g. status_code" } }),
   h({ key: "path.format", note: "partitioner.pathFormat (TimeBasedPartitioner)", field: { partitioner: "time", field: "pathFormat" }, codec: pathFormat, default: "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH", write: "never", flag: { name: "path-format", arg: "<fmt>", help: "for --partitioner time" } }),

@@ -11,6 +11,7 @@ export {
   formatObjectKey,
   type KeyLayout,
   type ObjectKeyParts,
+  type ParquetCodec,
   parseObjectKey,
   topicPrefix,
   topicsDirPrefix,

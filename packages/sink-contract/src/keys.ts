@@ -1,7 +1,11 @@
 /**
  * Object keys exactly as Confluent's S3 sink writes them:
  *
- *   <topics.dir><dir.delim><topic><dir.delim><encodedPartition><dir.delim><topic><file.delim><kafkaPartition><file.delim><startOffset padded>.json[.gz]
+ *   <topics.dir><dir.delim><topic><dir.delim><encodedPartition><dir.delim><topic><file.delim><kafkaPartition><file.delim><startOffset padded><extension>
+ *
+ * The extension says the body's format: `.json` / `.json.gz` (JsonFormat, `s3.compression.type`), or for
+ * ParquetFormat the codec's Hadoop extension then `.parquet` (`parquet.codec`): `.snappy.parquet`, `.gz.parquet`,
+ * `.zstd.parquet`, `.parquet` (none), as Confluent names them.
  *
  * e.g. `topics/weblogs/partition=3/weblogs+3+0000000120.json`. This file is the only place that builds or
  * parses such a key; the sink writes with `formatObjectKey`, the verifier reads with `parseObjectKey`.
@@ -25,7 +29,19 @@ export const DEFAULT_KEY_LAYOUT: Readonly<KeyLayout> = Object.freeze({
   offsetPadWidth: 10,
 });
 
+/** `s3.compression.type` (JSON lines). */
 export type Compression = "none" | "gzip";
+
+/** `parquet.codec` (ParquetFormat). */
+export type ParquetCodec = "snappy" | "gzip" | "zstd" | "none";
+
+/** Hadoop's extension of each Parquet codec (CompressionCodecName.getExtension), before `.parquet`. */
+const PARQUET_CODEC_EXTENSION: Readonly<Record<ParquetCodec, string>> = {
+  snappy: ".snappy",
+  gzip: ".gz",
+  zstd: ".zstd",
+  none: "",
+};
 
 export interface ObjectKeyParts {
   topic: string;
@@ -34,17 +50,37 @@ export interface ObjectKeyParts {
   kafkaPartition: number;
   /** Offset of the first record in the object. */
   startOffset: bigint;
+  /** JSON lines' compression (`none` for a Parquet object). */
   compression: Compression;
+  /** Set for a Parquet object: its codec. Absent for JSON lines. */
+  parquet?: ParquetCodec;
 }
 
-export function fileExtension(compression: Compression): string {
+/** `.json`, `.json.gz`, or for Parquet `.snappy.parquet`, `.gz.parquet`, `.zstd.parquet`, `.parquet`. */
+export function fileExtension(compression: Compression, parquet?: ParquetCodec): string {
+  if (parquet !== undefined) return `${PARQUET_CODEC_EXTENSION[parquet]}.parquet`;
   return compression === "gzip" ? ".json.gz" : ".json";
+}
+
+/** The body's format and codec from a file name's ending; null when it is none of ours. */
+function formatOfFileName(
+  file: string,
+): { stem: string; compression: Compression; parquet?: ParquetCodec } | null {
+  if (file.endsWith(".json.gz")) return { stem: file.slice(0, -".json.gz".length), compression: "gzip" };
+  if (file.endsWith(".json")) return { stem: file.slice(0, -".json".length), compression: "none" };
+  if (!file.endsWith(".parquet")) return null;
+  const base = file.slice(0, -".parquet".length);
+  for (const codec of ["snappy", "gzip", "zstd"] as const) {
+    const ext = PARQUET_CODEC_EXTENSION[codec];
+    if (base.endsWith(ext)) return { stem: base.slice(0, -ext.length), compression: "none", parquet: codec };
+  }
+  return { stem: base, compression: "none", parquet: "none" };
 }
 
 export function formatObjectKey(parts: ObjectKeyParts, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
   const { directoryDelim: d, fileDelim: f } = layout;
   const offset = parts.startOffset.toString().padStart(layout.offsetPadWidth, "0");
-  const file = `${parts.topic}${f}${parts.kafkaPartition}${f}${offset}${fileExtension(parts.compression)}`;
+  const file = `${parts.topic}${f}${parts.kafkaPartition}${f}${offset}${fileExtension(parts.compression, parts.parquet)}`;
   const dirs = [layout.topicsDir, parts.topic, parts.encodedPartition].filter((s) => s.length > 0);
   return [...dirs, file].join(d);
 }
@@ -75,17 +111,10 @@ export function parseObjectKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYO
   const file = lastDelim >= 0 ? key.slice(lastDelim + d.length) : key;
   const dir = lastDelim >= 0 ? key.slice(prefix.length, lastDelim) : "";
 
-  let compression: Compression;
-  let stem: string;
-  if (file.endsWith(".json.gz")) {
-    compression = "gzip";
-    stem = file.slice(0, -".json.gz".length);
-  } else if (file.endsWith(".json")) {
-    compression = "none";
-    stem = file.slice(0, -".json".length);
-  } else {
-    return { ok: false, reason: "file name does not end in .json or .json.gz" };
-  }
+  const format = formatOfFileName(file);
+  if (format === null)
+    return { ok: false, reason: "file name does not end in .json, .json.gz or [.<codec>].parquet" };
+  const { stem, compression } = format;
 
   const offsetAt = stem.lastIndexOf(f);
   const partitionAt = offsetAt > 0 ? stem.lastIndexOf(f, offsetAt - 1) : -1;
@@ -112,6 +141,7 @@ export function parseObjectKey(key: string, layout: KeyLayout = DEFAULT_KEY_LAYO
       kafkaPartition: Number(partitionText),
       startOffset: BigInt(offsetText),
       compression,
+      ...(format.parquet !== undefined ? { parquet: format.parquet } : {}),
     },
   };
 }

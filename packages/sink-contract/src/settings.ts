@@ -1,5 +1,5 @@
 import { HONOURED_KEYS } from "./connector-keys";
-import type { Compression, KeyLayout } from "./keys";
+import type { Compression, KeyLayout, ParquetCodec } from "./keys";
 
 /**
  * The sink's settings, one camelCase field per Confluent S3 sink key (the key is named on each field; the key table,
@@ -61,8 +61,12 @@ export interface SinkSettings {
   fileDelim: string;
   /** `filename.offset.zero.pad.width`. */
   offsetPadWidth: number;
-  /** `s3.compression.type`. */
+  /** `s3.compression.type` (JSON lines only). */
   compression: Compression;
+  /** `format.class`: JsonFormat (`json`, JSON lines) or ParquetFormat (`parquet`, typed columns). */
+  format: "json" | "parquet";
+  /** `parquet.codec` (ParquetFormat only). */
+  parquetCodec: ParquetCodec;
   /** `partitioner.class` and its keys. */
   partitioner: PartitionerSettings;
   /** `behavior.on.null.values` (tombstones). */

@@ -114,6 +114,21 @@ describe("loadConnectorConfig", () => {
     );
   });
 
+  it("reads format.class=ParquetFormat and parquet.codec (snappy by default), and writes them back", () => {
+    const parquet = "io.confluent.connect.s3.format.parquet.ParquetFormat";
+    const loaded = loadConnectorConfig({ "format.class": parquet });
+    expect(loaded.settings).toMatchObject({ format: "parquet", parquetCodec: "snappy" });
+    const zstd = loadConnectorConfig({ "format.class": parquet, "parquet.codec": "zstd" }).settings;
+    expect(zstd.parquetCodec).toBe("zstd");
+    const back = toConnectorConfig(zstd);
+    expect(back).toMatchObject({ "format.class": parquet, "parquet.codec": "zstd" });
+    expect(loadConnectorConfig(back).settings).toMatchObject({ format: "parquet", parquetCodec: "zstd" });
+    expect(loadConnectorConfig({}).settings.format).toBe("json");
+    const lz4 = badConfig(() => loadConnectorConfig({ "format.class": parquet, "parquet.codec": "lz4" }));
+    expect(lz4.key).toBe("parquet.codec");
+    expect(lz4.message).toContain("snappy, gzip, zstd, none");
+  });
+
   it("rejects formats and options our sink does not implement", () => {
     const avro = badConfig(() =>
       loadConnectorConfig({ "format.class": "io.confluent.connect.s3.format.avro.AvroFormat" }),

@@ -22,6 +22,7 @@ const EXAMPLES: Record<string, string> = {
   "s3.region": "eu-west-1",
   "errors.deadletterqueue.topic.name": "other-dlq",
   "consumer.override.group.id": "g-2",
+  "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
 };
 
 /** A connector value for `row` that differs from its default. */

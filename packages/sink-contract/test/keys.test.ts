@@ -29,6 +29,29 @@ describe("object keys (Confluent S3 sink layout)", () => {
     expect(parseObjectKey(key, layout)).toEqual({ ok: true, parts });
   });
 
+  it("names Parquet objects like Confluent's ParquetFormat (codec extension + .parquet) and parses them back", () => {
+    const base = {
+      topic: "weblogs",
+      encodedPartition: "partition=1",
+      kafkaPartition: 1,
+      startOffset: 40n,
+      compression: "none" as const,
+    };
+    const cases = [
+      ["snappy", ".snappy.parquet"],
+      ["gzip", ".gz.parquet"],
+      ["zstd", ".zstd.parquet"],
+      ["none", ".parquet"],
+    ] as const;
+    for (const [parquet, ext] of cases) {
+      const key = formatObjectKey({ ...base, parquet });
+      expect(key).toBe(`topics/weblogs/partition=1/weblogs+1+0000000040${ext}`);
+      expect(parseObjectKey(key)).toEqual({ ok: true, parts: { ...base, parquet } });
+    }
+    // A codec we do not write (Hadoop's .lz4) is not mistaken for an uncompressed file of offset "40.lz4".
+    expect(parseObjectKey("topics/weblogs/partition=1/weblogs+1+0000000040.lz4.parquet").ok).toBe(false);
+  });
+
   it("reports keys that do not follow the layout, without throwing", () => {
     for (const bad of [
       "other/weblogs/partition=0/weblogs+0+0000000000.json",

@@ -108,6 +108,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     bucket: settings.bucket,
     endpoint: opts.endpoint,
     compression: settings.compression,
+    parquet: settings.format === "parquet" ? settings.parquetCodec : undefined,
     layout: keyLayoutOf(settings),
   });
   const committer = createCommitter({

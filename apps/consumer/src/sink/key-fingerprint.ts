@@ -27,7 +27,8 @@ const MAX_METADATA = 1000;
 
 /**
  * Everything that goes into a key or into the bytes of an object: the bucket it lands in, `topics.dir`, the
- * delimiters, the zero-pad width, the compression and the partitioner with its keys. Not `store.url` (one store
+ * delimiters, the zero-pad width, the compression, the format (Parquet only, with its codec: a JSON sink's stamp stays
+ * what it was before Parquet existed) and the partitioner with its keys. Not `store.url` (one store
  * has several names: `minio:9000` inside compose, `localhost:9000` outside), and not `flush.size` or the rotation
  * settings (they only move where an object ends; the re-read overwrites the same key).
  */
@@ -41,6 +42,10 @@ export function keySettingsOf(s: SinkSettings): KeySettings {
     "s3.compression.type": s.compression,
     "partitioner.class": s.partitioner.kind,
   };
+  if (s.format === "parquet") {
+    keys["format.class"] = "ParquetFormat";
+    keys["parquet.codec"] = s.parquetCodec;
+  }
   const p = s.partitioner;
   if (p.kind === "field") keys["partition.field.name"] = p.fields.join(",");
   if (p.kind === "time") {

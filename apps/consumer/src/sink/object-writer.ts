@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
 import { putObjectBody, type S3SideError } from "@weblog/s3";
-import { type Compression, encodeRecordLines, formatObjectKey, type KeyLayout } from "@weblog/sink-contract";
+import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
 import type { FlushSet, OpenFile } from "./partition-buffer";
@@ -10,6 +11,8 @@ export interface ObjectWriterOptions {
   bucket: string;
   endpoint?: string | undefined;
   compression: Compression;
+  /** `format.class=ParquetFormat`: one typed Parquet file per object with this `parquet.codec`; absent: JSON lines. */
+  parquet?: ParquetCodec | undefined;
   layout: KeyLayout;
   /** Backoff between attempts: min..max ms, doubled each time, jittered. */
   minBackoffMs?: number;
@@ -34,6 +37,11 @@ export interface ObjectWriter {
 }
 
 export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
+  const encoding: BodyEncoding =
+    opts.parquet !== undefined
+      ? { format: "parquet", codec: opts.parquet }
+      : { format: "json", compression: opts.compression };
+  const contentType = contentTypeOf(encoding);
   const keyOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) =>
     formatObjectKey(
       {
@@ -41,7 +49,8 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
         encodedPartition: file.encodedPartition,
         kafkaPartition: set.kafkaPartition,
         startOffset: file.startOffset,
-        compression: opts.compression,
+        compression: encoding.format === "json" ? opts.compression : "none",
+        ...(opts.parquet !== undefined ? { parquet: opts.parquet } : {}),
       },
       opts.layout,
     );
@@ -66,6 +75,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
             endpoint: opts.endpoint,
             abortSignal: control.signal,
             metadata,
+            contentType,
           });
         } catch (err) {
           if (control.signal?.aborted) {
@@ -103,11 +113,13 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
   return {
     keyOf,
     async upload(set, control) {
-      const bodies = set.files.map((file) => ({
-        key: keyOf(set, file),
-        body: encodeRecordLines(file.lines, opts.compression),
-        metadata: objectMetadata(set.reason, file.lines.length),
-      }));
+      const bodies = await Promise.all(
+        set.files.map(async (file) => ({
+          key: keyOf(set, file),
+          body: await encodeObjectBody(file.lines, encoding),
+          metadata: objectMetadata(set.reason, file.lines.length),
+        })),
+      );
       await Promise.all(bodies.map(({ key, body, metadata }) => putOne(key, body, metadata, control)));
       return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
     },

@@ -1,0 +1,93 @@
+/** `weblog-query` flags -> validated options (flags, then env: S3_BUCKET, S3_ENDPOINT, S3_REGION / AWS_REGION). */
+import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import { REPORT_NAMES } from "./reports";
+
+export interface QueryOptions {
+  sql?: string;
+  report?: string;
+  json: boolean;
+  bucket: string;
+  /** undefined: AWS S3 itself. */
+  endpoint: string | undefined;
+  region: string;
+  prefix: string;
+  concurrency: number;
+}
+
+export function buildCommand() {
+  return createCommand(
+    "weblog-query",
+    "Runs SQL over the sink's objects in a bucket (JSON lines and Parquet alike) with DuckDB, offline: the objects are fetched to a temp dir and read as one view, `logs` (ip, timestamp, method, url, status_code, user_agent, object). Prints a table, or JSON with --json. Exit 0 on success, 2 on a usage, SQL or connection error.",
+  )
+    .argument(
+      "[sql]",
+      'a query over `logs`, e.g. "SELECT status_code // 100 AS class, count(*) FROM logs GROUP BY 1"',
+    )
+    .addOption(
+      new Option("--report <name>", `a built-in report instead of SQL: ${REPORT_NAMES.join(", ")}`).choices(
+        REPORT_NAMES,
+      ),
+    )
+    .addOption(new Option("--json", "print JSON (one document) instead of tables"))
+    .addOption(new Option("--bucket <name>", "S3 bucket (default weblogs)").env("S3_BUCKET"))
+    .addOption(
+      new Option(
+        "--endpoint <url>",
+        'S3 endpoint, path-style (default http://localhost:9000; "aws" for AWS S3)',
+      ).env("S3_ENDPOINT"),
+    )
+    .addOption(new Option("--region <region>", "S3 region (default S3_REGION, AWS_REGION or us-east-1)"))
+    .addOption(new Option("--prefix <prefix>", "listing prefix (default topics/)").env(envName("prefix")))
+    .addOption(new Option("--topic <topic>", "only this topic's objects: the prefix topics/<topic>/"))
+    .addOption(
+      new Option("--concurrency <n>", "objects fetched at once (default 16)").argParser(
+        parsers.int("--concurrency", { min: 1, max: 256 }),
+      ),
+    );
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): QueryOptions {
+  const cmd = buildCommand();
+  cmd.parse(argv, { from: "user" });
+  const f = cmd.opts<{
+    report?: string;
+    json?: boolean;
+    bucket?: string;
+    endpoint?: string;
+    region?: string;
+    prefix?: string;
+    topic?: string;
+    concurrency?: number;
+  }>();
+  const sql = cmd.args[0];
+  if ((sql === undefined || sql.trim() === "") === (f.report === undefined)) {
+    throw new UsageError("give either a SQL query or --report <name>, e.g. --report traffic (see --help)");
+  }
+  if (f.topic !== undefined && f.prefix !== undefined)
+    throw new UsageError("--topic and --prefix: give one of them");
+  let endpoint: string | undefined = f.endpoint ?? "http://localhost:9000";
+  if (endpoint.trim() === "" || endpoint.trim().toLowerCase() === "aws") endpoint = undefined;
+  else {
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+      throw new UsageError(
+        `--endpoint "${endpoint}" is not an http(s) URL; e.g. --endpoint http://localhost:9000`,
+      );
+  }
+  const opts: QueryOptions = {
+    json: f.json === true,
+    bucket: f.bucket ?? "weblogs",
+    endpoint,
+    region: f.region ?? env.S3_REGION ?? env.AWS_REGION ?? "us-east-1",
+    prefix: f.topic !== undefined ? `topics/${f.topic}/` : (f.prefix ?? "topics/"),
+    concurrency: f.concurrency ?? 16,
+  };
+  if (f.report !== undefined) opts.report = f.report;
+  else if (sql !== undefined) opts.sql = sql;
+  return opts;
+}
