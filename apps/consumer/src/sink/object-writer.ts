@@ -1,6 +1,6 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
-import { explainS3Error, type S3SideError } from "@weblog/s3";
+import { putObjectBody, type S3SideError } from "@weblog/s3";
 import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
@@ -77,29 +77,20 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           throw new AbortError(err instanceof Error ? err : String(err));
         }
         try {
-          await opts.client.send(
-            new PutObjectCommand({
-              Bucket: opts.bucket,
-              Key: key,
-              Body: body,
-              ContentType: contentType,
-              Metadata: metadata,
-            }),
-            control.signal ? { abortSignal: control.signal } : {},
-          );
+          await putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
+            endpoint: opts.endpoint,
+            abortSignal: control.signal,
+            metadata,
+            contentType,
+          });
         } catch (err) {
           if (control.signal?.aborted) {
             fenceError = new SinkError("FENCED", `upload of ${key} aborted`, { cause: err });
             throw new AbortError(fenceError as Error);
           }
-          const explained = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+          const explained = err as S3SideError; // putObjectBody explains every failure
           if (!explained.retriable) {
-            throw new AbortError(
-              new SinkError("S3_FATAL", explained.message, {
-                cause: explained,
-                exitCode: explained.exitCode,
-              }),
-            );
+            throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
           }
           throw explained;
         }
