@@ -11,30 +11,15 @@ import {
 import {
   BAD_KINDS,
   type BadKind,
-  FakeLogOptionsError,
   FORMAT_NAMES,
   type FormatName,
   INCIDENT_KINDS,
   type IncidentSpec,
-  parseIncidentSpec,
-  resolveOptions,
 } from "@weblog/fake-log";
 import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
-import { fakeLogOptions } from "./source";
+import { checkTraffic, incidentArg, list, type TrafficOptions, traffic } from "./traffic-flags";
 
-/** fake-log option -> the producer flag that sets it, for one-line errors. */
-const FLAG_OF_OPTION: Record<string, string> = {
-  "profile.peakToTrough": "--peak-ratio",
-  "profile.timeZone": "--timezone",
-  "late.max": "--late-max",
-  "late.mean": "--late-mean",
-  "late.distribution": "--late-distribution",
-  incidentRate: "--incident-rate",
-  lateShare: "--late-share",
-  badShare: "--bad-share",
-  badKinds: "--bad-kinds",
-  seed: "--seed",
-};
+export type { TrafficOptions } from "./traffic-flags";
 
 /** Everything the producer needs, parsed from flags (then WEBLOG_* / KAFKA_* env) and validated once. */
 export interface ProducerOptions {
@@ -67,43 +52,6 @@ export interface ProducerOptions {
   /** --metrics-port / --metrics-host (metrics.ts); undefined: off. */
   metrics: MetricsAddress | undefined;
 }
-
-export interface TrafficOptions {
-  profile: "steady" | "diurnal" | "bursty";
-  peakRatio?: number;
-  timezone?: string;
-  incidents: IncidentSpec[];
-  incidentRate?: number;
-  lateShare?: number;
-  lateMaxS?: number;
-  lateMeanS?: number;
-  lateDistribution?: "exponential" | "uniform";
-  badShare?: number;
-  badKinds?: BadKind[];
-}
-
-const list =
-  <T extends string>(flag: string, all: readonly T[]) =>
-  (text: string): T[] => {
-    const items = text
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== "");
-    for (const item of items) {
-      if (!(all as readonly string[]).includes(item)) {
-        throw new UsageError(`${flag}: unknown kind "${item}" (known: ${all.join(", ")}).`);
-      }
-    }
-    return items as T[];
-  };
-
-const incidentArg = (text: string, previous: IncidentSpec[] = []): IncidentSpec[] => {
-  try {
-    return [...previous, parseIncidentSpec(text)];
-  } catch (err) {
-    throw new UsageError(`--incident: ${(err as Error).message}.`);
-  }
-};
 
 export const DEFAULTS = {
   topic: "weblogs",
@@ -255,7 +203,7 @@ export function buildCommand() {
   return cmd;
 }
 
-interface RawFlags {
+export interface RawFlags {
   brokers?: string;
   topic: string;
   rate?: number;
@@ -286,22 +234,6 @@ interface RawFlags {
   timestamps: "live" | "log";
   metricsPort?: number;
   metricsHost?: string;
-}
-
-function traffic(f: RawFlags): TrafficOptions {
-  return {
-    profile: f.profile,
-    ...(f.peakRatio === undefined ? {} : { peakRatio: f.peakRatio }),
-    ...(f.timezone === undefined ? {} : { timezone: f.timezone }),
-    incidents: f.incident ?? [],
-    ...(f.incidentRate === undefined ? {} : { incidentRate: f.incidentRate }),
-    ...(f.lateShare === undefined ? {} : { lateShare: f.lateShare }),
-    ...(f.lateMax === undefined ? {} : { lateMaxS: f.lateMax / 1000 }),
-    ...(f.lateMean === undefined ? {} : { lateMeanS: f.lateMean / 1000 }),
-    ...(f.lateDistribution === undefined ? {} : { lateDistribution: f.lateDistribution }),
-    ...(f.badShare === undefined ? {} : { badShare: f.badShare }),
-    ...(f.badKinds === undefined ? {} : { badKinds: f.badKinds }),
-  };
 }
 
 /** Parses argv (without node and script) plus env; throws UsageError (exit 2) naming the flag and the fix. */
@@ -340,27 +272,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new UsageError("--format does not apply with --stdin (lines are sent as typed).");
   }
 
-  // The traffic flags are fake-log options: check them now (one line, exit 2) rather than when generation starts.
-  if (!stdin) {
-    try {
-      resolveOptions(
-        fakeLogOptions({
-          seed: f.seed,
-          startTime: Date.now(),
-          logRate: 1000,
-          format: f.format,
-          key: f.key,
-          partition: undefined,
-          traffic: traffic(f),
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof FakeLogOptionsError)) throw err;
-      const flag =
-        FLAG_OF_OPTION[err.field] ?? (err.field.startsWith("incidents[") ? "--incident" : err.field);
-      throw new UsageError(`${flag}: ${err.message}.`);
-    }
-  }
+  if (!stdin) checkTraffic(f);
 
   // Throws KafkaClientError BAD_SETTINGS (expected, exit 2, one line naming the flag/variable) on a bad address.
   const kafka = loadKafkaSettings({ env, flags: f.brokers === undefined ? {} : { brokers: f.brokers } });

@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
 import { createIsoCache, createLiveClock, createTwinGuard } from "./live-time";
-import type { TrafficOptions } from "./options";
 import type { OutgoingMessage } from "./output";
+import type { TrafficOptions } from "./traffic-flags";
 
 /**
  * Where the generated messages come from. Two implementations with the same output for the same settings:

@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { listAllObjects, readRecordsFromObject } from "@weblog/s3";
 import { parseObjectKey, topicPrefix } from "@weblog/sink-contract";
+import type { ObjectPart } from "../shared/state";
 
 /**
  * What the bucket holds for one topic, as the dashboard shows it: counts per partition and the newest objects with
@@ -10,16 +11,8 @@ import { parseObjectKey, topicPrefix } from "@weblog/sink-contract";
  * the rotation interval or a stop ("derived" in the row). Details are fetched once per key (objects are immutable
  * but for the same bytes rewritten), newest first, at most `detailsPerPoll` a poll.
  */
-export interface ObjectRow {
-  key: string;
-  partition: number;
-  startOffset: string;
-  size: number;
-  lastModifiedMs: number | null;
-  records: number | null;
-  reason: string | null;
-  reasonFrom: "metadata" | "derived" | null;
-}
+/** One of the newest objects (the page's type, from shared/state). */
+export type ObjectRow = ObjectPart;
 
 export interface S3View {
   objects: number;
