@@ -1,95 +1,18 @@
-import type { IHeaders, Kafka, Message, Producer, RetryOptions } from "kafkajs";
+import type { Kafka, Message } from "kafkajs";
 import { KafkaClientError } from "../errors";
 import { connectChecked, explainKafkaError } from "../explain";
 import { Partitioners } from "../kafkajs";
-import type { KafkaLogger } from "../logger";
 import { noopLogger } from "../logger";
-import type { KafkaSettings } from "../settings";
-import { type CompressionName, compressionType } from "./compression";
+import { compressionType } from "./compression";
+import {
+  type BatchingProducer,
+  type BatchingProducerOptions,
+  DEFAULT_SEND_RETRY,
+  type OutgoingMessage,
+} from "./types";
 
-export interface OutgoingMessage {
-  /** undefined: use keyOf (if any) else no key; null: no key. */
-  key?: string | Buffer | null;
-  /** null: a tombstone. */
-  value: string | Buffer | null;
-  headers?: IHeaders;
-  /** Pin the partition (e.g. 0 for a console producer whose lines must stay in order); default: by key / spread. */
-  partition?: number;
-}
-
-export interface BatchingProducerOptions {
-  topic: string;
-  /** -1 (all in-sync replicas, default), 1 (leader), 0 (none: nothing is acknowledged, do not use for data). */
-  acks?: -1 | 0 | 1;
-  compression?: CompressionName;
-  /**
-   * Produce calls in flight at once (each may be one request per broker). Default 5. Per-partition order is only
-   * guaranteed with 1: with more, a retried batch, or with compression (kafkajs compresses asynchronously) even a
-   * later batch, can land before an earlier one. Use 1 when order matters (console producer, pinned partition).
-   */
-  maxInFlight?: number;
-  /** Messages per produce call. Default 1000. */
-  batchSize?: number;
-  /** Bytes (keys + values) per produce call, checked before batchSize. Default 900 kB (under Kafka's 1 MB default). */
-  maxBatchBytes?: number;
-  /** A partial batch waits at most this long for more messages. Default 5 ms. */
-  lingerMs?: number;
-  /** Key of a message sent without one (key === undefined), e.g. by ip. */
-  keyOf?: (m: OutgoingMessage) => string | null;
-  logger?: KafkaLogger;
-  /** Used to explain errors (addresses, fixes) and for connectChecked. */
-  settings?: KafkaSettings;
-  /** Broker-side ack timeout per request (kafkajs `timeout`). Default 30 s. */
-  ackTimeoutMs?: number;
-  /** kafkajs retry for sends. Default: 8 retries, 100 ms .. 3 s (about 15 s in all). */
-  retry?: RetryOptions;
-}
-
-export interface ProducerStats {
-  /** Messages handed to kafkajs. */
-  sent: number;
-  /** Messages the broker acknowledged. */
-  acked: number;
-  /** Messages whose produce failed after kafkajs's retries. */
-  errors: number;
-  /** Produce calls in flight now. */
-  inFlight: number;
-  /** Highest inFlight seen (never above maxInFlight). */
-  peakInFlight: number;
-  /** Messages accepted by send() but not yet handed to kafkajs (the batch being filled; at most batchSize). */
-  queued: number;
-  /** Key + value bytes acknowledged. */
-  bytes: number;
-}
-
-export interface BatchingProducer {
-  connect(): Promise<void>;
-  /**
-   * Accepts messages; resolves once they are buffered or handed to kafkajs. Waits whenever the batch being filled is
-   * full and maxInFlight produce calls are outstanding (backpressure), however batches are cut (size, bytes or
-   * linger), so the producer holds at most batchSize * (maxInFlight + 1) messages.
-   * Rejects with the first send failure (KafkaClientError PRODUCE, explained); that failure is sticky: a later call
-   * is refused up front (its messages are not taken, not counted). Once it happens, messages not yet handed to
-   * kafkajs fail at once (counted in errors), including the rest of a call under way.
-   */
-  send(messages: OutgoingMessage[]): Promise<void>;
-  /**
-   * Resolves when every accepted message is acknowledged; rejects if any failed. After a failure it rejects as soon
-   * as the produce calls already in kafkajs settle (about one retry cycle); nothing else is sent.
-   */
-  flush(): Promise<void>;
-  stats(): ProducerStats;
-  /** flush() then disconnect (the disconnect also happens when the flush fails; the failure is rethrown). */
-  disconnect(): Promise<void>;
-  readonly producer: Producer;
-}
-
-export const DEFAULT_SEND_RETRY: RetryOptions = {
-  retries: 8,
-  initialRetryTime: 100,
-  maxRetryTime: 3000,
-  factor: 0.2,
-};
+export type { BatchingProducer, BatchingProducerOptions, OutgoingMessage, ProducerStats } from "./types";
+export { DEFAULT_SEND_RETRY } from "./types";
 
 function byteLength(v: string | Buffer | null | undefined): number {
   if (v === null || v === undefined) return 0;
