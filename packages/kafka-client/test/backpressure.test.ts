@@ -1,6 +1,6 @@
 import { type KafkaHandle, readTopicWithKcat, startKafka, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countMessages, fetchWatermarks } from "../src/admin/topics";
+import { countMessages, ensureTopic, fetchWatermarks } from "../src/admin/topics";
 import { createKafka } from "../src/client";
 import { KafkaClientError } from "../src/errors";
 import { createBatchingProducer } from "../src/producer/batching-producer";
@@ -21,6 +21,7 @@ describe("batching producer backpressure", () => {
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
     const kafka = createKafka(settings);
     const topic = uniqueName("t-bp");
+    await ensureTopic(kafka, { topic, partitions: 4, settings });
     const maxInFlight = 3;
     const batchSize = 20;
     const producer = createBatchingProducer(kafka, { topic, maxInFlight, batchSize, lingerMs: 0, settings });
@@ -49,6 +50,7 @@ describe("batching producer ordering", () => {
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
     const kafka = createKafka(settings);
     const topic = uniqueName("t-order");
+    await ensureTopic(kafka, { topic, partitions: 4, settings });
     const producer = createBatchingProducer(kafka, {
       topic,
       maxInFlight: 1,
@@ -82,6 +84,7 @@ describe("batching producer ordering under contention", () => {
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
     const kafka = createKafka(settings);
     const topic = uniqueName("t-order2");
+    await ensureTopic(kafka, { topic, partitions: 4, settings });
     const producer = createBatchingProducer(kafka, {
       topic,
       maxInFlight: 1,
@@ -121,8 +124,12 @@ describe("batching producer failures", () => {
     try {
       const settings = loadKafkaSettings({ env: {}, flags: { brokers: own.bootstrap } });
       const kafka = createKafka(settings);
+      const topic = uniqueName("t-fail");
+      // created (leader elected) first: with 2 short retries, a send into a topic being auto-created can fail
+      // with NOT_LEADER before the broker is stopped, which is not the failure this test is about
+      await ensureTopic(kafka, { topic, partitions: 1, settings });
       const producer = createBatchingProducer(kafka, {
-        topic: uniqueName("t-fail"),
+        topic,
         batchSize: 100,
         settings,
         retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 300 },
