@@ -1,16 +1,15 @@
 import {
   createLogger,
   createProgress,
-  ExpectedError,
   formatCount,
   formatDuration,
   formatRate,
-  isExpectedError,
   type Logger,
   onShutdown,
   runMain,
   startMetricsServer,
 } from "@weblog/cli";
+import { isExpectedError } from "@weblog/errors";
 import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-client";
 import { checkBucket, createS3Client, describeEndpoint } from "@weblog/s3";
 import { createSinkMetrics } from "./metrics";
@@ -125,7 +124,7 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   try {
     await engine.run();
   } catch (err) {
-    if ((err as { expected?: boolean }).expected) throw err;
+    if (isExpectedError(err)) throw err;
     throw explainKafkaError(err, opts.kafka, { during: "consume" });
   } finally {
     progress.stop();
@@ -146,29 +145,12 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   return 0;
 }
 
-/**
- * Errors other packages raise for things the user fixes (S3SideError BAD_CONFIG / BUCKET_MISSING / ACCESS_DENIED,
- * KafkaClientError ...) carry a code and an exitCode: make them one-line expected errors for runMain.
- */
-function asExpected(err: unknown): unknown {
-  if (isExpectedError(err)) return err;
-  const e = err as { message?: unknown; code?: unknown; exitCode?: unknown };
-  if (err instanceof Error && typeof e.code === "string" && typeof e.exitCode === "number") {
-    return new ExpectedError(err.message, { exitCode: e.exitCode, cause: err });
-  }
-  return err;
-}
-
 // The pinned AWS SDK supports Node 20; its multi-line notice about *future* SDK versions would only clutter a
 // sink's stderr (and its one-line errors).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 runMain("consumer", async (argv) => {
-  try {
-    const opts: ConsumerOptions = parseOptions(argv);
-    const logger = createLogger({ name: "consumer" });
-    return await (opts.mode === "print" ? runPrint(opts, logger) : runSink(opts, logger));
-  } catch (err) {
-    throw asExpected(err);
-  }
+  const opts: ConsumerOptions = parseOptions(argv);
+  const logger = createLogger({ name: "consumer" });
+  return await (opts.mode === "print" ? runPrint(opts, logger) : runSink(opts, logger));
 });

@@ -1,10 +1,11 @@
+import { uniqueName, waitFor } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import type { KafkaMessage } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { useBrokerAndS3 } from "./harness";
-import { produce, readObjects, startSink, testKafka, topicName, waitFor, webLogLines } from "./helpers";
+import { produce, readObjects, startSink, testKafka, webLogLines } from "./helpers";
 
 async function readAll(bootstrap: string, topic: string, count: number): Promise<KafkaMessage[]> {
-  const consumer = testKafka(bootstrap).consumer({ groupId: topicName("reader"), maxWaitTimeInMs: 200 });
+  const consumer = testKafka(bootstrap).consumer({ groupId: uniqueName("reader"), maxWaitTimeInMs: 200 });
   const got: KafkaMessage[] = [];
   await consumer.connect();
   try {
@@ -29,8 +30,8 @@ describe("bad records, tombstones (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   it("errors.tolerance=all: bad records and tombstones go to the DLQ with Connect-style headers; good ones to S3", async () => {
-    const topic = topicName("dlq");
-    const dlqTopic = topicName("dlq-out");
+    const topic = uniqueName("dlq");
+    const dlqTopic = uniqueName("dlq-out");
     const good = webLogLines(12, 5);
     const input = [
       { partition: 0, value: good[0] as string },
@@ -111,8 +112,8 @@ describe("bad records, tombstones (broker + S3)", () => {
   });
 
   it("skipped tail: a partition whose last records went to the DLQ gets their offset committed (lag reaches 0)", async () => {
-    const topic = topicName("tail");
-    const group = topicName("g");
+    const topic = uniqueName("tail");
+    const group = uniqueName("g");
     const good = webLogLines(2, 21);
     await produce(env.kafka.bootstrap, topic, [
       { partition: 0, value: good[0] as string },
@@ -130,7 +131,7 @@ describe("bad records, tombstones (broker + S3)", () => {
       "--errors-tolerance",
       "all",
       "--dlq-topic",
-      topicName("tail-dlq"),
+      uniqueName("tail-dlq"),
     ]);
     const admin = testKafka(env.kafka.bootstrap).admin();
     await admin.connect();
@@ -164,14 +165,14 @@ describe("bad records, tombstones (broker + S3)", () => {
   });
 
   it("errors.tolerance=none: stops with one clear line, exit 1, and commits nothing past the bad record", async () => {
-    const topic = topicName("none");
+    const topic = uniqueName("none");
     const good = webLogLines(8, 9);
     await produce(env.kafka.bootstrap, topic, [
       ...good.slice(0, 5).map((value) => ({ partition: 0, value })),
       { partition: 0, value: "{broken" },
       ...good.slice(5).map((value) => ({ partition: 0, value })),
     ]);
-    const group = topicName("g");
+    const group = uniqueName("g");
     const args = [
       "--topics",
       topic,
@@ -203,7 +204,7 @@ describe("bad records, tombstones (broker + S3)", () => {
   });
 
   it("behavior.on.null.values=ignore skips tombstones; write stores them as null lines", async () => {
-    const topic = topicName("nulls");
+    const topic = uniqueName("nulls");
     const good = webLogLines(3, 13);
     await produce(env.kafka.bootstrap, topic, [
       { partition: 0, value: good[0] as string },
@@ -236,7 +237,7 @@ describe("bad records, tombstones (broker + S3)", () => {
     }
     expect((await sink.waitForExit(12_000)).code).toBe(0);
 
-    const topic2 = topicName("nullw");
+    const topic2 = uniqueName("nullw");
     await produce(env.kafka.bootstrap, topic2, [
       { partition: 0, value: good[0] as string },
       { partition: 0, value: null },

@@ -1,7 +1,7 @@
-import { startS3 } from "@weblog/testkit";
+import { compareExactlyOnce, startS3, uniqueName } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
-import { useBrokerAndS3 } from "./harness";
-import { compareExactlyOnce, createTopic, readObjects, startSink, testKafka, topicName } from "./helpers";
+import { createTopic, readObjects, startSink, testKafka } from "./helpers";
 import { allInS3, Ledger, PARTITIONS } from "./ledger";
 
 // A killed member stays in the group until its session times out; 6 s (the broker minimum) keeps tests short.
@@ -11,7 +11,7 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   it("S3 down mid-run: pauses and retries, loses nothing, writes nothing twice", async () => {
-    const ledger = new Ledger(env.kafka, topicName("outage"));
+    const ledger = new Ledger(env.kafka, uniqueName("outage"));
     await ledger.add(25);
     const s3 = await startS3({ dedicated: true }); // a server this test may take down
     const sink = startSink(env.kafka, s3, [
@@ -47,8 +47,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   ];
   for (const { at, trickle } of crashCases) {
     it(`kill -9 at ${at}${trickle ? " with wall-clock cuts (slow trickle)" : ""}, restart: every record exactly once`, async () => {
-      const ledger = new Ledger(env.kafka, topicName("crash"));
-      const group = topicName("g");
+      const ledger = new Ledger(env.kafka, uniqueName("crash"));
+      const group = uniqueName("g");
       const args = [
         "--topics",
         ledger.topic,
@@ -85,8 +85,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   }
 
   it("strict order: kill -9 after upload before commit, restart with a different flush.size: at most one uncommitted object per partition, at the committed offset; every record exactly once", async () => {
-    const ledger = new Ledger(env.kafka, topicName("resize"));
-    const group = topicName("g");
+    const ledger = new Ledger(env.kafka, uniqueName("resize"));
+    const group = uniqueName("g");
     const base = ["--topics", ledger.topic, "--group", group];
     await ledger.add(40);
     const first = startSink(
@@ -148,8 +148,8 @@ describe("faults: S3 outage, kill -9, rebalance (broker + S3)", () => {
   });
 
   it("two sinks in one group, one killed mid-rebalance: the survivor finishes, every record exactly once", async () => {
-    const ledger = new Ledger(env.kafka, topicName("rebal"));
-    const group = topicName("g");
+    const ledger = new Ledger(env.kafka, uniqueName("rebal"));
+    const group = uniqueName("g");
     const args = [
       "--topics",
       ledger.topic,

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
@@ -6,12 +5,10 @@ import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
 import type { CliHandle, KafkaHandle, S3Handle } from "@weblog/testkit";
-import { runCli, spawnCli } from "@weblog/testkit";
+import { runCli, spawnCli, uniqueName } from "@weblog/testkit";
 import kafkajs from "kafkajs";
 
 export const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-
-export const topicName = (prefix = "t") => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** A quiet kafkajs client for tests (real broker; producing and reading back only). */
 export function testKafka(bootstrap: string) {
@@ -104,28 +101,6 @@ export async function readObjects(
   return out.sort((a, b) => a.kafkaPartition - b.kafkaPartition || Number(a.startOffset - b.startOffset));
 }
 
-/** Polls `check` every 250 ms until it returns a value (not undefined) or `timeoutMs` passes (then throws). */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`,
-  );
-}
-
 export function sinkEnv(kafka: KafkaHandle, s3: S3Handle, extra: Record<string, string | undefined> = {}) {
   return {
     KAFKA_BROKERS: kafka.bootstrap,
@@ -149,28 +124,8 @@ export function startSink(
   args: string[],
   extra: Record<string, string | undefined> = {},
 ): CliHandle {
-  const group = args.includes("--group") ? [] : ["--group", topicName("sink")];
+  const group = args.includes("--group") ? [] : ["--group", uniqueName("sink")];
   return spawnCli(MAIN, ["--sink", ...group, ...args], { env: sinkEnv(kafka, s3, extra) });
-}
-
-/** Every record line in S3 for `topic`, checked to be there exactly once against `expected` (partition -> lines). */
-export function compareExactlyOnce(objects: StoredObject[], expected: Map<number, string[]>): string[] {
-  const problems: string[] = [];
-  for (const [partition, lines] of expected) {
-    const got = objects.filter((o) => o.kafkaPartition === partition).flatMap((o) => o.lines);
-    if (got.length !== lines.length)
-      problems.push(`partition ${partition}: ${got.length} records in S3, produced ${lines.length}`);
-    const n = Math.min(got.length, lines.length);
-    for (let i = 0; i < n; i++) {
-      if (got[i] !== lines[i]) {
-        problems.push(
-          `partition ${partition} record #${i} differs: ${got[i]?.slice(0, 60)} vs ${lines[i]?.slice(0, 60)}`,
-        );
-        break;
-      }
-    }
-  }
-  return problems;
 }
 
 /**

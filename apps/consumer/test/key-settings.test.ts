@@ -3,18 +3,11 @@
  * changes the extension): after a crash the sink refuses it (the uncommitted object would be duplicated under a
  * new key); after a graceful stop it accepts it.
  */
+
+import { compareExactlyOnce, uniqueName, waitFor } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
-import { useBrokerAndS3 } from "./harness";
-import {
-  compareExactlyOnce,
-  produce,
-  readObjects,
-  startSink,
-  testKafka,
-  topicName,
-  waitFor,
-  webLogLines,
-} from "./helpers";
+import { produce, readObjects, startSink, testKafka, webLogLines } from "./helpers";
 
 const PARTITIONS = 2;
 // A killed member stays in the group until its session times out; 6 s (the broker minimum) keeps tests short.
@@ -24,8 +17,8 @@ describe("a changed key setting (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   it("after kill -9 between upload and commit: refused with one line naming the setting, exit 2, nothing written; after a graceful stop: accepted, every record once", async () => {
-    const topic = topicName("keys");
-    const group = topicName("g");
+    const topic = uniqueName("keys");
+    const group = uniqueName("g");
     const admin = testKafka(env.kafka.bootstrap).admin();
     await admin.connect();
     try {

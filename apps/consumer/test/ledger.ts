@@ -1,5 +1,5 @@
-import type { KafkaHandle, S3Handle } from "@weblog/testkit";
-import { produce, readObjects, waitFor, webLogLines } from "./helpers";
+import { type KafkaHandle, type S3Handle, waitFor } from "@weblog/testkit";
+import { produce, readObjects, webLogLines } from "./helpers";
 
 export const PARTITIONS = 4;
 

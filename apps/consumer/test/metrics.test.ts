@@ -1,9 +1,9 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { type CliHandle, startS3 } from "@weblog/testkit";
+import { type CliHandle, startS3, uniqueName, waitFor } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
 import { computeLag } from "../src/sink/lag";
-import { useBrokerAndS3 } from "./harness";
-import { createTopic, produce, readObjects, startSink, topicName, waitFor, webLogLines } from "./helpers";
+import { createTopic, produce, readObjects, startSink, webLogLines } from "./helpers";
 
 /** Prometheus text -> samples (name, labels, value); enough for these assertions. */
 function samples(text: string): { name: string; labels: Record<string, string>; value: number }[] {
@@ -34,14 +34,14 @@ describe("sink metrics (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   it("counters match the records produced and the objects S3 holds; /healthz, /readyz", async () => {
-    const topic = topicName("metrics");
+    const topic = uniqueName("metrics");
     const good = webLogLines(203, 9);
     const bad = ["not json", '{"ip":"1.2.3.4"}', "still not json", '{"ip":"5.6.7.8"}', "{"];
     const first = good.slice(0, 100).map((value, i) => ({ partition: i % 4, value }));
     await produce(env.kafka.bootstrap, topic, first);
     const sink = startSink(env.kafka, env.s3, [
       ...["--topics", topic, "--flush-size", "10", "--rotate-schedule-interval-ms", "800"],
-      ...["--errors-tolerance", "all", "--dlq-topic", topicName("metrics-dlq"), "--metrics-port", "0"],
+      ...["--errors-tolerance", "all", "--dlq-topic", uniqueName("metrics-dlq"), "--metrics-port", "0"],
     ]);
     try {
       const base = await metricsBase(sink);
@@ -108,7 +108,7 @@ describe("sink metrics (broker + S3)", () => {
   });
 
   it("S3 down: paused partitions, retries and a growing lag from fresh watermarks; /readyz 503; all drained after", async () => {
-    const topic = topicName("metrics-outage");
+    const topic = uniqueName("metrics-outage");
     const s3 = await startS3({ dedicated: true });
     await createTopic(env.kafka.bootstrap, topic);
     const sink = startSink(env.kafka, s3, [

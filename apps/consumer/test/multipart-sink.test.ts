@@ -5,18 +5,16 @@
  * Against the shared stack's broker and S3 (or the ones startKafka/startS3 start).
  */
 import { HeadObjectCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
+import { compareExactlyOnce, uniqueName, waitFor } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
-import { useBrokerAndS3 } from "./harness";
 import {
-  compareExactlyOnce,
   compareMultiset,
   createTopic,
   produce,
   readObjects,
   runVerifier,
   startSink,
-  topicName,
-  waitFor,
   webLogLines,
 } from "./helpers";
 
@@ -29,7 +27,7 @@ describe("multipart uploads in the sink (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   async function setUp() {
-    const topic = topicName("big");
+    const topic = uniqueName("big");
     await createTopic(env.kafka.bootstrap, topic, 1);
     const lines = webLogLines(RECORDS, 7);
     await produce(
@@ -37,7 +35,7 @@ describe("multipart uploads in the sink (broker + S3)", () => {
       topic,
       lines.map((value) => ({ partition: 0, value })),
     );
-    const group = topicName("g");
+    const group = uniqueName("g");
     const args = [
       "--topics",
       topic,

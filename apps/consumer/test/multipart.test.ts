@@ -11,7 +11,7 @@ import {
   ListObjectsV2Command,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { type S3Handle, startS3 } from "@weblog/testkit";
+import { type S3Handle, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Attempt,
@@ -21,7 +21,6 @@ import {
   partRanges,
   uploadMultipart,
 } from "../src/sink/multipart";
-import { topicName } from "./helpers";
 
 const MiB = 1024 * 1024;
 
@@ -89,7 +88,7 @@ describe("multipart uploads against real S3", () => {
     (await s3.client().send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix }))).Contents ?? [];
 
   it("uploads a body above the part size in parts; the object is the body, byte for byte", async () => {
-    const prefix = `${topicName("mp")}/`;
+    const prefix = `${uniqueName("mp")}/`;
     const key = `${prefix}obj.json`;
     const data = body(11 * MiB + 17);
     const seen: string[] = [];
@@ -128,7 +127,7 @@ describe("multipart uploads against real S3", () => {
   });
 
   it("a fence lost after the first part aborts the upload: no object, no incomplete upload", async () => {
-    const prefix = `${topicName("mp")}/`;
+    const prefix = `${uniqueName("mp")}/`;
     const key = `${prefix}obj.json`;
     let calls = 0;
     const fenced = new Error("fenced");
@@ -154,8 +153,8 @@ describe("multipart uploads against real S3", () => {
   });
 
   it("abortLeftoverUploads aborts the incomplete uploads under its prefix and leaves others alone", async () => {
-    const mine = `${topicName("mp")}/`;
-    const other = `${topicName("mp")}/`;
+    const mine = `${uniqueName("mp")}/`;
+    const other = `${uniqueName("mp")}/`;
     const client = s3.client();
     for (const key of [`${mine}a.json`, `${mine}b/c.json`, `${other}d.json`]) {
       const { UploadId } = await client.send(

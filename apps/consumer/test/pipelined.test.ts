@@ -1,15 +1,14 @@
+import { compareExactlyOnce, uniqueName } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
 import { parseCommitMetadata } from "../src/sink/key-fingerprint";
-import { useBrokerAndS3 } from "./harness";
 import {
-  compareExactlyOnce,
   compareMultiset,
   readObjects,
   runVerifier,
   type StoredObject,
   startSink,
   testKafka,
-  topicName,
 } from "./helpers";
 import { allInS3, Ledger, PARTITIONS } from "./ledger";
 
@@ -68,8 +67,8 @@ describe("pipelined uploads: kill -9 at the new points (broker + S3)", () => {
   ];
   for (const { at, restart } of cases) {
     it(`kill -9 at ${at}, restart with ${restart.join(" ")}: the crash left only planned objects; every record exactly once (verifier + multiset)`, async () => {
-      const ledger = new Ledger(env.kafka, topicName("pipe"));
-      const group = topicName("g");
+      const ledger = new Ledger(env.kafka, uniqueName("pipe"));
+      const group = uniqueName("g");
       const base = ["--topics", ledger.topic, "--group", group];
       await ledger.add(80);
       const first = startSink(
@@ -120,8 +119,8 @@ describe("pipelined uploads: kill -9 at the new points (broker + S3)", () => {
   }
 
   it("weblog.flush.size.bytes: objects are cut by bytes too; the verifier holds them to it; every record once", async () => {
-    const ledger = new Ledger(env.kafka, topicName("bytes"));
-    const group = topicName("g");
+    const ledger = new Ledger(env.kafka, uniqueName("bytes"));
+    const group = uniqueName("g");
     await ledger.add(40);
     const limit = 3000;
     const sink = startSink(env.kafka, env.s3, [

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { type KafkaHandle, runCli, spawnCli, startKafka } from "@weblog/testkit";
+import { type KafkaHandle, runCli, spawnCli, startKafka, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatMessage } from "../src/print/print-consumer";
-import { MAIN, produce, topicName, webLogLines } from "./helpers";
+import { MAIN, produce, webLogLines } from "./helpers";
 
 describe("formatMessage", () => {
   const message = { key: Buffer.from("k1"), value: Buffer.from('{"a":1}'), offset: "7" };
@@ -32,7 +32,7 @@ describe("consumer --print (broker)", () => {
   });
 
   it("prints every message from the beginning, with key and partition/offset on request", async () => {
-    const topic = topicName("print");
+    const topic = uniqueName("print");
     await produce(kafka.bootstrap, topic, [
       { partition: 0, value: "zero", key: "a" },
       { partition: 0, value: "one", key: "b" },
@@ -50,7 +50,7 @@ describe("consumer --print (broker)", () => {
   });
 
   it("exits cleanly (code 0) on SIGINT while waiting for messages", async () => {
-    const topic = topicName("print");
+    const topic = uniqueName("print");
     await produce(kafka.bootstrap, topic, [{ partition: 0, value: "hello" }]);
     const cli = spawnCli(MAIN, ["--print", "--topic", topic, "--from-beginning"], {
       env: { KAFKA_BROKERS: kafka.bootstrap },
@@ -63,7 +63,7 @@ describe("consumer --print (broker)", () => {
   });
 
   it("`--print | head -n 3` exits quietly: EPIPE on stdout stops it, exit 0, no stack", async () => {
-    const topic = topicName("print");
+    const topic = uniqueName("print");
     // Far more than a pipe buffer (64 KiB), so the consumer is still writing when head goes away.
     await produce(
       kafka.bootstrap,

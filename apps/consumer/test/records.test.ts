@@ -1,4 +1,5 @@
-import { createFakeLog, encode } from "@weblog/fake-log";
+import { createFakeLog } from "@weblog/fake-log";
+import { encode } from "@weblog/log-schema";
 import {
   createPartitioner,
   DEFAULT_TIME_PARTITIONER,

@@ -1,26 +1,18 @@
+import { compareExactlyOnce, uniqueName, waitFor } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
-import { useBrokerAndS3 } from "./harness";
-import {
-  compareExactlyOnce,
-  produce,
-  readObjects,
-  startSink,
-  testKafka,
-  topicName,
-  waitFor,
-  webLogLines,
-} from "./helpers";
+import { produce, readObjects, startSink, testKafka, webLogLines } from "./helpers";
 
 describe("memory cap and graceful stop (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   it("--buffer-max-bytes: a huge flush.size cannot grow the buffer past the cap; objects are cut early, none lost", async () => {
-    const topic = topicName("mem");
+    const topic = uniqueName("mem");
     const lines = webLogLines(240, 21);
     const messages = lines.map((value, i) => ({ partition: i % 4, value }));
     await produce(env.kafka.bootstrap, topic, messages);
     const cap = 8192;
-    const group = topicName("g");
+    const group = uniqueName("g");
     const sinkArgs = (rotateMs: string) => [
       "--group",
       group,
@@ -70,8 +62,8 @@ describe("memory cap and graceful stop (broker + S3)", () => {
   });
 
   it("SIGTERM uploads and commits what is buffered, then exits 0 within 10 s", async () => {
-    const topic = topicName("term");
-    const group = topicName("g");
+    const topic = uniqueName("term");
+    const group = uniqueName("g");
     const lines = webLogLines(15, 22);
     await produce(
       env.kafka.bootstrap,

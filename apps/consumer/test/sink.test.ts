@@ -1,23 +1,15 @@
 import { gunzipSync } from "node:zlib";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { uniqueName, waitFor } from "@weblog/testkit";
+import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
-import { useBrokerAndS3 } from "./harness";
-import {
-  createTopic,
-  produce,
-  readObjects,
-  startSink,
-  testKafka,
-  topicName,
-  waitFor,
-  webLogLines,
-} from "./helpers";
+import { createTopic, produce, readObjects, startSink, testKafka, webLogLines } from "./helpers";
 
 describe("consumer --sink (broker + S3)", () => {
   const env = useBrokerAndS3();
 
   it("cuts objects at flush.size, flushes the rest (and an idle partition) by wall clock, stops on SIGTERM", async () => {
-    const topic = topicName("flush");
+    const topic = uniqueName("flush");
     const lines = webLogLines(28, 7);
     await produce(
       env.kafka.bootstrap,
@@ -25,7 +17,7 @@ describe("consumer --sink (broker + S3)", () => {
       lines.slice(0, 25).map((value) => ({ partition: 0, value })),
     );
     const interval = 2000;
-    const group = topicName("g");
+    const group = uniqueName("g");
     const sink = startSink(env.kafka, env.s3, [
       "--topics",
       topic,
@@ -87,7 +79,7 @@ describe("consumer --sink (broker + S3)", () => {
   });
 
   it("rotate.interval.ms cuts by record time (Kafka timestamps), the stop uploads the tail", async () => {
-    const topic = topicName("rot");
+    const topic = uniqueName("rot");
     const lines = webLogLines(6, 17);
     const t0 = Date.parse("2026-11-25T06:00:00Z");
     const times = [0, 100, 200, 1000, 1100, 2500];
@@ -137,7 +129,7 @@ describe("consumer --sink (broker + S3)", () => {
   });
 
   it("time partitioner on the record's own timestamp, gzip: keys, directories and a gunzip round trip", async () => {
-    const topic = topicName("time");
+    const topic = uniqueName("time");
     const lines = webLogLines(40, 3); // 06:00:00 .. 06:00:01 log time
     await produce(
       env.kafka.bootstrap,
@@ -201,7 +193,7 @@ describe("consumer --sink (broker + S3)", () => {
   });
 
   it("field partitioner: one directory per value, every record once", async () => {
-    const topic = topicName("field");
+    const topic = uniqueName("field");
     const lines = webLogLines(60, 11);
     await produce(
       env.kafka.bootstrap,

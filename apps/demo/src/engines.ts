@@ -78,7 +78,9 @@ async function startSink(c: EngineContext): Promise<RunningEngine> {
       sink.kill("SIGTERM");
       const r = await sink.waitForExit(15_000);
       if (r.code !== 0) {
-        throw new ExpectedError(`the sink exited ${r.code} on SIGTERM:\n${tail(r.stderr)}`, { exitCode: 1 });
+        throw new ExpectedError(`the sink exited ${r.code} on SIGTERM:\n${tail(r.stderr)}`, {
+          code: "FAILED",
+        });
       }
     },
     async stop() {
@@ -108,7 +110,7 @@ async function startConnect(c: EngineContext): Promise<RunningEngine> {
     };
   } catch (err) {
     // a missing plugin, a bad connector key, a FAILED task: one line from the testkit, exit 2
-    if (err instanceof TestkitError) throw new ExpectedError(err.message, { exitCode: 2 });
+    if (err instanceof TestkitError) throw new ExpectedError(err.message);
     throw err;
   }
 }

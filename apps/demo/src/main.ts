@@ -86,7 +86,7 @@ async function demo(argv: string[]): Promise<number> {
     const group = `demo-sink-${id}`;
     const connectEngine = opts.engine === "connect";
     const plugin = pluginStatus("aiven-s3");
-    if (connectEngine && !plugin.installed) throw new ExpectedError(plugin.reason, { exitCode: 2 });
+    if (connectEngine && !plugin.installed) throw new ExpectedError(plugin.reason);
     out(
       `weblog demo: fake web logs -> Kafka -> ${connectEngine ? "Kafka Connect (Aiven S3 sink)" : "S3 sink"} -> verifier`,
     );
@@ -232,11 +232,11 @@ async function demo(argv: string[]): Promise<number> {
           coverage = await s3Coverage(s3Client, s3.bucket, topic).catch(() => coverage);
         if (producerExit !== undefined && producerExit !== 0) {
           throw new ExpectedError(`the producer failed (exit ${producerExit}):\n${tail(producer.stderr())}`, {
-            exitCode: 1,
+            code: "FAILED",
           });
         }
         const failure = engine.failure();
-        if (failure) throw new ExpectedError(failure, { exitCode: 1 });
+        if (failure) throw new ExpectedError(failure, { code: "FAILED" });
         // Everything produced is in S3 when each partition's newest object ends at its high watermark.
         // --ui keeps the sink running (its metrics stay on the page): wait for its commits instead of its stop.
         const committed = !opts.ui || state.committed >= state.produced;
@@ -244,7 +244,7 @@ async function demo(argv: string[]): Promise<number> {
         if (performance.now() > deadline) {
           throw new ExpectedError(
             `not delivered within ${formatDuration(opts.timeout)}: produced ${state.produced}, in S3 up to ${inS3()}`,
-            { exitCode: 1 },
+            { code: "FAILED" },
           );
         }
         await sleep(500);
@@ -272,7 +272,7 @@ async function demo(argv: string[]): Promise<number> {
     if (verified.code !== 0) {
       throw new ExpectedError(
         `the verifier found a problem (exit ${verified.code})${verified.stderr ? `: ${tail(verified.stderr, 3)}` : ""}`,
-        { exitCode: 1 },
+        { code: "FAILED" },
       );
     }
 

@@ -90,7 +90,7 @@ async function main() {
       const c0 = cpuMs();
       const run = createGeneratedRun(
         { topic, rate: 0, count, durationMs: undefined, partition: undefined, batchSize: DEFAULTS.batchSize },
-        { sink, source, logger: silentLogger() },
+        { output: sink, source, logger: silentLogger() },
       );
       const result = await run.done;
       const cpu = cpuMs() - c0;

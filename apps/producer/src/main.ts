@@ -8,8 +8,9 @@ import {
 } from "@weblog/kafka-client";
 import { createProducerMetrics } from "./metrics";
 import { type ProducerOptions, parseOptions } from "./options";
+import type { KafkaOutput } from "./output";
 import { pacedBatchSize } from "./pacer";
-import { createGeneratedRun, createStdinRun, type MessageSink, type Run } from "./run";
+import { createGeneratedRun, createStdinRun, type Run } from "./run";
 import { createInlineSource, createWorkerSource, type MessageSource, workerScript } from "./source";
 import { buildSummary, formatProgressLine, formatSummaryJson, formatSummaryText } from "./summary";
 
@@ -104,10 +105,10 @@ runMain("producer", async (argv) => {
   ready = true;
   const before = await highWatermarks(kafka, opts.topic);
 
-  const sink: MessageSink = producer;
+  const output: KafkaOutput = producer;
   const run: Run = source
-    ? createGeneratedRun(opts, { sink, source, logger })
-    : createStdinRun(opts, { sink, input: process.stdin, logger });
+    ? createGeneratedRun(opts, { output, source, logger })
+    : createStdinRun(opts, { output, input: process.stdin, logger });
   metrics?.bind(run);
   logger.info(
     {

@@ -1,32 +1,8 @@
 import { createInterface } from "node:readline";
 import type { Logger } from "@weblog/cli";
+import type { KafkaOutput, OutgoingMessage, OutputStats } from "./output";
 import { createPacer } from "./pacer";
 import type { MessageSource } from "./source";
-
-/** One Kafka message as the run hands it to the sink. */
-export interface OutMessage {
-  key: string | Buffer | null;
-  /** null: a tombstone (fake-log bad kind). */
-  value: string | Buffer | null;
-  partition?: number;
-}
-
-export interface SinkStats {
-  sent: number;
-  acked: number;
-  errors: number;
-  inFlight: number;
-  bytes: number;
-}
-
-/** What the run writes to: `@weblog/kafka-client`'s batching producer (or anything with the same shape). */
-export interface MessageSink {
-  /** Resolves once accepted; waits while too many requests are in flight (backpressure). */
-  send(messages: OutMessage[]): Promise<void>;
-  /** Resolves when everything sent so far is acknowledged. */
-  flush(): Promise<void>;
-  stats(): SinkStats;
-}
 
 export type StopReason = "count" | "duration" | "signal" | "eof" | "error";
 
@@ -57,14 +33,14 @@ export interface RunSettings {
 }
 
 export interface GeneratedRunDeps {
-  sink: MessageSink;
+  output: KafkaOutput;
   /** Ready messages (keys and partition already applied): inline or from the generator worker (source.ts). */
   source: MessageSource;
   logger: Logger;
 }
 
 export interface StdinRunDeps {
-  sink: MessageSink;
+  output: KafkaOutput;
   input: NodeJS.ReadableStream;
   logger: Logger;
 }
@@ -75,7 +51,7 @@ export interface Run {
   /** Stop generating (or reading stdin); in-flight messages are still flushed. Idempotent. */
   stop(reason?: StopReason): void;
   /** Live figures for the progress line. */
-  snapshot(): { generated: number; elapsedMs: number } & SinkStats;
+  snapshot(): { generated: number; elapsedMs: number } & OutputStats;
 }
 
 function createStopper() {
@@ -100,7 +76,7 @@ function cpuNow(): number {
 }
 
 async function finish(
-  sink: MessageSink,
+  output: KafkaOutput,
   started: number,
   cpuStarted: number,
   generated: number,
@@ -109,11 +85,11 @@ async function finish(
 ): Promise<RunResult> {
   let err = error;
   try {
-    await sink.flush();
+    await output.flush();
   } catch (flushErr) {
     err ??= flushErr;
   }
-  const s = sink.stats();
+  const s = output.stats();
   const result: RunResult = {
     generated,
     sent: s.sent,
@@ -129,7 +105,7 @@ async function finish(
 }
 
 /**
- * Generates fake records and sends them in batches: as fast as the sink accepts them (it applies backpressure
+ * Generates fake records and sends them in batches: as fast as the output (Kafka) accepts them (it applies backpressure
  * when `maxInFlight` requests await acks), or paced by a token bucket with --rate. Stops at --count, after
  * --duration, or on stop(); then waits for every in-flight message to be acknowledged.
  */
@@ -138,7 +114,7 @@ export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps
   const started = performance.now();
   const cpuStarted = cpuNow();
   let generated = 0;
-  const { sink, source } = deps;
+  const { output, source } = deps;
   const pacer =
     settings.rate > 0 ? createPacer({ rate: settings.rate, maxBatch: settings.batchSize }) : undefined;
   const chunk = pacer ? pacer.batchSize : settings.batchSize;
@@ -163,7 +139,7 @@ export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps
         }
         const messages = await source.take(left);
         generated += messages.length;
-        await sink.send(messages);
+        await output.send(messages);
       }
     } catch (err) {
       error = err;
@@ -172,14 +148,14 @@ export function createGeneratedRun(settings: RunSettings, deps: GeneratedRunDeps
       if (timer) clearTimeout(timer);
       await source.close().catch((err: unknown) => deps.logger.warn({ err }, "closing the generator failed"));
     }
-    return finish(sink, started, cpuStarted, generated, stopper.reason ?? "count", error);
+    return finish(output, started, cpuStarted, generated, stopper.reason ?? "count", error);
   };
 
   const done = loop();
   return {
     done,
     stop: (reason = "signal") => stopper.stop(reason),
-    snapshot: () => ({ generated, elapsedMs: performance.now() - started, ...sink.stats() }),
+    snapshot: () => ({ generated, elapsedMs: performance.now() - started, ...output.stats() }),
   };
 }
 
@@ -195,7 +171,7 @@ export function createStdinRun(
   const stopper = createStopper();
   const started = performance.now();
   const cpuStarted = cpuNow();
-  const { sink, input } = deps;
+  const { output, input } = deps;
   let generated = 0;
   const pending: string[] = [];
   let ended = false;
@@ -235,13 +211,13 @@ export function createStdinRun(
         const lines = pending.splice(0, settings.batchSize);
         if (pending.length < highWater) rl.resume();
         const messages = lines.map((value) => {
-          const m: OutMessage = { key: null, value };
+          const m: OutgoingMessage = { key: null, value };
           if (settings.partition !== undefined) m.partition = settings.partition;
           return m;
         });
         generated += messages.length;
-        await sink.send(messages);
-        await sink.flush();
+        await output.send(messages);
+        await output.flush();
       }
     } catch (err) {
       error = err;
@@ -249,7 +225,7 @@ export function createStdinRun(
     } finally {
       rl.close();
     }
-    return finish(sink, started, cpuStarted, generated, stopper.reason ?? "eof", error);
+    return finish(output, started, cpuStarted, generated, stopper.reason ?? "eof", error);
   };
 
   const done = loop();
@@ -259,6 +235,6 @@ export function createStdinRun(
       stopper.stop(reason);
       rl.close();
     },
-    snapshot: () => ({ generated, elapsedMs: performance.now() - started, ...sink.stats() }),
+    snapshot: () => ({ generated, elapsedMs: performance.now() - started, ...output.stats() }),
   };
 }

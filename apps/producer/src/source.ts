@@ -4,7 +4,7 @@ import { Worker } from "node:worker_threads";
 import { createFakeLog, type FakeLogOptions, type FakeMessage } from "@weblog/fake-log";
 import { createIsoCache, createLiveClock, createTwinGuard } from "./live-time";
 import type { TrafficOptions } from "./options";
-import type { OutMessage } from "./run";
+import type { OutgoingMessage } from "./output";
 
 /**
  * Where the generated messages come from. Two implementations with the same output for the same settings:
@@ -16,7 +16,7 @@ import type { OutMessage } from "./run";
 export interface MessageSource {
   readonly kind: "inline" | "worker";
   /** The next `n` messages, in generator order. */
-  take(n: number): OutMessage[] | Promise<OutMessage[]>;
+  take(n: number): OutgoingMessage[] | Promise<OutgoingMessage[]>;
   close(): Promise<void>;
   /** Messages taken so far that were made bad on purpose (by kind) or delivered late. */
   counts(): SourceCounts;
@@ -74,9 +74,9 @@ export function fakeLogOptions(s: SourceSettings): FakeLogOptions {
 }
 
 /** A fake-log message as a Kafka message: bytes (invalid UTF-8) as a Buffer, a tombstone as a null value. */
-export function toOut(m: FakeMessage, byIp: boolean, partition: number | undefined): OutMessage {
+export function toOutgoing(m: FakeMessage, byIp: boolean, partition: number | undefined): OutgoingMessage {
   const value = m.value === null || typeof m.value === "string" ? m.value : Buffer.from(m.value);
-  const out: OutMessage = { key: byIp ? m.key : null, value };
+  const out: OutgoingMessage = { key: byIp ? m.key : null, value };
   if (partition !== undefined) out.partition = partition;
   return out;
 }
@@ -93,7 +93,7 @@ function createRestamper() {
       return clock.stamps(n);
     },
     /** Bad records are left as fake-log broke them. */
-    apply(m: OutMessage, ms: number, bad: string | undefined): void {
+    apply(m: OutgoingMessage, ms: number, bad: string | undefined): void {
       if (bad === undefined && typeof m.value === "string") m.value = twins.stamp(m.value, ms, iso);
     },
   };
@@ -113,13 +113,13 @@ export function createInlineSource(s: SourceSettings): MessageSource {
     kind: "inline",
     take(n) {
       const messages = fake.messages(n);
-      const out: OutMessage[] = new Array(messages.length);
+      const out: OutgoingMessage[] = new Array(messages.length);
       const wall = live ? live.batch(messages.length) : null;
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as FakeMessage;
         if (m.delayMs > 0 || m.bad !== undefined) tally(counts, m);
-        out[i] = toOut(m, byIp, s.partition);
-        if (live && wall) live.apply(out[i] as OutMessage, (wall[i] as number) - m.delayMs, m.bad);
+        out[i] = toOutgoing(m, byIp, s.partition);
+        if (live && wall) live.apply(out[i] as OutgoingMessage, (wall[i] as number) - m.delayMs, m.bad);
       }
       return out;
     },
@@ -206,14 +206,14 @@ export function createWorkerSource(
   return {
     kind: "worker",
     async take(n) {
-      const out: OutMessage[] = new Array(n);
+      const out: OutgoingMessage[] = new Array(n);
       const partition = s.partition;
       const wall = live ? live.batch(n) : null;
       for (let i = 0; i < n; i++) {
         if (!current || pos >= current.values.length) await nextChunk();
         const c = current as Chunk;
         const v = c.values[pos] as string | Uint8Array | null;
-        const m: OutMessage = {
+        const m: OutgoingMessage = {
           key: c.keys ? (c.keys[pos] as string) : null,
           value: v === null || typeof v === "string" ? v : Buffer.from(v),
         };

@@ -63,7 +63,7 @@ describe("producer metrics", () => {
       partition: undefined,
       batchSize: 200,
     };
-    const run = createGeneratedRun(settings, { sink: producer, source, logger: silentLogger() });
+    const run = createGeneratedRun(settings, { output: producer, source, logger: silentLogger() });
     metrics.bind(run);
     const result = await run.done;
     await producer.disconnect();

@@ -1,3 +1,5 @@
+import { exitCodeOf } from "@weblog/cli";
+import { isExpectedError, type WeblogError } from "@weblog/errors";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseOptions } from "../src/options";
 
@@ -17,9 +19,9 @@ function usageError(argv: string[]): { message: string; exitCode: number } {
   try {
     parseOptions(argv, {});
   } catch (err) {
-    const e = err as { message: string; exitCode: number; expected?: boolean };
-    expect(e.expected).toBe(true);
-    return { message: e.message, exitCode: e.exitCode };
+    expect(isExpectedError(err)).toBe(true);
+    const e = err as WeblogError;
+    return { message: e.message, exitCode: exitCodeOf(e) };
   }
   throw new Error(`parseOptions(${argv.join(" ")}) did not fail`);
 }

@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
     await checkBucket(client, opts.bucket, opts.endpoint);
   } catch (err) {
     const e = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
-    throw new ExpectedError(e.message, { cause: e, exitCode: 2 });
+    throw new ExpectedError(e.message, { cause: e });
   }
   let fetched = 0;
   const bar = createProgress({

@@ -42,7 +42,7 @@ export async function runQuery(client: S3Client, req: QueryRequest): Promise<Que
       req.onObject,
     ).catch((err: unknown) => {
       const e = explainS3Error(err, { bucket: req.bucket, endpoint: req.endpoint });
-      throw new ExpectedError(e.message, { cause: e, exitCode: 2 });
+      throw new ExpectedError(e.message, { cause: e });
     });
     const t1 = performance.now();
     const duck = await openOfflineDuckDB();

@@ -4,7 +4,8 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { ExpectedError, type Logger } from "@weblog/cli";
+import { type Logger, UsageError } from "@weblog/cli";
+import { isWeblogError, type WeblogError } from "@weblog/errors";
 import {
   connectChecked,
   createKafka,
@@ -41,10 +42,9 @@ export interface KafkaSession {
   close(): Promise<void>;
 }
 
-function explained(err: unknown, settings: KafkaSettings): ExpectedError {
-  if (err instanceof ExpectedError) return err;
-  const e = explainKafkaError(err, settings);
-  return new ExpectedError(e.message, { cause: e, exitCode: 2 });
+/** Our own errors pass; anything kafkajs threw becomes a one-line KafkaClientError (a run ends with it: exit 2). */
+function explained(err: unknown, settings: KafkaSettings): WeblogError {
+  return isWeblogError(err) ? err : explainKafkaError(err, settings);
 }
 
 /** Validates the broker list (exit 2 naming --brokers) without connecting. */
@@ -53,9 +53,8 @@ export function kafkaSettingsOf(brokers: string, env: NodeJS.ProcessEnv = proces
     return loadKafkaSettings({ env, flags: { brokers } });
   } catch (err) {
     const e = err as Error;
-    throw new ExpectedError(e.message.startsWith("--brokers") ? e.message : `--brokers: ${e.message}`, {
+    throw new UsageError(e.message.startsWith("--brokers") ? e.message : `--brokers: ${e.message}`, {
       cause: err,
-      exitCode: 2,
     });
   }
 }

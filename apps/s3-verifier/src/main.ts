@@ -21,11 +21,14 @@ import { renderJson, renderText } from "./report";
 import { type ObjectStore, type ScanProgress, scanBucket } from "./scan";
 import { createS3Store } from "./store";
 
-function asExpected(err: unknown, opts: VerifierOptions): ExpectedError {
+/**
+ * Any S3 trouble stops the run before a verdict: an ENVIRONMENT failure (exit 2) carrying the S3SideError, never a
+ * discrepancy (1), even for the codes that end a sink's run with 1 (SERVER, THROTTLED ...).
+ */
+function beforeVerdict(err: unknown, opts: VerifierOptions): ExpectedError {
   if (err instanceof ExpectedError) return err;
   const e = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
-  // Any S3 trouble stops the run before a verdict: a connection/usage failure (2), never a discrepancy (1).
-  return new ExpectedError(e.message, { cause: e, exitCode: 2 });
+  return new ExpectedError(e.message, { cause: e });
 }
 
 async function scanWithProgress(
@@ -59,7 +62,7 @@ async function scanWithProgress(
       ...(skipKeys ? { skipKeys } : {}),
     });
   } catch (err) {
-    throw asExpected(err, opts);
+    throw beforeVerdict(err, opts);
   } finally {
     bar.stop();
   }
@@ -144,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
   if (kafkaOpened.status === "rejected") throw kafkaOpened.reason;
   const session = kafkaOpened.value;
   try {
-    if (bucketChecked.status === "rejected") throw asExpected(bucketChecked.reason, opts);
+    if (bucketChecked.status === "rejected") throw beforeVerdict(bucketChecked.reason, opts);
     return await verify(opts, client, session, logger);
   } finally {
     await session?.close();

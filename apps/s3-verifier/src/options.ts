@@ -3,6 +3,7 @@
  * given with --config (the same file the sink and Kafka Connect read), then the shared defaults.
  */
 import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import { isExpectedError } from "@weblog/errors";
 import {
   DEFAULT_KEY_LAYOUT,
   DEFAULT_SINK_SETTINGS,
@@ -169,8 +170,7 @@ function loadConfig(path: string): { settings: SinkSettings; notes: string[] } {
   try {
     return loadConnectorConfig(path);
   } catch (err) {
-    if (typeof err === "object" && err !== null && (err as { expected?: unknown }).expected === true)
-      throw err;
+    if (isExpectedError(err)) throw err;
     const message = (err as Error).message;
     // The connector loader's messages already start with "--config: '<file>' ...": never say it twice.
     throw new UsageError(message.startsWith("--config") ? message : `--config ${path}: ${message}`, {

@@ -142,7 +142,8 @@ function table(rows: string[][]): string {
     .join("\n");
 }
 
-const n = (v: number | bigint | null | undefined) =>
+/** A table cell for a count: "1,234", or "-" where there is none (no Kafka state). */
+const countCell = (v: number | bigint | null | undefined) =>
   v === null || v === undefined ? "-" : formatCount(Number(v));
 
 export function renderText(
@@ -167,21 +168,21 @@ export function renderText(
   for (const p of a.partitions) {
     const row = [
       `${p.topic}/${p.partition}`,
-      n(p.objects),
-      n(p.records),
+      countCell(p.objects),
+      countCell(p.records),
       p.firstOffset === null ? "-" : `${p.firstOffset}..${p.lastOffset ?? "? (interleaved)"}`,
-      n(p.gaps.length),
-      n(p.overlaps),
-      n(p.duplicateRecords),
-      n(p.invalidRecords),
-      n(p.overFlushSize),
+      countCell(p.gaps.length),
+      countCell(p.overlaps),
+      countCell(p.duplicateRecords),
+      countCell(p.invalidRecords),
+      countCell(p.overFlushSize),
     ];
     if (withKafka) {
       row.push(
         p.kafka ? `${p.kafka.low}..${p.kafka.high}` : "-",
         p.kafka?.committed === null || p.kafka === null ? "-" : String(p.kafka.committed),
-        n(p.kafka?.lag),
-        n(p.kafka?.missing),
+        countCell(p.kafka?.lag),
+        countCell(p.kafka?.missing),
       );
     }
     row.push(latencyText(p.latency));
@@ -190,16 +191,16 @@ export function renderText(
   const t = a.totals;
   const total = [
     "total",
-    n(t.objects),
-    n(t.records),
+    countCell(t.objects),
+    countCell(t.records),
     "",
-    n(a.partitions.reduce((s, p) => s + p.gaps.length, 0)),
-    n(a.partitions.reduce((s, p) => s + p.overlaps, 0)),
-    n(t.duplicateRecords),
-    n(t.invalidRecords),
-    n(a.partitions.reduce((s, p) => s + p.overFlushSize, 0)),
+    countCell(a.partitions.reduce((s, p) => s + p.gaps.length, 0)),
+    countCell(a.partitions.reduce((s, p) => s + p.overlaps, 0)),
+    countCell(t.duplicateRecords),
+    countCell(t.invalidRecords),
+    countCell(a.partitions.reduce((s, p) => s + p.overFlushSize, 0)),
   ];
-  if (withKafka) total.push("", "", n(t.lag), n(t.missing));
+  if (withKafka) total.push("", "", countCell(t.lag), countCell(t.missing));
   total.push(latencyText(a.latency));
   rows.push(total);
 

@@ -1,20 +1,16 @@
 /**
- * Reads the bucket: lists every object under the prefix page by page, parses each key with @weblog/s3's parser
+ * Reads the bucket: lists every object under the prefix page by page, parses each key with @weblog/sink-contract's parser
  * (keys that do not parse are kept for the report), and reads the objects with bounded concurrency while the
  * listing goes on. Each object is reduced at once to a small summary (record count, invalid lines, newest
  * timestamp, one short hash per record): record bodies are never held beyond the object being read.
  */
 import { createHash } from "node:crypto";
+import { findCause } from "@weblog/errors";
 import { decode } from "@weblog/log-schema";
 import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
+import { type ListedObject, S3SideError } from "@weblog/s3";
 import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
-
-export interface ListedObject {
-  key: string;
-  size: number;
-  lastModifiedMs: number | null;
-}
 
 /** The two things the scan needs from S3 (implemented over @weblog/s3 in store.ts). */
 export interface ObjectStore {
@@ -72,10 +68,9 @@ export function summarizeLines(
   return { records: lines.length, lineBytes, invalid, newestRecordMs: newest, recordHashes };
 }
 
-function isNoSuchKey(err: unknown, depth = 0): boolean {
-  if (typeof err !== "object" || err === null || depth > 3) return false;
-  const name = (err as { name?: string }).name;
-  return name === "NoSuchKey" || isNoSuchKey((err as { cause?: unknown }).cause, depth + 1);
+/** The object went away between the listing and the read (the store says NOT_FOUND). */
+function isNoSuchKey(err: unknown): boolean {
+  return findCause(err, (e) => e instanceof S3SideError && e.code === "NOT_FOUND") !== undefined;
 }
 
 async function readObject(
@@ -83,7 +78,8 @@ async function readObject(
   item: ListedObject,
   parts: ObjectKeyParts,
 ): Promise<ScannedObject> {
-  const base = { key: item.key, size: item.size, lastModifiedMs: item.lastModifiedMs, parts };
+  const lastModifiedMs = item.lastModified ? item.lastModified.getTime() : null;
+  const base = { key: item.key, size: item.size, lastModifiedMs, parts };
   let body: Buffer;
   try {
     body = await store.read(item.key);

@@ -1,6 +1,6 @@
 import { encode } from "@weblog/log-schema";
 import type { S3Handle } from "@weblog/testkit";
-import { runCli, startS3 } from "@weblog/testkit";
+import { runCli, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanObjects, confluentKey, putAll, record, s3Env, VERIFIER } from "./fixtures";
 
@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 async function bucketWith(objects: Parameters<typeof putAll>[2]): Promise<string> {
-  const bucket = `v-${Math.random().toString(36).slice(2, 10)}`;
+  const bucket = uniqueName("v");
   await s3.createBucket(bucket);
   await putAll(s3.client(), bucket, objects);
   return bucket;

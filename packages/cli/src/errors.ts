@@ -1,52 +1,44 @@
 /**
- * Errors a command-line tool expects (bad flag, broker unreachable, bucket missing...) carry `expected: true`:
- * `runMain` prints their message as one line and exits with their `exitCode` (2 unless told), without a stack.
+ * The command line's own failures. Like every weblog error they extend `WeblogError`; `runMain` prints an expected
+ * one as one line and picks the exit code from its code (`exit-codes.ts`), without a stack.
  */
+import { WeblogError } from "@weblog/errors";
+
+/**
+ * - `USAGE`: a bad flag or argument (exit 2);
+ * - `ENVIRONMENT`: something the user fixes outside the command line: a service unreachable, a bucket missing, a
+ *   build missing (exit 2);
+ * - `FAILED`: the run itself failed (a child process exited non-zero, a delivery deadline passed) (exit 1);
+ * - `EXIT`: not a failure, see `CliExit`.
+ */
+export type CliErrorCode = "USAGE" | "ENVIRONMENT" | "FAILED" | "EXIT";
 
 /** A bad flag or argument. The message names the flag and the fix, on one line. */
-export class UsageError extends Error {
-  readonly exitCode = 2;
-  readonly expected = true;
+export class UsageError extends WeblogError<"USAGE"> {
   override readonly name = "UsageError";
   constructor(message: string, opts?: { cause?: unknown }) {
-    super(message, opts?.cause === undefined ? undefined : { cause: opts.cause });
+    super("USAGE", message, opts);
   }
 }
 
-/** Any other failure the user can fix (unreachable service, missing bucket, ...). */
-export class ExpectedError extends Error {
-  readonly exitCode: number;
-  readonly expected = true;
+/** Any other failure the user can fix (`ENVIRONMENT`, the default), or a failed run (`FAILED`). */
+export class ExpectedError extends WeblogError<"ENVIRONMENT" | "FAILED"> {
   override readonly name = "ExpectedError";
-  constructor(message: string, opts?: { exitCode?: number; cause?: unknown }) {
-    super(message, opts?.cause === undefined ? undefined : { cause: opts.cause });
-    this.exitCode = opts?.exitCode ?? 2;
+  constructor(message: string, opts?: { code?: "ENVIRONMENT" | "FAILED"; cause?: unknown }) {
+    super(opts?.code ?? "ENVIRONMENT", message, opts);
   }
 }
 
 /**
  * Not a failure: the command has already printed what it had to (e.g. `--help`, `--version`) and wants to exit
- * with `exitCode` without another word.
+ * with `exitCode` without another word. (The one error that carries a number: it is the command line's own.)
  */
-export class CliExit extends Error {
-  readonly expected = true;
-  readonly silent = true;
+export class CliExit extends WeblogError<"EXIT"> {
   override readonly name = "CliExit";
+  readonly silent = true;
   constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
+    super("EXIT", `exit ${exitCode}`);
   }
-}
-
-export interface ExpectedErrorLike {
-  message: string;
-  expected: true;
-  exitCode?: number;
-  silent?: boolean;
-}
-
-/** True for any error object that declares itself expected (ours, kafka-client's, s3's ...). */
-export function isExpectedError(err: unknown): err is Error & ExpectedErrorLike {
-  return typeof err === "object" && err !== null && (err as { expected?: unknown }).expected === true;
 }
 
 /** An error's message as a single line (newlines and runs of spaces collapsed). */

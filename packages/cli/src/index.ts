@@ -1,14 +1,8 @@
 export { Command, InvalidArgumentError, Option } from "commander";
 export { createCommand, fromCommanderError } from "./command";
 export { envFlag, envName } from "./env";
-export {
-  CliExit,
-  ExpectedError,
-  type ExpectedErrorLike,
-  isExpectedError,
-  oneLine,
-  UsageError,
-} from "./errors";
+export { type CliErrorCode, CliExit, ExpectedError, oneLine, UsageError } from "./errors";
+export { EXIT_CODES, exitCodeOf } from "./exit-codes";
 export { formatCount, formatDuration, formatRate } from "./format";
 export {
   type CreateLoggerOptions,

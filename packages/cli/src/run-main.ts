@@ -1,6 +1,8 @@
+import { isExpectedError } from "@weblog/errors";
 import { CommanderError } from "commander";
 import { fromCommanderError } from "./command";
-import { isExpectedError, oneLine } from "./errors";
+import { CliExit, oneLine } from "./errors";
+import { exitCodeOf } from "./exit-codes";
 
 export interface RunMainOptions {
   /** Defaults to process.argv.slice(2). */
@@ -25,9 +27,9 @@ function flushAndExit(code: number): void {
 /**
  * The entry point of every app: strips a leading "--" (pnpm passes it through), runs `main`, exits with its code
  * (0 when it returns nothing).
- * - An expected error (`expected: true`: UsageError, ExpectedError, KafkaClientError, S3SideError, a commander
- *   parse error) prints "<name>: <message>" as one line on stderr and exits with its `exitCode` (2 unless set);
- *   never a stack, at any WEBLOG_LOG_LEVEL. `CliExit` (after --help) exits silently.
+ * - An expected `WeblogError` (UsageError, ExpectedError, KafkaClientError, S3SideError, SinkError, a commander
+ *   parse error ...) prints "<name>: <message>" as one line on stderr and exits with the code `exit-codes.ts` gives
+ *   its code (2 for bad input); never a stack, at any WEBLOG_LOG_LEVEL. `CliExit` (after --help) exits silently.
  * - Anything else is a bug: "<name>: unexpected error" plus the stack, exit 1.
  * Returns a promise that settles after the exit function was called (useful with an injected `exit`).
  */
@@ -47,12 +49,14 @@ export function runMain(
       (code) => exit(typeof code === "number" ? code : 0),
       (caught: unknown) => {
         const err = caught instanceof CommanderError ? fromCommanderError(caught) : caught;
+        if (err instanceof CliExit) {
+          exit(err.exitCode);
+          return;
+        }
         if (isExpectedError(err)) {
-          if (!err.silent) {
-            // Never a stack, at any log level: the line names the cause and the fix; a stack is for bugs.
-            stderr.write(`${name}: ${oneLine(err.message)}\n`);
-          }
-          exit(typeof err.exitCode === "number" ? err.exitCode : 2);
+          // Never a stack, at any log level: the line names the cause and the fix; a stack is for bugs.
+          stderr.write(`${name}: ${oneLine(err.message)}\n`);
+          exit(exitCodeOf(err));
           return;
         }
         const detail = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { WeblogError } from "@weblog/errors";
 import { afterAll, describe, expect, it } from "vitest";
 import { createCommand } from "../src/command";
 import { CliExit, ExpectedError, UsageError } from "../src/errors";
@@ -49,19 +50,18 @@ describe("runMain (injected exit)", () => {
     expect(h.out.join("")).toBe("producer: --rate takes an integer >= 1. second line\n");
   });
 
-  it("ExpectedError keeps its exit code; errors from other packages with expected:true too", async () => {
+  it("an ExpectedError's code picks the exit code (FAILED: 1); another package's WeblogError exits by its code too", async () => {
     const h = harness();
     await runMain(
       "x",
       async () => {
-        throw new ExpectedError("bucket missing", { exitCode: 3 });
+        throw new ExpectedError("the producer failed (exit 3)", { code: "FAILED" });
       },
       h.opts,
     );
-    expect(h.codes).toEqual([3]);
-    const foreign = Object.assign(new Error("broker unreachable at 127.0.0.1:1"), {
-      expected: true as const,
-    });
+    expect(h.codes).toEqual([1]);
+    expect(h.out.join("")).toBe("x: the producer failed (exit 3)\n");
+    const foreign = new WeblogError("BROKER_UNREACHABLE", "broker unreachable at 127.0.0.1:1");
     const h2 = harness();
     await runMain(
       "x",
@@ -72,6 +72,24 @@ describe("runMain (injected exit)", () => {
     );
     expect(h2.codes).toEqual([2]);
     expect(h2.out.join("")).toBe("x: broker unreachable at 127.0.0.1:1\n");
+  });
+
+  it("an object that only looks expected is a bug (no duck typing): stack, exit 1", async () => {
+    const lookAlike = Object.assign(new Error("broker unreachable at 127.0.0.1:1"), {
+      expected: true as const,
+    });
+    const h = harness();
+    await runMain(
+      "x",
+      async () => {
+        throw lookAlike;
+      },
+      h.opts,
+    );
+    expect(h.codes).toEqual([1]);
+    expect(h.out.join("")).toMatch(
+      /^x: unexpected error \(a bug; please report it\)\nError: broker unreachable/,
+    );
   });
 
   it.each(["trace", "debug", "info"])(

@@ -1,9 +1,11 @@
 export type { HttpMethod, WebLogRecord } from "@weblog/log-schema";
+// The published package's API (npm users cannot install the private @weblog/log-schema, which is bundled in).
+// Inside the workspace, import these from @weblog/log-schema, their owner.
+export { encode, formatCombined } from "@weblog/log-schema/format";
 export type { BadValue } from "./bad";
 export { BAD_KINDS, type BadKind } from "./data/bad";
 export { INCIDENT_KINDS, type IncidentKind } from "./data/incidents";
 export { SERVICES, type ServiceName } from "./data/services";
-export { encode, formatCombined } from "./encoders";
 export { type FakeLogErrorCode, FakeLogOptionsError } from "./errors";
 export { FORMAT_NAMES, FORMATS, type FormatName, formatRecord, formatter } from "./formats/index";
 export {

@@ -1,7 +1,9 @@
 /**
- * Every failure @weblog/kafka-client reports. `expected: true` tells @weblog/cli's runMain to print the message as
- * one line (no stack) and exit with `exitCode`. Messages never contain SASL passwords.
+ * Every failure @weblog/kafka-client reports: a WeblogError whose message is one line naming the broker and the fix
+ * (@weblog/cli's runMain prints it without a stack). Messages never contain SASL passwords.
  */
+import { WeblogError } from "@weblog/errors";
+
 export type KafkaErrorCode =
   | "BAD_SETTINGS" // a flag/env value is wrong: fix the input
   | "BROKER_UNREACHABLE" // nothing answers at the address (refused, reset, no answer in time)
@@ -26,27 +28,19 @@ const RETRIABLE: Record<KafkaErrorCode, boolean> = {
 export interface KafkaClientErrorOptions {
   cause?: unknown;
   retriable?: boolean;
-  exitCode?: number;
   /** The flag or field at fault (BAD_SETTINGS). */
   field?: string;
   /** The broker address(es) involved. */
   brokers?: string[];
 }
 
-export class KafkaClientError extends Error {
+export class KafkaClientError extends WeblogError<KafkaErrorCode> {
   override readonly name = "KafkaClientError";
-  readonly code: KafkaErrorCode;
-  readonly retriable: boolean;
-  readonly exitCode: number;
-  readonly expected = true;
   readonly field: string | undefined;
   readonly brokers: string[] | undefined;
 
   constructor(code: KafkaErrorCode, message: string, opts: KafkaClientErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.code = code;
-    this.retriable = opts.retriable ?? RETRIABLE[code];
-    this.exitCode = opts.exitCode ?? 2;
+    super(code, message, { cause: opts.cause, retriable: opts.retriable ?? RETRIABLE[code] });
     this.field = opts.field;
     this.brokers = opts.brokers;
   }

@@ -1,3 +1,4 @@
+import { causes } from "@weblog/errors";
 import { KafkaClientError, type KafkaErrorCode } from "./errors";
 import type { KafkaSettings } from "./settings";
 
@@ -27,16 +28,7 @@ interface ErrLike {
 
 /** The error and everything it wraps (cause, originalError, aggregate errors), outermost first. */
 function chain(err: unknown): ErrLike[] {
-  const out: ErrLike[] = [];
-  const queue: unknown[] = [err];
-  while (queue.length > 0 && out.length < 20) {
-    const e = queue.shift();
-    if (typeof e !== "object" || e === null || out.includes(e as ErrLike)) continue;
-    const x = e as ErrLike;
-    out.push(x);
-    queue.push(x.cause, x.originalError, ...(Array.isArray(x.errors) ? x.errors : []));
-  }
-  return out;
+  return causes(err) as ErrLike[];
 }
 
 const UNREACHABLE_CODES: Record<string, string> = {

@@ -9,12 +9,6 @@ export {
 } from "./admin/topics";
 export { type CreateKafkaOptions, createKafka, DEFAULT_RETRY, kafkajsLogCreator } from "./client";
 export {
-  type ConsumerHelper,
-  type ConsumerHelperOptions,
-  createConsumerHelper,
-  type RunHandlers,
-} from "./consumer/consumer-helper";
-export {
   isKafkaClientError,
   KafkaClientError,
   type KafkaClientErrorOptions,

@@ -1,9 +1,13 @@
-import { spawnSync } from "node:child_process";
-import { type KafkaHandle, readTopicWithKcat, startKafka, uniqueName } from "@weblog/testkit";
+import {
+  type KafkaHandle,
+  produceWithKcat,
+  readTopicWithKcat,
+  startKafka,
+  uniqueName,
+} from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countMessages, fetchWatermarks } from "../src/admin/topics";
 import { createKafka } from "../src/client";
-import { createConsumerHelper } from "../src/consumer/consumer-helper";
 import { createBatchingProducer } from "../src/producer/batching-producer";
 import { loadKafkaSettings } from "../src/settings";
 
@@ -52,31 +56,28 @@ describe("compression on the broker", () => {
     });
   }
 
-  it("snappy batches written by kcat are decoded by the consumer helper", async () => {
+  it("snappy batches written by kcat are decoded by a kafkajs consumer (kafkajs-snappy registered)", async () => {
     const settings = loadKafkaSettings({ env: {}, flags: { brokers: handle.bootstrap } });
     const kafka = createKafka(settings);
     const topic = uniqueName("t-kcat-snappy");
     const sent = lines(100, "kcat");
-    const r = spawnSync("kcat", ["-P", "-b", handle.bootstrap, "-t", topic, "-p", "0", "-z", "snappy"], {
-      input: `${sent.join("\n")}\n`,
-      encoding: "utf8",
-      timeout: 20_000,
+    await produceWithKcat({
+      bootstrap: handle.bootstrap,
+      topic,
+      lines: sent,
+      partition: 0,
+      compression: "snappy",
+      timeoutMs: 20_000,
     });
-    expect(r.status).toBe(0);
-    const consumer = createConsumerHelper(kafka, {
-      groupId: uniqueName("g-snappy"),
-      topics: [topic],
-      fromBeginning: true,
-      autoCommit: true,
-      settings,
-    });
+    const consumer = kafka.consumer({ groupId: uniqueName("g-snappy"), maxWaitTimeInMs: 500 });
     const got: string[] = [];
     let crash: Error | undefined;
-    consumer.onCrash((e) => {
-      crash = e;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      crash = payload.error;
     });
     await consumer.connect();
     try {
+      await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {
           got.push(String(message.value));

@@ -1,3 +1,4 @@
+import { exitCodeOf } from "@weblog/cli";
 import {
   KafkaJSConnectionError,
   KafkaJSError,
@@ -37,7 +38,7 @@ describe("explainKafkaError", () => {
     expect(e).toBeInstanceOf(KafkaClientError);
     expect(e.code).toBe("BROKER_UNREACHABLE");
     expect(e.retriable).toBe(true);
-    expect(e.exitCode).toBe(2);
+    expect(exitCodeOf(e)).toBe(2);
     expect(e.message).toBe(
       "Kafka broker unreachable at 127.0.0.1:9092 (connection refused): start it with `docker compose up -d` or set KAFKA_BROKERS (--brokers) to a running broker",
     );

@@ -1,3 +1,4 @@
+import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
 import { KafkaClientError } from "../src/errors";
 import { checkBrokerAddress, describeSettings, loadKafkaSettings } from "../src/settings";
@@ -9,7 +10,7 @@ function badSettings(fn: () => unknown): KafkaClientError {
     expect(err).toBeInstanceOf(KafkaClientError);
     const e = err as KafkaClientError;
     expect(e.code).toBe("BAD_SETTINGS");
-    expect(e.exitCode).toBe(2);
+    expect(exitCodeOf(e)).toBe(2);
     expect(e.expected).toBe(true);
     expect(e.message).not.toContain("\n");
     return e;

@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
 import { ensureTopic } from "../src/admin/topics";
 import { createKafka } from "../src/client";
@@ -32,7 +33,7 @@ describe("unreachable broker", () => {
     expect(err).toBeInstanceOf(KafkaClientError);
     const e = err as KafkaClientError;
     expect(e.code).toBe("BROKER_UNREACHABLE");
-    expect(e.exitCode).toBe(2);
+    expect(exitCodeOf(e)).toBe(2);
     expect(e.message).toContain(`127.0.0.1:${port}`);
     expect(e.message).toContain("docker compose up -d");
     expect(e.message).not.toContain("\n");

@@ -1,9 +1,12 @@
+import { causes, WeblogError } from "@weblog/errors";
+
 /**
- * Every failure on the S3 side, as one error type with a string-union `code`.
+ * Every failure on the S3 side, as one error type with a string-union `code` (@weblog/cli's runMain decides the
+ * exit code a code ends a run with: the user's to fix (2) or the run's (1)).
  *
- * - `BUCKET_MISSING`: the bucket does not exist at the endpoint. Exit 2.
- * - `ACCESS_DENIED`: credentials wrong or not allowed. Exit 2. The message names the endpoint, never the secret.
- * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable; exit 2 if fatal.
+ * - `BUCKET_MISSING`: the bucket does not exist at the endpoint.
+ * - `ACCESS_DENIED`: credentials wrong or not allowed. The message names the endpoint, never the secret.
+ * - `UNREACHABLE`: nothing answers at the endpoint (connection refused, DNS, timeout). Retriable.
  * - `THROTTLED`: SlowDown / 503 / 429. Retriable.
  * - `SERVER`: other 5xx / InternalError, or an error without an HTTP status we cannot classify. Retriable.
  * - `NOT_FOUND`: the object (key) does not exist (NoSuchKey). Not retriable.
@@ -28,18 +31,11 @@ const RETRIABLE: Record<S3ErrorCode, boolean> = {
   REQUEST: false,
 };
 
-export class S3SideError extends Error {
+export class S3SideError extends WeblogError<S3ErrorCode> {
   override readonly name = "S3SideError";
-  readonly code: S3ErrorCode;
-  readonly retriable: boolean;
-  /** Process exit code when this error ends a CLI run: 2 (usage / environment), 1 for server-side trouble. */
-  readonly exitCode: number;
 
-  constructor(code: S3ErrorCode, message: string, options: { cause?: unknown; exitCode?: number } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
-    this.retriable = RETRIABLE[code];
-    this.exitCode = options.exitCode ?? (code === "SERVER" || code === "THROTTLED" ? 1 : 2);
+  constructor(code: S3ErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause, retriable: RETRIABLE[code] });
   }
 }
 
@@ -74,19 +70,14 @@ const NETWORK_CODES = new Set([
   "RequestTimeout",
 ]);
 
-function networkCode(err: unknown, depth = 0): string | undefined {
-  if (err === null || typeof err !== "object" || depth > 5) return undefined;
-  const e = err as SdkLikeError;
-  for (const candidate of [e.code, e.name, typeof e.errno === "string" ? e.errno : undefined]) {
-    if (candidate !== undefined && NETWORK_CODES.has(candidate)) return candidate;
-  }
-  if (e instanceof AggregateError) {
-    for (const inner of e.errors) {
-      const c = networkCode(inner, depth + 1);
-      if (c) return c;
+/** The first network error code (ECONNREFUSED, TimeoutError ...) along the cause chain. */
+function networkCode(err: unknown): string | undefined {
+  for (const e of causes(err) as SdkLikeError[]) {
+    for (const candidate of [e.code, e.name, typeof e.errno === "string" ? e.errno : undefined]) {
+      if (candidate !== undefined && NETWORK_CODES.has(candidate)) return candidate;
     }
   }
-  return networkCode(e.cause, depth + 1);
+  return undefined;
 }
 
 /** Describes where we talked to, for messages: the custom endpoint, or "AWS S3" when none. */
@@ -172,25 +163,19 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
     return new S3SideError(
       "NOT_FOUND",
       `object not found in bucket '${ctx.bucket}' at ${where}: ${name || "404"}`,
-      {
-        cause: err,
-        exitCode: 1,
-      },
+      { cause: err },
     );
   }
   if (status !== undefined && status >= 400 && status < 500) {
     return new S3SideError(
       "REQUEST",
       `S3 at ${where} rejected a request for bucket '${ctx.bucket}': ${name || `HTTP ${status}`}: ${detail}`,
-      { cause: err, exitCode: 1 },
+      { cause: err },
     );
   }
   return new S3SideError(
     "SERVER",
     `S3 request to ${where} failed for bucket '${ctx.bucket}': ${name || "error"}: ${detail}`,
-    {
-      cause: err,
-      exitCode: 1,
-    },
+    { cause: err },
   );
 }

@@ -20,6 +20,7 @@ export {
   type ListOptions,
   listAllObjects,
   listSinkObjects,
+  putObjectBody,
   putRecordLines,
   readRecordsFromObject,
   type SinkObject,

@@ -124,7 +124,43 @@ export async function readRecordsFromObject(
   return readRecordLines(await getObjectBody(client, bucket, key, options), compressionOfKey(key));
 }
 
-/** PutObject of record lines (the sink's upload; also used by tests to plant objects). */
+/**
+ * PUTs an encoded object body (the contract's `encodeRecordLines`) at `key`; a failure is an explained
+ * `S3SideError`. `abortSignal` cancels the request in flight (the sink's fence).
+ */
+export async function putObjectBody(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: Uint8Array,
+  compression: Compression,
+  options: {
+    endpoint?: string | undefined;
+    abortSignal?: AbortSignal | undefined;
+    /** User metadata (x-amz-meta-*) stored with the object. */
+    metadata?: Record<string, string> | undefined;
+    /** Default: JSON lines' content type for `compression`. */
+    contentType?: string | undefined;
+  } = {},
+): Promise<void> {
+  try {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
+        ContentType: options.contentType ?? contentTypeOf(compression),
+        ...(options.metadata ? { Metadata: options.metadata } : {}),
+      }),
+      options.abortSignal ? { abortSignal: options.abortSignal } : {},
+    );
+  } catch (err) {
+    throw explainS3Error(err, { bucket, endpoint: options.endpoint });
+  }
+}
+
+/** PutObject of record lines (the sink's upload body; also used by tests to plant objects). */
 export async function putRecordLines(
   client: S3Client,
   bucket: string,
@@ -133,17 +169,5 @@ export async function putRecordLines(
   compression: Compression,
   options: { endpoint?: string | undefined } = {},
 ): Promise<void> {
-  try {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: encodeRecordLines(lines, compression),
-        // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
-        ContentType: contentTypeOf(compression),
-      }),
-    );
-  } catch (err) {
-    throw explainS3Error(err, { bucket, endpoint: options.endpoint });
-  }
+  await putObjectBody(client, bucket, key, encodeRecordLines(lines, compression), compression, options);
 }

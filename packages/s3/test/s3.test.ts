@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { exitCodeOf } from "@weblog/cli";
 import { encodeRecordLines, formatObjectKey } from "@weblog/sink-contract";
-import { type S3Handle, startS3 } from "@weblog/testkit";
+import { type S3Handle, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
 import { explainS3Error, S3SideError } from "../src/errors";
@@ -56,7 +57,7 @@ describe("checkBucket against a real S3 server", () => {
   it("names a missing bucket, the endpoint and the fix; exit 2, not retriable", async () => {
     const err = await expectS3Error(checkBucket(client(), "no-such-bucket-here", s3.endpoint));
     expect(err.code).toBe("BUCKET_MISSING");
-    expect(err.exitCode).toBe(2);
+    expect(exitCodeOf(err)).toBe(2);
     expect(err.retriable).toBe(false);
     expect(err.message).toBe(
       `bucket 'no-such-bucket-here' does not exist at ${s3.endpoint}: create it (docker compose up creates 'weblogs') or set S3_BUCKET`,
@@ -69,7 +70,7 @@ describe("checkBucket against a real S3 server", () => {
       checkBucket(client({ accessKeyId: "WRONGKEY", secretAccessKey: secret }), s3.bucket, s3.endpoint),
     );
     expect(err.code).toBe("ACCESS_DENIED");
-    expect(err.exitCode).toBe(2);
+    expect(exitCodeOf(err)).toBe(2);
     expect(err.message).toContain(s3.endpoint);
     expect(err.message).not.toContain(secret);
   });
@@ -97,7 +98,7 @@ describe("checkBucket against a real S3 server", () => {
 describe("objects", () => {
   it("lists every object across pages with ContinuationToken, in key order", async () => {
     const c = client();
-    const prefix = `topics/t-${randomUUID().slice(0, 8)}/`;
+    const prefix = `topics/${uniqueName("t")}/`;
     const keys: string[] = [];
     for (let i = 0; i < 25; i++) {
       const key = formatObjectKey({
@@ -245,7 +246,7 @@ describe("pure helpers", () => {
         bucket: "b",
       },
     );
-    expect([bad.code, bad.retriable, bad.exitCode]).toEqual(["REQUEST", false, 1]);
+    expect([bad.code, bad.retriable, exitCodeOf(bad)]).toEqual(["REQUEST", false, 1]);
     const refused = explainS3Error(Object.assign(new Error("x"), { cause: { code: "ECONNREFUSED" } }), {
       bucket: "b",
     });

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
 import { SinkConfigError } from "../src/errors";
 import { CONFLUENT_S3_SINK_KEYS } from "../src/key-table";
@@ -16,7 +17,7 @@ function badConfig(fn: () => unknown): SinkConfigError {
   } catch (err) {
     expect(err).toBeInstanceOf(SinkConfigError);
     expect((err as SinkConfigError).code).toBe("BAD_CONFIG");
-    expect((err as SinkConfigError).exitCode).toBe(2);
+    expect(exitCodeOf(err as SinkConfigError)).toBe(2);
     expect((err as SinkConfigError).message).not.toContain("\n");
     return err as SinkConfigError;
   }

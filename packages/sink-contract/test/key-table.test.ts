@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Value } from "@sinclair/typebox/value";
+import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
 import { CONNECT_KEY_PREFIXES } from "../src/connect-keys";
 import { HONOURED_KEYS } from "../src/connector-keys";
@@ -108,7 +109,7 @@ describe("the key table", () => {
     }
     expect(caught).toBeInstanceOf(SinkConfigError);
     const err = caught as SinkConfigError;
-    expect([err.key, err.code, err.exitCode]).toEqual(["s3.bucket.nmae", "BAD_CONFIG", 2]);
+    expect([err.key, err.code, exitCodeOf(err)]).toEqual(["s3.bucket.nmae", "BAD_CONFIG", 2]);
     expect(err.message).toContain("did you mean 's3.bucket.name'");
   });
 

@@ -1,3 +1,5 @@
+import { WeblogError } from "@weblog/errors";
+
 export type TestkitErrorCode =
   | "NO_KAFKA_BACKEND"
   | "NO_S3_BACKEND"
@@ -14,13 +16,11 @@ export type TestkitErrorCode =
   | "INVALID_OPTION";
 
 /** Every failure of the harness: one line that says what is missing and how to get it. */
-export class TestkitError extends Error {
+export class TestkitError extends WeblogError<TestkitErrorCode> {
   override readonly name = "TestkitError";
-  readonly code: TestkitErrorCode;
 
   constructor(code: TestkitErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
   }
 }
 

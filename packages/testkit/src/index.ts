@@ -1,3 +1,5 @@
+export { compareExactlyOnce, type ObjectRecords } from "./checks/exactly-once";
+export { waitFor } from "./checks/wait-for";
 export { dockerAvailable } from "./docker";
 export { TestkitError, type TestkitErrorCode } from "./errors";
 export {

@@ -1,11 +1,12 @@
 /**
- * The sink's own failures. `expected: true` makes runMain print the message as one line (no stack) and exit with
- * `exitCode`.
+ * The sink's own failures, each one line (runMain prints it without a stack; its code picks the exit code there).
  */
+import { WeblogError } from "@weblog/errors";
+
 export type SinkErrorCode =
   /** errors.tolerance=none and a record could not be decoded / placed (or a tombstone with behavior fail). */
   | "BAD_RECORD"
-  /** S3 refused for good (bucket gone, access denied) while running. */
+  /** S3 refused for good (bucket gone, access denied) while running; the S3SideError is its cause. */
   | "S3_FATAL"
   /** Kafka refused for good (auth, topic authorization) while running. */
   | "KAFKA_FATAL"
@@ -14,14 +15,9 @@ export type SinkErrorCode =
   /** Upload abandoned because the partition is being given up (rebalance) or the sink is stopping. */
   | "FENCED";
 
-export class SinkError extends Error {
-  readonly expected = true;
+export class SinkError extends WeblogError<SinkErrorCode> {
   override readonly name = "SinkError";
-  readonly code: SinkErrorCode;
-  readonly exitCode: number;
-  constructor(code: SinkErrorCode, message: string, opts: { cause?: unknown; exitCode?: number } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.code = code;
-    this.exitCode = opts.exitCode ?? 1;
+  constructor(code: SinkErrorCode, message: string, opts: { cause?: unknown } = {}) {
+    super(code, message, opts);
   }
 }

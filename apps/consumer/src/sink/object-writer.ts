@@ -1,6 +1,6 @@
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
-import { explainS3Error, type S3SideError } from "@weblog/s3";
+import { explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
 import {
   type Compression,
   formatObjectKey,
@@ -99,14 +99,12 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
               fenceError = new SinkError("FENCED", `${what} aborted`, { cause: err });
               throw new AbortError(fenceError as Error);
             }
-            const explained = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+            const explained =
+              err instanceof S3SideError
+                ? err // putObjectBody explains its failures
+                : explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
             if (!explained.retriable) {
-              throw new AbortError(
-                new SinkError("S3_FATAL", explained.message, {
-                  cause: explained,
-                  exitCode: explained.exitCode,
-                }),
-              );
+              throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
             }
             throw explained;
           }
@@ -149,16 +147,12 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       return;
     }
     await attempt(`upload of ${key}`, (o) =>
-      opts.client.send(
-        new PutObjectCommand({
-          Bucket: opts.bucket,
-          Key: key,
-          Body: body,
-          ContentType: contentType,
-          Metadata: metadata,
-        }),
-        o,
-      ),
+      putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
+        endpoint: opts.endpoint,
+        abortSignal: o.abortSignal,
+        metadata,
+        contentType,
+      }),
     );
   };
 

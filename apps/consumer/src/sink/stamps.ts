@@ -66,7 +66,7 @@ export function createStamps(opts: {
       opts.plans?.set(key, { at, ends: cuts.map((n) => at + BigInt(n)) });
     }
     const result = checkAssignment(keySettings, settings.groupId, mine, committed);
-    if (result.refusal) throw new SinkError("KEY_SETTINGS_CHANGED", result.refusal, { exitCode: 2 });
+    if (result.refusal) throw new SinkError("KEY_SETTINGS_CHANGED", result.refusal);
     for (const c of result.changedAfterCleanStop)
       logger.info(
         c,

@@ -100,14 +100,20 @@ export type ProduceOptions = {
   lines: string[];
   /** With a delimiter, each line is `key<delimiter>value` (kcat -K). */
   keyDelimiter?: string;
+  /** Every line to this partition (kcat -p); default: kcat's partitioner. */
+  partition?: number;
+  /** Batches compressed by kcat (librdkafka) itself (kcat -z), e.g. to check that kafkajs decodes them. */
+  compression?: "gzip" | "snappy" | "lz4" | "zstd";
   timeoutMs?: number;
 };
 
 /** Produces lines with `kcat -P` (acks=all) and resolves once kcat has flushed and exited cleanly. */
 export async function produceWithKcat(options: ProduceOptions): Promise<void> {
-  const { bootstrap, topic, lines, keyDelimiter, timeoutMs = 30_000 } = options;
+  const { bootstrap, topic, lines, keyDelimiter, partition, compression, timeoutMs = 30_000 } = options;
   const args = ["-P", "-b", bootstrap, "-t", topic, "-X", "acks=all", "-q"];
   if (keyDelimiter !== undefined) args.push("-K", keyDelimiter);
+  if (partition !== undefined) args.push("-p", String(partition));
+  if (compression !== undefined) args.push("-z", compression);
   const { child, failed } = spawnKcat(args);
   const stderr = new Tail(16 * 1024);
   child.stdout.resume();
