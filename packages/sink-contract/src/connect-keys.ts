@@ -93,8 +93,7 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
     "tombstones are written per behavior.on.null.values into the record's partition",
   ),
   // --- S3 ---
-  i("s3.part.size", "our objects are small (flush.size records) and written with one PutObject"),
-  i("s3.part.retries", "our sink retries PutObject with backoff until S3 answers"),
+  i("s3.part.retries", "our sink retries PutObject and every UploadPart with backoff until S3 answers"),
   i("s3.retry.backoff.ms", "our sink's S3 retries use their own exponential backoff"),
   i(
     "s3.ssea.name",

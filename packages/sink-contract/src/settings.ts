@@ -91,6 +91,11 @@ export interface SinkSettings {
    * its record lines (uncompressed, with their newlines) past this many bytes; -1 = off.
    */
   flushSizeBytes: number;
+  /**
+   * `s3.part.size` (Confluent's key and default, 25 MiB, at least 5 MiB): an object whose encoded body is larger is
+   * uploaded with a multipart upload in parts of this many bytes (the last part the rest).
+   */
+  partSize: number;
 }
 
 /**

@@ -23,6 +23,7 @@ const EXAMPLES: Record<string, string> = {
   "errors.deadletterqueue.topic.name": "other-dlq",
   "consumer.override.group.id": "g-2",
   "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
+  "s3.part.size": "5242880",
 };
 
 /** A connector value for `row` that differs from its default. */
@@ -151,6 +152,16 @@ describe("the flags derived from the table", () => {
         row.codec.parse(row.key, text),
       );
     }
+  });
+});
+
+describe("s3.part.size", () => {
+  it("defaults to Confluent's 25 MiB and refuses a part under S3's 5 MiB minimum, naming the key", () => {
+    expect(DEFAULT_SINK_SETTINGS.partSize).toBe(26_214_400);
+    expect(loadConnectorConfig({ "s3.part.size": "5242880" }).settings.partSize).toBe(5_242_880);
+    expect(() => loadConnectorConfig({ "s3.part.size": "5242879" })).toThrow(
+      "s3.part.size: 5242879 must be an integer 5242880..2147483647",
+    );
   });
 });
 

@@ -3,7 +3,8 @@
  * time (1-based) it reaches <point>. Points: before-upload, after-upload-before-commit, after-commit, and in a
  * round of several objects (committer.ts): after-plan-before-upload (the planned cuts committed, no PUT started),
  * mid-batch-upload (the first object of the round uploaded, the others in flight), during-batch-commit (the
- * round's OffsetCommit sent, its answer not awaited).
+ * round's OffsetCommit sent, its answer not awaited), and mid-multipart-upload (object-writer.ts: a part of a
+ * multipart upload stored, the upload not completed).
  * Unset (the normal case) it does nothing.
  */
 export type CrashPoint =
@@ -12,7 +13,8 @@ export type CrashPoint =
   | "after-commit"
   | "after-plan-before-upload"
   | "mid-batch-upload"
-  | "during-batch-commit";
+  | "during-batch-commit"
+  | "mid-multipart-upload";
 
 const POINTS: readonly CrashPoint[] = [
   "before-upload",
@@ -21,6 +23,7 @@ const POINTS: readonly CrashPoint[] = [
   "after-plan-before-upload",
   "mid-batch-upload",
   "during-batch-commit",
+  "mid-multipart-upload",
 ];
 
 export type CrashHook = (point: CrashPoint) => void;

@@ -111,6 +111,8 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     parquet: settings.format === "parquet" ? settings.parquetCodec : undefined,
     layout: keyLayoutOf(settings),
     maxInFlight: settings.uploadMaxInFlight,
+    partSize: settings.partSize,
+    onPartUploaded: () => crash("mid-multipart-upload"),
   });
   const committer = createCommitter({
     store: hooks ? hooks.wrapStore(writer) : writer,
@@ -227,6 +229,14 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     async run() {
       const connect = opts.connect ?? ((c) => c.connect());
       if (producer) await connect(producer);
+      // A crash mid multipart upload leaves an incomplete upload (never a visible object): abort those first.
+      // Not fatal when S3 is away: the sink waits for S3 at its first upload anyway, and the next start retries.
+      await writer.abortLeftovers(settings.topics).then(
+        (aborted) =>
+          aborted > 0 && logger.info({ aborted }, "aborted incomplete multipart uploads left by a crash"),
+        (err: Error) =>
+          logger.warn({ err: { message: err.message } }, "could not list incomplete multipart uploads"),
+      );
       await startConsumer(connect);
       lag.start();
       timer = setInterval(() => outside.tick(), opts.tickMs ?? tickMsOf(settings.rotateScheduleIntervalMs));

@@ -1,10 +1,17 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
-import { putObjectBody, type S3SideError } from "@weblog/s3";
-import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
+import { explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
+import {
+  type Compression,
+  formatObjectKey,
+  type KeyLayout,
+  type ParquetCodec,
+  topicPrefix,
+} from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
+import { type Attempt, abortLeftoverUploads, needsMultipart, uploadMultipart } from "./multipart";
 import type { FlushSet, OpenFile } from "./partition-buffer";
 
 export interface ObjectWriterOptions {
@@ -20,7 +27,13 @@ export interface ObjectWriterOptions {
   /** Backoff between attempts: min..max ms, doubled each time, jittered. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** `s3.part.size`: a body larger than this is uploaded in parts of this size (multipart.ts); default 25 MiB. */
+  partSize?: number;
+  /** Called after each stored part of a multipart upload (the kill -9 tests' `mid-multipart-upload` point). */
+  onPartUploaded?: () => void;
 }
+
+const DEFAULT_PART_SIZE = 25 * 1024 * 1024;
 
 export interface UploadControl {
   /**
@@ -37,6 +50,8 @@ export interface ObjectWriter {
   keyOf(set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile): string;
   /** PUTs every file of the set (in parallel); retries retriable S3 errors forever (until `control.check` throws). */
   upload(set: FlushSet, control: UploadControl): Promise<{ keys: string[]; bytes: number }>;
+  /** Aborts the incomplete multipart uploads a crash left under each topic's directory; returns how many. */
+  abortLeftovers(topics: readonly string[]): Promise<number>;
 }
 
 export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
@@ -61,59 +76,84 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       opts.layout,
     );
 
+  /**
+   * One S3 request with the sink's retry model: `control.check` before every attempt (a lost fence abandons it),
+   * retriable errors retried with backoff forever, anything else fatal. PutObject and each multipart request alike.
+   */
+  const attemptWith =
+    (control: UploadControl): Attempt =>
+    async (what, send) => {
+      let fenceError: unknown;
+      return pRetry(
+        async () => {
+          try {
+            await control.check();
+          } catch (err) {
+            fenceError = err;
+            throw new AbortError(err instanceof Error ? err : String(err));
+          }
+          try {
+            return await send(control.signal ? { abortSignal: control.signal } : {});
+          } catch (err) {
+            if (control.signal?.aborted) {
+              fenceError = new SinkError("FENCED", `${what} aborted`, { cause: err });
+              throw new AbortError(fenceError as Error);
+            }
+            const explained =
+              err instanceof S3SideError
+                ? err // putObjectBody explains its failures
+                : explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+            if (!explained.retriable) {
+              throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
+            }
+            throw explained;
+          }
+        },
+        {
+          retries: Number.POSITIVE_INFINITY,
+          minTimeout: opts.minBackoffMs ?? 200,
+          maxTimeout: opts.maxBackoffMs ?? 5000,
+          factor: 2,
+          randomize: true,
+          ...(control.signal ? { signal: control.signal } : {}),
+          onFailedAttempt: async ({ error, attemptNumber }) => {
+            try {
+              await control.onRetry(error as S3SideError, attemptNumber);
+            } catch (err) {
+              fenceError = err;
+              throw err;
+            }
+          },
+        },
+      ).catch((err: unknown) => {
+        throw fenceError ?? (err instanceof AbortError ? err.originalError : err);
+      });
+    };
+
+  const partSize = opts.partSize ?? DEFAULT_PART_SIZE;
   const putOne = async (
     key: string,
     body: Buffer,
     metadata: Record<string, string>,
     control: UploadControl,
   ) => {
-    let fenceError: unknown;
-    await pRetry(
-      async () => {
-        try {
-          await control.check();
-        } catch (err) {
-          fenceError = err;
-          throw new AbortError(err instanceof Error ? err : String(err));
-        }
-        try {
-          await putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
-            endpoint: opts.endpoint,
-            abortSignal: control.signal,
-            metadata,
-            contentType,
-          });
-        } catch (err) {
-          if (control.signal?.aborted) {
-            fenceError = new SinkError("FENCED", `upload of ${key} aborted`, { cause: err });
-            throw new AbortError(fenceError as Error);
-          }
-          const explained = err as S3SideError; // putObjectBody explains every failure
-          if (!explained.retriable) {
-            throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
-          }
-          throw explained;
-        }
-      },
-      {
-        retries: Number.POSITIVE_INFINITY,
-        minTimeout: opts.minBackoffMs ?? 200,
-        maxTimeout: opts.maxBackoffMs ?? 5000,
-        factor: 2,
-        randomize: true,
-        ...(control.signal ? { signal: control.signal } : {}),
-        onFailedAttempt: async ({ error, attemptNumber }) => {
-          try {
-            await control.onRetry(error as S3SideError, attemptNumber);
-          } catch (err) {
-            fenceError = err;
-            throw err;
-          }
-        },
-      },
-    ).catch((err: unknown) => {
-      throw fenceError ?? (err instanceof AbortError ? err.originalError : err);
-    });
+    const attempt = attemptWith(control);
+    if (needsMultipart(body.length, partSize)) {
+      await uploadMultipart(
+        { client: opts.client, bucket: opts.bucket, key, body, partSize, contentType, metadata },
+        attempt,
+        () => opts.onPartUploaded?.(),
+      );
+      return;
+    }
+    await attempt(`upload of ${key}`, (o) =>
+      putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
+        endpoint: opts.endpoint,
+        abortSignal: o.abortSignal,
+        metadata,
+        contentType,
+      }),
+    );
   };
 
   return {
@@ -130,6 +170,12 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
         bodies.map(({ key, body, metadata }) => limit(() => putOne(key, body, metadata, control))),
       );
       return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
+    },
+    async abortLeftovers(topics) {
+      let n = 0;
+      for (const topic of topics)
+        n += await abortLeftoverUploads(opts.client, opts.bucket, topicPrefix(topic, opts.layout));
+      return n;
     },
   };
 }
