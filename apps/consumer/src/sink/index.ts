@@ -237,7 +237,15 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
         (err: Error) =>
           logger.warn({ err: { message: err.message } }, "could not list incomplete multipart uploads"),
       );
-      await startConsumer(connect);
+      // A stop (SIGTERM) that came while starting has already closed what was open: start nothing after it, or a
+      // consumer and the tick timer would outlive the stop and the process would never exit.
+      if (!life.stopping) await startConsumer(connect);
+      if (life.stopping) {
+        await within(consumer.disconnect(), 1500);
+        await life.done;
+        if (life.fatal) throw life.fatal;
+        return;
+      }
       lag.start();
       timer = setInterval(() => outside.tick(), opts.tickMs ?? tickMsOf(settings.rotateScheduleIntervalMs));
       const { groupId: group, topics, bucket, flushSize, rotateScheduleIntervalMs } = settings;
