@@ -75,6 +75,9 @@ describe("a changed key setting (broker + S3)", () => {
     const gracefulOld = async () => {
       const old = startSink(env.kafka, env.s3, [...base, "--rotate-schedule-interval-ms", "500"], FAST_GROUP);
       try {
+        // S3 may hold every record already (uploaded before the crash): stop a sink that is running, not one
+        // still loading (a SIGTERM before its handlers are installed ends it by the signal, not gracefully)
+        await old.waitForOutput(/sink running/, 30_000);
         expect(compareExactlyOnce(await allInS3(), ledger)).toEqual([]);
       } finally {
         old.kill("SIGTERM");
