@@ -1,5 +1,5 @@
 import { createFakeLog } from "@weblog/fake-log";
-import { encode } from "@weblog/log-schema";
+import { decode, encode, quickAccept } from "@weblog/log-schema";
 import {
   createPartitioner,
   DEFAULT_TIME_PARTITIONER,
@@ -90,5 +90,46 @@ describe("records: classify", () => {
     const byKafka = policyOf({ rotateIntervalMs: 60_000 }).classify(msg(line, "5"), 0, "partition=0", 0);
     expect(byKafka).toMatchObject({ kind: "append", recordTimeMs: 5 });
     expect(policyOf({}).classify(msg(line, "5"), 0, "partition=0", 0)).toMatchObject({ recordTimeMs: 0 });
+  });
+});
+
+describe("records: the one-pass check (log-schema quickAccept) changes no verdict", () => {
+  /** What classify gave before the fast path: decode every value, keep it as produced unless it spans lines. */
+  function reference(value: Buffer) {
+    const text = value.toString("utf8");
+    const d = decode(text);
+    if (!d.ok) return { kind: "reject", reason: d.error.code, text: d.error.message, issues: d.error.issues };
+    const oneLine = value.indexOf(10) === -1 && value.indexOf(13) === -1;
+    return {
+      kind: "append",
+      line: oneLine ? text : encode(d.record),
+      size: oneLine ? value.length + 1 : -1,
+      encodedPartition: "partition=0",
+      recordTimeMs: 0,
+    };
+  }
+
+  it("gives decode's result, line, size and one-line reasons for every good and bad fake-log message", () => {
+    const log = createFakeLog({ seed: 21, badShare: 0.3 });
+    const policy = policyOf({});
+    const seen = { append: 0, reject: 0 };
+    for (const m of log.messages(6000)) {
+      if (m.value === null) continue; // tombstones never reach the decoder
+      const value = Buffer.from(m.value);
+      const c = policy.classify({ value, timestamp: "1" }, 0, "partition=0", 0);
+      expect(c).toEqual(reference(value));
+      if (c.kind === "append" || c.kind === "reject") seen[c.kind]++;
+      if (c.kind === "reject") expect(c.text).not.toMatch(/\n/);
+    }
+    expect(seen.append).toBeGreaterThan(3000);
+    expect(seen.reject).toBeGreaterThan(1000);
+  });
+
+  it("a field partitioner still reads the record on the fast path", () => {
+    const r = record();
+    const line = encode(r);
+    expect(quickAccept(line)).toBe(true);
+    const c = policyOf({ partitioner: { kind: "field", fields: ["method"] } }).classify(msg(line), 0, "", 0);
+    expect(c).toMatchObject({ kind: "append", line, encodedPartition: `method=${r.method}` });
   });
 });

@@ -9,6 +9,7 @@ export {
   URL_PATTERN,
   USER_AGENT_PATTERN,
 } from "./patterns";
+export { quickAccept } from "./quick";
 export {
   FIELD_RULES,
   IP_MAX_LENGTH,

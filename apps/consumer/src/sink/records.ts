@@ -1,4 +1,4 @@
-import { decode, encode } from "@weblog/log-schema";
+import { decode, encode, quickAccept } from "@weblog/log-schema";
 import { type Partitioner, recordTimeMs, type SinkSettings } from "@weblog/sink-contract";
 
 /**
@@ -68,18 +68,26 @@ export function createRecordPolicy(settings: RecordSettings, partitioner: Partit
       } else {
         const value = message.value;
         const text = value.toString("utf8");
-        const decoded = decode(text);
-        if (!decoded.ok) {
-          const e = decoded.error;
-          return { kind: "reject", reason: e.code, text: e.message, issues: e.issues };
-        }
-        record = decoded.record;
-        // The value as produced (byte-faithful) unless it spans lines; then our canonical one-line encoding.
-        // (memchr on the bytes; the byte length comes with the Buffer instead of a per-record Buffer.byteLength.)
-        if (value.indexOf(10) === -1 && value.indexOf(13) === -1) {
+        if (quickAccept(text)) {
+          // encode's own form, valid for certain (log-schema's one-pass check, same verdict as decode): one line,
+          // kept byte-faithful; the object is built only for a partitioner that reads fields.
           line = text;
           size = value.length + 1;
-        } else line = encode(decoded.record);
+          record = defaultPartitioner ? undefined : JSON.parse(text);
+        } else {
+          const decoded = decode(text);
+          if (!decoded.ok) {
+            const e = decoded.error;
+            return { kind: "reject", reason: e.code, text: e.message, issues: e.issues };
+          }
+          record = decoded.record;
+          // The value as produced (byte-faithful) unless it spans lines; then our canonical one-line encoding.
+          // (memchr on the bytes; the byte length comes with the Buffer instead of a per-record Buffer.byteLength.)
+          if (value.indexOf(10) === -1 && value.indexOf(13) === -1) {
+            line = text;
+            size = value.length + 1;
+          } else line = encode(decoded.record);
+        }
       }
       let encodedPartition = defaultEncoded;
       if (!defaultPartitioner) {
