@@ -4,10 +4,11 @@
  */
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ensureTopic } from "@weblog/kafka-client";
-import { decode } from "@weblog/log-schema";
+import { decode, quickAccept } from "@weblog/log-schema";
 import { encodeRecordLines, formatObjectKey } from "@weblog/sink-contract";
 import type { KafkaHandle, S3Handle } from "@weblog/testkit";
 import kafkajs from "kafkajs";
+import type { DecodePool } from "./decode-pool";
 
 export const PARTITIONS = 4;
 export const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as const;
@@ -54,12 +55,32 @@ export async function until(what: string, check: () => boolean, timeoutMs: numbe
   }
 }
 
-/** Bare kafkajs group consume of `n` records (with `validate`: log-schema decode of each, the sink's CPU floor). */
+/**
+ * How a raw consume treats each record: `bare` nothing; `decode-bytes` log-schema decode of the bytes;
+ * `decode` the sink's path before quickAccept (toString + decode); `quick` the sink's path now (toString +
+ * quickAccept, else decode); a DecodePool: the batch's values checked on worker threads.
+ */
+export type ConsumeMode = "bare" | "decode-bytes" | "decode" | "quick" | DecodePool;
+
+function checkOnLoop(mode: "decode-bytes" | "decode" | "quick", messages: { value: Buffer | null }[]) {
+  for (const m of messages) {
+    if (!m.value) continue;
+    const ok =
+      mode === "decode-bytes"
+        ? decode(m.value).ok
+        : mode === "decode"
+          ? decode(m.value.toString("utf8")).ok
+          : quickAccept(m.value.toString("utf8")) || decode(m.value.toString("utf8")).ok;
+    if (!ok) throw new Error("bad record");
+  }
+}
+
+/** Bare kafkajs group consume of `n` records, each checked as `mode` says (the sink's CPU floor). */
 export async function rawConsume(
   h: KafkaHandle,
   topic: string,
   n: number,
-  validate = false,
+  mode: ConsumeMode = "bare",
 ): Promise<number> {
   const consumer = kafkaOf(h).consumer({ groupId: `raw-${uid()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -70,8 +91,11 @@ export async function rawConsume(
     autoCommit: false,
     eachBatch: async ({ batch }) => {
       if (started === 0) started = performance.now();
-      if (validate)
-        for (const m of batch.messages) if (m.value && !decode(m.value).ok) throw new Error("bad record");
+      if (typeof mode === "object") {
+        const values = batch.messages.flatMap((m) => (m.value ? [m.value] : []));
+        const verdicts = await mode.check(values);
+        if (verdicts.includes(0)) throw new Error("bad record");
+      } else if (mode !== "bare") checkOnLoop(mode, batch.messages);
       count += batch.messages.length;
     },
   });
