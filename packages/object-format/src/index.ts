@@ -4,8 +4,6 @@
  */
 import type { BodyEncoding } from "./encoding";
 import { decodeJsonLines, encodeJsonLines } from "./json-lines";
-import { decodeParquet } from "./parquet-read";
-import { encodeParquet } from "./parquet-write";
 
 export {
   type BodyEncoding,
@@ -17,16 +15,25 @@ export {
   type ParquetCodec,
 } from "./encoding";
 export { decodeJsonLines, encodeJsonLines } from "./json-lines";
-export { parquetRowCount } from "./parquet-read";
 export { WEBLOG_PARQUET_SCHEMA } from "./parquet-schema";
-export { PARQUET_ROW_GROUP_ROWS, prepareParquetCodec } from "./parquet-write";
+
+/*
+ * The Parquet modules (hyparquet, hyparquet-writer, zstd's wasm glue: ~10 MiB of RSS once loaded) are imported on
+ * first use, so a JSON sink or verifier never loads them (apps/consumer bench, "Peak RSS": the process floor).
+ */
+const parquetWrite = () => import("./parquet-write");
+const parquetRead = () => import("./parquet-read");
+
+export { PARQUET_ROW_GROUP_ROWS } from "./row-group";
 
 /** Record lines -> the object body for `enc`. */
 export async function encodeObjectBody(lines: readonly string[], enc: BodyEncoding): Promise<Buffer> {
-  return enc.format === "parquet" ? encodeParquet(lines, enc.codec) : encodeJsonLines(lines, enc.compression);
+  if (enc.format !== "parquet") return encodeJsonLines(lines, enc.compression);
+  return (await parquetWrite()).encodeParquet(lines, enc.codec);
 }
 
 /** An object body -> its record lines (one per record, in order). */
 export async function decodeObjectBody(body: Uint8Array, enc: BodyEncoding): Promise<string[]> {
-  return enc.format === "parquet" ? decodeParquet(body) : decodeJsonLines(body, enc.compression);
+  if (enc.format !== "parquet") return decodeJsonLines(body, enc.compression);
+  return (await parquetRead()).decodeParquet(body);
 }

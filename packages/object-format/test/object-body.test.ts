@@ -1,13 +1,8 @@
 import { createFakeLog } from "@weblog/fake-log";
 import { encode, validate } from "@weblog/log-schema";
 import { describe, expect, it } from "vitest";
-import {
-  decodeObjectBody,
-  encodeObjectBody,
-  PARQUET_CODECS,
-  PARQUET_ROW_GROUP_ROWS,
-  parquetRowCount,
-} from "../src/index";
+import { decodeObjectBody, encodeObjectBody, PARQUET_CODECS, PARQUET_ROW_GROUP_ROWS } from "../src/index";
+import { parquetRowCount } from "../src/parquet-read";
 import { readWithDuckDB } from "./duckdb";
 
 const records = createFakeLog({ seed: 13 }).batch(2_000);
