@@ -1,14 +1,17 @@
 /**
- * The sink's peak RSS (VmHWM) with 64 partitions (16 topics x 4), flush.size 10,000, as a separate process (the CLI),
- * so the figure is the sink's alone.
+ * The sink's peak RSS (VmHWM) with 64 partitions (16 topics x 4), flush.size 10,000, ~1 KiB records, as a separate
+ * process (the CLI), so the figure is the sink's alone. The same process gives its floor first: the 16 topics are
+ * created empty, the CLI joins the group with all 64 partitions, and its VmHWM then (no record yet) is the floor;
+ * only then are the records produced.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createFakeLog } from "@weblog/fake-log";
+import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
 import { type KafkaHandle, type S3Handle, spawnCli, startTcpProxy } from "@weblog/testkit";
-import { PARTITIONS, produceAll, uid } from "./legs";
+import { kafkaOf, PARTITIONS, produceAll, uid } from "./legs";
 
 /** Record lines in S3 under the topics (what is stored, whatever recordsWritten counted: a re-upload overwrites). */
 async function linesInS3(s3: S3Handle, topics: string[]): Promise<number> {
@@ -27,10 +30,39 @@ async function linesInS3(s3: S3Handle, topics: string[]): Promise<number> {
   return n;
 }
 
-function peakRssMiB(pid: number): number {
+/** VmHWM (peak RSS so far) and VmRSS of a process, MiB. */
+function memMiB(pid: number): { hwm: number; rss: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? "0");
-  return kb / 1024;
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? "NaN");
+  return { hwm: kb("VmHWM") / 1024, rss: kb("VmRSS") / 1024 };
+}
+
+async function untilAsync(what: string, check: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Bytes per line + newline, on average (the records are ~1 KiB; printed with the table). */
+const lineBytes = (lines: string[]) => lines.reduce((a, l) => a + l.length + 1, 0) / lines.length;
+
+/**
+ * `n` valid records of ~1 KiB each (the target's size; fake-log's defaults stay ~250 B): fake-log's records with
+ * the url grown by a tracking query string (visible ASCII, as servers log it) until the line is 1023 bytes + "\n".
+ */
+export function kibLines(n: number): string[] {
+  const records = createFakeLog({ seed: 5 }).batch(n);
+  return records.map((r, i) => {
+    const base = `${r.url}${r.url.includes("?") ? "&" : "?"}utm_source=newsletter&utm_medium=email&utm_campaign=winter-sale-2026&sid=`;
+    const missing = 1023 - encode({ ...r, url: base }).length;
+    const pad = (i * 2654435761)
+      .toString(16)
+      .padStart(8, "0")
+      .repeat(Math.ceil(Math.max(0, missing) / 8) + 1);
+    return encode({ ...r, url: `${base}${pad.slice(0, Math.max(0, missing))}` });
+  });
 }
 
 /**
@@ -45,10 +77,8 @@ export async function rss64(
   outageMs = 0,
 ) {
   const topics = Array.from({ length: 16 }, (_, i) => `rss-${uid()}-${i}`);
-  const lines = createFakeLog({ seed: 5 })
-    .batch(perPartition * PARTITIONS)
-    .map((r) => encode(r));
-  for (const t of topics) await produceAll(h, t, lines);
+  const lines = kibLines(perPartition * PARTITIONS);
+  for (const t of topics) await ensureTopic(kafkaOf(h), { topic: t, partitions: PARTITIONS });
   const target = new URL(s3.endpoint);
   const proxy = await startTcpProxy({ target: { host: target.hostname, port: Number(target.port || 80) } });
   const main = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
@@ -72,9 +102,17 @@ export async function rss64(
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       WEBLOG_LOG_LEVEL: "info",
+      // V8 flags for the sink process alone (e.g. "--max-semi-space-size=4"), to compare their effect on the peak
+      ...(process.env.BENCH_RSS_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_RSS_NODE_OPTIONS } : {}),
     },
   });
   const total = topics.length * PARTITIONS * perPartition;
+  await untilAsync("the sink joined with 64 partitions", () => {
+    if (cli.child.exitCode !== null) throw new Error(`sink exited: ${cli.stderr().slice(-500)}`);
+    return /joined the group/.test(cli.stderr());
+  });
+  const floor = cli.pid ? memMiB(cli.pid) : { hwm: Number.NaN, rss: Number.NaN };
+  for (const t of topics) await produceAll(h, t, lines);
   const started = performance.now();
   // Progress logs every 5 s carry recordsWritten.
   const deadline = Date.now() + 180_000;
@@ -91,11 +129,22 @@ export async function rss64(
     if (cli.child.exitCode !== null) throw new Error(`sink exited: ${cli.stderr().slice(-500)}`);
   }
   const ms = performance.now() - started;
-  const peak = cli.pid ? peakRssMiB(cli.pid) : Number.NaN;
+  const peak = cli.pid ? memMiB(cli.pid).hwm : Number.NaN;
   const retries = Number([...cli.stderr().matchAll(/"uploadRetries":(\d+)/g)].at(-1)?.[1] ?? 0);
   cli.kill("SIGTERM");
   await cli.waitForExit(15_000);
   await outage;
   await proxy.close();
-  return { total, written, stored: await linesInS3(s3, topics), ms, peak, retries, outage: Boolean(outage) };
+  const stored = await linesInS3(s3, topics);
+  return {
+    total,
+    written,
+    stored,
+    ms,
+    peak,
+    floor,
+    retries,
+    outage: Boolean(outage),
+    bytes: lineBytes(lines),
+  };
 }

@@ -13,7 +13,8 @@
  * partitions (rss.ts).
  *
  * Env: BENCH_RECORDS_SMALL (records for flush.size 10, default 8000), BENCH_RECORDS_LARGE (flush.size 10000,
- * default 40000; 0 = leave the row out), BENCH_RSS_PER_PARTITION (default 1200: 64 x 1200 x 1 KiB = 75 MiB, past the 64 MiB cap), BENCH_SKIP_RSS=1 (throughput only), BENCH_RECORDS_VALIDATION (the validation table, default 120000, rounded down to whole objects; 0 = leave it out), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
+ * default 40000; 0 = leave the row out), BENCH_RSS_PER_PARTITION (default 1200: 64 x 1200 x 1 KiB = 75 MiB, past the 64 MiB cap), BENCH_RSS_RUNS (below),
+ * BENCH_RSS_NODE_OPTIONS (NODE_OPTIONS for the sink process of the RSS runs), BENCH_SKIP_RSS=1 (throughput only), BENCH_RECORDS_VALIDATION (the validation table, default 120000, rounded down to whole objects; 0 = leave it out), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
  * upload windows for the sink leg, default: the sink's defaults).
  */
 import { loadavg } from "node:os";
@@ -199,11 +200,12 @@ async function main() {
     if (process.env.BENCH_SKIP_RSS) return;
     const baseline = process.memoryUsage().rss / 1024 / 1024;
     const MiB = 1024 * 1024;
-    const runs = [
-      { cap: 64 * MiB, label: "64 MiB (default)", outageMs: 0 },
-      { cap: 64 * MiB, label: "64 MiB (default)", outageMs: 30_000 },
-      { cap: 8 * MiB, label: "8 MiB", outageMs: 30_000 },
-    ];
+    // BENCH_RSS_RUNS="capMiB:outageMs,...": the runs (default: the target's cap with and without 30 s of S3 down,
+    // and a small cap with the outage)
+    const runs = (process.env.BENCH_RSS_RUNS ?? "64:0,64:30000,8:30000").split(",").map((spec) => {
+      const [capMiB, outageMs] = spec.split(":").map(Number) as [number, number];
+      return { cap: capMiB * MiB, label: `${capMiB} MiB${capMiB === 64 ? " (default)" : ""}`, outageMs };
+    });
     const rssRows: string[][] = [];
     let recordBytes = 0;
     for (const r of runs) {
