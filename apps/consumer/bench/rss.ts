@@ -11,6 +11,7 @@ import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
 import { type KafkaHandle, type S3Handle, spawnCli, startTcpProxy } from "@weblog/testkit";
+import { SINK_NODE_FLAGS } from "../src/heap";
 import { kafkaOf, PARTITIONS, produceAll, uid } from "./legs";
 
 /** Record lines in S3 under the topics (what is stored, whatever recordsWritten counted: a re-upload overwrites). */
@@ -102,8 +103,8 @@ export async function rss64(
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       WEBLOG_LOG_LEVEL: "info",
-      // V8 flags for the sink process alone (e.g. "--max-semi-space-size=4"), to compare their effect on the peak
-      ...(process.env.BENCH_RSS_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_RSS_NODE_OPTIONS } : {}),
+      // the sink's command-line flags as `pnpm start` and the Dockerfile pass them (BENCH_RSS_NODE_OPTIONS="" for none)
+      NODE_OPTIONS: process.env.BENCH_RSS_NODE_OPTIONS ?? SINK_NODE_FLAGS,
     },
   });
   const total = topics.length * PARTITIONS * perPartition;
