@@ -11,7 +11,6 @@ import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { listSinkObjects, readRecordsFromObject } from "@weblog/s3";
 import { type KafkaHandle, type S3Handle, spawnCli, startTcpProxy } from "@weblog/testkit";
-import { SINK_NODE_FLAGS } from "../src/heap";
 import { kafkaOf, PARTITIONS, produceAll, uid } from "./legs";
 
 /** Record lines in S3 under the topics (what is stored, whatever recordsWritten counted: a re-upload overwrites). */
@@ -103,8 +102,8 @@ export async function rss64(
       AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
       WEBLOG_LOG_LEVEL: "info",
-      // the sink's command-line flags as `pnpm start` and the Dockerfile pass them (BENCH_RSS_NODE_OPTIONS="" for none)
-      NODE_OPTIONS: process.env.BENCH_RSS_NODE_OPTIONS ?? SINK_NODE_FLAGS,
+      // node flags for the sink process alone, to compare (e.g. BENCH_RSS_NODE_OPTIONS=--max-semi-space-size=4)
+      NODE_OPTIONS: process.env.BENCH_RSS_NODE_OPTIONS ?? "",
     },
   });
   const total = topics.length * PARTITIONS * perPartition;

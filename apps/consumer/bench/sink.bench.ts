@@ -228,7 +228,7 @@ async function main() {
       ]);
     }
     console.log(
-      `\nPeak RSS of the sink process, 64 partitions (16 topics x 4), flush.size 10000, ${perPartition} records/partition of ${recordBytes.toFixed(0)} B (S3 direct, through a proxy that can refuse connections; load average ${loadavg()
+      `\nPeak RSS of the sink process, 64 partitions (16 topics x 4), flush.size 10000, ${perPartition} records/partition of ${recordBytes.toFixed(0)} B, sink's NODE_OPTIONS: ${process.env.BENCH_RSS_NODE_OPTIONS || "none"} (S3 direct, through a proxy that can refuse connections; load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(" ")}):`,
     );
