@@ -67,7 +67,8 @@ export function kibLines(n: number): string[] {
 
 /**
  * One run: 16 topics x 4 partitions, the CLI's S3 through a TCP proxy; with `outageMs`, S3 is down (connections
- * refused) for that long once a quarter of the records are written, so sets sit in S3 retries meanwhile.
+ * refused) for that long from when a quarter of the records is produced, so the buffer fills to its cap and sets
+ * sit in S3 retries meanwhile. `ms` runs from the first record produced to the last written.
  */
 export async function rss64(
   h: KafkaHandle,
@@ -112,17 +113,20 @@ export async function rss64(
     return /joined the group/.test(cli.stderr());
   });
   const floor = cli.pid ? memMiB(cli.pid) : { hwm: Number.NaN, rss: Number.NaN };
-  for (const t of topics) await produceAll(h, t, lines);
-  const started = performance.now();
-  // Progress logs every 5 s carry recordsWritten.
-  const deadline = Date.now() + 180_000;
-  let written = 0;
   let outage: Promise<void> | null = null;
-  while (written < total && Date.now() < deadline) {
-    if (outageMs > 0 && !outage && written >= total / 4)
+  const started = performance.now();
+  for (const [i, t] of topics.entries()) {
+    // S3 goes down once a quarter of the records is produced, so the other three quarters meet it down
+    if (outageMs > 0 && i === topics.length / 4)
       outage = proxy
         .pause()
         .then(() => new Promise<void>((r) => setTimeout(r, outageMs)).then(() => proxy.resume()));
+    await produceAll(h, t, lines);
+  }
+  // Progress logs every 5 s carry recordsWritten.
+  const deadline = Date.now() + 180_000;
+  let written = 0;
+  while (written < total && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 500));
     const matches = [...cli.stderr().matchAll(/"recordsWritten":(\d+)/g)];
     written = Number(matches.at(-1)?.[1] ?? 0);
