@@ -3,9 +3,9 @@
  * Both take the record lines the sink buffers (validated web-log JSON) and give them back, whatever the format.
  */
 import type { BodyEncoding } from "./encoding";
-import { decodeJsonLines, encodeJsonLines } from "./json-lines";
+import { decodeJsonLines, encodeJsonLines, encodeJsonLinesChunks } from "./json-lines";
 import { decodeParquet } from "./parquet-read";
-import { encodeParquet } from "./parquet-write";
+import { encodeParquet, encodeParquetChunks } from "./parquet-write";
 
 export {
   type BodyEncoding,
@@ -24,6 +24,17 @@ export { PARQUET_ROW_GROUP_ROWS, prepareParquetCodec } from "./parquet-write";
 /** Record lines -> the object body for `enc`. */
 export async function encodeObjectBody(lines: readonly string[], enc: BodyEncoding): Promise<Buffer> {
   return enc.format === "parquet" ? encodeParquet(lines, enc.codec) : encodeJsonLines(lines, enc.compression);
+}
+
+/**
+ * Record lines -> the same body as `encodeObjectBody`, byte for byte, in chunks pulled one at a time (JSON lines in
+ * ~256 KiB pieces, gzip through one zlib stream, Parquet row group by row group), so an upload can cut parts as
+ * they fill instead of holding the whole body. Concatenated, the chunks are the body.
+ */
+export function encodeObjectBodyChunks(lines: readonly string[], enc: BodyEncoding): AsyncIterable<Buffer> {
+  return enc.format === "parquet"
+    ? encodeParquetChunks(lines, enc.codec)
+    : encodeJsonLinesChunks(lines, enc.compression);
 }
 
 /** An object body -> its record lines (one per record, in order). */
