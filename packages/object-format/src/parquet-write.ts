@@ -6,7 +6,13 @@
  */
 import { gzipSync } from "node:zlib";
 import zstd from "@bokuweb/zstd-wasm";
-import { ByteWriter, ParquetWriter, parquetWriteBuffer } from "hyparquet-writer";
+import {
+  ByteWriter,
+  ParquetWriter,
+  parquetWriteBuffer,
+  type SchemaElement,
+  type Writer,
+} from "hyparquet-writer";
 import type { ParquetCodec } from "./encoding";
 import { columnsOfLines, WEBLOG_PARQUET_SCHEMA } from "./parquet-schema";
 
@@ -54,7 +60,7 @@ function columnDataOf(lines: readonly string[]) {
 /** The file-level options, shared by the whole-body and the streaming encoder so their bytes cannot differ. */
 const fileOptions = (codec: ParquetCodec) => ({
   // hyparquet-writer's SchemaElement type is wider than ours; ours is a valid instance of it.
-  schema: WEBLOG_PARQUET_SCHEMA as Parameters<typeof parquetWriteBuffer>[0]["schema"],
+  schema: WEBLOG_PARQUET_SCHEMA as SchemaElement[],
   codec: CODEC_NAME[codec],
   compressors,
   createdBy: "weblog sink (hyparquet-writer 0.17.0)",
@@ -82,7 +88,7 @@ export async function* encodeParquetChunks(
   codec: ParquetCodec,
 ): AsyncGenerator<Buffer> {
   await prepareParquetCodec(codec);
-  const writer = new ByteWriter();
+  const writer: ByteWriter & Pick<Writer, "flush"> = new ByteWriter();
   const taken: Buffer[] = [];
   const take = () => {
     if (writer.index > 0) taken.push(Buffer.from(writer.buffer.slice(0, writer.index)));

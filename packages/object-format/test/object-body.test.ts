@@ -2,6 +2,7 @@ import { createFakeLog } from "@weblog/fake-log";
 import { encode, validate } from "@weblog/log-schema";
 import { describe, expect, it } from "vitest";
 import {
+  type BodyEncoding,
   decodeObjectBody,
   encodeObjectBody,
   encodeObjectBodyChunks,
@@ -107,11 +108,11 @@ describe("encodeObjectBodyChunks: the same bytes as encodeObjectBody, in pieces"
   const many = createFakeLog({ seed: 29 })
     .batch(10_000)
     .map((r) => encode(r));
-  const encodings = [
+  const encodings: BodyEncoding[] = [
     { format: "json", compression: "none" },
     { format: "json", compression: "gzip" },
-    ...PARQUET_CODECS.map((codec) => ({ format: "parquet", codec })),
-  ] as const;
+    ...PARQUET_CODECS.map((codec) => ({ format: "parquet" as const, codec })),
+  ];
 
   it.each(encodings)("%o: chunks concatenate to the whole-body encoding", async (enc) => {
     const whole = await encodeObjectBody(many, enc);
