@@ -111,6 +111,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     parquet: settings.format === "parquet" ? settings.parquetCodec : undefined,
     layout: keyLayoutOf(settings),
     maxInFlight: settings.uploadMaxInFlight,
+    partsInFlight: settings.uploadPartsMaxInFlight,
     partSize: settings.partSize,
     onPartUploaded: () => crash("mid-multipart-upload"),
   });

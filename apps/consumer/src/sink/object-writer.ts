@@ -34,14 +34,14 @@ export interface ObjectWriterOptions {
   maxBackoffMs?: number;
   /** `s3.part.size`: a body larger than this is uploaded in parts of this size (multipart.ts); default 25 MiB. */
   partSize?: number;
-  /** `weblog.upload.parts.max.in.flight`: UploadParts of one object in flight at once; default 4. */
+  /** `weblog.upload.parts.max.in.flight`: UploadParts of one object in flight at once; default 2. */
   partsInFlight?: number;
   /** Called after each stored part of a multipart upload (the kill -9 tests' `mid-multipart-upload` point). */
   onPartUploaded?: () => void;
 }
 
 const DEFAULT_PART_SIZE = 25 * 1024 * 1024;
-const DEFAULT_PARTS_IN_FLIGHT = 4;
+const DEFAULT_PARTS_IN_FLIGHT = 2;
 
 /**
  * True when a JSON-lines body of `rawBytes` (the lines and their newlines) surely fits one part, even gzipped
