@@ -19,7 +19,7 @@ import { type S3Handle, startS3, uniqueName, waitFor } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Attempt, abortLeftoverUploads, isNoSuchUpload, uploadBody } from "../src/sink/multipart";
 import { createObjectWriter, fitsOnePart, type UploadControl } from "../src/sink/object-writer";
-import { cutParts, type Part } from "../src/sink/part-stream";
+import { cutParts, type Part, PartPool } from "../src/sink/part-stream";
 import type { FlushSet } from "../src/sink/partition-buffer";
 
 const MiB = 1024 * 1024;
@@ -97,6 +97,29 @@ describe("cutParts (pure)", () => {
     expect(third.value?.body.length).toBe(1);
     expect(third.value?.last).toBe(true);
     expect((await parts.next()).done).toBe(true);
+  });
+
+  it("reuses the part buffers given back, so a long body needs only the parts held at once", async () => {
+    class CountingPool extends PartPool {
+      allocated = 0;
+      override take(): Buffer {
+        const before = (this as unknown as { free: Buffer[] }).free.length;
+        const b = super.take();
+        if (before === 0) this.allocated += 1;
+        return b;
+      }
+    }
+    const pool = new CountingPool(1000);
+    const body = pattern(25_500);
+    const copies: Buffer[] = [];
+    for await (const p of cutParts(chunksOf(body, [300]), 1000, pool)) {
+      copies.push(Buffer.from(p.body)); // "uploaded": S3 has its own copy
+      pool.give(p.body);
+    }
+    expect(Buffer.concat(copies).equals(body)).toBe(true);
+    expect(copies).toHaveLength(26);
+    expect(pool.allocated).toBe(1);
+    await expect(collect(cutParts(chunksOf(body, [300]), 999, pool))).rejects.toThrow(RangeError);
   });
 
   it("refuses a part size that is not positive", async () => {

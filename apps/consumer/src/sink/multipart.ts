@@ -6,7 +6,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { cutParts, type Part } from "./part-stream";
+import { cutParts, type Part, PartPool } from "./part-stream";
 
 /**
  * Big objects (`s3.part.size`): an object whose encoded body is larger than the part size is uploaded with
@@ -93,7 +93,8 @@ async function uploadOnce(
   put: (body: Buffer) => Promise<void>,
   afterPart: (n: number) => void,
 ): Promise<BodyUploaded> {
-  const parts = cutParts(chunks, t.partSize);
+  const pool = new PartPool(t.partSize);
+  const parts = cutParts(chunks, t.partSize, pool);
   try {
     const first = await parts.next();
     if (first.done) throw new Error(`body of ${t.key}: the part cutter gave no part`);
@@ -115,7 +116,7 @@ async function uploadOnce(
     );
     const uploadId = created.UploadId;
     if (!uploadId) throw new Error(`CreateMultipartUpload ${key}: S3 answered without an UploadId`);
-    const window = partWindow(t, uploadId, attempt, afterPart);
+    const window = partWindow(t, uploadId, attempt, afterPart, pool);
     try {
       let bytes = 0;
       for (let next: IteratorResult<Part> = first; !next.done; next = await parts.next()) {
@@ -153,7 +154,13 @@ async function uploadOnce(
  * `attempt` with a shared stop signal. The first failure stops the others (their attempts abort) and is what
  * `send` / `settled` throw; `settled` gives the stored parts in part-number order for the Complete.
  */
-function partWindow(t: MultipartTarget, uploadId: string, attempt: Attempt, afterPart: (n: number) => void) {
+function partWindow(
+  t: MultipartTarget,
+  uploadId: string,
+  attempt: Attempt,
+  afterPart: (n: number) => void,
+  pool: PartPool,
+) {
   const stop = new AbortController();
   const inFlight = new Set<Promise<void>>();
   const stored: { ETag: string; PartNumber: number }[] = [];
@@ -187,6 +194,7 @@ function partWindow(t: MultipartTarget, uploadId: string, attempt: Attempt, afte
       )
         .then((answer) => {
           stored.push({ ETag: answer.ETag ?? "", PartNumber });
+          pool.give(body); // S3 has it: the buffer may hold a later part
           afterPart(PartNumber);
         }, fail)
         .finally(() => inFlight.delete(p));

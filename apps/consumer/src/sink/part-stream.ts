@@ -18,9 +18,31 @@ export interface Part {
   last: boolean;
 }
 
-export async function* cutParts(chunks: AsyncIterable<Buffer>, partSize: number): AsyncGenerator<Part> {
+/**
+ * Part buffers handed back once their UploadPart is done, so the next part reuses one instead of allocating: the
+ * garbage of big parts would otherwise wait for V8's next GC (external memory is collected lazily).
+ */
+export class PartPool {
+  private readonly free: Buffer[] = [];
+  constructor(readonly partSize: number) {}
+  take(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(this.partSize);
+  }
+  /** Only a whole part buffer (not a last part's shorter view) comes back; its bytes are overwritten later. */
+  give(part: Buffer): void {
+    if (part.length === this.partSize) this.free.push(part);
+  }
+}
+
+export async function* cutParts(
+  chunks: AsyncIterable<Buffer>,
+  partSize: number,
+  pool: PartPool = new PartPool(partSize),
+): AsyncGenerator<Part> {
   if (!Number.isInteger(partSize) || partSize < 1)
     throw new RangeError(`part size ${partSize} is not positive`);
+  if (pool.partSize !== partSize)
+    throw new RangeError(`a pool of ${pool.partSize}-byte parts for ${partSize}`);
   let head: Buffer[] = [];
   let headBytes = 0;
   let part: Buffer | null = null;
@@ -33,7 +55,7 @@ export async function* cutParts(chunks: AsyncIterable<Buffer>, partSize: number)
         continue;
       }
       // A byte past the first part: from here on, parts are filled in place.
-      part = Buffer.allocUnsafe(partSize);
+      part = pool.take();
       for (const c of head) {
         part.set(c, filled);
         filled += c.length;
@@ -43,7 +65,7 @@ export async function* cutParts(chunks: AsyncIterable<Buffer>, partSize: number)
     for (let at = 0; at < chunk.length; ) {
       if (filled === partSize) {
         yield { body: part, last: false };
-        part = Buffer.allocUnsafe(partSize);
+        part = pool.take();
         filled = 0;
       }
       const n = Math.min(partSize - filled, chunk.length - at);
