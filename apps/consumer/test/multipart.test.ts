@@ -322,6 +322,23 @@ describe("streamed multipart uploads against real S3", () => {
     expect(await uploads(`topics/${topic}/`)).toEqual([]);
   }, 60_000);
 
+  it("one part's failure stops the others (the shared stop) and aborts the upload, whatever fails", async () => {
+    const topic = uniqueName("mp");
+    const fenced = new Error("partition given up");
+    let checks = 0;
+    const control: UploadControl = {
+      check() {
+        checks += 1;
+        if (checks === 3) throw fenced; // Create, part 1 in flight, then part 2's attempt is refused
+      },
+      onRetry() {},
+    };
+    const writer = writerFor({ format: "json", compression: "none" }, 3);
+    await expect(writer.upload(setOf(topic, noisyLines(50_000)), control)).rejects.toBe(fenced);
+    expect(await objects(`topics/${topic}/`)).toEqual([]);
+    expect(await uploads(`topics/${topic}/`)).toEqual([]);
+  }, 60_000);
+
   it("abortLeftoverUploads aborts the incomplete uploads under its prefix and leaves others alone", async () => {
     const mine = `${uniqueName("mp")}/`;
     const other = `${uniqueName("mp")}/`;
