@@ -13,9 +13,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { type S3Handle, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { abortLeftoverUploads } from "../src/sink/leftovers";
 import {
   type Attempt,
-  abortLeftoverUploads,
   isNoSuchUpload,
   needsMultipart,
   partRanges,

@@ -11,7 +11,8 @@ import {
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
-import { type Attempt, abortLeftoverUploads, needsMultipart, uploadMultipart } from "./multipart";
+import { abortLeftoverUploads } from "./leftovers";
+import { type Attempt, needsMultipart, uploadMultipart } from "./multipart";
 import type { FlushSet, OpenFile } from "./partition-buffer";
 
 export interface ObjectWriterOptions {
