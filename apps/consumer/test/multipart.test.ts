@@ -1,19 +1,16 @@
 /**
  * multipart.ts on its own: the part slicing (pure), and against a real S3 server (the shared stack's, or startS3):
  * an upload completes into one object with the body intact; a fence lost after a part aborts the upload (no object,
- * no incomplete upload); abortLeftoverUploads removes leftovers under its prefix only.
+ * no incomplete upload). The leftovers cleanup is tested in leftovers.test.ts.
  */
 import {
-  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
-  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { type S3Handle, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { abortLeftoverUploads } from "../src/sink/leftovers";
 import {
   type Attempt,
   isNoSuchUpload,
@@ -150,24 +147,5 @@ describe("multipart uploads against real S3", () => {
     ).rejects.toBe(fenced);
     expect(await objects(prefix)).toEqual([]);
     expect(await uploads(prefix)).toEqual([]);
-  });
-
-  it("abortLeftoverUploads aborts the incomplete uploads under its prefix and leaves others alone", async () => {
-    const mine = `${uniqueName("mp")}/`;
-    const other = `${uniqueName("mp")}/`;
-    const client = s3.client();
-    for (const key of [`${mine}a.json`, `${mine}b/c.json`, `${other}d.json`]) {
-      const { UploadId } = await client.send(
-        new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key }),
-      );
-      await client.send(
-        new UploadPartCommand({ Bucket: s3.bucket, Key: key, UploadId, PartNumber: 1, Body: body(1024) }),
-      );
-    }
-    expect(await abortLeftoverUploads(client, s3.bucket, mine)).toBe(2);
-    expect(await uploads(mine)).toEqual([]);
-    expect((await uploads(other)).map((u) => u.Key)).toEqual([`${other}d.json`]);
-    expect(await abortLeftoverUploads(client, s3.bucket, other)).toBe(1);
-    expect(await objects(mine)).toEqual([]);
   });
 });
