@@ -18,6 +18,7 @@ import {
   readObjects,
   runVerifier,
   startSink,
+  testKafka,
   webLogLines,
 } from "./helpers";
 
@@ -69,7 +70,7 @@ describe("multipart leftovers with two members in one group (broker + S3)", () =
       ).Uploads ?? []
     ).map((u) => {
       const parsed = parseObjectKey(u.Key ?? "");
-      return { key: u.Key, partition: parsed.ok ? parsed.parts.kafkaPartition : -1 };
+      return { key: u.Key, uploadId: u.UploadId, partition: parsed.ok ? parsed.parts.kafkaPartition : -1 };
     });
   const recordsIn = async (topic: string) =>
     (await readObjects(env.s3.client(), env.s3.bucket, topic)).reduce((n, o) => n + o.lines.length, 0);
@@ -102,7 +103,7 @@ describe("multipart leftovers with two members in one group (broker + S3)", () =
     let b: CliHandle | undefined;
     let c: CliHandle | undefined;
     let split: { ofA: number[]; ofB: number[] } | undefined;
-    let leftovers: { key: string | undefined; partition: number }[] = [];
+    let leftovers: Awaited<ReturnType<typeof incomplete>> = [];
     try {
       await a.waitForOutput(/joined the group/, 30_000);
       b = startSink(env.kafka, env.s3, args, FAST_GROUP);
@@ -173,6 +174,92 @@ describe("multipart leftovers with two members in one group (broker + S3)", () =
       missing: 0,
       duplicateRecords: 0,
       records: PARTITIONS * (FLUSH + REST),
+    });
+  }, 300_000);
+
+  it("a member that starts while another's multipart upload is in flight leaves that upload alone", async () => {
+    const topic = uniqueName("mps");
+    const group = uniqueName("g");
+    const partitions = 2;
+    await createTopic(env.kafka.bootstrap, topic, partitions);
+    const all = webLogLines(partitions * (FLUSH + REST), 29);
+    const expected = new Map<number, string[]>();
+    for (let p = 0; p < partitions; p++)
+      expected.set(p, all.slice(p * (FLUSH + REST), (p + 1) * (FLUSH + REST)));
+    await produce(
+      env.kafka.bootstrap,
+      topic,
+      [...expected].flatMap(([partition, lines]) => lines.map((value) => ({ partition, value }))),
+    );
+    const args = [
+      "--topics",
+      topic,
+      "--group",
+      group,
+      "--flush-size",
+      String(FLUSH),
+      "--rotate-schedule-interval-ms",
+      "-1",
+      "--s3-part-size",
+      String(PART),
+    ];
+    // A long session: B is frozen for a while on purpose and must stay the partitions' owner meanwhile.
+    const LONG_SESSION = { WEBLOG_SINK_SESSION_TIMEOUT_MS: "30000" };
+    const admin = testKafka(env.kafka.bootstrap).admin();
+    await admin.connect();
+    const b = startSink(env.kafka, env.s3, args, {
+      ...LONG_SESSION,
+      WEBLOG_SINK_CRASH_AT: "mid-multipart-upload:1:stop",
+    });
+    let c: CliHandle | undefined;
+    try {
+      // B freezes itself (SIGSTOP) with a part of its first upload stored and the upload not completed.
+      await b.waitForOutput(/crash hook: SIGSTOP at mid-multipart-upload/, 90_000);
+      const live = await incomplete(topic);
+      expect(live.length).toBeGreaterThanOrEqual(1);
+      c = startSink(env.kafka, env.s3, args, LONG_SESSION);
+      // C is past its start and in the group (its JoinGroup makes the group prepare a rebalance, which waits for B).
+      await waitFor(
+        "C's JoinGroup",
+        async () => {
+          const [g] = (await admin.describeGroups([group])).groups;
+          return g?.state === "PreparingRebalance" ? true : undefined;
+        },
+        60_000,
+      );
+      const stillThere = new Set((await incomplete(topic)).map((u) => u.uploadId));
+      for (const u of live) expect(stillThere, "C aborted nothing of B's").toContain(u.uploadId);
+      b.kill("SIGCONT");
+      await waitFor(
+        "every big object in S3",
+        async () => ((await recordsIn(topic)) >= partitions * FLUSH ? true : undefined),
+        120_000,
+      );
+    } finally {
+      b.kill("SIGCONT");
+      b.kill("SIGTERM");
+      c?.kill("SIGTERM");
+      await admin.disconnect();
+    }
+    if (!c) throw new Error("C was started above");
+    const [endB, endC] = await Promise.all([b.waitForExit(40_000), c.waitForExit(40_000)]);
+    expect(endB.code, endB.stderr.slice(-3000)).toBe(0);
+    expect(endC.code, endC.stderr.slice(-3000)).toBe(0);
+    for (const m of [b, c]) {
+      expect(logOf(m).filter((l) => l.msg === NO_SUCH_UPLOAD)).toEqual([]);
+      expect(logOf(m).filter((l) => l.msg === ABORTED)).toEqual([]);
+    }
+    expect(await incomplete(topic)).toEqual([]);
+    const objects = await readObjects(env.s3.client(), env.s3.bucket, topic);
+    expect(objects.filter((o) => o.lines.length === FLUSH).length).toBe(partitions);
+    expect(compareExactlyOnce(objects, expected)).toEqual([]);
+    expect(compareMultiset(objects, expected)).toEqual([]);
+    const verified = await runVerifier(env.kafka, env.s3, topic, group);
+    expect(verified.report.verdict, verified.stderr).toMatch(/^OK/);
+    expect(verified.report.totals).toMatchObject({
+      missing: 0,
+      duplicateRecords: 0,
+      records: partitions * (FLUSH + REST),
     });
   }, 300_000);
 });
