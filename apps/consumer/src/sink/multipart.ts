@@ -55,7 +55,10 @@ export function isNoSuchUpload(err: unknown): boolean {
   return false;
 }
 
-/** Another member's start may abort an upload of ours it took for a leftover; we start over this many times. */
+/**
+ * Only the partition's new owner aborts an upload of ours (leftovers.ts), once our fence is gone; we start over this
+ * many times, and the fence check before each request then ends it.
+ */
 const RESTARTS = 3;
 
 /**
