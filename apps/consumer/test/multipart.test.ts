@@ -1,23 +1,22 @@
 /**
- * Big objects on their own (the part cutter's pure tests are in part-stream.test.ts): against a real S3 server (the shared stack's, or startS3)
- * the streamed upload: plain, gzip and Parquet bodies of several parts come back byte for byte what the whole-body
- * encoders write; parts in flight together complete in part order; a fence lost with parts in flight aborts the
- * upload (no object, no incomplete upload); abortLeftoverUploads removes leftovers under its prefix only.
+ * Big objects on their own (the part cutter's pure tests are in part-stream.test.ts; the leftovers cleanup is tested
+ * in leftovers.test.ts): against a real S3 server (the shared stack's, or startS3) the streamed upload: plain, gzip
+ * and Parquet bodies of several parts come back byte for byte what the whole-body encoders write; parts in flight
+ * together complete in part order; a fence lost with parts in flight, or one part's refused attempt, aborts the
+ * upload (no object, no incomplete upload).
  */
 import { randomBytes } from "node:crypto";
 import {
-  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
-  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { type BodyEncoding, encodeObjectBody } from "@weblog/object-format";
 import { defaultSinkSettings, keyLayoutOf } from "@weblog/sink-contract";
 import { type S3Handle, startS3, uniqueName, waitFor } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Attempt, abortLeftoverUploads, isNoSuchUpload, uploadBody } from "../src/sink/multipart";
+import { type Attempt, isNoSuchUpload, uploadBody } from "../src/sink/multipart";
 import { createObjectWriter, fitsOnePart, type UploadControl } from "../src/sink/object-writer";
 import type { FlushSet } from "../src/sink/partition-buffer";
 
@@ -246,23 +245,4 @@ describe("streamed multipart uploads against real S3", () => {
     expect(await objects(`topics/${topic}/`)).toEqual([]);
     expect(await uploads(`topics/${topic}/`)).toEqual([]);
   }, 60_000);
-
-  it("abortLeftoverUploads aborts the incomplete uploads under its prefix and leaves others alone", async () => {
-    const mine = `${uniqueName("mp")}/`;
-    const other = `${uniqueName("mp")}/`;
-    const client = s3.client();
-    for (const key of [`${mine}a.json`, `${mine}b/c.json`, `${other}d.json`]) {
-      const { UploadId } = await client.send(
-        new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key: key }),
-      );
-      await client.send(
-        new UploadPartCommand({ Bucket: s3.bucket, Key: key, UploadId, PartNumber: 1, Body: pattern(1024) }),
-      );
-    }
-    expect(await abortLeftoverUploads(client, s3.bucket, mine)).toBe(2);
-    expect(await uploads(mine)).toEqual([]);
-    expect((await uploads(other)).map((u) => u.Key)).toEqual([`${other}d.json`]);
-    expect(await abortLeftoverUploads(client, s3.bucket, other)).toBe(1);
-    expect(await objects(mine)).toEqual([]);
-  });
 });

@@ -2,7 +2,6 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  ListMultipartUploadsCommand,
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
@@ -61,7 +60,10 @@ export function isNoSuchUpload(err: unknown): boolean {
   return false;
 }
 
-/** Another member's start may abort an upload of ours it took for a leftover; we start over this many times. */
+/**
+ * Only the partition's new owner aborts an upload of ours (leftovers.ts), once our fence is gone; we start over this
+ * many times, and the fence check before each request then ends it.
+ */
 const RESTARTS = 3;
 
 /**
@@ -213,34 +215,4 @@ function partWindow(
       await Promise.all(inFlight);
     },
   };
-}
-
-/**
- * Aborts every incomplete multipart upload under `prefix` (the leftovers of a crash mid-upload; they are never
- * visible objects, but S3 bills their parts until aborted). Returns how many were aborted.
- */
-export async function abortLeftoverUploads(
-  client: S3Client,
-  bucket: string,
-  prefix: string,
-): Promise<number> {
-  let aborted = 0;
-  let KeyMarker: string | undefined;
-  let UploadIdMarker: string | undefined;
-  for (let page = 0; page < 10_000; page++) {
-    const listed = await client.send(
-      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker, UploadIdMarker }),
-    );
-    for (const u of listed.Uploads ?? []) {
-      if (!u.Key || !u.UploadId) continue;
-      await client.send(
-        new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }),
-      );
-      aborted += 1;
-    }
-    if (!listed.IsTruncated) break;
-    KeyMarker = listed.NextKeyMarker;
-    UploadIdMarker = listed.NextUploadIdMarker;
-  }
-  return aborted;
 }

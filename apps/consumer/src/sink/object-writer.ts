@@ -6,17 +6,12 @@ import {
   encodeObjectBodyChunks,
 } from "@weblog/object-format";
 import { explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
-import {
-  type Compression,
-  formatObjectKey,
-  type KeyLayout,
-  type ParquetCodec,
-  topicPrefix,
-} from "@weblog/sink-contract";
+import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
-import { type Attempt, abortLeftoverUploads, uploadBody } from "./multipart";
+import { abortPartitionLeftovers } from "./leftovers";
+import { type Attempt, isNoSuchUpload, uploadBody } from "./multipart";
 import type { FlushSet, OpenFile } from "./partition-buffer";
 
 export interface ObjectWriterOptions {
@@ -38,6 +33,11 @@ export interface ObjectWriterOptions {
   partsInFlight?: number;
   /** Called after each stored part of a multipart upload (the kill -9 tests' `mid-multipart-upload` point). */
   onPartUploaded?: () => void;
+  /**
+   * Called when S3 answers a request of ours with NoSuchUpload: one of our multipart uploads was aborted under us
+   * (only a new owner of the partition should ever do that; the sink logs it and counts it).
+   */
+  onNoSuchUpload?: (what: string) => void;
 }
 
 const DEFAULT_PART_SIZE = 25 * 1024 * 1024;
@@ -66,8 +66,11 @@ export interface ObjectWriter {
   keyOf(set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile): string;
   /** PUTs every file of the set (in parallel); retries retriable S3 errors forever (until `control.check` throws). */
   upload(set: FlushSet, control: UploadControl): Promise<{ keys: string[]; bytes: number }>;
-  /** Aborts the incomplete multipart uploads a crash left under each topic's directory; returns how many. */
-  abortLeftovers(topics: readonly string[]): Promise<number>;
+  /**
+   * Aborts the incomplete multipart uploads of one Kafka partition (leftovers.ts) under the writer's retry model,
+   * `control.check` before every request; returns how many.
+   */
+  abortLeftovers(topic: string, partition: number, control: UploadControl): Promise<number>;
 }
 
 export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
@@ -119,6 +122,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           try {
             return await send(signal ? { abortSignal: signal } : {});
           } catch (err) {
+            if (isNoSuchUpload(err)) opts.onNoSuchUpload?.(what);
             if (control.signal?.aborted) {
               fenceError = new SinkError("FENCED", `${what} aborted`, { cause: err });
               throw new AbortError(fenceError as Error);
@@ -209,12 +213,13 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       );
       return { keys, bytes: sizes.reduce((n, b) => n + b, 0) };
     },
-    async abortLeftovers(topics) {
-      let n = 0;
-      for (const topic of topics)
-        n += await abortLeftoverUploads(opts.client, opts.bucket, topicPrefix(topic, opts.layout));
-      return n;
-    },
+    abortLeftovers: (topic, partition, control) =>
+      abortPartitionLeftovers(
+        { client: opts.client, bucket: opts.bucket, layout: opts.layout },
+        topic,
+        partition,
+        attemptWith(control),
+      ),
   };
 }
 
