@@ -83,6 +83,8 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
         bufferedBytes: s.bufferedBytes,
         pausedPartitions: s.paused,
         uploadRetries: s.uploadRetries,
+        leftoversAborted: s.leftoversAborted,
+        noSuchUpload: s.noSuchUpload,
       };
     },
   });

@@ -75,6 +75,16 @@ export function createSinkMetrics(opts: { now?: () => number; defaultMetrics?: b
   mirrored("bytes_written_total", "Bytes of objects uploaded to S3 (after compression).", "bytesWritten");
   mirrored("commits_total", "Offset commits.", "commits");
   mirrored("s3_retries_total", "Failed S3 upload attempts that were retried.", "uploadRetries");
+  mirrored(
+    "multipart_leftovers_aborted_total",
+    "Incomplete multipart uploads of a partition aborted when this sink took it (a crash's or a previous owner's).",
+    "leftoversAborted",
+  );
+  mirrored(
+    "multipart_no_such_upload_total",
+    "Requests of a multipart upload of ours answered NoSuchUpload (the upload was aborted under us).",
+    "noSuchUpload",
+  );
   mirrored("records_skipped_total", "Tombstones ignored (behavior.on.null.values=ignore).", "skipped");
   gauge("paused_partitions", "Partitions paused while their upload retries S3.", "paused");
   gauge("buffered_bytes", "Record bytes buffered, not yet uploaded.", "bufferedBytes");

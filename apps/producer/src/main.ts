@@ -110,19 +110,6 @@ runMain("producer", async (argv) => {
     ? createGeneratedRun(opts, { output, source, logger })
     : createStdinRun(opts, { output, input: process.stdin, logger });
   metrics?.bind(run);
-  logger.info(
-    {
-      topic: opts.topic,
-      mode: opts.stdin ? "stdin" : "generate",
-      rate: opts.rate || "max",
-      count: opts.count ?? null,
-      durationMs: opts.durationMs ?? null,
-      key: opts.key,
-      acks: opts.acks,
-      compression: opts.compression,
-    },
-    "producing",
-  );
 
   const progress = createProgress({
     label: "producing",
@@ -139,7 +126,6 @@ runMain("producer", async (argv) => {
       };
     },
   });
-  if (!opts.quiet) progress.start();
   // No logger for onShutdown itself: we clear the live line first so the log does not land in the middle of it.
   const offShutdown = onShutdown(async (signal) => {
     progress.clear();
@@ -147,6 +133,22 @@ runMain("producer", async (argv) => {
     run.stop("signal");
     await run.done;
   });
+  // Logged only once the signal handlers are installed: a Ctrl-C right after "producing" must drain and print
+  // the summary (before, a signal in the few ms between the log line and onShutdown killed the process outright).
+  logger.info(
+    {
+      topic: opts.topic,
+      mode: opts.stdin ? "stdin" : "generate",
+      rate: opts.rate || "max",
+      count: opts.count ?? null,
+      durationMs: opts.durationMs ?? null,
+      key: opts.key,
+      acks: opts.acks,
+      compression: opts.compression,
+    },
+    "producing",
+  );
+  if (!opts.quiet) progress.start();
 
   const result = await run.done;
   progress.stop();

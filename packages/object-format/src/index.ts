@@ -3,7 +3,7 @@
  * Both take the record lines the sink buffers (validated web-log JSON) and give them back, whatever the format.
  */
 import type { BodyEncoding } from "./encoding";
-import { decodeJsonLines, encodeJsonLines } from "./json-lines";
+import { decodeJsonLines, encodeJsonLines, encodeJsonLinesChunks } from "./json-lines";
 
 export {
   type BodyEncoding,
@@ -30,6 +30,18 @@ export { PARQUET_ROW_GROUP_ROWS } from "./row-group";
 export async function encodeObjectBody(lines: readonly string[], enc: BodyEncoding): Promise<Buffer> {
   if (enc.format !== "parquet") return encodeJsonLines(lines, enc.compression);
   return (await parquetWrite()).encodeParquet(lines, enc.codec);
+}
+
+/**
+ * Record lines -> the same body as `encodeObjectBody`, byte for byte, in chunks pulled one at a time (JSON lines in
+ * ~256 KiB pieces, gzip through one zlib stream, Parquet row group by row group), so an upload can cut parts as
+ * they fill instead of holding the whole body. Concatenated, the chunks are the body.
+ */
+export function encodeObjectBodyChunks(lines: readonly string[], enc: BodyEncoding): AsyncIterable<Buffer> {
+  if (enc.format !== "parquet") return encodeJsonLinesChunks(lines, enc.compression);
+  return (async function* () {
+    yield* (await parquetWrite()).encodeParquetChunks(lines, enc.codec);
+  })();
 }
 
 /** An object body -> its record lines (one per record, in order). */

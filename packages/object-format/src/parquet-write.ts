@@ -6,7 +6,13 @@
  */
 import { gzipSync } from "node:zlib";
 import zstd from "@bokuweb/zstd-wasm";
-import { parquetWriteBuffer } from "hyparquet-writer";
+import {
+  ByteWriter,
+  ParquetWriter,
+  parquetWriteBuffer,
+  type SchemaElement,
+  type Writer,
+} from "hyparquet-writer";
 import type { ParquetCodec } from "./encoding";
 import { columnsOfLines, WEBLOG_PARQUET_SCHEMA } from "./parquet-schema";
 import { PARQUET_ROW_GROUP_ROWS } from "./row-group";
@@ -31,25 +37,64 @@ export async function prepareParquetCodec(codec: ParquetCodec): Promise<void> {
   await zstdReady;
 }
 
+/** The column sources of one batch of records, with each column's encoding (the same for every row group). */
+function columnDataOf(lines: readonly string[]) {
+  const c = columnsOfLines(lines);
+  return [
+    { name: "ip", data: c.ip },
+    { name: "timestamp", data: c.timestamp, encoding: "DELTA_BINARY_PACKED" as const },
+    { name: "method", data: c.method },
+    { name: "url", data: c.url },
+    { name: "status_code", data: c.status_code },
+    { name: "user_agent", data: c.user_agent },
+  ];
+}
+
+/** The file-level options, shared by the whole-body and the streaming encoder so their bytes cannot differ. */
+const fileOptions = (codec: ParquetCodec) => ({
+  // hyparquet-writer's SchemaElement type is wider than ours; ours is a valid instance of it.
+  schema: WEBLOG_PARQUET_SCHEMA as SchemaElement[],
+  codec: CODEC_NAME[codec],
+  compressors,
+  createdBy: "weblog sink (hyparquet-writer 0.17.0)",
+});
+
 /** One Parquet file with the records of `lines` (validated web-log JSON lines), compressed with `codec`. */
 export async function encodeParquet(lines: readonly string[], codec: ParquetCodec): Promise<Buffer> {
   await prepareParquetCodec(codec);
-  const c = columnsOfLines(lines);
   const out = parquetWriteBuffer({
-    columnData: [
-      { name: "ip", data: c.ip },
-      { name: "timestamp", data: c.timestamp, encoding: "DELTA_BINARY_PACKED" },
-      { name: "method", data: c.method },
-      { name: "url", data: c.url },
-      { name: "status_code", data: c.status_code },
-      { name: "user_agent", data: c.user_agent },
-    ],
-    // hyparquet-writer's SchemaElement type is wider than ours; ours is a valid instance of it.
-    schema: WEBLOG_PARQUET_SCHEMA as Parameters<typeof parquetWriteBuffer>[0]["schema"],
-    codec: CODEC_NAME[codec],
-    compressors,
+    ...fileOptions(codec),
+    columnData: columnDataOf(lines),
     rowGroupSize: PARQUET_ROW_GROUP_ROWS,
-    createdBy: "weblog sink (hyparquet-writer 0.17.0)",
   });
   return Buffer.from(out);
+}
+
+/**
+ * The same file as `encodeParquet`, byte for byte, handed out row group by row group: hyparquet-writer's
+ * `ParquetWriter` calls its writer's `flush()` after each row group, and its `ByteWriter` keeps absolute offsets
+ * (`offset`) apart from the buffer index, so the bytes written so far can be taken and the index reset (its own
+ * file writer does the same). Only one row group's columns and bytes are in memory at a time; the footer comes last.
+ */
+export async function* encodeParquetChunks(
+  lines: readonly string[],
+  codec: ParquetCodec,
+): AsyncGenerator<Buffer> {
+  await prepareParquetCodec(codec);
+  const writer: ByteWriter & Pick<Writer, "flush"> = new ByteWriter();
+  const taken: Buffer[] = [];
+  const take = () => {
+    if (writer.index > 0) taken.push(Buffer.from(writer.buffer.slice(0, writer.index)));
+    writer.index = 0;
+  };
+  writer.flush = take;
+  const pq = new ParquetWriter({ ...fileOptions(codec), writer });
+  for (let start = 0; start < lines.length; start += PARQUET_ROW_GROUP_ROWS) {
+    const group = lines.slice(start, start + PARQUET_ROW_GROUP_ROWS);
+    pq.write({ columnData: columnDataOf(group), rowGroupSize: PARQUET_ROW_GROUP_ROWS });
+    yield* taken.splice(0);
+  }
+  pq.finish();
+  take();
+  yield* taken.splice(0);
 }

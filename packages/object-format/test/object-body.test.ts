@@ -1,7 +1,14 @@
 import { createFakeLog } from "@weblog/fake-log";
 import { encode, validate } from "@weblog/log-schema";
 import { describe, expect, it } from "vitest";
-import { decodeObjectBody, encodeObjectBody, PARQUET_CODECS, PARQUET_ROW_GROUP_ROWS } from "../src/index";
+import {
+  type BodyEncoding,
+  decodeObjectBody,
+  encodeObjectBody,
+  encodeObjectBodyChunks,
+  PARQUET_CODECS,
+  PARQUET_ROW_GROUP_ROWS,
+} from "../src/index";
 import { parquetRowCount } from "../src/parquet-read";
 import { readWithDuckDB } from "./duckdb";
 
@@ -88,5 +95,45 @@ describe("Parquet", () => {
     await expect(
       encodeObjectBody([lines[0] as string, '{"ip":"1.2.3.4"}'], { format: "parquet", codec: "snappy" }),
     ).rejects.toThrow(/record 1/);
+  });
+});
+
+describe("encodeObjectBodyChunks: the same bytes as encodeObjectBody, in pieces", () => {
+  const concat = async (chunks: AsyncIterable<Buffer>) => {
+    const parts: Buffer[] = [];
+    for await (const c of chunks) parts.push(c);
+    return { body: Buffer.concat(parts), count: parts.length };
+  };
+  // ~10k records (~2.5 MB of JSON): several plain chunks, many gzip chunks.
+  const many = createFakeLog({ seed: 29 })
+    .batch(10_000)
+    .map((r) => encode(r));
+  const encodings: BodyEncoding[] = [
+    { format: "json", compression: "none" },
+    { format: "json", compression: "gzip" },
+    ...PARQUET_CODECS.map((codec) => ({ format: "parquet" as const, codec })),
+  ];
+
+  it.each(encodings)("%o: chunks concatenate to the whole-body encoding", async (enc) => {
+    const whole = await encodeObjectBody(many, enc);
+    const streamed = await concat(encodeObjectBodyChunks(many, enc));
+    expect(streamed.count).toBeGreaterThan(1);
+    expect(streamed.body.equals(whole)).toBe(true);
+  });
+
+  it("Parquet above one row group: one chunk per row group and the footer, identical bytes", async () => {
+    const rows = PARQUET_ROW_GROUP_ROWS + 500;
+    const big = Array.from({ length: rows }, (_, i) => many[i % many.length] as string);
+    const whole = await encodeObjectBody(big, { format: "parquet", codec: "snappy" });
+    const streamed = await concat(encodeObjectBodyChunks(big, { format: "parquet", codec: "snappy" }));
+    expect(streamed.count).toBe(3); // header + row group 1, row group 2, indexes + footer
+    expect(streamed.body.equals(whole)).toBe(true);
+  }, 60_000);
+
+  it.each(encodings)("%o: no lines and one line as the whole-body encoder writes them", async (enc) => {
+    for (const input of [[], many.slice(0, 1)]) {
+      const whole = await encodeObjectBody(input, enc);
+      expect((await concat(encodeObjectBodyChunks(input, enc))).body.equals(whole)).toBe(true);
+    }
   });
 });

@@ -87,6 +87,11 @@ export interface SinkSettings {
   /** Ours (`weblog.upload.max.in.flight`): PutObjects in flight over all partitions together. */
   uploadMaxInFlight: number;
   /**
+   * Ours (`weblog.upload.parts.max.in.flight`): UploadParts of one multipart object in flight at once; the object's
+   * memory is this many parts + the one being encoded.
+   */
+  uploadPartsMaxInFlight: number;
+  /**
    * Ours (`weblog.flush.size.bytes`; Confluent has no byte limit): an object is cut before a record that would take
    * its record lines (uncompressed, with their newlines) past this many bytes; -1 = off.
    */

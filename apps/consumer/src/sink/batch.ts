@@ -6,6 +6,7 @@ import type { CommitFn, Committer, FlushVia } from "./committer";
 import type { Dlq } from "./dlq";
 import { SinkError } from "./errors";
 import { type GroupFence, isRebalanceError } from "./group";
+import type { LeftoverCleaner } from "./leftovers";
 import { sleep } from "./lock";
 import type { FlushReason } from "./partition-buffer";
 import type { PartitionState, Partitions } from "./partitions";
@@ -35,6 +36,8 @@ export interface BatchDeps {
   dlq: Dlq | null;
   rejections: ReturnType<typeof createRejectionLog>;
   stamps: Stamps;
+  /** Aborts a partition's incomplete multipart uploads (leftovers.ts), once held and before its first upload. */
+  cleanLeftovers: LeftoverCleaner;
   /** Seeks the consumer (counted: a seek is what makes kafkajs's isStale() turn true). */
   seeker: { readonly count: number; seek(st: PartitionState, offset: bigint): void };
   /** eachBatch's commitOffsetsIfNecessary, kept for writes outside eachBatch (outside.ts). */
@@ -214,6 +217,12 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       const from = st.committed ?? BigInt(first.offset);
       await committer.commit(st, from, ctx.commit, undefined, { hook: false });
       d.stamps.markStamped(st.key);
+      // That commit is our claim on the partition (a previous owner's next one fails): its incomplete multipart
+      // uploads are now leftovers, whoever made them, and none of ours (README "Exactly once", failure table).
+      await d.cleanLeftovers(st.topic, st.partition, {
+        check: ctx.via(st).check,
+        onRetry: () => ctx.heartbeat(),
+      });
     }
     let n = 0;
     let processed: string | null = null;

@@ -5,7 +5,8 @@
  * mid-batch-upload (the first object of the round uploaded, the others in flight), during-batch-commit (the
  * round's OffsetCommit sent, its answer not awaited), and mid-multipart-upload (object-writer.ts: a part of a
  * multipart upload stored, the upload not completed).
- * Unset (the normal case) it does nothing.
+ * `<point>:<n>:stop` sends SIGSTOP instead (the process freezes there until the test sends SIGCONT): a live member
+ * held mid-request while another member starts. Unset (the normal case) it does nothing.
  */
 export type CrashPoint =
   | "before-upload"
@@ -30,20 +31,26 @@ export type CrashHook = (point: CrashPoint) => void;
 
 export function crashHookFromEnv(value: string | undefined): CrashHook {
   if (!value) return () => {};
-  const [point, nText] = value.split(":");
+  const [point, nText, mode] = value.split(":");
   const n = Number(nText ?? "1");
-  if (!POINTS.includes(point as CrashPoint) || !Number.isInteger(n) || n < 1) {
+  if (
+    !POINTS.includes(point as CrashPoint) ||
+    !Number.isInteger(n) ||
+    n < 1 ||
+    (mode !== undefined && mode !== "stop")
+  ) {
     throw new TypeError(
-      `WEBLOG_SINK_CRASH_AT='${value}': use <${POINTS.join("|")}>:<n>, e.g. before-upload:3`,
+      `WEBLOG_SINK_CRASH_AT='${value}': use <${POINTS.join("|")}>:<n>[:stop], e.g. before-upload:3`,
     );
   }
+  const signal = mode === "stop" ? "SIGSTOP" : "SIGKILL";
   let seen = 0;
   return (at) => {
     if (at !== point) return;
     seen += 1;
     if (seen === n) {
-      process.stderr.write(`crash hook: SIGKILL at ${at} #${n}\n`);
-      process.kill(process.pid, "SIGKILL");
+      process.stderr.write(`crash hook: ${signal} at ${at} #${n}\n`);
+      process.kill(process.pid, signal);
     }
   };
 }

@@ -8,6 +8,7 @@ import { createDlq, type Dlq } from "./dlq";
 import { SinkError } from "./errors";
 import { createGroupFence, createRestartPolicy } from "./group";
 import { createLagPoller } from "./lag";
+import { createLeftoverCleaner } from "./leftovers";
 import { sleep } from "./lock";
 import { createObjectWriter } from "./object-writer";
 import { createOutsideWriter } from "./outside";
@@ -111,8 +112,24 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     parquet: settings.format === "parquet" ? settings.parquetCodec : undefined,
     layout: keyLayoutOf(settings),
     maxInFlight: settings.uploadMaxInFlight,
+    partsInFlight: settings.uploadPartsMaxInFlight,
     partSize: settings.partSize,
     onPartUploaded: () => crash("mid-multipart-upload"),
+    onNoSuchUpload(what) {
+      stats.noSuchUpload += 1;
+      logger.warn(
+        { request: what },
+        "S3 answered NoSuchUpload: a multipart upload of ours was aborted under us",
+      );
+    },
+  });
+  // Per partition, once this member holds it and before its first upload there (batch.ts): leftovers.ts.
+  const cleanLeftovers = createLeftoverCleaner({
+    abort: (topic, partition, control) => writer.abortLeftovers(topic, partition, control),
+    logger,
+    onAborted: (n) => {
+      stats.leftoversAborted += n;
+    },
   });
   const committer = createCommitter({
     store: hooks ? hooks.wrapStore(writer) : writer,
@@ -166,6 +183,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     stats,
     rejections,
     records: createRecordPolicy(settings, partitioner),
+    cleanLeftovers,
     ...(hooks ? { hooks } : {}),
     setDirectCommit: (c) => {
       directCommit = c;
@@ -179,7 +197,13 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     const assignment = e.payload.memberAssignment as Record<string, number[]>;
     parts.reassign(assignment);
     logger.info({ generation, assignment }, "joined the group");
-    stamps.joined(parts.assigned, (err) => life.fail(err));
+    // A join while stopping (another member's leave, after our drain) may find the admin already closed: nothing is
+    // written after the drain, so its check failing is no reason to end a graceful stop with an error.
+    stamps.joined(parts.assigned, (err) =>
+      life.stopping
+        ? logger.debug({ err: { message: err.message } }, "key-settings check skipped: stopping")
+        : life.fail(err),
+    );
   });
   const restarts = createRestartPolicy();
   consumer.on(consumer.events.CRASH, (e) => {
@@ -229,14 +253,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     async run() {
       const connect = opts.connect ?? ((c) => c.connect());
       if (producer) await connect(producer);
-      // A crash mid multipart upload leaves an incomplete upload (never a visible object): abort those first.
-      // Not fatal when S3 is away: the sink waits for S3 at its first upload anyway, and the next start retries.
-      await writer.abortLeftovers(settings.topics).then(
-        (aborted) =>
-          aborted > 0 && logger.info({ aborted }, "aborted incomplete multipart uploads left by a crash"),
-        (err: Error) =>
-          logger.warn({ err: { message: err.message } }, "could not list incomplete multipart uploads"),
-      );
       // A stop (SIGTERM) that came while starting has already closed what was open: start nothing after it, or a
       // consumer and the tick timer would outlive the stop and the process would never exit.
       if (!life.stopping) await startConsumer(connect);

@@ -1,17 +1,17 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { type BodyEncoding, contentTypeOf, encodeObjectBody } from "@weblog/object-format";
-import { explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
 import {
-  type Compression,
-  formatObjectKey,
-  type KeyLayout,
-  type ParquetCodec,
-  topicPrefix,
-} from "@weblog/sink-contract";
+  type BodyEncoding,
+  contentTypeOf,
+  encodeObjectBody,
+  encodeObjectBodyChunks,
+} from "@weblog/object-format";
+import { explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
+import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
-import { type Attempt, abortLeftoverUploads, needsMultipart, uploadMultipart } from "./multipart";
+import { abortPartitionLeftovers } from "./leftovers";
+import { type Attempt, isNoSuchUpload, uploadBody } from "./multipart";
 import type { FlushSet, OpenFile } from "./partition-buffer";
 
 export interface ObjectWriterOptions {
@@ -29,11 +29,27 @@ export interface ObjectWriterOptions {
   maxBackoffMs?: number;
   /** `s3.part.size`: a body larger than this is uploaded in parts of this size (multipart.ts); default 25 MiB. */
   partSize?: number;
+  /** `weblog.upload.parts.max.in.flight`: UploadParts of one object in flight at once; default 2. */
+  partsInFlight?: number;
   /** Called after each stored part of a multipart upload (the kill -9 tests' `mid-multipart-upload` point). */
   onPartUploaded?: () => void;
+  /**
+   * Called when S3 answers a request of ours with NoSuchUpload: one of our multipart uploads was aborted under us
+   * (only a new owner of the partition should ever do that; the sink logs it and counts it).
+   */
+  onNoSuchUpload?: (what: string) => void;
 }
 
 const DEFAULT_PART_SIZE = 25 * 1024 * 1024;
+const DEFAULT_PARTS_IN_FLIGHT = 2;
+
+/**
+ * True when a JSON-lines body of `rawBytes` (the lines and their newlines) surely fits one part, even gzipped
+ * (deflate's worst case adds ~0.03% and a few bytes; we allow ~0.1% + 1 KiB): then it is encoded whole, as before
+ * streaming existed, which is cheaper for the many small objects. Any other body is streamed into parts.
+ */
+export const fitsOnePart = (rawBytes: number, partSize: number): boolean =>
+  rawBytes + Math.ceil(rawBytes / 1024) + 1024 <= partSize;
 
 export interface UploadControl {
   /**
@@ -50,8 +66,11 @@ export interface ObjectWriter {
   keyOf(set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile): string;
   /** PUTs every file of the set (in parallel); retries retriable S3 errors forever (until `control.check` throws). */
   upload(set: FlushSet, control: UploadControl): Promise<{ keys: string[]; bytes: number }>;
-  /** Aborts the incomplete multipart uploads a crash left under each topic's directory; returns how many. */
-  abortLeftovers(topics: readonly string[]): Promise<number>;
+  /**
+   * Aborts the incomplete multipart uploads of one Kafka partition (leftovers.ts) under the writer's retry model,
+   * `control.check` before every request; returns how many.
+   */
+  abortLeftovers(topic: string, partition: number, control: UploadControl): Promise<number>;
 }
 
 export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
@@ -78,14 +97,22 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
 
   /**
    * One S3 request with the sink's retry model: `control.check` before every attempt (a lost fence abandons it),
-   * retriable errors retried with backoff forever, anything else fatal. PutObject and each multipart request alike.
+   * retriable errors retried with backoff forever, anything else fatal. PutObject and each multipart request alike;
+   * `stop` (a multipart upload's other part failed) abandons it like a lost fence, rejecting with its reason.
    */
   const attemptWith =
     (control: UploadControl): Attempt =>
-    async (what, send) => {
+    async (what, send, stop) => {
       let fenceError: unknown;
+      const signals = [control.signal, stop].filter((x): x is AbortSignal => x !== undefined);
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      const stopped = () => {
+        fenceError = stop?.reason;
+        return new AbortError(fenceError instanceof Error ? fenceError : String(fenceError));
+      };
       return pRetry(
         async () => {
+          if (stop?.aborted) throw stopped();
           try {
             await control.check();
           } catch (err) {
@@ -93,12 +120,14 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
             throw new AbortError(err instanceof Error ? err : String(err));
           }
           try {
-            return await send(control.signal ? { abortSignal: control.signal } : {});
+            return await send(signal ? { abortSignal: signal } : {});
           } catch (err) {
+            if (isNoSuchUpload(err)) opts.onNoSuchUpload?.(what);
             if (control.signal?.aborted) {
               fenceError = new SinkError("FENCED", `${what} aborted`, { cause: err });
               throw new AbortError(fenceError as Error);
             }
+            if (stop?.aborted) throw stopped();
             const explained =
               err instanceof S3SideError
                 ? err // putObjectBody explains its failures
@@ -115,7 +144,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           maxTimeout: opts.maxBackoffMs ?? 5000,
           factor: 2,
           randomize: true,
-          ...(control.signal ? { signal: control.signal } : {}),
+          ...(signal ? { signal } : {}),
           onFailedAttempt: async ({ error, attemptNumber }) => {
             try {
               await control.onRetry(error as S3SideError, attemptNumber);
@@ -126,57 +155,71 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           },
         },
       ).catch((err: unknown) => {
+        if (fenceError === undefined && stop?.aborted && !control.signal?.aborted) fenceError = stop.reason;
         throw fenceError ?? (err instanceof AbortError ? err.originalError : err);
       });
     };
 
   const partSize = opts.partSize ?? DEFAULT_PART_SIZE;
+  const partsInFlight = opts.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT;
+  /** One file -> one object: a PutObject when its body fits one part, else a multipart upload. Returns its bytes. */
   const putOne = async (
     key: string,
-    body: Buffer,
+    file: OpenFile,
     metadata: Record<string, string>,
     control: UploadControl,
   ) => {
     const attempt = attemptWith(control);
-    if (needsMultipart(body.length, partSize)) {
-      await uploadMultipart(
-        { client: opts.client, bucket: opts.bucket, key, body, partSize, contentType, metadata },
-        attempt,
-        () => opts.onPartUploaded?.(),
+    const put = async (body: Buffer) => {
+      await attempt(`upload of ${key}`, (o) =>
+        putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
+          endpoint: opts.endpoint,
+          abortSignal: o.abortSignal,
+          metadata,
+          contentType,
+        }),
       );
-      return;
-    }
-    await attempt(`upload of ${key}`, (o) =>
-      putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
-        endpoint: opts.endpoint,
-        abortSignal: o.abortSignal,
-        metadata,
-        contentType,
-      }),
-    );
+    };
+    const whole = encoding.format === "json" && fitsOnePart(file.bytes, partSize);
+    const chunks = whole
+      ? async function* () {
+          yield await encodeObjectBody(file.lines, encoding);
+        }
+      : () => encodeObjectBodyChunks(file.lines, encoding);
+    const target = {
+      client: opts.client,
+      bucket: opts.bucket,
+      key,
+      partSize,
+      partsInFlight,
+      contentType,
+      metadata,
+    };
+    const done = await uploadBody(target, chunks, attempt, put, () => opts.onPartUploaded?.());
+    return done.bytes;
   };
 
   return {
     keyOf,
     async upload(set, control) {
-      const bodies = await Promise.all(
-        set.files.map(async (file) => ({
-          key: keyOf(set, file),
-          body: await encodeObjectBody(file.lines, encoding),
-          metadata: objectMetadata(set.reason, file.lines.length),
-        })),
+      // Each body is encoded inside its slot of the window, so at most maxInFlight bodies (or their parts) exist.
+      const keys = set.files.map((file) => keyOf(set, file));
+      const sizes = await Promise.all(
+        set.files.map((file, i) =>
+          limit(() =>
+            putOne(keys[i] as string, file, objectMetadata(set.reason, file.lines.length), control),
+          ),
+        ),
       );
-      await Promise.all(
-        bodies.map(({ key, body, metadata }) => limit(() => putOne(key, body, metadata, control))),
-      );
-      return { keys: bodies.map((b) => b.key), bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
+      return { keys, bytes: sizes.reduce((n, b) => n + b, 0) };
     },
-    async abortLeftovers(topics) {
-      let n = 0;
-      for (const topic of topics)
-        n += await abortLeftoverUploads(opts.client, opts.bucket, topicPrefix(topic, opts.layout));
-      return n;
-    },
+    abortLeftovers: (topic, partition, control) =>
+      abortPartitionLeftovers(
+        { client: opts.client, bucket: opts.bucket, layout: opts.layout },
+        topic,
+        partition,
+        attemptWith(control),
+      ),
   };
 }
 

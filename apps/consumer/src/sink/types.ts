@@ -15,6 +15,10 @@ export interface SinkStats {
   skipped: number;
   commits: number;
   uploadRetries: number;
+  /** Incomplete multipart uploads aborted as leftovers of a crash or a previous owner, on taking a partition. */
+  leftoversAborted: number;
+  /** Requests of ours answered NoSuchUpload: one of our multipart uploads was aborted under us. */
+  noSuchUpload: number;
   /** Sum over assigned partitions of high watermark - next offset to read. */
   lag: number;
   bufferedBytes: number;
@@ -34,6 +38,8 @@ export const zeroStats = (startedAtMs: number): SinkStats => ({
   skipped: 0,
   commits: 0,
   uploadRetries: 0,
+  leftoversAborted: 0,
+  noSuchUpload: 0,
   lag: 0,
   bufferedBytes: 0,
   bufferedRecords: 0,
