@@ -24,6 +24,7 @@ import { createFakeLog } from "@weblog/fake-log";
 import { encode } from "@weblog/log-schema";
 import { defaultSinkSettings, type SinkSettings } from "@weblog/sink-contract";
 import { type KafkaHandle, type S3Handle, startKafka, startS3, startTcpProxy } from "@weblog/testkit";
+import { applySinkHeapFlags } from "../src/heap";
 import { createSinkEngine } from "../src/sink";
 import {
   clientVia,
@@ -107,6 +108,7 @@ function printTable(header: string[], rows: string[][]) {
 }
 
 async function main() {
+  applySinkHeapFlags(); // the heap setting the CLI's sink runs with (src/heap.ts); every leg of this process shares it
   const latency = latencyMs();
   const small = Number(process.env.BENCH_RECORDS_SMALL ?? 8000);
   const large = Number(process.env.BENCH_RECORDS_LARGE ?? 40_000);
