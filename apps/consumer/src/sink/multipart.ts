@@ -12,7 +12,7 @@ import { cutParts, type Part, PartPool } from "./part-stream";
  * CreateMultipartUpload, UploadParts, CompleteMultipartUpload. Until the Complete answers, nothing is visible at the
  * key (a reader, the verifier, a ListObjects sees no object), so a crash or a fence loss mid-upload cannot leave a
  * partial object: exactly-once rests on the same rules as a PutObject. A failed upload is aborted at once; a crash's
- * leftover is aborted when the sink next starts (`abortLeftoverUploads`).
+ * leftover is aborted by the partition's next owner before its first upload there (leftovers.ts).
  *
  * The body is streamed: its chunks come from the encoder and are cut into parts as they fill (`part-stream.ts`);
  * whether the object is multipart is known only when a byte past the first part arrives, so a body that fits one
@@ -140,7 +140,7 @@ async function uploadOnce(
       return { multipart: true, parts: stored.length, bytes };
     } catch (err) {
       await window.cancel(err);
-      // Best effort, once: if it fails too, the next start's abortLeftoverUploads finds the upload.
+      // Best effort, once: if it fails too, the partition's next owner aborts the upload (leftovers.ts).
       await client
         .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
         .catch(() => {});
