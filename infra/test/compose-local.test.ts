@@ -18,6 +18,7 @@ import {
   startKafka,
   startLocalConnect,
   validateConnector,
+  waitFor,
 } from "@weblog/testkit";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,7 +76,16 @@ describe("the compose connect service's settings on a real worker", () => {
     const admin = new Kafka({ brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      const [group] = (await admin.describeGroups([expected["group.id"] as string])).groups;
+      // The REST listener answers before the worker has finished joining its group (under load the group is
+      // still empty then): wait, bounded, until the broker shows a Connect member, then assert on it.
+      const group = await waitFor(
+        "the worker in compose's group",
+        async () => {
+          const [g] = (await admin.describeGroups([expected["group.id"] as string])).groups;
+          return g && g.protocolType !== "" && g.members.length > 0 ? g : undefined;
+        },
+        60_000,
+      );
       expect(group?.protocolType).toBe("connect");
       expect(group?.members.length).toBe(1);
       const topics = await admin.listTopics();
