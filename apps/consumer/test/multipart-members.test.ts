@@ -38,6 +38,20 @@ interface LogLine {
   progress?: { lag?: number };
 }
 
+/** The members' flags: flush.size objects of ~6 MiB in 5 MiB parts, no wall-clock cuts. */
+const sinkArgs = (topic: string, group: string) => [
+  "--topics",
+  topic,
+  "--group",
+  group,
+  "--flush-size",
+  String(FLUSH),
+  "--rotate-schedule-interval-ms",
+  "-1",
+  "--s3-part-size",
+  String(PART),
+];
+
 /** The member's JSON log lines (stderr, not a TTY), unparsable lines skipped. */
 function logOf(member: CliHandle): LogLine[] {
   const out: LogLine[] = [];
@@ -108,18 +122,7 @@ describe("multipart leftovers with two members in one group (broker + S3)", () =
     const topic = uniqueName("mpm");
     const group = uniqueName("g");
     await createTopic(env.kafka.bootstrap, topic, PARTITIONS);
-    const args = [
-      "--topics",
-      topic,
-      "--group",
-      group,
-      "--flush-size",
-      String(FLUSH),
-      "--rotate-schedule-interval-ms",
-      "-1",
-      "--s3-part-size",
-      String(PART),
-    ];
+    const args = sinkArgs(topic, group);
     const all = webLogLines(PARTITIONS * (FLUSH + REST), 23);
     const expected = new Map<number, string[]>();
     for (let p = 0; p < PARTITIONS; p++)
@@ -224,18 +227,7 @@ describe("multipart leftovers with two members in one group (broker + S3)", () =
       topic,
       [...expected].flatMap(([partition, lines]) => lines.map((value) => ({ partition, value }))),
     );
-    const args = [
-      "--topics",
-      topic,
-      "--group",
-      group,
-      "--flush-size",
-      String(FLUSH),
-      "--rotate-schedule-interval-ms",
-      "-1",
-      "--s3-part-size",
-      String(PART),
-    ];
+    const args = sinkArgs(topic, group);
     // A long session: B is frozen for a while on purpose and must stay the partitions' owner meanwhile.
     const LONG_SESSION = { WEBLOG_SINK_SESSION_TIMEOUT_MS: "30000" };
     const admin = testKafka(env.kafka.bootstrap).admin();
