@@ -18,7 +18,6 @@
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createFakeLog } from "@weblog/fake-log";
@@ -28,21 +27,10 @@ import { defaultSinkSettings, keyLayoutOf } from "@weblog/sink-contract";
 import { startS3, startTcpProxy } from "@weblog/testkit";
 import { createObjectWriter } from "../src/sink/object-writer";
 import type { FlushSet } from "../src/sink/partition-buffer";
-import { clientVia, uid } from "./legs";
+import { clientVia, latencyMs, uid } from "./legs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const MiB = 1024 * 1024;
-
-function latencyMs(): number {
-  const { values } = parseArgs({ options: { "s3-latency-ms": { type: "string" } }, strict: false });
-  const raw = values["s3-latency-ms"] ?? process.env.WEBLOG_BENCH_S3_LATENCY_MS ?? "25";
-  const n = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(n) || n < 0) {
-    console.error(`--s3-latency-ms '${String(raw)}': give a whole number of milliseconds (0 = none)`);
-    process.exit(2);
-  }
-  return n;
-}
 
 const vmKiB = (field: "VmHWM" | "VmRSS") =>
   Number(readFileSync("/proc/self/status", "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))?.[1] ?? 0);

@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 /**
  * The bench's bare legs, each measured on the same records / objects as the sink in the same run: producing a
  * topic, a bare kafkajs consume, and bare PutObjects of the sink's objects at a fixed concurrency.
@@ -149,4 +150,19 @@ export async function rawPut(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return performance.now() - started;
+}
+
+/**
+ * The S3 latency every bench leg runs behind: `--s3-latency-ms` (env WEBLOG_BENCH_S3_LATENCY_MS), default 25 ms,
+ * 0 = loopback. Tolerant of other flags: `pnpm bench -- <flags>` hands the same flags to every package's bench.
+ */
+export function latencyMs(): number {
+  const { values } = parseArgs({ options: { "s3-latency-ms": { type: "string" } }, strict: false });
+  const raw = values["s3-latency-ms"] ?? process.env.WEBLOG_BENCH_S3_LATENCY_MS ?? "25";
+  const n = Number(raw);
+  if (typeof raw !== "string" || !Number.isInteger(n) || n < 0) {
+    console.error(`--s3-latency-ms '${String(raw)}': give a whole number of milliseconds (0 = none)`);
+    process.exit(2);
+  }
+  return n;
 }

@@ -18,7 +18,6 @@
  * upload windows for the sink leg, default: the sink's defaults).
  */
 import { loadavg } from "node:os";
-import { parseArgs } from "node:util";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
 import { encode } from "@weblog/log-schema";
@@ -29,6 +28,7 @@ import { createSinkEngine } from "../src/sink";
 import {
   clientVia,
   kafkaOf,
+  latencyMs,
   objectsOf,
   PARTITIONS,
   produceAll,
@@ -42,18 +42,6 @@ import { rss64 } from "./rss";
 import { validationRows } from "./validation";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-function latencyMs(): number {
-  // Tolerant: `pnpm bench -- <flags>` hands the same flags to every package's bench.
-  const { values } = parseArgs({ options: { "s3-latency-ms": { type: "string" } }, strict: false });
-  const raw = values["s3-latency-ms"] ?? process.env.WEBLOG_BENCH_S3_LATENCY_MS ?? "25";
-  const n = Number(raw);
-  if (typeof raw !== "string" || !Number.isInteger(n) || n < 0) {
-    console.error(`--s3-latency-ms '${String(raw)}': give a whole number of milliseconds (0 = none)`);
-    process.exit(2);
-  }
-  return n;
-}
 
 async function sinkRun(
   h: KafkaHandle,
