@@ -11,7 +11,7 @@ import {
 } from "@weblog/cli";
 import { isExpectedError } from "@weblog/errors";
 import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-client";
-import { checkBucket, createS3Client, describeEndpoint } from "@weblog/s3";
+import { checkBucket, createS3Client, credentialsFromSettings, describeEndpoint } from "@weblog/s3";
 import { applySinkHeapFlags } from "./heap";
 import { createSinkMetrics } from "./metrics";
 import { type ConsumerOptions, type PrintMode, parseOptions, type SinkMode } from "./options";
@@ -38,12 +38,24 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   const { settings } = opts;
   for (const note of opts.notes) logger.info({ config: opts.configPath }, note);
   const endpoint = settings.storeUrl;
+  // aws.access.key.id / aws.secret.access.key, or assume-role (s3.credentials.provider.*): never logged
+  const fromSettings = credentialsFromSettings(settings);
   const s3 = createS3Client({
     endpoint,
     region: settings.region,
     pathStyle: settings.pathStyle,
     maxAttempts: 1,
+    ...(fromSettings?.kind === "static" ? { credentials: fromSettings.credentials } : {}),
+    ...(fromSettings?.kind === "assume-role" ? { credentialProvider: fromSettings.provider } : {}),
   });
+  if (fromSettings) {
+    logger.info(
+      fromSettings.kind === "assume-role"
+        ? { credentials: "assume-role", roleArn: fromSettings.roleArn }
+        : { credentials: "connector file keys" },
+      "S3 credentials from the connector file",
+    );
+  }
   // Missing bucket / wrong credentials / S3 down at start: one line naming bucket and endpoint, exit 2.
   await checkBucket(s3, settings.bucket, endpoint);
 

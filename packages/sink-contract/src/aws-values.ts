@@ -7,7 +7,10 @@
 export const SSE_ALGORITHMS = ["AES256", "aws:kms"] as const;
 export type SseAlgorithm = (typeof SSE_ALGORITHMS)[number];
 
-/** `s3.acl.canned`: S3's canned ACLs (Confluent's CannedAclValidator accepts the same). */
+/**
+ * `s3.acl.canned`: S3's canned ACLs for objects. Confluent's CannedAclValidator also takes log-delivery-write,
+ * which S3 defines for buckets only; we refuse it at start rather than have every PUT fail.
+ */
 export const CANNED_ACLS = [
   "private",
   "public-read",
@@ -16,7 +19,6 @@ export const CANNED_ACLS = [
   "aws-exec-read",
   "bucket-owner-read",
   "bucket-owner-full-control",
-  "log-delivery-write",
 ] as const;
 export type CannedAcl = (typeof CANNED_ACLS)[number];
 
