@@ -97,6 +97,12 @@ function checkAwsKeys(s: SinkSettings): void {
       "s3.object.tagging.key.value.pairs: set, but s3.object.tagging is false; set s3.object.tagging=true or remove the pairs",
     );
   }
+  if (s.objectTaggingPairs !== undefined && s.objectTaggingPairs.length > 7) {
+    throw badConfig(
+      "s3.object.tagging.key.value.pairs",
+      `s3.object.tagging.key.value.pairs: ${s.objectTaggingPairs.length} pairs; S3 keeps at most 10 tags per object and Confluent's 3 come first, so give at most 7`,
+    );
+  }
   if (s.credentialsProvider === "assume-role" && s.stsRoleArn === undefined) {
     throw badConfig(
       "s3.credentials.provider.sts.role.arn",

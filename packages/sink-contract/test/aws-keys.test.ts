@@ -70,6 +70,13 @@ describe("Confluent's S3 request keys", () => {
         "s3.credentials.provider.sts.role.arn",
       ],
       [{ "s3.ssea.name": "aws:kms:dsse" }, "s3.ssea.name"],
+      [
+        {
+          "s3.object.tagging": "true",
+          "s3.object.tagging.key.value.pairs": Array.from({ length: 8 }, (_, i) => `k${i}:v`).join(","),
+        },
+        "s3.object.tagging.key.value.pairs",
+      ],
       [{ "s3.acl.canned": "public" }, "s3.acl.canned"],
     ];
     for (const [config, key] of cases) {
