@@ -191,3 +191,23 @@ export const SSE_C_KEY = {
   test: (t: string) => /^[A-Za-z0-9+/]{43}=$/.test(t) && Buffer.from(t, "base64").length === 32,
   hint: "must be a base64-encoded 256-bit key (44 characters, e.g. `openssl rand -base64 32`)",
 };
+
+/**
+ * A Java-style regular expression matched against whole names (`topics.regex`: Connect's Pattern.matches), checked
+ * by compiling it as a JavaScript RegExp (the common syntax of both).
+ */
+export const wholeNameRegex: Codec<string> = {
+  schema: Type.String({ minLength: 1 }),
+  parse(key, t) {
+    if (t.trim() === "") throw badConfig(key, `${key}: empty; give a pattern, e.g. weblogs-.*`);
+    try {
+      new RegExp(`^(?:${t})$`);
+    } catch (err) {
+      throw badConfig(key, `${key}='${t}' is not a valid regular expression: ${(err as Error).message}`);
+    }
+    return t;
+  },
+  format: (v) => v,
+  explain: (key, v) => `${key}: ${show(v)} is not a valid regular expression`,
+  flag: { kind: "text" },
+};

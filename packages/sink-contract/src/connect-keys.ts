@@ -42,7 +42,6 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
   ),
   c("connector.class", "we are the sink", [S3_SINK_CONNECTOR_CLASS], S3_SINK_CONNECTOR_CLASS),
   c("tasks.max", "Connect's parallelism; ours is more sink instances in one consumer group", undefined, "1"),
-  i("topics.regex", "not supported by our sink: list the topics in `topics`", [""]),
   c(
     "key.converter",
     "our sink keeps keys as strings only to pick partitions; keys are not written",

@@ -22,6 +22,7 @@ import {
   SSE_C_KEY,
   secret,
   text,
+  wholeNameRegex,
 } from "./codecs";
 import { JSON_FORMAT_CLASS, PARQUET_FORMAT_CLASS } from "./connect-keys";
 import { badConfig } from "./errors";
@@ -109,6 +110,8 @@ const optionalText = (emptyHint: string) => text({ nonEmpty: true, emptyHint });
 // biome-ignore format: the key table, one row per line
 export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "topics", note: "topics (comma separated)", field: "topics", codec: topicList, default: ["weblogs"], origin: "ours: the shared topic; Connect has no default (topics or topics.regex is required)", connectDefault: "required", flag: { name: "topics", arg: "<list>", help: "comma separated" } }),
+  h({ key: "topics.regex", note: "topicsRegex: every topic whose whole name matches (Connect's Pattern.matches; internal __ topics never), in place of topics; a new matching topic is picked up within consumer.override.metadata.max.age.ms", field: "topicsRegex", codec: wholeNameRegex, origin: "Connect: unset (topics or topics.regex, not both)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "consumer.override.metadata.max.age.ms", note: "metadataMaxAgeMs: how often topics.regex looks for new matching topics", field: "metadataMaxAgeMs", codec: int(1000), default: 300_000, origin: "the Kafka consumer's metadata.max.age.ms default: 300000 (5 min)", write: "if-not-default" }),
   h({ key: "s3.bucket.name", note: "bucket", field: "bucket", codec: text({ pattern: BUCKET_NAME, invalid: BUCKET_NAME_HINT }), default: "weblogs", origin: "ours: the compose stack's bucket; required in Confluent", connectDefault: "required", flag: { name: "bucket", arg: "<name>" }, env: ["S3_BUCKET"] }),
   h({ key: "s3.region", note: "region", field: "region", codec: text({ nonEmpty: true, emptyHint: "e.g. us-east-1" }), default: "us-east-1", origin: "ours: MinIO's default region; Confluent defaults to us-west-2", connectDefault: "us-west-2", flag: { name: "region", arg: "<region>" }, env: ["S3_REGION", "AWS_REGION"] }),
   h({ key: "store.url", note: "storeUrl: custom S3 endpoint (MinIO); absent = AWS S3", field: "storeUrl", codec: text({ pattern: STORE_URL, invalid: STORE_URL_HINT }), default: "http://localhost:9000", origin: "ours: MinIO from docker compose up; absent from a connector file means AWS S3, as in Connect", absentIsUnset: true, emptyIsUnset: true, write: "if-set", flag: { name: "store-url", arg: "<url>", help: "custom S3 endpoint" }, env: ["S3_ENDPOINT"] }),

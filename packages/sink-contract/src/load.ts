@@ -59,13 +59,20 @@ export function loadConnectorConfig(
   }
 
   const notes = checkKeys(values, source);
+  if (values.get("topics") && values.get("topics.regex")) {
+    throw badConfig(
+      "topics.regex",
+      "topics.regex: set together with topics; Connect takes one of them: remove one",
+    );
+  }
   const settings = defaultSinkSettings() as unknown as Record<string, unknown>;
   for (const row of topLevelRows()) {
     if (row.field === "partitioner" || !row.codec) continue;
     const text = values.get(row.key);
     if (text === undefined || (text === "" && row.emptyIsUnset)) {
       if (row.absentIsUnset) delete settings[row.field];
-      if (text === undefined && row.connectDefault !== undefined) {
+      const byPattern = row.key === "topics" && values.get("topics.regex"); // the pattern finds them
+      if (text === undefined && row.connectDefault !== undefined && !byPattern) {
         notes.push(
           `${row.key} not set: using our default ${row.codec.format(row.default)} (Kafka Connect: ${row.connectDefault})`,
         );

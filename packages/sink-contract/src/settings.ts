@@ -38,6 +38,10 @@ export type ErrorsTolerance = "none" | "all";
 export interface SinkSettings {
   /** `topics` (comma separated in Connect). */
   topics: string[];
+  /** `topics.regex`: topics whose whole name matches, in place of `topics` (which then holds the ones found). */
+  topicsRegex?: string;
+  /** `consumer.override.metadata.max.age.ms`: how often `topics.regex` looks for new matching topics. */
+  metadataMaxAgeMs: number;
   /** `s3.bucket.name`. */
   bucket: string;
   /** `s3.region`. */

@@ -161,3 +161,18 @@ describe("a key we do not honour that changes what lands in S3", () => {
     expect(refusal({ "weblog.ignore.keys": "no.such.key" })?.message).toMatch(/not a Confluent S3 sink key/);
   });
 });
+
+describe("topics.regex", () => {
+  it("is read in place of topics, written back without topics; both, or a bad pattern, is one line", () => {
+    const { settings } = loadConnectorConfig({ "topics.regex": "weblogs-.*" });
+    expect(settings.topicsRegex).toBe("weblogs-.*");
+    const back = toConnectorConfig(settings);
+    expect([back["topics.regex"], back.topics]).toEqual(["weblogs-.*", undefined]);
+    expect(refusal({ topics: "a", "topics.regex": "a.*" })?.message).toBe(
+      "topics.regex: set together with topics; Connect takes one of them: remove one",
+    );
+    expect(refusal({ "topics.regex": "web(" })?.message).toMatch(
+      /^topics\.regex='web\(' is not a valid regular expression/,
+    );
+  });
+});

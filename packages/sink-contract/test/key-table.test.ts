@@ -35,6 +35,8 @@ const EXAMPLES: Record<string, string> = {
   "s3.credentials.provider.sts.role.external.id": "x-1",
   "weblog.ignore.keys": "store.kafka.keys",
   "s3.credentials.provider.class": "io.confluent.connect.s3.auth.AwsAssumeRoleCredentialsProvider",
+  "consumer.override.metadata.max.age.ms": "30000",
+  "topics.regex": "weblogs-.*",
 };
 
 /** The keys a key needs beside it to be valid (validate.ts's rules for keys that need each other). */
