@@ -12,8 +12,18 @@ STAMP="$(sha256sum "$HERE/constraints.txt" | cut -c1-16)"
 
 [ -f "$DEST/.complete" ] && [ "$(cat "$DEST/.complete")" = "$STAMP" ] && exit 0
 
-command -v python3 >/dev/null || { echo "infra/local/moto/setup.sh: python3 not found: apt-get install python3 python3-venv" >&2; exit 2; }
-python3 -c 'import venv, ensurepip' 2>/dev/null || { echo "infra/local/moto/setup.sh: python3's venv module is missing: apt-get install python3-venv" >&2; exit 2; }
+# Debian ships python3's venv (ensurepip) apart: install it with apt-get as scripts/setup.sh does its packages.
+if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+  if command -v apt-get >/dev/null 2>&1; then
+    as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+    echo "infra/local/moto/setup.sh: installing python3 python3-venv (apt-get)" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3 python3-venv >/dev/null
+  else
+    echo "infra/local/moto/setup.sh: python3 with its venv module not found: install Python 3.9+ (brew install python)" >&2
+    exit 2
+  fi
+fi
 
 echo "installing moto $VERSION (S3 server) into $DEST"
 rm -rf "$DEST"
