@@ -157,6 +157,21 @@ describe("options: connector JSON, flags, env", () => {
     expect(() => sink(["--sink", "--config", path])).toThrow(/s3\.compression\.type.*(none|gzip)/);
   });
 
+  it("a DLQ topic among the sink's topics is refused (Kafka Connect's rule), from flags or the connector JSON", () => {
+    const dlq = ["--errors-tolerance", "all", "--dlq-topic"];
+    expect(() => sink(["--sink", "--topics", "a,b", ...dlq, "b"])).toThrow(
+      /errors\.deadletterqueue\.topic\.name \(--dlq-topic\) 'b' is one of the topics the sink reads \(topics=a,b\)/,
+    );
+    const looped = {
+      ...CONNECTOR,
+      config: { ...CONNECTOR.config, "errors.deadletterqueue.topic.name": "other" },
+    };
+    expect(() => sink(["--sink", "--config", writeConfig("loop.json", looped)])).toThrow(/'other'/);
+    // Not a loop: another name, or no DLQ in use (a sink of the DLQ topic itself with errors.tolerance=none).
+    expect(sink(["--sink", "--topics", "a,b", ...dlq, "a-dlq"]).settings.dlqTopic).toBe("a-dlq");
+    expect(sink(["--sink", "--topics", "weblogs-dlq"]).settings.topics).toEqual(["weblogs-dlq"]);
+  });
+
   it("process level: bad config is one line on stderr and exit 2", async () => {
     const path = writeConfig("bad2.json", {
       ...CONNECTOR,

@@ -1,4 +1,4 @@
-import { deadLetterHeaders } from "@weblog/sink-contract";
+import { deadLetterHeaders, SinkConfigError, type SinkSettings } from "@weblog/sink-contract";
 import type { IHeaders, Producer } from "kafkajs";
 
 /**
@@ -83,4 +83,19 @@ export function createDlq(opts: { producer: Producer; topic: string; connectorNa
       throw err;
     }
   }
+}
+
+/**
+ * Refuses a DLQ topic that is one of the sink's own topics (`topics` is a list), as Kafka Connect does: its bad
+ * records would be read back and dead-lettered again, for ever. Only when the DLQ is used (errors.tolerance=all):
+ * our DLQ name has a default, and a sink of the DLQ topic itself with errors.tolerance=none never writes to it.
+ * Throws SinkConfigError (BAD_CONFIG: one line naming the key, exit 2).
+ */
+export function checkDlqTopic(settings: Pick<SinkSettings, "topics" | "dlqTopic" | "errorsTolerance">): void {
+  const dlq = settings.dlqTopic?.trim();
+  if (settings.errorsTolerance !== "all" || !dlq || !settings.topics.includes(dlq)) return;
+  throw new SinkConfigError(
+    "errors.deadletterqueue.topic.name",
+    `errors.deadletterqueue.topic.name (--dlq-topic) '${dlq}' is one of the topics the sink reads (topics=${settings.topics.join(",")}): its bad records would come back to it; name another topic (e.g. ${dlq}-dlq), as Kafka Connect requires`,
+  );
 }
