@@ -11,7 +11,6 @@ import { sleep } from "./lock";
 import type { FlushReason } from "./partition-buffer";
 import type { PartitionState, Partitions } from "./partitions";
 import type { Classified, RecordPolicy } from "./records";
-import type { createRejectionLog } from "./rejection-log";
 import type { Rotation } from "./rotation";
 import type { Lifecycle } from "./shutdown";
 import type { Stamps } from "./stamps";
@@ -34,7 +33,6 @@ export interface BatchDeps {
   records: RecordPolicy;
   rotation: Rotation;
   dlq: Dlq | null;
-  rejections: ReturnType<typeof createRejectionLog>;
   stamps: Stamps;
   /** Aborts a partition's incomplete multipart uploads (leftovers.ts), once held and before its first upload. */
   cleanLeftovers: LeftoverCleaner;
@@ -89,8 +87,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
         message: text,
         issues,
       });
-      stats.dlq += 1;
-      d.rejections.rejected({ ...at, reason, issues, destination: "dlq" });
+      stats.dlq += 1; // logged ("record rejected ... sent to the dead-letter topic") once the broker acknowledged it
       st.buffer.skip(BigInt(message.offset));
       return;
     }

@@ -5,6 +5,7 @@ import { createCommitter } from "./committer";
 import { consumerConfigOf, tickMsOf } from "./config";
 import type { CrashHook } from "./crash-hook";
 import { createDlq, type Dlq } from "./dlq";
+import { probeDlqTopic } from "./dlq-failure";
 import { SinkError } from "./errors";
 import { createGroupFence, createRestartPolicy } from "./group";
 import { createLagPoller } from "./lag";
@@ -49,16 +50,25 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     ? kafka.producer({ allowAutoTopicCreation: true, idempotent: false })
     : null;
   const hooks = opts.metrics;
+  const rejections = createRejectionLog({ logger });
+  const dlqTopic = settings.dlqTopic;
   const letters: Dlq | null =
-    producer && settings.dlqTopic
+    producer && dlqTopic
       ? createDlq({
           producer,
-          topic: settings.dlqTopic,
+          topic: dlqTopic,
           connectorName: opts.connectorName ?? "weblogs-s3-sink",
+          // "record rejected ... sent to the dead-letter topic" only once the broker acknowledged the letter.
+          onSent: (sent) => {
+            for (const l of sent) {
+              const { topic, partition, offset, reason, issues } = l;
+              rejections.rejected({ topic, partition, offset, reason, issues, destination: "dlq" });
+            }
+          },
+          probe: () => probeDlqTopic(kafka.admin(), dlqTopic),
         })
       : null;
   const dlq = letters && hooks ? hooks.wrapDlq(letters) : letters;
-  const rejections = createRejectionLog({ logger });
   const fence = createGroupFence();
   const parts = new Partitions(fence, encodeDefault);
   const stamps = createStamps({ admin: kafka.admin(), settings, logger, plans: parts.plans });
@@ -181,7 +191,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const eachBatch = createBatchHandler({
     ...shared,
     stats,
-    rejections,
     records: createRecordPolicy(settings, partitioner),
     cleanLeftovers,
     ...(hooks ? { hooks } : {}),
