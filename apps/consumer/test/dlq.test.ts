@@ -37,8 +37,11 @@ describe("dlq", () => {
 
 describe("dlq refusals (dlq-failure.ts)", () => {
   // kafkajs's own error classes, shaped as kafkajs throws them (a protocol error inside its retry wrapper).
+  // (kafkajs's typings declare the constructor as taking an Error; at run time it reads type/code/retriable from it.)
   const protocol = (type: string, code: number) =>
-    new kafkajs.KafkaJSProtocolError({ type, code, retriable: false, message: `${type} from the broker` });
+    new kafkajs.KafkaJSProtocolError(
+      Object.assign(new Error(`${type} from the broker`), { type, code, retriable: false }),
+    );
 
   it("names a refusal for good along kafkajs's chain; anything else stays retriable (null)", () => {
     const wrapped = new kafkajs.KafkaJSNumberOfRetriesExceeded(protocol("MESSAGE_TOO_LARGE", 10), {
