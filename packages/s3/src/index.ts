@@ -8,8 +8,10 @@ export {
   type S3Credentials,
 } from "./client";
 export {
+  bucketVanished,
   describeEndpoint,
   explainS3Error,
+  isNotImplemented,
   type S3ErrorCode,
   type S3ErrorContext,
   S3SideError,

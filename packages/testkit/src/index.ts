@@ -52,6 +52,13 @@ export {
   localS3ServerAlive,
   startLocalS3Server,
 } from "./s3/local-server";
+export {
+  refuseListMultipartUploads,
+  type S3Gateway,
+  type S3GatewayOptions,
+  type S3Refusal,
+  startS3Gateway,
+} from "./s3/s3-gateway";
 export { type StartS3Options, startS3 } from "./s3/start-s3";
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from "./s3/tcp-proxy";
 export type { S3Backend, S3Handle } from "./s3/types";

@@ -11,6 +11,7 @@ import { sleep } from "./lock";
 import type { FlushReason } from "./partition-buffer";
 import type { PartitionState, Partitions } from "./partitions";
 import type { Classified, RecordPolicy } from "./records";
+import { createRetryLog } from "./retry-log";
 import type { Rotation } from "./rotation";
 import type { Lifecycle } from "./shutdown";
 import type { Stamps } from "./stamps";
@@ -216,9 +217,19 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       d.stamps.markStamped(st.key);
       // That commit is our claim on the partition (a previous owner's next one fails): its incomplete multipart
       // uploads are now leftovers, whoever made them, and none of ours (README "Exactly once", failure table).
+      const retryLog = createRetryLog({
+        logger: d.logger,
+        now: d.now,
+        fields: { topic: st.topic, partition: st.partition },
+        message:
+          "listing or aborting incomplete multipart uploads failed; the partition waits for S3, retrying with backoff",
+      });
       await d.cleanLeftovers(st.topic, st.partition, {
         check: ctx.via(st).check,
-        onRetry: () => ctx.heartbeat(),
+        onRetry: (err, attempt) => {
+          retryLog(err, attempt);
+          return ctx.heartbeat();
+        },
       });
     }
     let n = 0;

@@ -5,7 +5,7 @@ import {
   encodeObjectBody,
   encodeObjectBodyChunks,
 } from "@weblog/object-format";
-import { explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
+import { bucketVanished, explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
 import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
@@ -128,10 +128,14 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
               throw new AbortError(fenceError as Error);
             }
             if (stop?.aborted) throw stopped();
-            const explained =
+            const where = { bucket: opts.bucket, endpoint: opts.endpoint };
+            // The bucket was there at start (checkBucket): a missing one now vanished while running.
+            const explained = bucketVanished(
               err instanceof S3SideError
                 ? err // putObjectBody explains its failures
-                : explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+                : explainS3Error(err, where),
+              where,
+            );
             if (!explained.retriable) {
               throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
             }
