@@ -75,12 +75,16 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const stats: SinkStats = zeroStats(now());
 
   const rotation = createRotation(settings);
+  const lagIntervalMs = opts.lagIntervalMs ?? 2000;
+  /** The broker counts as gone once three polls in a row (at least 6 s) went unanswered. */
+  const brokerStaleMs = Math.max(6000, 3 * lagIntervalMs);
   const lag = createLagPoller({
     admin: kafka.admin(),
+    now,
     groupId: settings.groupId,
     topics: settings.topics,
     logger,
-    ...(opts.lagIntervalMs ? { intervalMs: opts.lagIntervalMs } : {}),
+    intervalMs: lagIntervalMs,
     joined: () => parts.assigned.size > 0,
     positionOf(topic, partition) {
       const key = Partitions.keyOf(topic, partition);
@@ -287,5 +291,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     },
     lag: () => lag.partitions,
     joined: () => parts.assigned.size > 0 && !fence.rebalancing && fence.generation > 0,
+    brokerAnswering: () => lag.answeredAt !== null && now() - lag.answeredAt <= brokerStaleMs,
   };
 }
