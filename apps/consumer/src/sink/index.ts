@@ -52,7 +52,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const hooks = opts.metrics;
   const rejections = createRejectionLog({ logger });
   const dlqTopic = settings.dlqTopic;
-  const letters: Dlq | null =
+  const dlq: Dlq | null =
     producer && dlqTopic
       ? createDlq({
           producer,
@@ -60,6 +60,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           connectorName: opts.connectorName ?? "weblogs-s3-sink",
           // "record rejected ... sent to the dead-letter topic" only once the broker acknowledged the letter.
           onSent: (sent) => {
+            hooks?.dlqSent(sent);
             for (const l of sent) {
               const { topic, partition, offset, reason, issues } = l;
               rejections.rejected({ topic, partition, offset, reason, issues, destination: "dlq" });
@@ -68,7 +69,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           probe: () => probeDlqTopic(kafka.admin(), dlqTopic),
         })
       : null;
-  const dlq = letters && hooks ? hooks.wrapDlq(letters) : letters;
   const fence = createGroupFence();
   const parts = new Partitions(fence, encodeDefault);
   const stamps = createStamps({ admin: kafka.admin(), settings, logger, plans: parts.plans });
