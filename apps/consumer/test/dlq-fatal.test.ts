@@ -1,5 +1,6 @@
 import { type KafkaHandle, runCli, startKafka, uniqueName, waitFor } from "@weblog/testkit";
 import { useBrokerAndS3 } from "@weblog/testkit/vitest";
+import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAIN, produce, readObjects, sinkEnv, startSink, testKafka, webLogLines } from "./helpers";
 
@@ -154,11 +155,19 @@ describe("dead letters that cannot be written (broker + S3)", () => {
   });
 });
 
-describe("dead letters that cannot be written: DLQ topic missing, auto-create off (own broker)", () => {
+describe("dead letters that cannot be written: DLQ topic missing, no WRITE on it (own broker: auto-create off, ACLs)", () => {
   let kafka: KafkaHandle;
   const shared = useBrokerAndS3();
   beforeAll(async () => {
-    kafka = await startKafka({ dedicated: true, properties: { "auto.create.topics.enable": "false" } });
+    kafka = await startKafka({
+      dedicated: true,
+      properties: {
+        "auto.create.topics.enable": "false",
+        // KRaft's authorizer; everything is allowed until an ACL names a resource (the test denies one topic).
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found": "true",
+      },
+    });
   }, 120_000);
   afterAll(async () => {
     await kafka?.stop();
@@ -197,6 +206,62 @@ describe("dead letters that cannot be written: DLQ topic missing, auto-create of
     expect(lines[0]).toMatch(/errors\.tolerance/);
     expect(res.stderr).not.toMatch(/record rejected/);
     expect(res.stderr).not.toMatch(/stop timed out/);
+    expect(await committedOffset(kafka.bootstrap, group, topic)).toBeLessThanOrEqual(1);
+  }, 120_000);
+
+  it("the sink may not WRITE the DLQ topic (a DENY ACL): one line naming the record, the topic and the fix, exit 2", async () => {
+    const topic = uniqueName("noacl");
+    const dlqTopic = uniqueName("noacl-dlq");
+    const group = uniqueName("g");
+    await createTopicWith(kafka.bootstrap, topic);
+    await createTopicWith(kafka.bootstrap, dlqTopic);
+    const admin = testKafka(kafka.bootstrap).admin();
+    await admin.connect();
+    try {
+      // PLAINTEXT clients are User:ANONYMOUS: no WRITE on the DLQ topic, everything else allowed.
+      await admin.createAcls({
+        acl: [
+          {
+            resourceType: AclResourceTypes.TOPIC,
+            resourceName: dlqTopic,
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            principal: "User:ANONYMOUS",
+            host: "*",
+            operation: AclOperationTypes.WRITE,
+            permissionType: AclPermissionTypes.DENY,
+          },
+        ],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const good = webLogLines(2, 37);
+    await produce(kafka.bootstrap, topic, [
+      { partition: 0, value: good[0] as string },
+      { partition: 0, value: "not json" }, // offset 1
+      { partition: 0, value: good[1] as string },
+    ]);
+    const sink = startSink(kafka, shared.s3, [
+      "--topics",
+      topic,
+      "--group",
+      group,
+      "--flush-size",
+      "2",
+      "--errors-tolerance",
+      "all",
+      "--dlq-topic",
+      dlqTopic,
+    ]);
+    const res = await sink.waitForExit(90_000);
+    expect(res.code).toBe(2);
+    const lines = errorLines(res.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${topic}/0@1`);
+    expect(lines[0]).toMatch(
+      new RegExp(`WRITE on the dead-letter topic '${dlqTopic}' \\(TOPIC_AUTHORIZATION_FAILED\\)`),
+    );
+    expect(res.stderr).not.toMatch(/record rejected/);
     expect(await committedOffset(kafka.bootstrap, group, topic)).toBeLessThanOrEqual(1);
   }, 120_000);
 });
