@@ -123,9 +123,12 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
       ? await startMetricsServer({
           ...opts.metrics,
           registry: metrics.registry,
+          // Joined its group, the broker answering (within seconds of losing it), S3 answering.
           ready: async () => {
             const s3ok = await s3Reachable();
-            return { ready: engine.joined() && s3ok, checks: { joined: engine.joined(), s3: s3ok } };
+            const joined = engine.joined();
+            const broker = engine.brokerAnswering();
+            return { ready: joined && broker && s3ok, checks: { joined, broker, s3: s3ok } };
           },
         })
       : undefined;

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { ObjectStore } from "./sink/committer";
-import type { Dlq } from "./sink/dlq";
+import type { DeadLetter } from "./sink/dlq";
 import type { PartitionLag } from "./sink/lag";
 import type { FlushSet } from "./sink/partition-buffer";
 import type { SinkStats } from "./sink/types";
@@ -23,8 +23,8 @@ export interface SinkHooks {
   committed(ms: number): void;
   /** The object store, timed and counted by cut reason. */
   wrapStore<S extends ObjectStore>(store: S): S;
-  /** The DLQ, counted by reason. */
-  wrapDlq(dlq: Dlq): Dlq;
+  /** Letters the broker acknowledged on the DLQ topic, counted by reason (dlq.ts `onSent`). */
+  dlqSent(letters: readonly Pick<DeadLetter, "reason">[]): void;
 }
 
 export interface SinkView {
@@ -98,7 +98,7 @@ export function createSinkMetrics(opts: { now?: () => number; defaultMetrics?: b
   });
   const dlqRecords = new Counter({
     name: `${P}dlq_records_total`,
-    help: "Records sent to the dead letter queue, by reason (at least once: a re-read sends again).",
+    help: "Records sent to the dead letter queue (acknowledged by the broker), by reason (at least once: a re-read sends again).",
     labelNames: ["reason"],
     registers: [registry],
   });
@@ -199,13 +199,8 @@ export function createSinkMetrics(opts: { now?: () => number; defaultMetrics?: b
       };
       return wrapped;
     },
-    wrapDlq(dlq) {
-      const wrapped = Object.create(dlq) as Dlq;
-      wrapped.add = (letter) => {
-        dlqRecords.inc({ reason: letter.reason });
-        dlq.add(letter);
-      };
-      return wrapped;
+    dlqSent(letters) {
+      for (const l of letters) dlqRecords.inc({ reason: l.reason });
     },
   };
 }

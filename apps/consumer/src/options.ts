@@ -22,6 +22,7 @@ import {
   validateSinkSettings,
 } from "@weblog/sink-contract";
 import type { PrintOptions } from "./print/print-consumer";
+import { checkDlqTopic } from "./sink/dlq";
 
 /**
  * Command line -> what the two modes need. Precedence: flags > env (WEBLOG_<FLAG>, S3_*, KAFKA_*) > the connector
@@ -155,6 +156,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const partitioner = partitionerFromFlags(settings.partitioner, fromFlags.partitioner);
   if (partitioner) settings = { ...settings, partitioner };
   settings = validateSinkSettings(settings);
+  checkDlqTopic(settings); // a DLQ topic among `topics` would feed the sink its own bad records
   const metrics = metricsAddress(raw);
   return { mode: "sink", kafka, settings, notes, connectorName, configPath: raw.config, metrics };
 }

@@ -1,6 +1,8 @@
-import { Kafka, logLevel } from "kafkajs";
+import kafkajs, { Kafka, logLevel } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { createDlq, type DeadLetter } from "../src/sink/dlq";
+import { dlqRefusalOf, explainDlqRefusal } from "../src/sink/dlq-failure";
+import { SinkError } from "../src/sink/errors";
 
 const letter = (offset: number): DeadLetter => ({
   topic: "weblogs",
@@ -30,5 +32,54 @@ describe("dlq", () => {
     // Nothing queued and nothing in flight: resolves at once.
     const empty = createDlq({ producer: kafka.producer(), topic: "t-dlq", connectorName: "c" });
     await expect(empty.flush()).resolves.toBeUndefined();
+  });
+});
+
+describe("dlq refusals (dlq-failure.ts)", () => {
+  // kafkajs's own error classes, shaped as kafkajs throws them (a protocol error inside its retry wrapper).
+  // (kafkajs's typings declare the constructor as taking an Error; at run time it reads type/code/retriable from it.)
+  const protocol = (type: string, code: number) =>
+    new kafkajs.KafkaJSProtocolError(
+      Object.assign(new Error(`${type} from the broker`), { type, code, retriable: false }),
+    );
+
+  it("names a refusal for good along kafkajs's chain; anything else stays retriable (null)", () => {
+    const wrapped = new kafkajs.KafkaJSNumberOfRetriesExceeded(protocol("MESSAGE_TOO_LARGE", 10), {
+      retryCount: 5,
+      retryTime: 1000,
+    });
+    expect(dlqRefusalOf(wrapped)).toEqual({ kind: "too-large", type: "MESSAGE_TOO_LARGE" });
+    expect(dlqRefusalOf(protocol("TOPIC_AUTHORIZATION_FAILED", 29))?.kind).toBe("unauthorized");
+    expect(dlqRefusalOf(protocol("UNKNOWN_TOPIC_OR_PARTITION", 3))?.kind).toBe("missing");
+    expect(dlqRefusalOf(protocol("NOT_LEADER_FOR_PARTITION", 6))).toBeNull();
+    expect(dlqRefusalOf(new kafkajs.KafkaJSConnectionError("Connection error: ECONNREFUSED"))).toBeNull();
+  });
+
+  it("one line naming the record, the limit and the fix", () => {
+    const l = letter(7);
+    const err = explainDlqRefusal(
+      { kind: "too-large", type: "MESSAGE_TOO_LARGE" },
+      l,
+      2_000_000,
+      "t-dlq",
+      { exists: true, maxMessageBytes: 1048588 },
+      protocol("MESSAGE_TOO_LARGE", 10),
+    );
+    expect(err).toBeInstanceOf(SinkError);
+    expect(err.code).toBe("DLQ_REFUSED");
+    expect(err.message).not.toContain("\n");
+    expect(err.message).toMatch(
+      /^bad record weblogs\/1@7 \(NOT_JSON\) .* 2000000 bytes.*max\.message\.bytes=1048588/,
+    );
+    expect(err.message).toMatch(/errors\.tolerance=none/);
+    const denied = explainDlqRefusal(
+      { kind: "unauthorized", type: "TOPIC_AUTHORIZATION_FAILED" },
+      l,
+      10,
+      "t-dlq",
+      {},
+      protocol("TOPIC_AUTHORIZATION_FAILED", 29),
+    );
+    expect(denied.message).toMatch(/WRITE .*'t-dlq' \(TOPIC_AUTHORIZATION_FAILED\).*Grant/);
   });
 });

@@ -1,5 +1,12 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { type CliHandle, startS3, uniqueName, waitFor } from "@weblog/testkit";
+import {
+  type CliHandle,
+  type KafkaHandle,
+  startLocalKafka,
+  startS3,
+  uniqueName,
+  waitFor,
+} from "@weblog/testkit";
 import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { describe, expect, it } from "vitest";
 import { computeLag } from "../src/sink/lag";
@@ -100,7 +107,7 @@ describe("sink metrics (broker + S3)", () => {
       expect([0, 1, 2, 3].map((p) => highs[String(p)])).toEqual(perPartition);
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ ready: true, checks: { joined: true, s3: true } });
+      expect(await ready.json()).toEqual({ ready: true, checks: { joined: true, broker: true, s3: true } });
     } finally {
       sink.kill("SIGTERM");
     }
@@ -207,4 +214,49 @@ describe("sink metrics (broker + S3)", () => {
       [30, true],
     ]);
   });
+
+  // Issue 25, item 9: /readyz stayed 200 for 16-18 s after the broker died (until kafkajs gave the group up).
+  it("the broker stops answering (frozen, SIGSTOP): /readyz drops within a few seconds (broker: false)", async () => {
+    // A broker of this test's own, frozen (its whole process group): its connections stay open and nothing answers,
+    // as when a broker's machine dies or its network goes (a killed local broker refuses connections at once, and
+    // kafkajs notices that by itself).
+    const local = await startLocalKafka();
+    const kafka: KafkaHandle = {
+      bootstrap: local.bootstrap,
+      brokers: [local.bootstrap],
+      backend: "local",
+      server: `Apache Kafka ${local.version} (local JVM)`,
+      stop: () => local.stop(),
+    };
+    const topic = uniqueName("ready-broker");
+    try {
+      await createTopic(kafka.bootstrap, topic);
+      const sink = startSink(kafka, env.s3, ["--topics", topic, "--metrics-port", "0"]);
+      try {
+        const base = await metricsBase(sink);
+        await waitFor(
+          "/readyz 200",
+          async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined),
+          60_000,
+        );
+        process.kill(-local.pgid, "SIGSTOP");
+        // A few seconds: the broker is asked every 2 s; 10 s is well under the 16-18 s it took before.
+        const notReady = await waitFor(
+          "/readyz 503 after the broker died",
+          async () => {
+            const r = await fetch(`${base}/readyz`);
+            return r.status === 503 ? r.json() : undefined;
+          },
+          10_000,
+        );
+        expect(notReady).toMatchObject({ ready: false, checks: { broker: false } });
+      } finally {
+        sink.kill("SIGKILL"); // its stop would wait for the frozen broker
+        await sink.waitForExit(30_000).catch(() => {});
+      }
+    } finally {
+      process.kill(-local.pgid, "SIGKILL"); // never thawed: the test ends it, stop() cleans up
+      await kafka.stop();
+    }
+  }, 150_000);
 });

@@ -157,6 +157,21 @@ describe("options: connector JSON, flags, env", () => {
     expect(() => sink(["--sink", "--config", path])).toThrow(/s3\.compression\.type.*(none|gzip)/);
   });
 
+  it("a DLQ topic among the sink's topics is refused (Kafka Connect's rule), from flags or the connector JSON", () => {
+    const dlq = ["--errors-tolerance", "all", "--dlq-topic"];
+    expect(() => sink(["--sink", "--topics", "a,b", ...dlq, "b"])).toThrow(
+      /errors\.deadletterqueue\.topic\.name \(--dlq-topic\) 'b' is one of the topics the sink reads \(topics=a,b\)/,
+    );
+    const looped = {
+      ...CONNECTOR,
+      config: { ...CONNECTOR.config, "errors.deadletterqueue.topic.name": "other" },
+    };
+    expect(() => sink(["--sink", "--config", writeConfig("loop.json", looped)])).toThrow(/'other'/);
+    // Not a loop: another name, or no DLQ in use (a sink of the DLQ topic itself with errors.tolerance=none).
+    expect(sink(["--sink", "--topics", "a,b", ...dlq, "a-dlq"]).settings.dlqTopic).toBe("a-dlq");
+    expect(sink(["--sink", "--topics", "weblogs-dlq"]).settings.topics).toEqual(["weblogs-dlq"]);
+  });
+
   it("process level: bad config is one line on stderr and exit 2", async () => {
     const path = writeConfig("bad2.json", {
       ...CONNECTOR,
@@ -200,6 +215,46 @@ describe("start-up failures (S3)", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/127\.0\.0\.1:1/);
     expect(res.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  // Issue 25, item 9: a password inside the endpoint URL was printed back in errors and logs.
+  it("a password inside the endpoint URL is never printed (the error line, every log line)", async () => {
+    const secret = "s3cr3t-in-url";
+    const withPassword = s3.endpoint.replace("://", `://${s3.credentials.accessKeyId}:${secret}@`);
+    const env = {
+      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      KAFKA_BROKERS: "127.0.0.1:1",
+      WEBLOG_LOG_LEVEL: "debug",
+    };
+    // The bucket is missing: the error names the endpoint, password masked.
+    const missing = await runCli(
+      MAIN,
+      ["--sink", "--bucket", "no-such-bucket-here", "--store-url", withPassword],
+      {
+        env,
+        timeoutMs: 20_000,
+      },
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${s3.credentials.accessKeyId}:***@${new URL(s3.endpoint).host}`);
+    expect(missing.stderr).not.toContain(secret);
+    // The bucket is there: the start-up lines name the endpoint, then the broker is unreachable.
+    const started = await runCli(MAIN, ["--sink", "--bucket", s3.bucket, "--store-url", withPassword], {
+      env,
+      timeoutMs: 30_000,
+    });
+    expect(started.code).toBe(2);
+    expect(started.stderr).toMatch(/starting S3 sink/);
+    expect(started.stderr).not.toContain(secret);
+    // A broker address written as a URL with a password: refused (not host:port), the password masked.
+    const url = await runCli(MAIN, ["--sink", "--bucket", s3.bucket, "--store-url", s3.endpoint], {
+      env: { ...env, KAFKA_BROKERS: `SASL_SSL://alice:${secret}@127.0.0.1:1` },
+      timeoutMs: 20_000,
+    });
+    expect(url.code).toBe(2);
+    expect(url.stderr).toMatch(/^consumer: KAFKA_BROKERS: 'SASL_SSL:\/\/alice:\*\*\*@127\.0\.0\.1:1'/m);
+    expect(url.stderr).not.toContain(secret);
   });
 
   it("missing bucket: one line naming bucket and endpoint, exit 2, no secret", async () => {

@@ -31,6 +31,20 @@ function harness(steps: Partial<ShutdownSteps> = {}, stopTimeoutMs = 5_000) {
 }
 
 describe("shutdown: the stop sequence", () => {
+  it("a drain that fails for good (a dead letter refused) ends the stop as that error, not as a warning", async () => {
+    const refused = new SinkError("DLQ_REFUSED", "bad record t/0@3 could not be sent");
+    const h = harness({
+      drain: async () => {
+        throw refused;
+      },
+    });
+    await h.life.stop();
+    await h.life.done;
+    expect(h.life.fatal).toBe(refused);
+    expect(h.events).toContain("error: sink stopping on a fatal error");
+    expect(h.events.some((e) => e.includes("stop timed out") || e.includes("could not upload"))).toBe(false);
+  });
+
   it("halts, waits for the batch in progress, drains, closes; once however often it is asked", async () => {
     const h = harness();
     h.life.batchStarted();

@@ -42,6 +42,7 @@ export const EXIT_CODES: Readonly<Record<string, 1 | 2>> = {
   KAFKA_FATAL: 1,
   FENCED: 1,
   KEY_SETTINGS_CHANGED: 2,
+  DLQ_REFUSED: 2,
   // @weblog/fake-log
   BAD_OPTION: 2,
 };

@@ -1,3 +1,4 @@
+import { redactUrlPasswords } from "@weblog/errors";
 export const MASK = "***";
 
 /**
@@ -52,9 +53,8 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function maskUrlPassword(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${MASK}@`);
-}
+/** The shared rule for URLs (`@weblog/errors`' `redactUrlPasswords`): `scheme://user:***@host`. */
+const maskUrlPassword = redactUrlPasswords;
 
 /**
  * Masks every given secret (and its URL-encoded form) inside free text, e.g. an error message from a client

@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { fromCommanderError } from "./command";
 import { CliExit, oneLine } from "./errors";
 import { exitCodeOf } from "./exit-codes";
+import { redactText } from "./redact";
 
 export interface RunMainOptions {
   /** Defaults to process.argv.slice(2). */
@@ -55,7 +56,8 @@ export function runMain(
         }
         if (isExpectedError(err)) {
           // Never a stack, at any log level: the line names the cause and the fix; a stack is for bugs.
-          stderr.write(`${name}: ${oneLine(err.message)}\n`);
+          // ... and never a URL's password, whichever package wrote the message (the shared rule, redact.ts).
+          stderr.write(`${name}: ${oneLine(redactText(err.message))}\n`);
           exit(exitCodeOf(err));
           return;
         }

@@ -16,6 +16,7 @@ describe("the code -> exit-code table", () => {
       "BAD_CONFIG",
       "BUCKET_MISSING",
       "KEY_SETTINGS_CHANGED",
+      "DLQ_REFUSED",
     ]) {
       expect([code, exitCodeOf(err(code))]).toEqual([code, 2]);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { causes, findCause, isExpectedError, isWeblogError, WeblogError } from "../src";
+import { redactUrlPasswords } from "../src/redact-url";
 
 type DemoCode = "BROKEN" | "SLOW";
 class DemoError extends WeblogError<DemoCode> {
@@ -74,5 +75,21 @@ describe("causes", () => {
     const outer = new Error("outer", { cause: new Error("middle", { cause: inner }) });
     expect(findCause(outer, isWeblogError)).toBe(inner);
     expect(findCause(outer, (e) => (e as Error).message === "nope")).toBeUndefined();
+  });
+});
+
+describe("redactUrlPasswords", () => {
+  it("masks the password of every URL in a text, keeps the user, the host and the rest", () => {
+    expect(redactUrlPasswords("S3 endpoint http://minio:s3cr3t@127.0.0.1:9000 is unreachable")).toBe(
+      "S3 endpoint http://minio:***@127.0.0.1:9000 is unreachable",
+    );
+    expect(redactUrlPasswords("a https://u:p@ss:w@h/x?y and s3://k:v@b")).toBe(
+      "a https://u:***@h/x?y and s3://k:***@b",
+    );
+    expect(redactUrlPasswords("SASL_SSL://alice:pw@k:9093")).toBe("SASL_SSL://alice:***@k:9093");
+    // Nothing to mask: no password, or not a URL.
+    for (const text of ["http://127.0.0.1:9000", "http://user@host:1/p", "user:pw@host", "mailto:a@b"]) {
+      expect(redactUrlPasswords(text)).toBe(text);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { causes } from "@weblog/errors";
+import { causes, redactUrlPasswords } from "@weblog/errors";
 import { KafkaClientError, type KafkaErrorCode } from "./errors";
 import type { KafkaSettings } from "./settings";
 
@@ -63,11 +63,12 @@ function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, " ").trim();
 }
 
+/** The SASL password, and the password of any `scheme://user:password@` URL (a broker given as a URL), masked. */
 function mask(text: string, settings: KafkaSettings): string {
   const pw = settings.sasl?.password;
   let out = text;
   if (pw) out = out.split(pw).join("***");
-  return out;
+  return redactUrlPasswords(out);
 }
 
 /**
@@ -210,7 +211,10 @@ export async function connectChecked(
       reject(
         new KafkaClientError(
           "BROKER_UNREACHABLE",
-          `Kafka broker unreachable at ${settings.brokers.join(",")} (no answer within ${Math.round(timeoutMs / 1000)} s): ${START_FIX}`,
+          mask(
+            `Kafka broker unreachable at ${settings.brokers.join(",")} (no answer within ${Math.round(timeoutMs / 1000)} s): ${START_FIX}`,
+            settings,
+          ),
           { brokers: settings.brokers },
         ),
       );

@@ -1,4 +1,4 @@
-import { causes, WeblogError } from "@weblog/errors";
+import { causes, redactUrlPasswords, WeblogError } from "@weblog/errors";
 
 /**
  * Every failure on the S3 side, as one error type with a string-union `code` (@weblog/cli's runMain decides the
@@ -10,7 +10,11 @@ import { causes, WeblogError } from "@weblog/errors";
  * - `THROTTLED`: SlowDown / 503 / 429. Retriable.
  * - `SERVER`: other 5xx / InternalError, or an error without an HTTP status we cannot classify. Retriable.
  * - `NOT_FOUND`: the object (key) does not exist (NoSuchKey). Not retriable.
- * - `REQUEST`: any other 4xx: the request itself is wrong (e.g. InvalidArgument). Not retriable.
+ * - `REQUEST`: any other 4xx: the request itself is wrong (e.g. InvalidArgument); or the server does not implement
+ *   the request (501 NotImplemented, 405 MethodNotAllowed: an S3-compatible server without that operation, see
+ *   `isNotImplemented`). Not retriable.
+ *
+ * No message carries a URL's password (`redactUrlPasswords`, applied to every S3SideError's message).
  */
 export type S3ErrorCode =
   | "BUCKET_MISSING"
@@ -35,7 +39,7 @@ export class S3SideError extends WeblogError<S3ErrorCode> {
   override readonly name = "S3SideError";
 
   constructor(code: S3ErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(code, message, { cause: options.cause, retriable: RETRIABLE[code] });
+    super(code, redactUrlPasswords(message), { cause: options.cause, retriable: RETRIABLE[code] });
   }
 }
 
@@ -80,9 +84,44 @@ function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Describes where we talked to, for messages: the custom endpoint, or "AWS S3" when none. */
+/**
+ * Describes where we talked to, for messages and logs: the custom endpoint (a password in it masked:
+ * `http://user:***@host`), or "AWS S3" when none.
+ */
 export function describeEndpoint(endpoint: string | undefined): string {
-  return endpoint && endpoint.length > 0 ? endpoint : "AWS S3 (default endpoint for the region)";
+  return endpoint && endpoint.length > 0
+    ? redactUrlPasswords(endpoint)
+    : "AWS S3 (default endpoint for the region)";
+}
+
+const NOT_IMPLEMENTED_NAMES = new Set(["NotImplemented", "MethodNotAllowed"]);
+
+/**
+ * True when S3 answered that it does not implement the request: HTTP 501 (NotImplemented) or 405
+ * (MethodNotAllowed), anywhere along the cause chain. An S3-compatible server without an operation (s3rver and
+ * some gateways lack ListMultipartUploads) answers so every time: retrying cannot help.
+ */
+export function isNotImplemented(err: unknown): boolean {
+  for (const e of causes(err) as SdkLikeError[]) {
+    const status = e.$metadata?.httpStatusCode;
+    if (status === 501 || status === 405) return true;
+    if (NOT_IMPLEMENTED_NAMES.has(e.name ?? e.Code ?? "")) return true;
+  }
+  return false;
+}
+
+/**
+ * A bucket that existed when the run started and is gone now (`BUCKET_MISSING` from a request mid-run) gets its own
+ * line: it vanished while running, and objects the run already committed may be gone with it. Any other error is
+ * returned unchanged.
+ */
+export function bucketVanished(err: S3SideError, ctx: S3ErrorContext): S3SideError {
+  if (err.code !== "BUCKET_MISSING") return err;
+  return new S3SideError(
+    "BUCKET_MISSING",
+    `bucket '${ctx.bucket}' at ${describeEndpoint(ctx.endpoint)} vanished while the sink was running (it existed at start): objects already committed to it may be gone; check the bucket's history before trusting the offsets committed, recreate it (or set S3_BUCKET) and start again`,
+    { cause: err },
+  );
 }
 
 /**
@@ -131,6 +170,13 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
     return new S3SideError(
       "ACCESS_DENIED",
       `S3 at ${where} refused bucket '${ctx.bucket}': ${why}; set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or an AWS profile) for this endpoint`,
+      { cause: err },
+    );
+  }
+  if (isNotImplemented(err)) {
+    return new S3SideError(
+      "REQUEST",
+      `S3 at ${where} does not implement this request (${name || "NotImplemented"}, HTTP ${status ?? "?"}) for bucket '${ctx.bucket}': an S3-compatible server without this operation; not retried`,
       { cause: err },
     );
   }

@@ -9,8 +9,10 @@ export {
 } from "./client";
 export { credentialsFromSettings, DEFAULT_ROLE_SESSION_NAME, type SettingsCredentials } from "./credentials";
 export {
+  bucketVanished,
   describeEndpoint,
   explainS3Error,
+  isNotImplemented,
   type S3ErrorCode,
   type S3ErrorContext,
   S3SideError,

@@ -54,6 +54,13 @@ export {
 } from "./s3/local-server";
 export { MOTO_VERSION, resolveMoto } from "./s3/moto-install";
 export { startMotoServer } from "./s3/moto-server";
+export {
+  refuseListMultipartUploads,
+  type S3Gateway,
+  type S3GatewayOptions,
+  type S3Refusal,
+  startS3Gateway,
+} from "./s3/s3-gateway";
 export { type StartS3Options, s3ServerFromEnv, startS3 } from "./s3/start-s3";
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from "./s3/tcp-proxy";
 export type { S3Backend, S3Handle } from "./s3/types";

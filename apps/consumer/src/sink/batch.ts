@@ -11,7 +11,7 @@ import { sleep } from "./lock";
 import type { FlushReason } from "./partition-buffer";
 import type { PartitionState, Partitions } from "./partitions";
 import type { Classified, RecordPolicy } from "./records";
-import type { createRejectionLog } from "./rejection-log";
+import { createRetryLog } from "./retry-log";
 import type { Rotation } from "./rotation";
 import type { Lifecycle } from "./shutdown";
 import type { Stamps } from "./stamps";
@@ -34,7 +34,6 @@ export interface BatchDeps {
   records: RecordPolicy;
   rotation: Rotation;
   dlq: Dlq | null;
-  rejections: ReturnType<typeof createRejectionLog>;
   stamps: Stamps;
   /** Aborts a partition's incomplete multipart uploads (leftovers.ts), once held and before its first upload. */
   cleanLeftovers: LeftoverCleaner;
@@ -89,8 +88,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
         message: text,
         issues,
       });
-      stats.dlq += 1;
-      d.rejections.rejected({ ...at, reason, issues, destination: "dlq" });
+      stats.dlq += 1; // logged ("record rejected ... sent to the dead-letter topic") once the broker acknowledged it
       st.buffer.skip(BigInt(message.offset));
       return;
     }
@@ -219,9 +217,19 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       d.stamps.markStamped(st.key);
       // That commit is our claim on the partition (a previous owner's next one fails): its incomplete multipart
       // uploads are now leftovers, whoever made them, and none of ours (README "Exactly once", failure table).
+      const retryLog = createRetryLog({
+        logger: d.logger,
+        now: d.now,
+        fields: { topic: st.topic, partition: st.partition },
+        message:
+          "listing or aborting incomplete multipart uploads failed; the partition waits for S3, retrying with backoff",
+      });
       await d.cleanLeftovers(st.topic, st.partition, {
         check: ctx.via(st).check,
-        onRetry: () => ctx.heartbeat(),
+        onRetry: (err, attempt) => {
+          retryLog(err, attempt);
+          return ctx.heartbeat();
+        },
       });
     }
     let n = 0;

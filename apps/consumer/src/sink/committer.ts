@@ -7,6 +7,7 @@ import { isRebalanceError } from "./group";
 import type { UploadControl } from "./object-writer";
 import type { FlushReason, FlushSet } from "./partition-buffer";
 import type { PartitionState } from "./partitions";
+import { createRetryLog } from "./retry-log";
 import type { SinkStats } from "./types";
 
 /**
@@ -123,7 +124,13 @@ export function createCommitter(opts: CommitterOptions): Committer {
   const upload = async (st: PartitionState, set: FlushSet, via: FlushVia) => {
     crash("before-upload");
     const started = now();
-    let warned = false;
+    // First failure, then at least once a minute (debug for every attempt): what the partition waits for.
+    const retryLog = createRetryLog({
+      logger,
+      now,
+      fields: { topic: st.topic, partition: st.partition },
+      message: "S3 upload failed; partition paused, retrying with backoff",
+    });
     const signal = via.signal ? AbortSignal.any([via.signal, opts.stopSignal]) : opts.stopSignal;
     if (signal !== opts.stopSignal) setMaxListeners(0, signal);
     const result = await store
@@ -133,14 +140,7 @@ export function createCommitter(opts: CommitterOptions): Committer {
         onRetry: (err, attempt) => {
           stats.uploadRetries += 1;
           opts.pause(st);
-          if (!warned || attempt % 10 === 0) {
-            warned = true;
-            const where = { topic: st.topic, partition: st.partition, attempt, code: err.code };
-            logger.warn(
-              { ...where, err: { message: err.message } },
-              "S3 upload failed; partition paused, retrying with backoff",
-            );
-          }
+          retryLog(err, attempt);
         },
       })
       .finally(() => opts.resume(st));

@@ -8,6 +8,8 @@ export type SinkErrorCode =
   | "BAD_RECORD"
   /** S3 refused for good (bucket gone, access denied) while running; the S3SideError is its cause. */
   | "S3_FATAL"
+  /** A dead letter the broker refuses for good (too large for the DLQ topic, topic missing, not authorized). */
+  | "DLQ_REFUSED"
   /** Kafka refused for good (auth, topic authorization) while running. */
   | "KAFKA_FATAL"
   /** A partition's last commit was made with other key settings by a sink that did not stop gracefully. */

@@ -6,6 +6,7 @@ import { createCommitter } from "./committer";
 import { consumerConfigOf, tickMsOf } from "./config";
 import type { CrashHook } from "./crash-hook";
 import { createDlq, type Dlq } from "./dlq";
+import { probeDlqTopic } from "./dlq-failure";
 import { SinkError } from "./errors";
 import { createGroupFence, createRestartPolicy } from "./group";
 import { createLagPoller } from "./lag";
@@ -50,28 +51,41 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     ? kafka.producer({ allowAutoTopicCreation: true, idempotent: false })
     : null;
   const hooks = opts.metrics;
-  const letters: Dlq | null =
-    producer && settings.dlqTopic
+  const rejections = createRejectionLog({ logger });
+  const dlqTopic = settings.dlqTopic;
+  const dlq: Dlq | null =
+    producer && dlqTopic
       ? createDlq({
           producer,
-          topic: settings.dlqTopic,
+          topic: dlqTopic,
           connectorName: opts.connectorName ?? "weblogs-s3-sink",
+          // "record rejected ... sent to the dead-letter topic" only once the broker acknowledged the letter.
+          onSent: (sent) => {
+            hooks?.dlqSent(sent);
+            for (const l of sent) {
+              const { topic, partition, offset, reason, issues } = l;
+              rejections.rejected({ topic, partition, offset, reason, issues, destination: "dlq" });
+            }
+          },
+          probe: () => probeDlqTopic(kafka.admin(), dlqTopic),
         })
       : null;
-  const dlq = letters && hooks ? hooks.wrapDlq(letters) : letters;
-  const rejections = createRejectionLog({ logger });
   const fence = createGroupFence();
   const parts = new Partitions(fence, encodeDefault);
   const stamps = createStamps({ admin: kafka.admin(), settings, logger, plans: parts.plans });
   const stats: SinkStats = zeroStats(now());
 
   const rotation = createRotation(settings);
+  const lagIntervalMs = opts.lagIntervalMs ?? 2000;
+  /** The broker counts as gone once three polls in a row (at least 6 s) went unanswered. */
+  const brokerStaleMs = Math.max(6000, 3 * lagIntervalMs);
   const lag = createLagPoller({
     admin: kafka.admin(),
+    now,
     groupId: settings.groupId,
     topics: settings.topics,
     logger,
-    ...(opts.lagIntervalMs ? { intervalMs: opts.lagIntervalMs } : {}),
+    intervalMs: lagIntervalMs,
     joined: () => parts.assigned.size > 0,
     positionOf(topic, partition) {
       const key = Partitions.keyOf(topic, partition);
@@ -183,7 +197,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
   const eachBatch = createBatchHandler({
     ...shared,
     stats,
-    rejections,
     records: createRecordPolicy(settings, partitioner),
     cleanLeftovers,
     ...(hooks ? { hooks } : {}),
@@ -280,5 +293,6 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     },
     lag: () => lag.partitions,
     joined: () => parts.assigned.size > 0 && !fence.rebalancing && fence.generation > 0,
+    brokerAnswering: () => lag.answeredAt !== null && now() - lag.answeredAt <= brokerStaleMs,
   };
 }

@@ -26,6 +26,12 @@ export interface LagPoller {
   readonly partitions: readonly PartitionLag[];
   /** Sum over `partitions` of what this sink owns (all of them before it joined); null before the first poll. */
   total(): number | null;
+  /**
+   * When the broker last answered a poll (ms, the poller's clock); null before the first answer. Readiness asks it:
+   * a broker that stopped answering shows here within a poll interval or two, long before kafkajs's session and
+   * retries give the group up (issue 25: /readyz stayed 200 for 16-18 s after the broker died).
+   */
+  readonly answeredAt: number | null;
   /** Polls now and then every intervalMs (bounded: a poll still running skips the next tick). */
   start(): void;
   stop(): Promise<void>;
@@ -44,6 +50,7 @@ export interface LagPollerOptions {
   joined: () => boolean;
   logger: Logger;
   intervalMs?: number;
+  now?: () => number;
 }
 
 /** Pure: lag rows from the broker's answers and the sink's positions. */
@@ -77,6 +84,8 @@ export function createLagPoller(opts: LagPollerOptions): LagPoller {
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | undefined;
   let warned = false;
+  let answeredAt: number | null = null;
+  const now = opts.now ?? Date.now;
 
   const poll = async () => {
     if (!connected) {
@@ -95,6 +104,7 @@ export function createLagPoller(opts: LagPollerOptions): LagPoller {
     }
     rows = computeLag(offsets, committed, opts.positionOf);
     polled = true;
+    answeredAt = now();
     warned = false;
   };
 
@@ -114,6 +124,9 @@ export function createLagPoller(opts: LagPollerOptions): LagPoller {
   return {
     get partitions() {
       return rows;
+    },
+    get answeredAt() {
+      return answeredAt;
     },
     total() {
       if (!polled) return null;

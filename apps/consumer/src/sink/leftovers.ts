@@ -1,5 +1,6 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Logger } from "@weblog/cli";
+import { isNotImplemented } from "@weblog/s3";
 import { type KeyLayout, parseObjectKey, topicPrefix } from "@weblog/sink-contract";
 import { SinkError } from "./errors";
 import { type Attempt, isNoSuchUpload } from "./multipart";
@@ -91,9 +92,10 @@ export async function abortPartitionLeftovers(
 /**
  * The sink's policy around `abortPartitionLeftovers` (README failure table, "listing failure"): a retriable S3 error
  * is retried by the writer's model (S3 down blocks the partition's first upload anyway, and the retries heartbeat);
- * a lost fence or a stop propagates like any upload's; an error S3 says is final (no permission to list or abort,
- * an S3 without ListMultipartUploads) is one warning, and the next assignment of the partition tries again: a
- * leftover only costs storage, it is never visible, so it must not stop the sink.
+ * a lost fence or a stop propagates like any upload's; an error S3 says is final (no permission to list or abort)
+ * is one warning, and the next assignment of the partition tries again: a leftover only costs storage, it is never
+ * visible, so it must not stop the sink. An S3 that does not implement the listing (501 NotImplemented / 405, not
+ * retriable: `isNotImplemented`) is one warning for the whole process, which then never asks again.
  */
 export type LeftoverCleaner = (topic: string, partition: number, control: UploadControl) => Promise<number>;
 
@@ -103,12 +105,26 @@ export function createLeftoverCleaner(opts: {
   /** Called with how many uploads were aborted for the partition (metrics). */
   onAborted?: (n: number) => void;
 }): LeftoverCleaner {
+  /** Set once S3 said it does not implement the listing (501 / 405): never asked again in this process. */
+  let unsupported = false;
   return async (topic, partition, control) => {
+    if (unsupported) return 0;
     let aborted: number;
     try {
       aborted = await opts.abort(topic, partition, control);
     } catch (err) {
       if (!(err instanceof SinkError) || err.code !== "S3_FATAL") throw err;
+      if (isNotImplemented(err)) {
+        // The README's promise for such a server: one warning, and the sink carries on. (Partitions taken at once
+        // may all be asking: only the first answer warns.)
+        if (unsupported) return 0;
+        unsupported = true;
+        opts.logger.warn(
+          { topic, partition, err: { message: err.message } },
+          `no ListMultipartUploads on this S3 (${err.message}): incomplete multipart uploads a crash leaves are not cleaned up here (never visible as objects; abort them with the server's own tools); not asked again`,
+        );
+        return 0;
+      }
       opts.logger.warn(
         { topic, partition, err: { message: err.message } },
         "could not clean up incomplete multipart uploads; trying again at the next assignment",

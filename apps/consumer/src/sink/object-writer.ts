@@ -6,6 +6,7 @@ import {
   encodeObjectBodyChunks,
 } from "@weblog/object-format";
 import {
+  bucketVanished,
   createParams,
   explainS3Error,
   type ObjectWriteParams,
@@ -140,10 +141,14 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
               throw new AbortError(fenceError as Error);
             }
             if (stop?.aborted) throw stopped();
-            const explained =
+            const where = { bucket: opts.bucket, endpoint: opts.endpoint };
+            // The bucket was there at start (checkBucket): a missing one now vanished while running.
+            const explained = bucketVanished(
               err instanceof S3SideError
                 ? err // putObjectBody explains its failures
-                : explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+                : explainS3Error(err, where),
+              where,
+            );
             if (!explained.retriable) {
               throw new AbortError(new SinkError("S3_FATAL", explained.message, { cause: explained }));
             }

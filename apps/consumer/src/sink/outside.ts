@@ -93,6 +93,8 @@ export function createOutsideWriter(d: OutsideDeps) {
         await committer.commit(st, offset, guardedCommit(gen));
       })
       .catch((err: unknown) => {
+        // A dead letter the broker refuses for good: the sink stops on it (nothing committed past it).
+        if (err instanceof SinkError && err.code === "DLQ_REFUSED") return life.fail(err);
         // Refused (rebalance) or failed: tried again on a later tick, or re-read after a rejoin.
         logger.debug({ err: why(err), partition: st.key }, "skipped-tail commit deferred");
       });
@@ -116,7 +118,8 @@ export function createOutsideWriter(d: OutsideDeps) {
         }
       })
       .catch((err: unknown) => {
-        if (err instanceof SinkError && err.code === "S3_FATAL") return life.fail(err);
+        if (err instanceof SinkError && (err.code === "S3_FATAL" || err.code === "DLQ_REFUSED"))
+          return life.fail(err);
         // Fenced or failed: the records are re-read from the committed offset after the rejoin / seek.
         logger.debug({ err: why(err), partition: st.key }, "timer upload abandoned");
         if (fence.mayWrite(st.generation) && st.committed !== null) {

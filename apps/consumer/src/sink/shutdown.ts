@@ -1,4 +1,5 @@
 import type { Logger } from "@weblog/cli";
+import { SinkError } from "./errors";
 import { sleep } from "./lock";
 
 /**
@@ -67,6 +68,8 @@ export function createLifecycle(opts: {
       if (activeBatches > 0) stopAbort.abort();
       if (!fatal) {
         const drain = steps.drain().catch((err: unknown) => {
+          // A failure for good (a dead letter the broker refuses, S3 access gone) ends the stop as that error.
+          if (err instanceof SinkError && err.code !== "FENCED") return fail(err);
           logger.warn(
             { err: { message: (err as Error).message } },
             "could not upload everything buffered at stop; it will be read again on the next start",
@@ -82,6 +85,16 @@ export function createLifecycle(opts: {
     })();
     return stopped;
   };
+
+  function fail(err: Error): void {
+    if (fatal) return;
+    fatal = err;
+    logger.error(
+      { err: { message: err.message, code: (err as { code?: string }).code } },
+      "sink stopping on a fatal error",
+    );
+    void stop();
+  }
 
   return {
     get stopping() {
@@ -101,15 +114,7 @@ export function createLifecycle(opts: {
       activeBatches -= 1;
       if (activeBatches === 0) batchesEnded?.();
     },
-    fail(err) {
-      if (fatal) return;
-      fatal = err;
-      logger.error(
-        { err: { message: err.message, code: (err as { code?: string }).code } },
-        "sink stopping on a fatal error",
-      );
-      void stop();
-    },
+    fail,
     stop,
     done,
   };

@@ -83,4 +83,9 @@ export interface SinkEngine {
   lag(): readonly PartitionLag[];
   /** True while the sink is a member of its group with an assignment (readiness). */
   joined(): boolean;
+  /**
+   * True while the broker answers: its last answer to the lag poll (every 2 s) is at most 6 s old (readiness; a
+   * dead broker shows here within seconds, not after kafkajs's session timeout and retries).
+   */
+  brokerAnswering(): boolean;
 }
