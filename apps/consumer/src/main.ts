@@ -115,7 +115,8 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
     return s3Checked.ok;
   }
   const off = onShutdown(() => engine.stop(), { logger });
-  logger.info(
+  // debug: at info a sink that cannot start says one line (its error); "sink running" follows a good start.
+  logger.debug(
     {
       endpoint: describeEndpoint(endpoint),
       bucket: settings.bucket,

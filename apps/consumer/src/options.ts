@@ -8,7 +8,7 @@ import {
   parsers,
   UsageError,
 } from "@weblog/cli";
-import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
+import { checkTopicName, type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
 import {
   defaultSinkSettings,
   defined,
@@ -117,10 +117,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const kafka = loadKafkaSettings({ env, flags: defined({ brokers: raw.brokers }) });
 
   if (raw.print) {
+    const topic = raw.topic ?? "weblogs";
+    // Before any connection: the broker's answer ("invalid topic") would cost a round trip and its log lines.
+    checkTopicName(topic, cmd.getOptionValueSource("topic") === "env" ? "WEBLOG_TOPIC" : "--topic");
     return {
       mode: "print",
       kafka,
-      topic: raw.topic ?? "weblogs",
+      topic,
       groupId: raw.group ?? `weblog-console-${process.pid}-${Date.now().toString(36)}`,
       fromBeginning: raw.fromBeginning === true,
       showKey: raw.showKey === true,
