@@ -3,7 +3,7 @@
  * it, no start-up chatter, never a stack. At debug level the debug lines are asked for, so there the claim is: no
  * stack, no warning, and the last line is the one-line error.
  */
-import { type KafkaHandle, runCli, startS3, type S3Handle, startKafka, uniqueName } from "@weblog/testkit";
+import { type KafkaHandle, runCli, type S3Handle, startKafka, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAIN, sinkEnv } from "./helpers";
 
