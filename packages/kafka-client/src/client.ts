@@ -29,7 +29,8 @@ const ANSWERED = /^Response \w+\(key: \d+, version: \d+\)$/;
 
 /**
  * kafkajs's own logs into our logger: its ERROR/WARN become `warn` unless they are connection/retry noise (`debug`),
- * INFO/DEBUG become `debug`, and so do error answers the caller gets thrown (`ANSWERED`). So a dead broker gives one explained error (explainKafkaError), not a page of spam.
+ * INFO/DEBUG become `debug`, and so do error answers the caller gets thrown (`ANSWERED`). So a dead broker gives one
+ * explained error (explainKafkaError), not a page of spam.
  */
 export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
   return () =>
