@@ -80,13 +80,7 @@ describe("s3-verifier CLI against S3 (objects written by hand in Confluent's lay
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     const kinds = doc.findings.map((f: { kind: string }) => f.kind).sort();
-    expect(kinds).toEqual([
-      "gap",
-      "invalid-record",
-      "over-flush-size",
-      "overlap",
-      "unparsable-key",
-    ]);
+    expect(kinds).toEqual(["gap", "invalid-record", "over-flush-size", "overlap", "unparsable-key"]);
     const invalid = doc.findings.find((f: { kind: string }) => f.kind === "invalid-record");
     expect(invalid).toMatchObject({ keys: [confluentKey("weblogs", 0, 20)], line: 3 });
     expect(doc.findings.find((f: { kind: string }) => f.kind === "gap").range).toEqual({ from: 10, to: 19 });
