@@ -12,6 +12,7 @@ import {
 import { isExpectedError } from "@weblog/errors";
 import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-client";
 import { checkBucket, createS3Client, describeEndpoint } from "@weblog/s3";
+import { noteLevel } from "@weblog/sink-contract";
 import { applySinkHeapFlags } from "./heap";
 import { createSinkMetrics } from "./metrics";
 import { type ConsumerOptions, type PrintMode, parseOptions, type SinkMode } from "./options";
@@ -36,7 +37,7 @@ async function runPrint(opts: PrintMode, logger: Logger): Promise<number> {
 async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   applySinkHeapFlags(); // before the first record: see heap.ts
   const { settings } = opts;
-  for (const note of opts.notes) logger.info({ config: opts.configPath }, note);
+  for (const note of opts.notes) logger[noteLevel(note)]({ config: opts.configPath }, note);
   const endpoint = settings.storeUrl;
   const s3 = createS3Client({
     endpoint,

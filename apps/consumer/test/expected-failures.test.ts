@@ -3,10 +3,13 @@
  * it, no start-up chatter, never a stack. At debug level the debug lines are asked for, so there the claim is: no
  * stack, no warning, and the last line is the one-line error.
  */
+
+import { fileURLToPath } from "node:url";
 import { type KafkaHandle, runCli, type S3Handle, startKafka, startS3, uniqueName } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAIN, sinkEnv } from "./helpers";
 
+const CONNECTOR_JSON = fileURLToPath(new URL("../../../infra/connect/s3-sink.json", import.meta.url));
 const STACK = /\n\s+at |"stack"/;
 /** Lines at warn level or above (JSON logs: level >= 40), i.e. anything but the error line and debug/info logs. */
 const warnings = (stderr: string) =>
@@ -20,6 +23,34 @@ describe("consumer: expected failures are one line, exit 2 (real broker)", () =>
   });
   afterAll(async () => {
     await Promise.allSettled([kafka?.stop(), s3?.stop()]);
+  });
+
+  it("--sink --config infra/connect/s3-sink.json with SASL against a broker without SASL: one line at info", async () => {
+    // The compose file's connector JSON: a dozen Connect-only keys (each a debug note now) and errors.tolerance=all
+    // (a dead-letter producer, whose kafkajs partitioner notice is debug now): they used to print ~13 lines first.
+    const res = await runCli(
+      MAIN,
+      // Flags (not S3_BUCKET / S3_ENDPOINT) point it at the test's S3: an env override of the file is an info line.
+      [
+        ...["--sink", "--config", CONNECTOR_JSON, "--group", uniqueName("sasl")],
+        ...["--store-url", s3.endpoint, "--bucket", s3.bucket],
+      ],
+      {
+        env: sinkEnv(kafka, s3, {
+          S3_BUCKET: undefined,
+          S3_ENDPOINT: undefined,
+          KAFKA_SASL_MECHANISM: "plain",
+          KAFKA_SASL_USERNAME: "alice",
+          KAFKA_SASL_PASSWORD: "wonderland-secret",
+        }),
+        timeoutMs: 60_000,
+      },
+    );
+    expect(res.code).toBe(2);
+    const lines = res.stderr.trim().split("\n");
+    expect(lines).toEqual([
+      expect.stringMatching(/^consumer: Kafka at \S+ does not accept SASL plain on this listener/),
+    ]);
   });
 
   for (const level of ["info", "debug"]) {

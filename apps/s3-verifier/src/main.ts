@@ -13,7 +13,7 @@ import {
   runMain,
 } from "@weblog/cli";
 import { checkBucket, createS3Client, explainS3Error } from "@weblog/s3";
-import { topicPrefix } from "@weblog/sink-contract";
+import { noteLevel, topicPrefix } from "@weblog/sink-contract";
 import { analyze } from "./analyze";
 import type { Analysis, KafkaState, KafkaValue, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
@@ -131,7 +131,7 @@ function unexplainedRanges(analysis: Analysis, kafka: KafkaState): Map<string, M
 export async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
   const logger = createLogger({ name: "s3-verifier" });
-  for (const note of opts.configNotes) logger.info({ note }, "connector config");
+  for (const note of opts.configNotes) logger[noteLevel(note)]({ note }, "connector config");
 
   // The SDK's "versions after January 2027 will require node >= 22" warning is noise in a CLI's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -28,6 +28,13 @@ const NOISE =
 const ANSWERED = /^Response \w+\(key: \d+, version: \d+\)$/;
 
 /**
+ * kafkajs 2's one-time notice that its default partitioner changed in 2.0.0 (printed for any producer created without
+ * `createPartitioner`, e.g. the sink's dead-letter producer): a migration note for kafkajs 1 users, not a problem of
+ * this run (we want the default). Debug only.
+ */
+const MIGRATION_NOTICE = /switched default partitioner/;
+
+/**
  * kafkajs's own logs into our logger: its ERROR/WARN become `warn` unless they are connection/retry noise (`debug`),
  * INFO/DEBUG become `debug`, and so do error answers the caller gets thrown (`ANSWERED`). So a dead broker gives one
  * explained error (explainKafkaError), not a page of spam.
@@ -48,7 +55,8 @@ export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
       if (
         (level === logLevel.ERROR || level === logLevel.WARN) &&
         !NOISE.test(`${message} ${String(rest.error ?? "")}`) &&
-        !ANSWERED.test(message)
+        !ANSWERED.test(message) &&
+        !MIGRATION_NOTICE.test(message)
       ) {
         logger.warn(fields, `kafkajs: ${message}`);
       } else {

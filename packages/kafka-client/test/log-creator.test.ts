@@ -63,7 +63,18 @@ describe("kafkajsLogCreator", () => {
         "Request is not valid given the current SASL state",
       ),
     );
+    log({
+      namespace: "",
+      level: logLevel.WARN,
+      label: "WARN",
+      log: {
+        timestamp: "t",
+        logger: "kafkajs",
+        message:
+          'KafkaJS v2.0.0 switched default partitioner. To retain the same partitioning behavior as in previous versions, create the producer with the option "createPartitioner: Partitioners.LegacyPartitioner".',
+      },
+    });
     log(entry("something odd", "no idea"));
-    expect(seen.map((s) => s.level)).toEqual(["debug", "debug", "warn"]);
+    expect(seen.map((s) => s.level)).toEqual(["debug", "debug", "debug", "warn"]);
   });
 });

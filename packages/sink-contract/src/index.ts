@@ -21,6 +21,7 @@ export {
   type LoadConnectorOptions,
   type LoadedConnectorConfig,
   loadConnectorConfig,
+  noteLevel,
   sinkEnvSources,
   sinkSettingsFromEnv,
 } from "./load";

@@ -121,6 +121,17 @@ export function sinkEnvSources(env: NodeJS.ProcessEnv = process.env): EnvSources
   return out as EnvSources;
 }
 
+const CONNECT_ONLY = "Connect-only";
+
+/**
+ * How loud a note of `loadConnectorConfig` should be: a Kafka Connect framework key we know and need not read
+ * (`<key>: Connect-only: ...`, a dozen in a typical file) is `debug`; the rest (a Confluent key we ignore, our default
+ * differing from Connect's, an env variable overriding the file) is `info`. So a start that fails says its one line.
+ */
+export function noteLevel(note: string): "debug" | "info" {
+  return note.includes(`: ${CONNECT_ONLY}: `) ? "debug" : "info";
+}
+
 /** The fields of `o` that are set. */
 export function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -146,7 +157,7 @@ function checkKeys(values: ReadonlyMap<string, string>, source: string): string[
       );
     }
     if (row.status !== "honoured")
-      notes.push(`${key}: ${row.status === "connect-only" ? "Connect-only" : "ignored"}: ${row.note}`);
+      notes.push(`${key}: ${row.status === "connect-only" ? CONNECT_ONLY : "ignored"}: ${row.note}`);
   }
   return notes;
 }

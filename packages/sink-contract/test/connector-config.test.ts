@@ -5,7 +5,7 @@ import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
 import { SinkConfigError } from "../src/errors";
 import { CONFLUENT_S3_SINK_KEYS } from "../src/key-table";
-import { loadConnectorConfig, sinkEnvSources, sinkSettingsFromEnv } from "../src/load";
+import { loadConnectorConfig, noteLevel, sinkEnvSources, sinkSettingsFromEnv } from "../src/load";
 import { maskUserInfo } from "../src/override-notes";
 import { DEFAULT_SINK_SETTINGS, defaultSinkSettings, type SinkSettings } from "../src/settings";
 import { toConnectorConfig } from "../src/write-back";
@@ -51,6 +51,9 @@ describe("loadConnectorConfig", () => {
     expect(notes.some((n) => n.startsWith("connector.class: Connect-only"))).toBe(true);
     expect(notes.some((n) => n.startsWith("tasks.max: Connect-only"))).toBe(true);
     expect(notes.some((n) => n.startsWith("value.converter.schemas.enable: Connect-only"))).toBe(true);
+    // Connect-only notes are debug (a failing start says one line at info); the others stay info.
+    for (const n of notes) expect(noteLevel(n)).toBe(n.includes(": Connect-only: ") ? "debug" : "info");
+    expect(noteLevel("s3.bucket.name: a in f.json, overridden by S3_BUCKET=b")).toBe("info");
   });
 
   it("accepts the flat config (PUT /connectors/<name>/config body) with numbers and booleans", () => {
