@@ -56,4 +56,5 @@ fi
 # The local stack's jars (once; each script is quiet when its cache is complete).
 bash infra/local/fetch.sh
 bash infra/local/s3/setup.sh
+bash infra/local/moto/setup.sh # moto's S3 server in a venv of its own (the second S3 implementation, TESTKIT_S3=moto)
 bash infra/local/connect/fetch-plugin.sh

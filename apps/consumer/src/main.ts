@@ -11,14 +11,15 @@ import {
 } from "@weblog/cli";
 import { isExpectedError } from "@weblog/errors";
 import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-client";
-import { checkBucket, createS3Client, describeEndpoint } from "@weblog/s3";
-import { noteLevel } from "@weblog/sink-contract";
+import { checkBucket, createS3Client, credentialsFromSettings, describeEndpoint } from "@weblog/s3";
+import { noteLevel, SinkConfigError } from "@weblog/sink-contract";
 import { applySinkHeapFlags } from "./heap";
 import { createSinkMetrics } from "./metrics";
 import { type ConsumerOptions, type PrintMode, parseOptions, type SinkMode } from "./options";
 import { createPrintConsumer } from "./print/print-consumer";
 import { createSinkEngine } from "./sink";
 import { crashHookFromEnv } from "./sink/crash-hook";
+import { matchingTopics, type TopicWatcher, watchTopics } from "./sink/topic-pattern";
 
 async function runPrint(opts: PrintMode, logger: Logger): Promise<number> {
   const kafka = createKafka(opts.kafka, { logger });
@@ -36,34 +37,61 @@ async function runPrint(opts: PrintMode, logger: Logger): Promise<number> {
 
 async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   applySinkHeapFlags(); // before the first record: see heap.ts
-  const { settings } = opts;
+  let { settings } = opts;
   for (const note of opts.notes) logger[noteLevel(note)]({ config: opts.configPath }, note);
   const endpoint = settings.storeUrl;
+  // aws.access.key.id / aws.secret.access.key, or assume-role (s3.credentials.provider.*): never logged
+  const fromSettings = credentialsFromSettings(settings);
   const s3 = createS3Client({
     endpoint,
     region: settings.region,
     pathStyle: settings.pathStyle,
     maxAttempts: 1,
+    ...(fromSettings?.kind === "static" ? { credentials: fromSettings.credentials } : {}),
+    ...(fromSettings?.kind === "assume-role" ? { credentialProvider: fromSettings.provider } : {}),
   });
+  if (fromSettings) {
+    logger.info(
+      fromSettings.kind === "assume-role"
+        ? { credentials: "assume-role", roleArn: fromSettings.roleArn }
+        : { credentials: "connector file keys" },
+      "S3 credentials from the connector file",
+    );
+  }
   // Missing bucket / wrong credentials / S3 down at start: one line naming bucket and endpoint, exit 2.
   await checkBucket(s3, settings.bucket, endpoint);
 
   const kafka = createKafka(opts.kafka, { logger });
+  const topicAdmin = settings.topicsRegex ? kafka.admin() : undefined;
+  if (topicAdmin && settings.topicsRegex) {
+    await connectChecked(topicAdmin, opts.kafka);
+    const found = matchingTopics(settings.topicsRegex, await topicAdmin.listTopics(), settings.dlqTopic);
+    if (found.length === 0) {
+      await topicAdmin.disconnect();
+      throw new SinkConfigError(
+        "topics.regex",
+        `topics.regex '${settings.topicsRegex}' matches no topic yet: create one first, or fix the pattern`,
+      );
+    }
+    settings = { ...settings, topics: found };
+  }
   const metrics = opts.metrics ? createSinkMetrics() : undefined;
-  const engine = createSinkEngine({
-    ...(metrics ? { metrics } : {}),
-    kafka,
-    s3,
-    settings,
-    logger,
-    endpoint,
-    connectorName: opts.connectorName,
-    crashHook: crashHookFromEnv(process.env.WEBLOG_SINK_CRASH_AT),
-    connect: (c) => connectChecked(c, opts.kafka),
-    ...(process.env.WEBLOG_SINK_SESSION_TIMEOUT_MS
-      ? { sessionTimeoutMs: Number(process.env.WEBLOG_SINK_SESSION_TIMEOUT_MS) }
-      : {}),
-  });
+  const newEngine = () =>
+    createSinkEngine({
+      ...(metrics ? { metrics } : {}),
+      kafka,
+      s3,
+      settings,
+      logger,
+      endpoint,
+      connectorName: opts.connectorName,
+      crashHook: crashHookFromEnv(process.env.WEBLOG_SINK_CRASH_AT),
+      connect: (c) => connectChecked(c, opts.kafka),
+      ...(process.env.WEBLOG_SINK_SESSION_TIMEOUT_MS
+        ? { sessionTimeoutMs: Number(process.env.WEBLOG_SINK_SESSION_TIMEOUT_MS) }
+        : {}),
+    });
+  let engine = newEngine();
   const progress = createProgress({
     label: "sink",
     logger,
@@ -115,7 +143,32 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
     }
     return s3Checked.ok;
   }
-  const off = onShutdown(() => engine.stop(), { logger });
+  let stopping = false;
+  const off = onShutdown(
+    () => {
+      stopping = true;
+      return engine.stop();
+    },
+    { logger },
+  );
+  /** topics.regex: a new matching topic stops the engine gracefully; the loop below starts one on the new list. */
+  let nextTopics: string[] | undefined;
+  let watcher: TopicWatcher | undefined;
+  const watch = () => {
+    if (!topicAdmin || !settings.topicsRegex) return;
+    watcher = watchTopics({
+      list: () => topicAdmin.listTopics(),
+      pattern: settings.topicsRegex,
+      known: settings.topics,
+      exclude: settings.dlqTopic,
+      intervalMs: settings.metadataMaxAgeMs,
+      logger,
+      onNew(topics) {
+        nextTopics = topics;
+        void engine.stop();
+      },
+    });
+  };
   // debug: at info a sink that cannot start says one line (its error); "sink running" follows a good start.
   logger.debug(
     {
@@ -128,11 +181,22 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   );
   progress.start();
   try {
+    watch();
     await engine.run();
+    while (nextTopics && !stopping) {
+      settings = { ...settings, topics: nextTopics };
+      nextTopics = undefined;
+      engine = newEngine();
+      metrics?.bind(engine);
+      watch();
+      await engine.run();
+    }
   } catch (err) {
     if (isExpectedError(err)) throw err;
     throw explainKafkaError(err, opts.kafka, { during: "consume" });
   } finally {
+    watcher?.stop();
+    await topicAdmin?.disconnect().catch(() => {});
     progress.stop();
     off();
     await server?.close();

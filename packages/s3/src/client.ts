@@ -6,7 +6,7 @@
  * do we fall back to MinIO's dev credentials minioadmin/minioadmin, so `docker compose up` + our apps work with
  * no setup, and a real AWS endpoint never sees a made-up key.
  */
-import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadBucketCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { explainS3Error } from "./errors";
 
 export interface S3Credentials {
@@ -20,6 +20,8 @@ export interface S3ClientOptions {
   endpoint?: string | undefined;
   region: string;
   credentials?: S3Credentials | undefined;
+  /** A provider (assume-role, ./credentials.ts); wins over `credentials`. */
+  credentialProvider?: S3ClientConfig["credentials"] | undefined;
   /** `s3.path.style.access.enabled` (MinIO, S3Proxy need it). */
   pathStyle: boolean;
   /** SDK attempts per request (default 3); callers add their own backoff on top for long outages. */
@@ -37,7 +39,7 @@ export const MINIO_DEV_CREDENTIALS: Readonly<S3Credentials> = Object.freeze({
   secretAccessKey: "minioadmin",
 });
 
-export type CredentialSource = "explicit" | "aws-chain" | "minio-dev-fallback";
+export type CredentialSource = "explicit" | "assume-role" | "aws-chain" | "minio-dev-fallback";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
@@ -64,6 +66,7 @@ function envHasAwsCredentials(env: NodeJS.ProcessEnv): boolean {
 
 /** Which credentials `createS3Client` will use (for a log line; never the secret itself). */
 export function credentialSourceFor(options: S3ClientOptions): CredentialSource {
+  if (options.credentialProvider) return "assume-role";
   if (options.credentials) return "explicit";
   const env = options.env ?? process.env;
   if (isLocalEndpoint(options.endpoint) && !envHasAwsCredentials(env)) return "minio-dev-fallback";
@@ -76,11 +79,13 @@ export function createS3Client(options: S3ClientOptions): S3Client {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const source = credentialSourceFor(options);
   const credentials =
-    source === "explicit"
-      ? options.credentials
-      : source === "minio-dev-fallback"
-        ? { ...MINIO_DEV_CREDENTIALS }
-        : undefined;
+    source === "assume-role"
+      ? options.credentialProvider
+      : source === "explicit"
+        ? options.credentials
+        : source === "minio-dev-fallback"
+          ? { ...MINIO_DEV_CREDENTIALS }
+          : undefined;
   return new S3Client({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : { followRegionRedirects: true }),

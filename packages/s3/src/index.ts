@@ -7,6 +7,7 @@ export {
   type S3ClientOptions,
   type S3Credentials,
 } from "./client";
+export { credentialsFromSettings, DEFAULT_ROLE_SESSION_NAME, type SettingsCredentials } from "./credentials";
 export {
   describeEndpoint,
   explainS3Error,
@@ -25,3 +26,12 @@ export {
   readRecordsFromObject,
   type SinkObject,
 } from "./objects";
+export {
+  completeParams,
+  createParams,
+  type ObjectEncryption,
+  type ObjectWriteParams,
+  offsetTags,
+  uploadPartParams,
+  writeParamsOf,
+} from "./write-params";

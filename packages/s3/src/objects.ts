@@ -21,6 +21,7 @@ import {
   readRecordLines,
 } from "@weblog/sink-contract";
 import { explainS3Error } from "./errors";
+import type { createParams } from "./write-params";
 
 export interface ListedObject {
   key: string;
@@ -141,6 +142,8 @@ export async function putObjectBody(
     metadata?: Record<string, string> | undefined;
     /** Default: JSON lines' content type for `compression`. */
     contentType?: string | undefined;
+    /** SSE, canned ACL and tags (`createParams` of ./write-params.ts). */
+    params?: ReturnType<typeof createParams> | undefined;
   } = {},
 ): Promise<void> {
   try {
@@ -152,6 +155,7 @@ export async function putObjectBody(
         // No Content-Encoding for gzip: clients would transparently gunzip, and the key's .gz already says it.
         ContentType: options.contentType ?? contentTypeOf(compression),
         ...(options.metadata ? { Metadata: options.metadata } : {}),
+        ...options.params,
       }),
       options.abortSignal ? { abortSignal: options.abortSignal } : {},
     );

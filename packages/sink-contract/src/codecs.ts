@@ -157,3 +157,57 @@ export const locale: Codec<string> = {
   explain: (key, v) => `${key}: ${show(v)} is not a locale tag (e.g. en-US)`,
   flag: { kind: "text" },
 };
+
+/** What write-back and every message print in place of a secret (Kafka's `Password.toString()`). */
+export const REDACTED = "[hidden]";
+
+/**
+ * A secret (`aws.secret.access.key`, `s3.sse.customer.key`): parsed like text (optionally checked by `valid`), but
+ * never shown: `format` (write-back, notes) prints `[hidden]`, and no message quotes the value. The placeholder
+ * itself is refused on load, so a written-back file cannot pass for a real key.
+ */
+export function secret(valid?: { test(text: string): boolean; hint: string }): Codec<string> {
+  const hint = valid?.hint ?? "must not be empty";
+  return {
+    schema: Type.String({ minLength: 1 }),
+    parse(key, t) {
+      if (t === REDACTED) {
+        throw badConfig(
+          key,
+          `${key}: '${REDACTED}' is the placeholder a write-back prints for a secret: put the real value in the connector file`,
+        );
+      }
+      if (valid && !valid.test(t)) throw badConfig(key, `${key}: ${hint} (the value is not shown)`);
+      return t;
+    },
+    format: () => REDACTED,
+    explain: (key) => `${key}: ${hint} (the value is not shown)`,
+    flag: { kind: "text" },
+  };
+}
+
+/** An SSE-C key as Confluent and S3 take it: base64 of exactly 256 bits. */
+export const SSE_C_KEY = {
+  test: (t: string) => /^[A-Za-z0-9+/]{43}=$/.test(t) && Buffer.from(t, "base64").length === 32,
+  hint: "must be a base64-encoded 256-bit key (44 characters, e.g. `openssl rand -base64 32`)",
+};
+
+/**
+ * A Java-style regular expression matched against whole names (`topics.regex`: Connect's Pattern.matches), checked
+ * by compiling it as a JavaScript RegExp (the common syntax of both).
+ */
+export const wholeNameRegex: Codec<string> = {
+  schema: Type.String({ minLength: 1 }),
+  parse(key, t) {
+    if (t.trim() === "") throw badConfig(key, `${key}: empty; give a pattern, e.g. weblogs-.*`);
+    try {
+      new RegExp(`^(?:${t})$`);
+    } catch (err) {
+      throw badConfig(key, `${key}='${t}' is not a valid regular expression: ${(err as Error).message}`);
+    }
+    return t;
+  },
+  format: (v) => v,
+  explain: (key, v) => `${key}: ${show(v)} is not a valid regular expression`,
+  flag: { kind: "text" },
+};

@@ -42,7 +42,6 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
   ),
   c("connector.class", "we are the sink", [S3_SINK_CONNECTOR_CLASS], S3_SINK_CONNECTOR_CLASS),
   c("tasks.max", "Connect's parallelism; ours is more sink instances in one consumer group", undefined, "1"),
-  i("topics.regex", "not supported by our sink: list the topics in `topics`", [""]),
   c(
     "key.converter",
     "our sink keeps keys as strings only to pick partitions; keys are not written",
@@ -82,7 +81,6 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
   i("store.kafka.headers", "not supported by our sink: headers are not written", ["false"]),
   i("keys.format.class", "keys are not written"),
   i("headers.format.class", "headers are not written"),
-  i("s3.object.tagging", "our sink adds no object tags", ["false"]),
   c("format.bytearray.extension", "ByteArrayFormat only"),
   c("format.bytearray.separator", "ByteArrayFormat only"),
   c("avro.codec", "AvroFormat only"),
@@ -95,13 +93,6 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
   // --- S3 ---
   i("s3.part.retries", "our sink retries PutObject and every UploadPart with backoff until S3 answers"),
   i("s3.retry.backoff.ms", "our sink's S3 retries use their own exponential backoff"),
-  i(
-    "s3.ssea.name",
-    "server-side encryption is not requested by our sink: use the bucket's default encryption",
-  ),
-  i("s3.sse.customer.key", "SSE-C is not supported by our sink"),
-  i("s3.sse.kms.key.id", "SSE-KMS is not requested by our sink: use the bucket's default encryption"),
-  i("s3.acl.canned", "our sink sets no canned ACL"),
   i("s3.wan.mode", "transfer acceleration is not used by our sink"),
   i("s3.compression.level", "gzip uses zlib's default level"),
   i("s3.http.send.expect.continue", "AWS SDK default"),
@@ -117,12 +108,19 @@ export const CONNECT_KEYS: readonly KeyRow[] = [
   i("s3.ssl.truststore.location", "use NODE_EXTRA_CA_CERTS"),
   i("s3.ssl.truststore.password", "use NODE_EXTRA_CA_CERTS"),
   i("s3.ssl.truststore.type", "use NODE_EXTRA_CA_CERTS"),
-  i("s3.credentials.provider.class", "our sink uses the AWS SDK default credential chain"),
-  i("aws.access.key.id", "put credentials in AWS_ACCESS_KEY_ID / a profile, not the connector JSON"),
-  i("aws.secret.access.key", "put credentials in AWS_SECRET_ACCESS_KEY / a profile, not the connector JSON"),
-  i("s3.sts.role.arn", "use AWS_ROLE_ARN / a profile with role_arn for the AWS SDK chain"),
-  i("s3.sts.role.session.name", "use AWS_ROLE_SESSION_NAME"),
-  i("s3.sts.role.external.id", "use a profile with external_id"),
+  i("s3.sts.role.arn", "not Confluent's spelling: use s3.credentials.provider.sts.role.arn", [""]),
+  i(
+    "s3.sts.role.session.name",
+    "not Confluent's spelling: use s3.credentials.provider.sts.role.session.name",
+    [""],
+  ),
+  i("s3.sts.role.external.id", "not Confluent's spelling: use s3.credentials.provider.sts.role.external.id", [
+    "",
+  ]),
+  i(
+    "s3.object.behavior.on.tagging.error",
+    "our tags ride on the PutObject / CreateMultipartUpload itself (x-amz-tagging), so a tag S3 refuses fails the upload (retried like any S3 error) rather than being ignored after it",
+  ),
   // --- Storage ---
   c("storage.class", "S3 is the only storage", [S3_STORAGE_CLASS], S3_STORAGE_CLASS),
   // --- Partitioner ---

@@ -3,7 +3,27 @@
  * from), the write-back rule and the consumer's CLI flag. Everything else about these keys is derived (key-row.ts).
  * Kafka Connect / Confluent keys our sink does not read are in connect-keys.ts.
  */
-import { bool, bytesOrOff, type Codec, int, intervalMs, list, locale, oneOf, text } from "./codecs";
+import {
+  ASSUME_ROLE_CLASS,
+  CANNED_ACLS,
+  type CredentialsProviderKind,
+  DEFAULT_CHAIN_CLASS,
+  SSE_ALGORITHMS,
+} from "./aws-values";
+import {
+  bool,
+  bytesOrOff,
+  type Codec,
+  int,
+  intervalMs,
+  list,
+  locale,
+  oneOf,
+  SSE_C_KEY,
+  secret,
+  text,
+  wholeNameRegex,
+} from "./codecs";
 import { JSON_FORMAT_CLASS, PARQUET_FORMAT_CLASS } from "./connect-keys";
 import { badConfig } from "./errors";
 import type { KeyRow } from "./key-row";
@@ -57,10 +77,41 @@ const formatClass: Codec<"json" | "parquet"> = {
     `${key}=${String(v)} must be json or parquet (${JSON_FORMAT_CLASS} or ${PARQUET_FORMAT_CLASS})`,
 };
 
+/** `s3.credentials.provider.class`: Confluent's two class names (short names too); settings hold the kind. */
+const PROVIDER_CLASSES = { default: DEFAULT_CHAIN_CLASS, "assume-role": ASSUME_ROLE_CLASS } as const;
+const providerChoice = oneOf<CredentialsProviderKind>(["default", "assume-role"]);
+const providerClass: Codec<CredentialsProviderKind> = {
+  ...providerChoice,
+  parse(key, t) {
+    if (t === DEFAULT_CHAIN_CLASS || t === "default" || t === "") return "default";
+    if (t === ASSUME_ROLE_CLASS || t === "assume-role") return "assume-role";
+    throw badConfig(
+      key,
+      `${key}='${t}' is not supported by our sink: use ${DEFAULT_CHAIN_CLASS} (the AWS SDK chain) or ${ASSUME_ROLE_CLASS} (with s3.credentials.provider.sts.role.arn)`,
+    );
+  },
+  format: (v) => PROVIDER_CLASSES[v],
+  explain: (key, v) =>
+    `${key}=${String(v)} must be default or assume-role (${DEFAULT_CHAIN_CLASS} or ${ASSUME_ROLE_CLASS})`,
+};
+const tagPairs = list(
+  /^[^:,]+:[^,]*$/,
+  "is not a key:value pair",
+  "give key:value pairs, comma separated (e.g. team:web,env:prod)",
+);
+const keyNames = list(
+  /^[A-Za-z0-9._-]+$/,
+  "is not a connector key",
+  "give the keys to run without, comma separated",
+);
+const optionalText = (emptyHint: string) => text({ nonEmpty: true, emptyHint });
+
 /** One row per line (a table: read across). `write: "never"` rows are written by the partitioner's write-back. */
 // biome-ignore format: the key table, one row per line
 export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "topics", note: "topics (comma separated)", field: "topics", codec: topicList, default: ["weblogs"], origin: "ours: the shared topic; Connect has no default (topics or topics.regex is required)", connectDefault: "required", flag: { name: "topics", arg: "<list>", help: "comma separated" } }),
+  h({ key: "topics.regex", note: "topicsRegex: every topic whose whole name matches (Connect's Pattern.matches; internal __ topics never), in place of topics; a new matching topic is picked up within consumer.override.metadata.max.age.ms", field: "topicsRegex", codec: wholeNameRegex, origin: "Connect: unset (topics or topics.regex, not both)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "consumer.override.metadata.max.age.ms", note: "metadataMaxAgeMs: how often topics.regex looks for new matching topics", field: "metadataMaxAgeMs", codec: int(1000), default: 300_000, origin: "the Kafka consumer's metadata.max.age.ms default: 300000 (5 min)", write: "if-not-default" }),
   h({ key: "s3.bucket.name", note: "bucket", field: "bucket", codec: text({ pattern: BUCKET_NAME, invalid: BUCKET_NAME_HINT }), default: "weblogs", origin: "ours: the compose stack's bucket; required in Confluent", connectDefault: "required", flag: { name: "bucket", arg: "<name>" }, env: ["S3_BUCKET"] }),
   h({ key: "s3.region", note: "region", field: "region", codec: text({ nonEmpty: true, emptyHint: "e.g. us-east-1" }), default: "us-east-1", origin: "ours: MinIO's default region; Confluent defaults to us-west-2", connectDefault: "us-west-2", flag: { name: "region", arg: "<region>" }, env: ["S3_REGION", "AWS_REGION"] }),
   h({ key: "store.url", note: "storeUrl: custom S3 endpoint (MinIO); absent = AWS S3", field: "storeUrl", codec: text({ pattern: STORE_URL, invalid: STORE_URL_HINT }), default: "http://localhost:9000", origin: "ours: MinIO from docker compose up; absent from a connector file means AWS S3, as in Connect", absentIsUnset: true, emptyIsUnset: true, write: "if-set", flag: { name: "store-url", arg: "<url>", help: "custom S3 endpoint" }, env: ["S3_ENDPOINT"] }),
@@ -92,5 +143,18 @@ export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "weblog.upload.max.in.flight.per.partition", note: "uploadMaxInFlightPerPartition: objects of one partition uploaded at once under one planned commit", field: "uploadMaxInFlightPerPartition", codec: int(1), default: 8, origin: "ours only: 8 (measured in the consumer bench, flush.size 10 at 25 ms S3); 1 = the strict upload-commit-upload order", write: "if-not-default", flag: { name: "upload-max-in-flight-per-partition", arg: "<n>", help: "objects of one partition uploaded at once (1 = strict order)" } }),
   h({ key: "weblog.upload.max.in.flight", note: "uploadMaxInFlight: PutObjects in flight over all partitions", field: "uploadMaxInFlight", codec: int(1), default: 16, origin: "ours only: 16 PutObjects over all partitions (measured likewise)", write: "if-not-default", flag: { name: "upload-max-in-flight", arg: "<n>", help: "PutObjects in flight over all partitions" } }),
   h({ key: "weblog.upload.parts.max.in.flight", note: "uploadPartsMaxInFlight: UploadParts of one multipart object in flight at once (memory per big object: this many parts + 1)", field: "uploadPartsMaxInFlight", codec: int(1, 10_000), default: 2, origin: "ours only: 2 (measured in the consumer's big-objects bench, 64 MiB objects at 25 ms S3)", write: "if-not-default", flag: { name: "upload-parts-max-in-flight", arg: "<n>", help: "UploadParts of one big object in flight at once" } }),
+  h({ key: "s3.ssea.name", note: "sseAlgorithm: server-side encryption of every object (PutObject, CreateMultipartUpload): AES256 (SSE-S3; SSE-C with s3.sse.customer.key) | aws:kms (SSE-KMS)", field: "sseAlgorithm", codec: oneOf(SSE_ALGORITHMS), origin: "Confluent: '' (none: the bucket's default encryption)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "s3.sse.kms.key.id", note: "sseKmsKeyId: the KMS key (id, ARN or alias) for s3.ssea.name=aws:kms", field: "sseKmsKeyId", codec: optionalText("a KMS key id, ARN or alias, or remove the key (the AWS-managed key)"), origin: "Confluent: '' (the account's aws/s3 key)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "s3.sse.customer.key", note: "sseCustomerKey (secret, never shown): SSE-C key (base64, 256 bits) with s3.ssea.name=AES256, sent on PutObject, CreateMultipartUpload, every UploadPart and CompleteMultipartUpload; readers need it too", field: "sseCustomerKey", codec: secret(SSE_C_KEY), origin: "Confluent: unset", absentIsUnset: true, emptyIsUnset: true, write: "if-set", secret: true }),
+  h({ key: "s3.acl.canned", note: `cannedAcl: x-amz-acl on every object: ${CANNED_ACLS.join(" | ")}`, field: "cannedAcl", codec: oneOf(CANNED_ACLS), origin: "Confluent: unset (the bucket's default)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "s3.object.tagging", note: "objectTagging: tag every object with Confluent's startOffset, endOffset (its last record's offset) and recordCount, sent with the PutObject / CreateMultipartUpload (x-amz-tagging)", field: "objectTagging", codec: bool, default: false, origin: "Confluent: false" }),
+  h({ key: "s3.object.tagging.key.value.pairs", note: "objectTaggingPairs: extra tags, key:value items (with s3.object.tagging=true)", field: "objectTaggingPairs", codec: tagPairs, origin: "Confluent: '' (none)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "aws.access.key.id", note: "awsAccessKeyId (secret, never shown): static credentials with aws.secret.access.key (absent: the AWS SDK chain)", field: "awsAccessKeyId", codec: secret(), origin: "Confluent: ''", absentIsUnset: true, emptyIsUnset: true, write: "if-set", secret: true }),
+  h({ key: "aws.secret.access.key", note: "awsSecretAccessKey (secret, never shown)", field: "awsSecretAccessKey", codec: secret(), origin: "Confluent: unset", absentIsUnset: true, emptyIsUnset: true, write: "if-set", secret: true }),
+  h({ key: "s3.credentials.provider.class", note: "credentialsProvider: default (the AWS SDK chain: env, profile, SSO, IMDS, ...) | assume-role (STS AssumeRole from the chain or the static keys, AWS SDK fromTemporaryCredentials)", field: "credentialsProvider", codec: providerClass, default: "default", origin: `Confluent: ${DEFAULT_CHAIN_CLASS}` }),
+  h({ key: "s3.credentials.provider.sts.role.arn", note: "stsRoleArn: the role to assume (assume-role)", field: "stsRoleArn", codec: optionalText("the role's ARN, e.g. arn:aws:iam::123456789012:role/weblog-sink"), absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "s3.credentials.provider.sts.role.session.name", note: "stsRoleSessionName (assume-role)", field: "stsRoleSessionName", codec: optionalText("e.g. weblog-sink"), origin: "ours: weblog-s3-sink when unset (Confluent requires it)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "s3.credentials.provider.sts.role.external.id", note: "stsRoleExternalId (assume-role)", field: "stsRoleExternalId", codec: optionalText("the external id the role's trust policy requires, or remove the key"), absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "weblog.ignore.keys", note: "ignoreKeys: Confluent keys we do not honour that would change what lands in S3, to run without anyway (a note each instead of a refusal)", field: "ignoreKeys", codec: keyNames, origin: "ours only: none (such keys are refused at start, exit 2)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
   h({ key: "weblog.flush.size.bytes", note: "flushSizeBytes: also cut an object before a record that would take its lines past this many bytes (-1 = off)", field: "flushSizeBytes", codec: bytesOrOff, default: -1, origin: "ours only: off; Confluent's S3 sink has no byte limit", write: "if-not-default", flag: { name: "flush-size-bytes", arg: "<n>", help: "also cut an object at this many bytes of record lines, -1 off" } }),
 ];

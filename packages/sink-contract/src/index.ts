@@ -1,6 +1,16 @@
 // Only what the sink, the verifier, infra, the demo and @weblog/s3 use; tests import the modules themselves.
 export { AIVEN_S3_SINK_CLASS } from "./aiven-config";
+export {
+  ASSUME_ROLE_CLASS,
+  CANNED_ACLS,
+  type CannedAcl,
+  CONFLUENT_TAG_KEYS,
+  type CredentialsProviderKind,
+  DEFAULT_CHAIN_CLASS,
+  type SseAlgorithm,
+} from "./aws-values";
 export { compressionOfKey, contentTypeOf, encodeRecordLines, readRecordLines } from "./body";
+export { REDACTED } from "./codecs";
 export { deadLetterHeaders, deadLetterOrigin } from "./dlq-headers";
 export { SinkConfigError } from "./errors";
 export { SINK_FLAGS, type SinkFlag, settingsFromFlags, sinkFlagTableMarkdown } from "./flags";

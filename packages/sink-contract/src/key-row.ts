@@ -63,6 +63,8 @@ export interface KeyRow {
    * `if-not-default` (our own keys, so a Connect file stays free of them), `never`, or a fixed value Connect needs.
    */
   write?: "always" | "if-set" | "if-not-default" | "never" | { value: string };
+  /** A secret: its value is never shown (write-back and messages print `[hidden]`). */
+  secret?: boolean;
   /** The consumer's CLI flag for this key, if any. */
   flag?: FlagSpec;
   /** Environment variables (in order of precedence) that set this field below the flags: S3_ENDPOINT, ... */

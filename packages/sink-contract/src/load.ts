@@ -69,13 +69,20 @@ export function loadConnectorConfig(
   }
 
   const notes = checkKeys(values, source);
+  if (values.get("topics") && values.get("topics.regex")) {
+    throw badConfig(
+      "topics.regex",
+      "topics.regex: set together with topics; Connect takes one of them: remove one",
+    );
+  }
   const settings = defaultSinkSettings() as unknown as Record<string, unknown>;
   for (const row of topLevelRows()) {
     if (row.field === "partitioner" || !row.codec) continue;
     const text = values.get(row.key);
     if (text === undefined || (text === "" && row.emptyIsUnset)) {
       if (row.absentIsUnset) delete settings[row.field];
-      if (text === undefined && row.connectDefault !== undefined) {
+      const byPattern = row.key === "topics" && values.get("topics.regex"); // the pattern finds them
+      if (text === undefined && row.connectDefault !== undefined && !byPattern) {
         notes.push(
           `${row.key} not set: using our default ${row.codec.format(row.default)} (Kafka Connect: ${row.connectDefault})`,
         );
@@ -140,6 +147,7 @@ export function defined<T extends object>(o: T): Partial<T> {
 /** Every key known, every restricted key at an allowed value; the notes for keys our sink does not read. */
 function checkKeys(values: ReadonlyMap<string, string>, source: string): string[] {
   const notes: string[] = [];
+  const runWithout = ignoreKeysOf(values);
   for (const [key, value] of values) {
     const row = keyRow(key);
     if (!row) {
@@ -150,16 +158,40 @@ function checkKeys(values: ReadonlyMap<string, string>, source: string): string[
       );
     }
     if (row.onlyValues && !row.onlyValues.includes(value)) {
+      if (runWithout.has(key)) {
+        notes.push(
+          `${key}='${value}': not honoured, run without it (weblog.ignore.keys lists it): ${row.note}`,
+        );
+        continue;
+      }
       const allowed = row.onlyValues.filter((v) => v !== "").map((v) => `'${v}'`);
       throw badConfig(
         key,
-        `${key}='${value}' is not supported by our sink: ${row.note}${allowed.length > 0 ? `; use ${allowed.join(" or ")}` : "; remove it"}`,
+        `${key}='${value}' is not supported by our sink: ${row.note}${allowed.length > 0 ? `; use ${allowed.join(" or ")}` : "; remove it"}, or list it in weblog.ignore.keys to run without it`,
       );
     }
     if (row.status !== "honoured")
       notes.push(`${key}: ${row.status === "connect-only" ? CONNECT_ONLY : "ignored"}: ${row.note}`);
   }
   return notes;
+}
+
+/** `weblog.ignore.keys` (read before the other keys are checked): each must be a key we do not honour. */
+function ignoreKeysOf(values: ReadonlyMap<string, string>): Set<string> {
+  const text = values.get("weblog.ignore.keys");
+  const row = keyRow("weblog.ignore.keys");
+  if (!text || !row?.codec) return new Set();
+  const keys = row.codec.parse("weblog.ignore.keys", text) as string[];
+  for (const key of keys) {
+    const listed = keyRow(key);
+    if (!listed || listed.status === "honoured") {
+      throw badConfig(
+        "weblog.ignore.keys",
+        `weblog.ignore.keys: '${key}' is ${listed ? "a key our sink honours" : "not a Confluent S3 sink key"}; list only keys the sink refuses`,
+      );
+    }
+  }
+  return new Set(keys);
 }
 
 function unwrap(raw: unknown, source: string): { flat: Record<string, unknown>; name?: string } {

@@ -3,9 +3,10 @@
  * `s3.bucket.name: my-bucket in my.json, overridden by S3_BUCKET=weblogs`. The documented order stays (flag > env >
  * file): the line only makes the env's win visible (after `eval "$(pnpm -s stack up)"` S3_BUCKET and S3_ENDPOINT are
  * set in the shell, and a file naming another bucket used to lose silently). Flags are typed on the command line
- * itself, so they get no line. Secrets never appear: a URL's user info is masked, and a key or variable named like a
- * secret shows `***`.
+ * itself, so they get no line. Secrets never appear: a URL's user info is masked, and a secret key (or one named like a
+ * secret) shows `[hidden]`, as everywhere in the contract.
  */
+import { REDACTED } from "./codecs";
 import { topLevelRows } from "./key-table";
 import type { SinkSettings } from "./settings";
 
@@ -42,8 +43,8 @@ export function envOverrideNotes(
     if (text === "" && row.emptyIsUnset) continue;
     const fileValue = fileSettings[row.field];
     if (JSON.stringify(fileValue) === JSON.stringify(value)) continue;
-    const secret = SECRET_NAME.test(row.key) || SECRET_NAME.test(envName);
-    const shown = (v: unknown) => (secret ? "***" : maskUserInfo(row.codec?.format(v) ?? String(v)));
+    const secret = row.secret === true || SECRET_NAME.test(row.key) || SECRET_NAME.test(envName);
+    const shown = (v: unknown) => (secret ? REDACTED : maskUserInfo(row.codec?.format(v) ?? String(v)));
     notes.push(`${row.key}: ${shown(fileValue)} in ${source}, overridden by ${envName}=${shown(value)}`);
   }
   return notes;

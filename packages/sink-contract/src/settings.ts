@@ -1,3 +1,4 @@
+import type { CannedAcl, CredentialsProviderKind, SseAlgorithm } from "./aws-values";
 import { HONOURED_KEYS } from "./connector-keys";
 import type { Compression, KeyLayout, ParquetCodec } from "./keys";
 
@@ -37,6 +38,10 @@ export type ErrorsTolerance = "none" | "all";
 export interface SinkSettings {
   /** `topics` (comma separated in Connect). */
   topics: string[];
+  /** `topics.regex`: topics whose whole name matches, in place of `topics` (which then holds the ones found). */
+  topicsRegex?: string;
+  /** `consumer.override.metadata.max.age.ms`: how often `topics.regex` looks for new matching topics. */
+  metadataMaxAgeMs: number;
   /** `s3.bucket.name`. */
   bucket: string;
   /** `s3.region`. */
@@ -101,6 +106,32 @@ export interface SinkSettings {
    * uploaded with a multipart upload in parts of this many bytes (the last part the rest).
    */
   partSize: number;
+  /** `s3.ssea.name` (Confluent: "" = none): SSE-S3 (`AES256`, or SSE-C with `sseCustomerKey`) or SSE-KMS (`aws:kms`). */
+  sseAlgorithm?: SseAlgorithm;
+  /** `s3.sse.kms.key.id` (with `aws:kms` only; absent: the account's AWS-managed key). */
+  sseKmsKeyId?: string;
+  /** `s3.sse.customer.key` (secret; with `AES256` only, which it turns into SSE-C): base64 of a 256-bit key. */
+  sseCustomerKey?: string;
+  /** `s3.acl.canned`: the canned ACL on every object (absent: none, the bucket's default). */
+  cannedAcl?: CannedAcl;
+  /** `s3.object.tagging`: tag every object with Confluent's startOffset, endOffset and recordCount. */
+  objectTagging: boolean;
+  /** `s3.object.tagging.key.value.pairs`: extra tags, `key:value` items (with `s3.object.tagging`). */
+  objectTaggingPairs?: string[];
+  /** `aws.access.key.id` (secret): static credentials with `awsSecretAccessKey`; absent: the AWS SDK chain. */
+  awsAccessKeyId?: string;
+  /** `aws.secret.access.key` (secret). */
+  awsSecretAccessKey?: string;
+  /** `s3.credentials.provider.class`: the AWS SDK default chain, or assume-role (Confluent's class names). */
+  credentialsProvider: CredentialsProviderKind;
+  /** `s3.credentials.provider.sts.role.arn` (assume-role). */
+  stsRoleArn?: string;
+  /** `s3.credentials.provider.sts.role.session.name` (assume-role). */
+  stsRoleSessionName?: string;
+  /** `s3.credentials.provider.sts.role.external.id` (assume-role). */
+  stsRoleExternalId?: string;
+  /** Ours (`weblog.ignore.keys`): keys we do not honour that may still be set (a note each, no refusal). */
+  ignoreKeys?: string[];
 }
 
 /**

@@ -66,5 +66,60 @@ export function validateSinkSettings(s: SinkSettings): SinkSettings {
       "errors.deadletterqueue.topic.name: required with errors.tolerance=all",
     );
   }
+  checkAwsKeys(out);
   return out;
+}
+
+/**
+ * The S3 request keys that need each other, refused where Confluent would silently drop one: a KMS key id without
+ * aws:kms, an SSE-C key without AES256, half a static key pair, assume-role without its role, STS keys without it.
+ */
+function checkAwsKeys(s: SinkSettings): void {
+  if (s.sseKmsKeyId !== undefined && s.sseAlgorithm !== "aws:kms") {
+    throw badConfig(
+      "s3.sse.kms.key.id",
+      "s3.sse.kms.key.id: set, but s3.ssea.name is not aws:kms; set s3.ssea.name=aws:kms or remove the key id",
+    );
+  }
+  if (s.sseCustomerKey !== undefined && s.sseAlgorithm !== "AES256") {
+    throw badConfig(
+      "s3.sse.customer.key",
+      "s3.sse.customer.key: set, but s3.ssea.name is not AES256 (Confluent uses SSE-C only with AES256); set s3.ssea.name=AES256 or remove the key",
+    );
+  }
+  if ((s.awsAccessKeyId === undefined) !== (s.awsSecretAccessKey === undefined)) {
+    const missing = s.awsAccessKeyId === undefined ? "aws.access.key.id" : "aws.secret.access.key";
+    throw badConfig(missing, `${missing}: required with the other half of the key pair (or remove both)`);
+  }
+  if (s.objectTaggingPairs !== undefined && !s.objectTagging) {
+    throw badConfig(
+      "s3.object.tagging.key.value.pairs",
+      "s3.object.tagging.key.value.pairs: set, but s3.object.tagging is false; set s3.object.tagging=true or remove the pairs",
+    );
+  }
+  if (s.objectTaggingPairs !== undefined && s.objectTaggingPairs.length > 7) {
+    throw badConfig(
+      "s3.object.tagging.key.value.pairs",
+      `s3.object.tagging.key.value.pairs: ${s.objectTaggingPairs.length} pairs; S3 keeps at most 10 tags per object and Confluent's 3 come first, so give at most 7`,
+    );
+  }
+  if (s.credentialsProvider === "assume-role" && s.stsRoleArn === undefined) {
+    throw badConfig(
+      "s3.credentials.provider.sts.role.arn",
+      "s3.credentials.provider.sts.role.arn: required with s3.credentials.provider.class=AwsAssumeRoleCredentialsProvider",
+    );
+  }
+  if (s.credentialsProvider !== "assume-role") {
+    const sts = [
+      ["s3.credentials.provider.sts.role.arn", s.stsRoleArn],
+      ["s3.credentials.provider.sts.role.session.name", s.stsRoleSessionName],
+      ["s3.credentials.provider.sts.role.external.id", s.stsRoleExternalId],
+    ].find(([, v]) => v !== undefined);
+    if (sts) {
+      throw badConfig(
+        sts[0] as string,
+        `${sts[0]}: set, but s3.credentials.provider.class is not io.confluent.connect.s3.auth.AwsAssumeRoleCredentialsProvider; set it or remove the key`,
+      );
+    }
+  }
 }

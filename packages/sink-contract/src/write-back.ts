@@ -25,5 +25,7 @@ export function toConnectorConfig(s: SinkSettings): Record<string, string> {
     out[row.key] = row.codec.format(value);
   }
   Object.assign(out, partitionerToKeys(s.partitioner));
+  // Connect takes topics or topics.regex, not both: with a pattern, `topics` holds only what it found
+  if (s.topicsRegex !== undefined) delete out.topics;
   return out;
 }

@@ -52,6 +52,8 @@ export {
   localS3ServerAlive,
   startLocalS3Server,
 } from "./s3/local-server";
-export { type StartS3Options, startS3 } from "./s3/start-s3";
+export { MOTO_VERSION, resolveMoto } from "./s3/moto-install";
+export { startMotoServer } from "./s3/moto-server";
+export { type StartS3Options, s3ServerFromEnv, startS3 } from "./s3/start-s3";
 export { startTcpProxy, type TcpProxy, type TcpProxyOptions } from "./s3/tcp-proxy";
 export type { S3Backend, S3Handle } from "./s3/types";

@@ -1,3 +1,4 @@
+import { writeParamsOf } from "@weblog/s3";
 import { createPartitioner, keyLayoutOf } from "@weblog/sink-contract";
 import type { EachBatchPayload, Producer } from "kafkajs";
 import { createBatchHandler } from "./batch";
@@ -114,6 +115,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     maxInFlight: settings.uploadMaxInFlight,
     partsInFlight: settings.uploadPartsMaxInFlight,
     partSize: settings.partSize,
+    writeParams: writeParamsOf(settings),
     onPartUploaded: () => crash("mid-multipart-upload"),
     onNoSuchUpload(what) {
       stats.noSuchUpload += 1;

@@ -5,6 +5,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { completeParams, type createParams, type ObjectWriteParams, uploadPartParams } from "@weblog/s3";
 import { cutParts, type Part, PartPool } from "./part-stream";
 
 /**
@@ -44,6 +45,10 @@ export interface MultipartTarget {
   partsInFlight: number;
   contentType: string;
   metadata: Record<string, string>;
+  /** SSE-C headers for UploadPart / Complete come from here (`uploadPartParams`, `completeParams`). */
+  writeParams?: ObjectWriteParams;
+  /** SSE, ACL and tags for CreateMultipartUpload (`createParams`, as the PutObject of a small body gets). */
+  createParams?: ReturnType<typeof createParams>;
 }
 
 /** How a body went up: one PutObject (`parts` 1, not multipart) or a multipart upload of `parts` parts. */
@@ -112,6 +117,7 @@ async function uploadOnce(
           Key: key,
           ContentType: t.contentType,
           Metadata: t.metadata,
+          ...t.createParams,
         }),
         o,
       ),
@@ -133,6 +139,7 @@ async function uploadOnce(
             Key: key,
             UploadId: uploadId,
             MultipartUpload: { Parts: stored },
+            ...completeParams(t.writeParams ?? {}),
           }),
           o,
         ),
@@ -189,6 +196,7 @@ function partWindow(
               UploadId: uploadId,
               PartNumber,
               Body: body,
+              ...uploadPartParams(t.writeParams ?? {}),
             }),
             o,
           ),

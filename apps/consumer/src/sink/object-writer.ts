@@ -5,7 +5,14 @@ import {
   encodeObjectBody,
   encodeObjectBodyChunks,
 } from "@weblog/object-format";
-import { explainS3Error, putObjectBody, S3SideError } from "@weblog/s3";
+import {
+  createParams,
+  explainS3Error,
+  type ObjectWriteParams,
+  offsetTags,
+  putObjectBody,
+  S3SideError,
+} from "@weblog/s3";
 import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
@@ -31,6 +38,11 @@ export interface ObjectWriterOptions {
   partSize?: number;
   /** `weblog.upload.parts.max.in.flight`: UploadParts of one object in flight at once; default 2. */
   partsInFlight?: number;
+  /**
+   * Confluent's s3.ssea.name / s3.sse.kms.key.id / s3.sse.customer.key / s3.acl.canned / s3.object.tagging, on
+   * every PutObject and multipart upload (`writeParamsOf(settings)` of @weblog/s3); default none.
+   */
+  writeParams?: ObjectWriteParams;
   /** Called after each stored part of a multipart upload (the kill -9 tests' `mid-multipart-upload` point). */
   onPartUploaded?: () => void;
   /**
@@ -170,6 +182,10 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
     control: UploadControl,
   ) => {
     const attempt = attemptWith(control);
+    const writeParams = opts.writeParams ?? {};
+    const endOffset = file.endOffset ?? file.startOffset + BigInt(file.lines.length - 1);
+    const tags = writeParams.offsetTags ? offsetTags(file.startOffset, endOffset, file.lines.length) : {};
+    const params = createParams(writeParams, tags);
     const put = async (body: Buffer) => {
       await attempt(`upload of ${key}`, (o) =>
         putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
@@ -177,6 +193,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
           abortSignal: o.abortSignal,
           metadata,
           contentType,
+          params,
         }),
       );
     };
@@ -194,6 +211,8 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       partsInFlight,
       contentType,
       metadata,
+      writeParams,
+      createParams: params,
     };
     const done = await uploadBody(target, chunks, attempt, put, () => opts.onPartUploaded?.());
     return done.bytes;

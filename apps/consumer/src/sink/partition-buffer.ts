@@ -13,6 +13,8 @@
 export interface OpenFile {
   encodedPartition: string;
   startOffset: bigint;
+  /** The last buffered record's offset (Confluent's endOffset tag); absent: startOffset + lines - 1. */
+  endOffset?: bigint;
   lines: string[];
   bytes: number;
 }
@@ -82,6 +84,7 @@ export class PartitionBuffer {
     }
     const bytes = size >= 0 ? size : Buffer.byteLength(line) + 1;
     file.lines.push(line);
+    file.endOffset = offset;
     file.bytes += bytes;
     this.bytes += bytes;
     this.records += 1;

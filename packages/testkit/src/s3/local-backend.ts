@@ -1,16 +1,24 @@
 import { TestkitError } from "../errors";
 import { createBucketIfMissing, makeClient } from "./client";
 import { S3PROXY_VERSION } from "./install";
-import { startLocalS3Server } from "./local-server";
+import { type LocalS3Server, startLocalS3Server } from "./local-server";
+import { MOTO_VERSION } from "./moto-install";
 import { startTcpProxy } from "./tcp-proxy";
 import type { S3Handle } from "./types";
 
+/** The local S3 servers the testkit starts itself. */
+export type LocalS3Kind = "s3proxy" | "moto";
+
 /**
- * The "local" backend: S3Proxy started by the testkit, behind a TCP proxy in this process whose address is the
- * endpoint, so pause() refuses connections while the server and its data stay up.
+ * The "local" backend (S3Proxy) or "moto": a server started by the testkit, behind a TCP proxy in this process
+ * whose address is the endpoint, so pause() refuses connections while the server and its data stay up.
  */
-export async function startLocalS3(bucket: string): Promise<S3Handle> {
-  const server = await startLocalS3Server();
+export async function startLocalS3(bucket: string, kind: LocalS3Kind = "s3proxy"): Promise<S3Handle> {
+  let server: LocalS3Server;
+  if (kind === "moto") {
+    const { startMotoServer } = await import("./moto-server");
+    server = await startMotoServer();
+  } else server = await startLocalS3Server();
   let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
   try {
     proxy = await startTcpProxy({ target: { host: "127.0.0.1", port: server.port } });
@@ -39,8 +47,11 @@ export async function startLocalS3(bucket: string): Promise<S3Handle> {
     region: target.region,
     credentials: target.credentials,
     bucket,
-    backend: "local",
-    server: `S3Proxy ${S3PROXY_VERSION} (local JVM, filesystem store)`,
+    backend: kind === "moto" ? "moto" : "local",
+    server:
+      kind === "moto"
+        ? `moto ${MOTO_VERSION} (local Python server, in memory)`
+        : `S3Proxy ${S3PROXY_VERSION} (local JVM, filesystem store)`,
     client: () => makeClient(target),
     createBucket: (name) => createBucketIfMissing(admin, name),
     async pause() {

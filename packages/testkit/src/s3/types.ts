@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 
-export type S3Backend = "env" | "testcontainers" | "local";
+/** "local": S3Proxy started here; "moto": moto's server started here (`TESTKIT_S3=moto` or `server: "moto"`). */
+export type S3Backend = "env" | "testcontainers" | "local" | "moto";
 
 export type S3Handle = {
   /** e.g. http://127.0.0.1:PORT (path-style). */
@@ -19,7 +20,7 @@ export type S3Handle = {
   pause(): Promise<void>;
   /** Brings it back on the same endpoint with the same data. */
   resume(): Promise<void>;
-  /** "local" only: adds a fixed delay (ms) to every request the client sends; 0 removes it. */
+  /** "local" and "moto" only: adds a fixed delay (ms) to every request the client sends; 0 removes it. */
   setLatency?(ms: number): void;
   /** Stops the server and deletes its data (a no-op for "env"). Safe to call twice. */
   stop(): Promise<void>;
