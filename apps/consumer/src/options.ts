@@ -8,16 +8,18 @@ import {
   parsers,
   UsageError,
 } from "@weblog/cli";
-import { type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
+import { checkTopicName, type KafkaSettings, loadKafkaSettings } from "@weblog/kafka-client";
 import {
   defaultSinkSettings,
   defined,
+  type EnvSources,
   loadConnectorConfig,
   partitionerFromFlags,
   SINK_FLAGS,
   type SinkFlag,
   type SinkSettings,
   settingsFromFlags,
+  sinkEnvSources,
   sinkSettingsFromEnv,
   validateSinkSettings,
 } from "@weblog/sink-contract";
@@ -118,10 +120,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const kafka = loadKafkaSettings({ env, flags: defined({ brokers: raw.brokers }) });
 
   if (raw.print) {
+    const topic = raw.topic ?? "weblogs";
+    // Before any connection: the broker's answer ("invalid topic") would cost a round trip and its log lines.
+    checkTopicName(topic, cmd.getOptionValueSource("topic") === "env" ? "WEBLOG_TOPIC" : "--topic");
     return {
       mode: "print",
       kafka,
-      topic: raw.topic ?? "weblogs",
+      topic,
       groupId: raw.group ?? `weblog-console-${process.pid}-${Date.now().toString(36)}`,
       fromBeginning: raw.fromBeginning === true,
       showKey: raw.showKey === true,
@@ -146,7 +151,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   let notes: string[] = [];
   let connectorName = "weblogs-s3-sink";
   if (raw.config !== undefined) {
-    const loaded = loadConnectorConfig(raw.config, overrides);
+    const envSources = envSourcesOf(cmd, env, raw.topics === undefined && topicFromEnv);
+    const loaded = loadConnectorConfig(raw.config, overrides, { envSources });
     settings = loaded.settings;
     notes = loaded.notes;
     if (loaded.name) connectorName = loaded.name;
@@ -159,4 +165,25 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   checkDlqTopic(settings); // a DLQ topic among `topics` would feed the sink its own bad records
   const metrics = metricsAddress(raw);
   return { mode: "sink", kafka, settings, notes, connectorName, configPath: raw.config, metrics };
+}
+
+/**
+ * Which environment variable gave each sink setting that overrides the connector file (its start-up note names it):
+ * S3_BUCKET / S3_ENDPOINT / S3_REGION ..., then the WEBLOG_<FLAG> variables commander read (they rank as the flag);
+ * a flag typed on the command line wins over both and needs no note.
+ */
+function envSourcesOf(
+  cmd: ReturnType<typeof buildCommand>,
+  env: NodeJS.ProcessEnv,
+  topic: boolean,
+): EnvSources {
+  const sources: EnvSources = sinkEnvSources(env);
+  for (const f of SINK_FLAGS) {
+    if (f.field === undefined) continue;
+    const from = cmd.getOptionValueSource(f.attribute);
+    if (from === "env") sources[f.field] = envName(f.name);
+    else if (from === "cli") delete sources[f.field];
+  }
+  if (topic) sources.topics = "WEBLOG_TOPIC";
+  return sources;
 }

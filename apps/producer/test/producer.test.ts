@@ -216,6 +216,29 @@ describe("producer errors", () => {
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("SASL against a broker without SASL, at info and debug: one line naming the listener, no kafkajs warning", async () => {
+    for (const level of ["info", "debug"]) {
+      const res = await runCli(MAIN, ["--count", "10", "--topic", uniqueName("sasl")], {
+        env: {
+          ...env,
+          WEBLOG_LOG_LEVEL: level,
+          KAFKA_SASL_MECHANISM: "plain",
+          KAFKA_SASL_USERNAME: "alice",
+          KAFKA_SASL_PASSWORD: "wonderland-secret",
+        },
+        timeoutMs: 30_000,
+      });
+      expect(res.code).toBe(2);
+      expect(res.stderr).not.toMatch(/\n\s+at |"stack"/);
+      expect(res.stderr).not.toContain("wonderland-secret");
+      // No warning-level JSON log before the error line (kafkajs's "Response SaslHandshake" used to be one).
+      expect(res.stderr.split("\n").filter((l) => /^\{.*"level":(4|5|6)\d/.test(l))).toEqual([]);
+      const lines = res.stderr.trim().split("\n");
+      if (level === "info") expect(lines).toHaveLength(1);
+      expect(lines.at(-1)).toMatch(/^producer: Kafka at \S+ does not accept SASL plain on this listener/);
+    }
+  });
+
   it("bad flags: one line naming the flag, exit 2", async () => {
     for (const args of [["--rate", "fast"], ["--bogus"], ["--key", "user"], ["--stdin", "--count", "3"]]) {
       const res = await runCli(MAIN, args, { env, timeoutMs: 20_000 });

@@ -2,6 +2,8 @@
  * weblog-query over a bucket that mixes JSON lines (plain, gzip) and Parquet (three codecs): one `logs` view, typed
  * columns, counts equal to what was planted, the traffic report's numbers equal to the same figures counted in JS.
  */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
@@ -154,5 +156,23 @@ describe("weblog-query", () => {
     const report = await query(["--report", "nope"]);
     expect(report.code).toBe(2);
     expect(report.stderr).toMatch(/--report.*traffic/);
+  });
+
+  it("the root README's query command, given bad SQL, shows one line in all (stdout + stderr) and exits 2", () => {
+    // What a user copies: the command as the README writes it. pnpm's banner and its ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL
+    // report (stdout) would wrap the app's one line in six more on the terminal; `pnpm -s` leaves the app's alone.
+    const root = fileURLToPath(new URL("../../../", import.meta.url));
+    const readme = readFileSync(`${root}README.md`, "utf8");
+    const documented = readme.split("\n").find((l) => /^pnpm .*--filter query query -- "SELECT/.test(l));
+    expect(documented).toBeDefined();
+    const prefix = (documented as string).slice(0, (documented as string).indexOf(" -- ") + 4);
+    const res = spawnSync("sh", ["-c", `${prefix}"SELEC nonsense" 2>&1`], {
+      cwd: root,
+      env: { ...process.env, ...env() },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(res.status).toBe(2);
+    expect(res.stdout).toMatch(/^weblog-query: SQL error: Parser Error: syntax error at or near "SELEC"\n$/);
   });
 });

@@ -17,7 +17,15 @@ import {
 } from "@weblog/kafka-client";
 import { deadLetterOrigin } from "@weblog/sink-contract";
 import type { KafkaMessage } from "kafkajs";
-import type { DeadLetters, KafkaState, KafkaTopicState, OffsetRange, SkippedOffsets } from "./model";
+import type {
+  DeadLetters,
+  KafkaState,
+  KafkaTopicState,
+  KafkaValue,
+  OffsetRange,
+  SkippedOffsets,
+} from "./model";
+import { recordHash } from "./scan";
 
 export interface KafkaSessionRequest {
   brokers: string;
@@ -39,6 +47,12 @@ export interface KafkaSession {
   readState(topics: string[]): Promise<KafkaState>;
   /** Offsets holding a tombstone (null value) in `[from, to]` of each listed partition of `topic`. */
   readTombstones(topic: string, ranges: ReadonlyMap<number, OffsetRange>): Promise<SkippedOffsets[]>;
+  /**
+   * The hash of the value Kafka holds at each of `offsets` (per partition of `topic`), reading each partition from
+   * its lowest wanted offset to its highest. Bounded (`VALUES_BUDGET_MS`): what was not reached by then is left out
+   * (its twins stay unconfirmed), never an error.
+   */
+  readValues(topic: string, offsets: ReadonlyMap<number, readonly bigint[]>): Promise<KafkaValue[]>;
   close(): Promise<void>;
 }
 
@@ -124,6 +138,33 @@ export async function openKafka(req: KafkaSessionRequest): Promise<KafkaSession>
         });
         return [...found].map(([partition, offsets]) => ({ topic, partition, offsets }));
       }),
+    readValues: (topic, offsets) =>
+      guarded(async () => {
+        const wanted = new Map<number, Set<bigint>>();
+        const starts = new Map<number, bigint>();
+        const ends = new Map<number, bigint>();
+        for (const [p, list] of offsets) {
+          if (list.length === 0) continue;
+          wanted.set(p, new Set(list));
+          const sorted = [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          starts.set(p, sorted[0] as bigint);
+          ends.set(p, (sorted.at(-1) as bigint) + 1n);
+        }
+        const out: KafkaValue[] = [];
+        await readPartitions(
+          kafka,
+          topic,
+          ends,
+          (partition, message) => {
+            const offset = BigInt(message.offset);
+            if (!wanted.get(partition)?.has(offset)) return;
+            const hash = message.value === null ? "null" : recordHash(message.value.toString("utf8"));
+            out.push({ topic, partition, offset, hash });
+          },
+          { starts, timeoutMs: VALUES_BUDGET_MS, partial: true },
+        );
+        return out;
+      }),
     close: () => admin.disconnect().catch(() => {}),
   };
 }
@@ -141,15 +182,28 @@ const header = (headers: Record<string, unknown> | undefined, name: string): str
 type KafkaClient = ReturnType<typeof createKafka>;
 type Admin = ReturnType<KafkaClient["admin"]>;
 
+/** How long confirming twins may read Kafka before the rest is left unconfirmed. */
+export const VALUES_BUDGET_MS = 30_000;
+
+export interface ReadPartitionsOptions {
+  /** Where to start each partition (a seek once the consumer runs); default its beginning. */
+  starts?: ReadonlyMap<number, bigint>;
+  /** Default 60 s. */
+  timeoutMs?: number;
+  /** At the timeout, return what was read instead of failing. */
+  partial?: boolean;
+}
+
 /**
- * Reads the listed partitions of `topic` from their start up to (excluding) `ends` with a throwaway group, calling
- * `each` for every message; the other partitions are not read. Bounded: 60 s.
+ * Reads the listed partitions of `topic` from their start (or `opts.starts`) up to (excluding) `ends` with a
+ * throwaway group, calling `each` for every message; the other partitions are not read. Bounded: 60 s.
  */
 export async function readPartitions(
   kafka: KafkaClient,
   topic: string,
   ends: ReadonlyMap<number, bigint>,
   each: (partition: number, message: KafkaMessage) => void,
+  opts: ReadPartitionsOptions = {},
 ): Promise<void> {
   const remaining = new Map(ends);
   if (remaining.size === 0) return;
@@ -158,37 +212,50 @@ export async function readPartitions(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading topic ${topic} took over 60 s`)), 60_000);
+      const timeoutMs = opts.timeoutMs ?? 60_000;
+      const timer = setTimeout(
+        () =>
+          opts.partial
+            ? resolve()
+            : reject(new Error(`reading topic ${topic} took over ${Math.round(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
       const settle = () => {
         if (remaining.size > 0) return;
         clearTimeout(timer);
         resolve();
       };
-      consumer
-        .run({
-          autoCommit: false,
-          eachBatch: async ({ batch }) => {
-            const end = remaining.get(batch.partition);
-            if (end === undefined) {
-              if (!ends.has(batch.partition)) consumer.pause([{ topic, partitions: [batch.partition] }]);
-              return;
-            }
-            for (const message of batch.messages) {
-              if (BigInt(message.offset) >= end) break;
-              each(batch.partition, message);
-            }
-            // Done at the end, or once everything up to the high watermark was read (offsets may skip: markers).
-            const last = batch.messages.at(-1);
-            const reached = last ? BigInt(last.offset) + 1n : BigInt(batch.lastOffset()) + 1n;
-            if (reached >= end || reached >= BigInt(batch.highWatermark)) remaining.delete(batch.partition);
-            if (!remaining.has(batch.partition)) consumer.pause([{ topic, partitions: [batch.partition] }]);
-            settle();
-          },
-        })
-        .catch((err: unknown) => {
+      const running = consumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const end = remaining.get(batch.partition);
+          if (end === undefined) {
+            if (!ends.has(batch.partition)) consumer.pause([{ topic, partitions: [batch.partition] }]);
+            return;
+          }
+          for (const message of batch.messages) {
+            if (BigInt(message.offset) >= end) break;
+            each(batch.partition, message);
+          }
+          // Done at the end, or once everything up to the high watermark was read (offsets may skip: markers).
+          const last = batch.messages.at(-1);
+          const reached = last ? BigInt(last.offset) + 1n : BigInt(batch.lastOffset()) + 1n;
+          if (reached >= end || reached >= BigInt(batch.highWatermark)) remaining.delete(batch.partition);
+          if (!remaining.has(batch.partition)) consumer.pause([{ topic, partitions: [batch.partition] }]);
+          settle();
+        },
+      });
+      running.then(
+        () => {
+          // Batches read before the seek lands are filtered by `each`'s caller; the seek only skips ahead.
+          for (const [partition, start] of opts.starts ?? [])
+            if (remaining.has(partition)) consumer.seek({ topic, partition, offset: String(start) });
+        },
+        (err: unknown) => {
           clearTimeout(timer);
           reject(err);
-        });
+        },
+      );
     });
   } finally {
     await consumer.disconnect().catch(() => {});

@@ -13,9 +13,9 @@ import {
   runMain,
 } from "@weblog/cli";
 import { checkBucket, createS3Client, explainS3Error } from "@weblog/s3";
-import { topicPrefix } from "@weblog/sink-contract";
+import { noteLevel, topicPrefix } from "@weblog/sink-contract";
 import { analyze } from "./analyze";
-import type { Analysis, KafkaState, OffsetRange, ScanResult, SkippedOffsets } from "./model";
+import type { Analysis, KafkaState, KafkaValue, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
 import { renderJson, renderText } from "./report";
 import { type ObjectStore, type ScanProgress, scanBucket } from "./scan";
@@ -131,7 +131,7 @@ function unexplainedRanges(analysis: Analysis, kafka: KafkaState): Map<string, M
 export async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
   const logger = createLogger({ name: "s3-verifier" });
-  for (const note of opts.configNotes) logger.info({ note }, "connector config");
+  for (const note of opts.configNotes) logger[noteLevel(note)]({ note }, "connector config");
 
   // The SDK's "versions after January 2027 will require node >= 22" warning is noise in a CLI's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -203,6 +203,27 @@ async function verify(
       kafka = { ...kafka, tombstones };
       analysis = analyze(scan, kafka, analyzeOpts);
     }
+  }
+
+  // Identical records at different offsets: read both offsets' records from Kafka. The same value there: twins in
+  // the source (a note); a different one: S3 holds a record in another's place (a finding). See analyze/duplicates.
+  if (session && kafka && analysis.twinsToConfirm.length > 0) {
+    const byTopic = new Map<string, Map<number, bigint[]>>();
+    for (const p of analysis.twinsToConfirm) {
+      const partitions = byTopic.get(p.topic) ?? new Map<number, bigint[]>();
+      partitions.set(p.partition, [...(partitions.get(p.partition) ?? []), p.offset]);
+      byTopic.set(p.topic, partitions);
+    }
+    const values: KafkaValue[] = [];
+    for (const [topic, offsets] of byTopic) {
+      logger.info(
+        { topic, offsets: [...offsets.values()].reduce((n, l) => n + l.length, 0) },
+        "identical records at different offsets: reading those offsets from Kafka",
+      );
+      values.push(...(await session.readValues(topic, offsets)));
+    }
+    kafka = { ...kafka, values };
+    analysis = analyze(scan, kafka, analyzeOpts);
   }
 
   process.stdout.write(

@@ -91,6 +91,16 @@ export interface KafkaState {
    * main.ts). Absent when not read.
    */
   tombstones?: SkippedOffsets[];
+  /** Hashes of Kafka's values at the offsets of identical records in S3 (main.ts reads them). Absent when not read. */
+  values?: KafkaValue[];
+}
+
+/** A hash of the value Kafka holds at one offset (`recordHash` of it as UTF-8; null value: "null"). */
+export interface KafkaValue {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  hash: string;
 }
 
 /** An inclusive offset range. */
@@ -126,6 +136,7 @@ export interface Note {
     | "lag"
     | "interleaved-partitioner"
     | "duplicate-record"
+    | "twin-records"
     | "dead-lettered"
     | "tombstones"
     | "clock-skew";
@@ -214,6 +225,8 @@ export interface Analysis {
     records: number;
     invalidRecords: number;
     duplicateRecords: number;
+    /** Records identical to another at another offset, each offset held once (twins in the source): notes. */
+    twinRecords: number;
     bytes: number;
     partitions: number;
     lag: bigint | null;
@@ -223,4 +236,6 @@ export interface Analysis {
   findings: Finding[];
   notes: Note[];
   latency: LatencySummary | null;
+  /** Offsets whose Kafka values would confirm (or refute) twins found without them; main.ts reads them. */
+  twinsToConfirm: { topic: string; partition: number; offset: bigint }[];
 }

@@ -4,7 +4,7 @@
  * verdict last; or, with --json, the same as one JSON document (offsets as numbers while they are safe integers).
  */
 import { formatCount, formatDuration } from "@weblog/cli";
-import type { DuplicateFact, FindingFact, NoteFact } from "./analyze/facts";
+import type { DuplicateFact, FindingFact, NoteFact, TwinFact } from "./analyze/facts";
 import { size } from "./analyze/ranges";
 import type { Analysis, Finding, LatencySummary, Note, OffsetRange, ScanResult } from "./model";
 
@@ -56,13 +56,25 @@ function findingText(f: FindingFact | DuplicateFact): string {
       return `${plural(f.count, "record")} in Kafka are not in S3 yet, more than --max-lag ${f.maxLag}.`;
     case "duplicate-record": {
       const more = f.count > 1 ? ", ..." : "";
-      return `${one(f.count) ? "a record" : `${f.count} records`} of ${f.keys[0]} (line ${f.lineA}${more}) ${one(f.count) ? "appears" : "appear"} again in ${f.keys[1]} (line ${f.lineB}${more}) at another offset: produced twice, or twins in the source data.`;
+      const what = `${one(f.count) ? "a record" : `${f.count} records`} of ${f.keys[0]} (line ${f.lineA}${more}) ${one(f.count) ? "appears" : "appear"} again in ${f.keys[1]} (line ${f.lineB}${more}) at another offset`;
+      return f.kafkaDiffers
+        ? `${what}, where Kafka holds a different record: written in place of that offset's own record, which is not in S3.`
+        : `${what} (a field or time partitioner's objects do not place records at offsets): written twice, or twins in the source data (--allow-duplicates).`;
     }
   }
 }
 
+/** The sentence for twins: identical records at two offsets, each offset held once. */
+function twinText(n: TwinFact): string {
+  const more = n.count > 1 ? ", ..." : "";
+  const what = `${n.topic}/${n.partition}: ${one(n.count) ? "a record" : `${n.count} records`} of ${n.keys[0]} (line ${n.lineA}${more}) ${one(n.count) ? "is" : "are"} identical to ${n.keys[1]} (line ${n.lineB}${more}) at another offset`;
+  return n.confirmed
+    ? `${what}, as in Kafka, which holds the same value at both offsets: twins in the source data (e.g. two requests in one millisecond), not a duplicate.`
+    : `${what}; each offset is held once, so no record is in S3 twice: twins in the source data (with --brokers the verifier compares both offsets' records in Kafka).`;
+}
+
 /** The sentence for a note. */
-function noteText(n: NoteFact | DuplicateFact): string {
+function noteText(n: NoteFact | DuplicateFact | TwinFact): string {
   const at = `${n.topic}/${n.partition}`;
   switch (n.kind) {
     case "interleaved-partitioner":
@@ -81,6 +93,8 @@ function noteText(n: NoteFact | DuplicateFact): string {
       return `${at}: ${plural(n.offsets, "offset")} not in S3 are tombstones in Kafka (null values, which behavior.on.null.values=ignore skips): not counted as gaps.`;
     case "duplicate-record":
       return findingText(n);
+    case "twin-records":
+      return twinText(n);
   }
 }
 
@@ -103,7 +117,7 @@ function shown<K extends string>(
 }
 
 export const findingOf = (f: FindingFact | DuplicateFact): Finding => shown(f, findingText(f));
-export const noteOf = (n: NoteFact | DuplicateFact): Note => shown(n, noteText(n));
+export const noteOf = (n: NoteFact | DuplicateFact | TwinFact): Note => shown(n, noteText(n));
 
 /** The last line: OK with the scope, or FAIL with the number of discrepancies of each kind. */
 export function verdictOf(a: Pick<Analysis, "totals" | "findings">, kafkaGiven: boolean): string {

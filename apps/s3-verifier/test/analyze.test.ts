@@ -142,20 +142,50 @@ describe("analyze", () => {
     expect(a.totals.duplicateRecords).toBe(0);
   });
 
-  it("names an identical record found in two objects at different offsets", () => {
+  it("identical records at different offsets: twins (a note) unless Kafka holds different records there", () => {
     const objects = clean();
     const victim = objects[4] as ScannedObject; // partition 1, offsets 10..19
-    victim.recordHashes[3] = "h-0-5"; // the same content as partition 0 offset 5
-    const a = analyze(scan(objects), null);
-    expect(kinds(a)).toEqual(["duplicate-record"]);
-    expect(a.findings[0]?.keys).toEqual([objects[0]?.key, victim.key]);
-    expect(a.totals.duplicateRecords).toBe(1);
-    expect(a.findings[0]?.message).toContain("(line 6) appears again in");
+    victim.recordHashes[3] = "h-0-5"; // the same content as partition 0 offset 5, at partition 1 offset 13
+    // Without Kafka's values: each offset is held once, so no record is in S3 twice: a note, unconfirmed.
+    const blind = analyze(scan(objects), null);
+    expect(blind.ok).toBe(true);
+    expect(blind.totals).toMatchObject({ duplicateRecords: 0, twinRecords: 1 });
+    expect(blind.notes.map((n) => n.kind)).toEqual(["twin-records"]);
+    expect(blind.notes[0]?.message).toContain("(line 6) is identical to");
+    expect(blind.notes[0]?.message).toContain("with --brokers");
+    expect(blind.twinsToConfirm).toEqual([
+      { topic: TOPIC, partition: 0, offset: 5n },
+      { topic: TOPIC, partition: 1, offset: 13n },
+    ]);
+    const at = (partition: number, offset: number, hash: string) => ({
+      topic: TOPIC,
+      partition,
+      offset: BigInt(offset),
+      hash,
+    });
+    const withValues = (a: string, b: string) => ({
+      ...kafka([
+        [0, 0, 30, 30],
+        [1, 0, 30, 30],
+      ]),
+      values: [at(0, 5, a), at(1, 13, b)],
+    });
+    // Kafka holds the same value at both: twins, confirmed.
+    const twins = analyze(scan(objects), withValues("x", "x"));
+    expect(twins.ok).toBe(true);
+    expect(twins.notes.find((n) => n.kind === "twin-records")?.message).toContain("as in Kafka");
+    expect(twins.twinsToConfirm).toEqual([]);
+    // Kafka holds different records: S3 has offset 5's record in offset 13's place.
+    const wrong = analyze(scan(objects), withValues("x", "y"));
+    expect(kinds(wrong)).toEqual(["duplicate-record"]);
+    expect(wrong.findings[0]?.keys).toEqual([objects[0]?.key, victim.key]);
+    expect(wrong.totals.duplicateRecords).toBe(1);
+    expect(wrong.findings[0]?.message).toContain("where Kafka holds a different record");
     // --allow-duplicates: still counted and shown, as a note.
-    const allowed = analyze(scan(objects), null, { allowDuplicates: true });
+    const allowed = analyze(scan(objects), withValues("x", "y"), { allowDuplicates: true });
     expect(allowed.ok).toBe(true);
     expect(allowed.totals.duplicateRecords).toBe(1);
-    expect(allowed.notes.map((n) => n.kind)).toEqual(["duplicate-record"]);
+    expect(allowed.notes.map((n) => n.kind)).toContain("duplicate-record");
   });
 
   it("names an invalid record with its object key and line", () => {

@@ -21,8 +21,23 @@ const NOISE =
   /connection|connect |ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|retry|retrying|Crash|Restarting|timed out|disconnected|Failed to connect/i;
 
 /**
+ * "Response Metadata(key: 3, version: 6)" with an error code: kafkajs logs every error answer of the broker at ERROR
+ * and then throws (or retries) the same error to the caller, which explains it in one line. Logging it too would
+ * put a JSON warning before that line (an invalid topic, SASL against a plaintext listener): debug only.
+ */
+const ANSWERED = /^Response \w+\(key: \d+, version: \d+\)$/;
+
+/**
+ * kafkajs 2's one-time notice that its default partitioner changed in 2.0.0 (printed for any producer created without
+ * `createPartitioner`, e.g. the sink's dead-letter producer): a migration note for kafkajs 1 users, not a problem of
+ * this run (we want the default). Debug only.
+ */
+const MIGRATION_NOTICE = /switched default partitioner/;
+
+/**
  * kafkajs's own logs into our logger: its ERROR/WARN become `warn` unless they are connection/retry noise (`debug`),
- * INFO/DEBUG become `debug`. So a dead broker gives one explained error (explainKafkaError), not a page of spam.
+ * INFO/DEBUG become `debug`, and so do error answers the caller gets thrown (`ANSWERED`). So a dead broker gives one
+ * explained error (explainKafkaError), not a page of spam.
  */
 export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
   return () =>
@@ -39,7 +54,9 @@ export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
       const fields = { kafkajs: label.toLowerCase(), ...rest };
       if (
         (level === logLevel.ERROR || level === logLevel.WARN) &&
-        !NOISE.test(`${message} ${String(rest.error ?? "")}`)
+        !NOISE.test(`${message} ${String(rest.error ?? "")}`) &&
+        !ANSWERED.test(message) &&
+        !MIGRATION_NOTICE.test(message)
       ) {
         logger.warn(fields, `kafkajs: ${message}`);
       } else {

@@ -59,6 +59,9 @@ const TOPIC_TYPES = new Set([
   "POLICY_VIOLATION",
 ]);
 
+/** The listener does not speak SASL at all, or not this mechanism: not a wrong password. */
+const SASL_NOT_SPOKEN = new Set(["ILLEGAL_SASL_STATE", "UNSUPPORTED_SASL_MECHANISM"]);
+
 function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, " ").trim();
 }
@@ -91,10 +94,12 @@ export function explainKafkaError(
   const address = named?.broker ?? settings.brokers.join(",");
   const brokers = named?.broker ? [named.broker] : settings.brokers;
   const make = (code: KafkaErrorCode, message: string) =>
-    new KafkaClientError(code, mask(oneLine(message), settings), { cause: err, brokers });
+    new KafkaClientError(code, oneLine(message), { cause: err, brokers });
   const has = (p: (e: ErrLike) => boolean) => all.find(p);
   const innermost = [...all].reverse().find((e) => typeof e.message === "string" && e.message !== "");
-  const detail = oneLine(innermost?.message ?? String(err));
+  // The foreign text is the only part that could echo the password: mask it there (masking our whole sentence
+  // would also turn a short password's letters inside "plain" or the user name into ***).
+  const detail = mask(oneLine(innermost?.message ?? String(err)), settings);
 
   // Authentication / authorization.
   const sasl = has((e) => e.name === "KafkaJSSASLAuthenticationError" || AUTH_TYPES.has(String(e.type)));
@@ -102,6 +107,12 @@ export function explainKafkaError(
     const who = settings.sasl
       ? `SASL ${settings.sasl.mechanism} as user '${settings.sasl.username}'`
       : "the connection (no SASL credentials set)";
+    if (settings.sasl && SASL_NOT_SPOKEN.has(String(sasl.type))) {
+      return make(
+        "AUTH",
+        `Kafka at ${address} does not accept SASL ${settings.sasl.mechanism} on this listener (${detail}): for a listener without SASL unset KAFKA_SASL_MECHANISM, else point KAFKA_BROKERS at the SASL listener or pick a mechanism it enables`,
+      );
+    }
     const what = String(sasl.type ?? "").endsWith("AUTHORIZATION_FAILED")
       ? "is not authorized for"
       : "rejected";

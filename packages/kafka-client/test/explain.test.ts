@@ -92,6 +92,30 @@ describe("explainKafkaError", () => {
     );
   });
 
+  it("SASL against a listener without SASL says so; a short password masks only the foreign text", () => {
+    const illegal = () =>
+      new KafkaJSProtocolError({
+        message: "Request is not valid given the current SASL state",
+        type: "ILLEGAL_SASL_STATE",
+        code: 34,
+        retriable: false,
+      } as unknown as string);
+    const e = explainKafkaError(illegal(), saslSettings);
+    expect(e.code).toBe("AUTH");
+    expect(e.message).toMatch(/^Kafka at k:9093 does not accept SASL plain on this listener \(/);
+    expect(e.message).toContain("unset KAFKA_SASL_MECHANISM");
+    // A one-letter password used to turn "plain" into "***lain": only what kafkajs says is masked.
+    const short = loadKafkaSettings({
+      env: {
+        KAFKA_BROKERS: "k:9093",
+        KAFKA_SASL_MECHANISM: "plain",
+        KAFKA_SASL_USERNAME: "u",
+        KAFKA_SASL_PASSWORD: "p",
+      },
+    });
+    expect(explainKafkaError(illegal(), short).message).toContain("SASL plain on this listener");
+  });
+
   it("request timeouts: TIMEOUT while producing, unreachable while connecting", () => {
     const err = new KafkaJSRequestTimeoutError("Request Produce(key: 0, version: 7) timed out", {
       broker: "127.0.0.1:9092",

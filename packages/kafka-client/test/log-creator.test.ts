@@ -39,4 +39,42 @@ describe("kafkajsLogCreator", () => {
     }
     expect(seen[0]?.fields).toMatchObject({ broker: "127.0.0.1:1", kafkajs: "error" });
   });
+
+  it("an error answer kafkajs also throws to the caller is debug, not a warning before the one-line error", () => {
+    const seen: { level: string; msg: string }[] = [];
+    const at = (level: string) => (_fields: object, msg?: string) => seen.push({ level, msg: msg ?? "" });
+    const logger = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+    const log = kafkajsLogCreator(logger as never)(logLevel.DEBUG);
+    const entry = (message: string, error: string) => ({
+      namespace: "Connection",
+      level: logLevel.ERROR,
+      label: "ERROR",
+      log: { timestamp: "t", logger: "kafkajs", message, broker: "b:1", error },
+    });
+    log(
+      entry(
+        "Response Metadata(key: 3, version: 6)",
+        "The request attempted to perform an operation on an invalid topic",
+      ),
+    );
+    log(
+      entry(
+        "Response SaslHandshake(key: 17, version: 1)",
+        "Request is not valid given the current SASL state",
+      ),
+    );
+    log({
+      namespace: "",
+      level: logLevel.WARN,
+      label: "WARN",
+      log: {
+        timestamp: "t",
+        logger: "kafkajs",
+        message:
+          'KafkaJS v2.0.0 switched default partitioner. To retain the same partitioning behavior as in previous versions, create the producer with the option "createPartitioner: Partitioners.LegacyPartitioner".',
+      },
+    });
+    log(entry("something odd", "no idea"));
+    expect(seen.map((s) => s.level)).toEqual(["debug", "debug", "debug", "warn"]);
+  });
 });

@@ -19,6 +19,8 @@ export interface SinkFlag {
   description: string;
   kind: { kind: "text" } | { kind: "int"; min: number } | { kind: "choice"; values: string[] };
   key: string;
+  /** The top-level settings field it sets (none for the partitioner's flags). */
+  field?: keyof SinkSettings;
   /** Our default as text, if the key has one. */
   defaultText?: string;
 }
@@ -56,6 +58,7 @@ export const SINK_FLAGS: readonly SinkFlag[] = HONOURED_KEYS.filter((r) => r.fla
     description: describe(row),
     kind: kindOf(row),
     key: row.key,
+    ...(typeof row.field === "string" && row.field !== "partitioner" ? { field: row.field } : {}),
     ...(d === undefined ? {} : { defaultText: d }),
   };
 });

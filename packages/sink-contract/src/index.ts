@@ -26,7 +26,16 @@ export {
   topicPrefix,
   topicsDirPrefix,
 } from "./keys";
-export { defined, type LoadedConnectorConfig, loadConnectorConfig, sinkSettingsFromEnv } from "./load";
+export {
+  defined,
+  type LoadConnectorOptions,
+  type LoadedConnectorConfig,
+  loadConnectorConfig,
+  noteLevel,
+  sinkEnvSources,
+  sinkSettingsFromEnv,
+} from "./load";
+export type { EnvSources } from "./override-notes";
 export { createPartitioner, type Partitioner } from "./partitioner";
 export { partitionerFromFlags } from "./partitioner-settings";
 export { recordTimeMs } from "./record-time";

@@ -16,6 +16,7 @@ import { AIVEN_S3_SINK_CLASS, loadAivenConnectorConfig } from "./aiven-config";
 import { readConnectorFile } from "./connector-file";
 import { badConfig } from "./errors";
 import { closestKey, keyRow, topLevelRows } from "./key-table";
+import { type EnvSources, envOverrideNotes } from "./override-notes";
 import { partitionerFromKeys } from "./partitioner-settings";
 import { defaultSinkSettings, type SinkSettings } from "./settings";
 import { validateSinkSettings } from "./validate";
@@ -30,6 +31,14 @@ export interface LoadedConnectorConfig {
 
 export type ConnectorConfigInput = string | Record<string, unknown>;
 
+export interface LoadConnectorOptions {
+  /**
+   * Which environment variable gave each field of `overrides` (`sinkEnvSources`, plus WEBLOG_<FLAG> ones): a key the
+   * file sets and one of them overrides gets a note naming both (`override-notes.ts`).
+   */
+  envSources?: EnvSources;
+}
+
 /**
  * Loads a connector JSON (path, or the parsed object) into settings. Throws SinkConfigError (BAD_CONFIG, exit 2)
  * with a one-line message naming the key and the fix. `overrides` win over the file; undefined fields are skipped.
@@ -37,6 +46,7 @@ export type ConnectorConfigInput = string | Record<string, unknown>;
 export function loadConnectorConfig(
   pathOrObject: ConnectorConfigInput,
   overrides: Partial<SinkSettings> = {},
+  opts: LoadConnectorOptions = {},
 ): LoadedConnectorConfig {
   const source = typeof pathOrObject === "string" ? pathOrObject : "connector config";
   const raw = typeof pathOrObject === "string" ? readConnectorFile(pathOrObject) : pathOrObject;
@@ -87,6 +97,7 @@ export function loadConnectorConfig(
       `errors.deadletterqueue.topic.name not set: bad records go to our default '${settings.dlqTopic}' (Kafka Connect would log and skip them)`,
     );
   }
+  notes.push(...envOverrideNotes(values, settings, defined(overrides), opts.envSources ?? {}, source));
   Object.assign(settings, defined(overrides));
   const result: LoadedConnectorConfig = {
     settings: validateSinkSettings(settings as unknown as SinkSettings),
@@ -105,6 +116,27 @@ export function sinkSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Parti
       out[row.field] = row.codec.parse(row.env?.join("/") ?? row.key, value);
   }
   return out as Partial<SinkSettings>;
+}
+
+/** Which env variable (the first set, in the key table's order) gives each field `sinkSettingsFromEnv` returns. */
+export function sinkEnvSources(env: NodeJS.ProcessEnv = process.env): EnvSources {
+  const out: Record<string, string> = {};
+  for (const row of topLevelRows()) {
+    const name = row.env?.find((n) => env[n] !== undefined && env[n] !== "");
+    if (name !== undefined) out[row.field] = name;
+  }
+  return out as EnvSources;
+}
+
+const CONNECT_ONLY = "Connect-only";
+
+/**
+ * How loud a note of `loadConnectorConfig` should be: a Kafka Connect framework key we know and need not read
+ * (`<key>: Connect-only: ...`, a dozen in a typical file) is `debug`; the rest (a Confluent key we ignore, our default
+ * differing from Connect's, an env variable overriding the file) is `info`. So a start that fails says its one line.
+ */
+export function noteLevel(note: string): "debug" | "info" {
+  return note.includes(`: ${CONNECT_ONLY}: `) ? "debug" : "info";
 }
 
 /** The fields of `o` that are set. */
@@ -139,7 +171,7 @@ function checkKeys(values: ReadonlyMap<string, string>, source: string): string[
       );
     }
     if (row.status !== "honoured")
-      notes.push(`${key}: ${row.status === "connect-only" ? "Connect-only" : "ignored"}: ${row.note}`);
+      notes.push(`${key}: ${row.status === "connect-only" ? CONNECT_ONLY : "ignored"}: ${row.note}`);
   }
   return notes;
 }

@@ -5,7 +5,8 @@ import { exitCodeOf } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
 import { SinkConfigError } from "../src/errors";
 import { CONFLUENT_S3_SINK_KEYS } from "../src/key-table";
-import { loadConnectorConfig, sinkSettingsFromEnv } from "../src/load";
+import { loadConnectorConfig, noteLevel, sinkEnvSources, sinkSettingsFromEnv } from "../src/load";
+import { maskUserInfo } from "../src/override-notes";
 import { DEFAULT_SINK_SETTINGS, defaultSinkSettings, type SinkSettings } from "../src/settings";
 import { toConnectorConfig } from "../src/write-back";
 
@@ -50,6 +51,9 @@ describe("loadConnectorConfig", () => {
     expect(notes.some((n) => n.startsWith("connector.class: Connect-only"))).toBe(true);
     expect(notes.some((n) => n.startsWith("tasks.max: Connect-only"))).toBe(true);
     expect(notes.some((n) => n.startsWith("value.converter.schemas.enable: Connect-only"))).toBe(true);
+    // Connect-only notes are debug (a failing start says one line at info); the others stay info.
+    for (const n of notes) expect(noteLevel(n)).toBe(n.includes(": Connect-only: ") ? "debug" : "info");
+    expect(noteLevel("s3.bucket.name: a in f.json, overridden by S3_BUCKET=b")).toBe("info");
   });
 
   it("accepts the flat config (PUT /connectors/<name>/config body) with numbers and booleans", () => {
@@ -163,6 +167,44 @@ describe("loadConnectorConfig", () => {
     expect(settings.bucket).toBe("other-bucket");
     expect(settings.flushSize).toBe(10);
     expect(badConfig(() => loadConnectorConfig(fixture, { flushSize: -5 })).key).toBe("flush.size");
+  });
+
+  it("notes each file key an env variable overrides, with both values, once per key, never a secret", () => {
+    const env = { S3_ENDPOINT: "http://localhost:9000", AWS_REGION: "eu-west-1", S3_BUCKET: "weblogs" };
+    const file = {
+      name: "n",
+      config: {
+        "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+        topics: "weblogs",
+        "s3.bucket.name": "my-bucket",
+        "s3.region": "eu-west-1",
+        "store.url": "http://me:pa55word@minio:9000",
+        "flush.size": "5",
+      },
+    };
+    const { notes, settings } = loadConnectorConfig(
+      file,
+      { ...sinkSettingsFromEnv(env), flushSize: 7 },
+      { envSources: { ...sinkEnvSources(env), flushSize: "WEBLOG_FLUSH_SIZE" } },
+    );
+    expect(settings.bucket).toBe("weblogs");
+    const overridden = notes.filter((n) => n.includes("overridden by"));
+    // s3.region: the env says what the file says, so no line.
+    expect(overridden).toEqual([
+      "s3.bucket.name: my-bucket in connector config, overridden by S3_BUCKET=weblogs",
+      "store.url: http://me:***@minio:9000 in connector config, overridden by S3_ENDPOINT=http://localhost:9000",
+      "flush.size: 5 in connector config, overridden by WEBLOG_FLUSH_SIZE=7",
+    ]);
+    expect(notes.join("\n")).not.toContain("pa55word");
+    // An override with no env source (a flag) and a key the file leaves out get no line.
+    const { "s3.bucket.name": _bucket, ...noBucket } = file.config;
+    const quiet = loadConnectorConfig(
+      noBucket,
+      { bucket: "flag-bucket", flushSize: 9 },
+      { envSources: { bucket: "S3_BUCKET" } },
+    );
+    expect(quiet.notes.filter((n) => n.includes("overridden by"))).toEqual([]);
+    expect(maskUserInfo("s3://k@h/x and http://u:p@h")).toBe("s3://***@h/x and http://u:***@h");
   });
 
   it("reads the time-based partitioner keys and the Hourly preset", () => {

@@ -128,7 +128,13 @@ runMain("dashboard", async (argv) => {
       `${webRoot}/index.html is missing: build the dashboard first (pnpm --filter dashboard build).`,
     );
   const s3Client = createS3Client({ endpoint: f.endpoint, region: f.region, pathStyle: true });
-  const s3 = createS3Watcher({ client: s3Client, bucket: f.bucket, topic: f.topic, flushSize: f.flushSize });
+  const s3 = createS3Watcher({
+    client: s3Client,
+    endpoint: f.endpoint,
+    bucket: f.bucket,
+    topic: f.topic,
+    flushSize: f.flushSize,
+  });
   const kafka = f.brokers
     ? createKafkaWatcher({
         admin: createKafka(loadKafkaSettings({ env: {}, flags: { brokers: f.brokers } }), { logger }).admin(),

@@ -34,6 +34,8 @@ interface Details {
 export interface S3WatcherOptions {
   client: S3Client;
   bucket: string;
+  /** The S3 endpoint the client talks to (undefined: AWS S3), named in errors. */
+  endpoint?: string | undefined;
   topic: string;
   /** flush.size, to derive the cut reason of objects without metadata. */
   flushSize?: number | undefined;
@@ -53,7 +55,8 @@ export function createS3Watcher(opts: S3WatcherOptions) {
     if (recorded !== undefined && meta["weblog-cut-reason"] !== undefined) {
       return { records: Number(recorded), reason: meta["weblog-cut-reason"], reasonFrom: "metadata" };
     }
-    const records = (await readRecordsFromObject(opts.client, opts.bucket, key)).length;
+    const records = (await readRecordsFromObject(opts.client, opts.bucket, key, { endpoint: opts.endpoint }))
+      .length;
     const reason =
       opts.flushSize === undefined
         ? null
@@ -66,7 +69,9 @@ export function createS3Watcher(opts: S3WatcherOptions) {
   return {
     async poll(): Promise<S3View> {
       const listed: Omit<ObjectRow, "records" | "reason" | "reasonFrom">[] = [];
-      for await (const o of listAllObjects(opts.client, opts.bucket, topicPrefix(opts.topic))) {
+      for await (const o of listAllObjects(opts.client, opts.bucket, topicPrefix(opts.topic), {
+        endpoint: opts.endpoint,
+      })) {
         const parsed = parseObjectKey(o.key);
         if (!parsed.ok || parsed.parts.topic !== opts.topic) continue;
         listed.push({

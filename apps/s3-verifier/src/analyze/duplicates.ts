@@ -1,55 +1,131 @@
 /**
- * Identical records at different positions (another offset, partition or topic) in two different objects: produced
- * twice, or twins in the source data. The same record at the same offset in a contiguous partition is an overlap,
- * already named there.
+ * Identical records at different positions (another offset, partition or topic) in two different objects: a
+ * duplicate, or twins (two Kafka records with the same bytes: real logs have them, and a live producer makes them
+ * when two requests share a millisecond). The same record at the same offset in a contiguous partition is an
+ * overlap, already named there.
+ *
+ * What decides (README "Duplicates and twins"):
+ * - A contiguous partition places every line at its Kafka offset (key's start offset + line, skipping dead letters
+ *   and tombstones), and the coverage check proves each offset is held once. Identical lines at two offsets are
+ *   then two records, not one record twice. With Kafka's values at both offsets (`kafkaValues`, read with
+ *   --brokers): equal -> twins (a note); different -> S3 holds at one offset the other's record: a finding.
+ *   Without them: twins, unconfirmed (a note; Kafka could not be asked, or the offsets have expired).
+ * - An interleaved partition (field/time partitioner) does not place lines at offsets: always a finding
+ *   (--allow-duplicates makes it a note).
  */
 import type { PartitionReport } from "../model";
-import type { DuplicateFact } from "./facts";
+import type { DuplicateFact, TwinFact } from "./facts";
 import type { PartitionGroup } from "./partitions";
 import { recordOffsets } from "./ranges";
 
-interface Seen {
+/** One record's place in Kafka. */
+export interface Position {
   topic: string;
   partition: number;
   offset: bigint;
-  key: string;
-  line: number;
 }
 
-/** One fact per pair of objects sharing records; adds each duplicate to its partition's report. */
-export function findDuplicates(groups: PartitionGroup[], reports: PartitionReport[]): DuplicateFact[] {
+export const positionId = (p: Position): string => `${p.topic}/${p.partition}/${p.offset}`;
+
+interface Seen extends Position {
+  key: string;
+  line: number;
+  interleaved: boolean;
+}
+
+export interface DuplicateResult {
+  /** Discrepancies (or notes with --allow-duplicates): one per pair of objects. */
+  duplicates: DuplicateFact[];
+  /** Twins (notes): one per pair of objects. */
+  twins: TwinFact[];
+  /** Offsets of unconfirmed twins whose Kafka values would confirm (or refute) them. */
+  toConfirm: Position[];
+}
+
+type Verdict = "duplicate" | "twin-confirmed" | "twin-unconfirmed";
+
+/**
+ * Finds identical records in two objects at different positions and judges each occurrence (see above). Adds each
+ * duplicate to its partition's report. `kafkaValues`: a hash of Kafka's value per `positionId`, for the offsets read.
+ */
+export function findDuplicates(
+  groups: PartitionGroup[],
+  reports: PartitionReport[],
+  kafkaValues?: ReadonlyMap<string, string>,
+): DuplicateResult {
   const seen = new Map<string, Seen>();
-  const pairs = new Map<string, DuplicateFact>();
+  const duplicates = new Map<string, DuplicateFact>();
+  const twins = new Map<string, TwinFact>();
+  const toConfirm: Position[] = [];
+  const judge = (a: Seen, b: Seen): Verdict => {
+    if (a.interleaved || b.interleaved) return "duplicate";
+    const va = kafkaValues?.get(positionId(a));
+    const vb = kafkaValues?.get(positionId(b));
+    if (va === undefined || vb === undefined) return "twin-unconfirmed";
+    return va === vb ? "twin-confirmed" : "duplicate";
+  };
   groups.forEach((g, gi) => {
     for (const o of g.objects) {
       if (o.readError !== undefined) continue;
       const offsets = recordOffsets(o.parts.startOffset, o.recordHashes.length, g.skipped);
       o.recordHashes.forEach((h, i) => {
-        const offset = offsets.next().value as bigint;
+        const here: Seen = {
+          topic: g.topic,
+          partition: g.partition,
+          offset: offsets.next().value as bigint,
+          key: o.key,
+          line: i + 1,
+          interleaved: g.interleaved,
+        };
         const prev = seen.get(h);
         if (!prev) {
-          seen.set(h, { topic: g.topic, partition: g.partition, offset, key: o.key, line: i + 1 });
+          seen.set(h, here);
           return;
         }
         if (prev.key === o.key) return;
-        const sameOffset = prev.topic === g.topic && prev.partition === g.partition && prev.offset === offset;
-        if (sameOffset && !g.interleaved) return;
+        if (positionId(prev) === positionId(here) && !g.interleaved) return;
+        const verdict = judge(prev, here);
         const id = `${prev.key}\u0000${o.key}`;
-        const pair = pairs.get(id) ?? {
-          kind: "duplicate-record",
+        if (verdict === "duplicate") {
+          const pair = duplicates.get(id) ?? {
+            kind: "duplicate-record",
+            topic: g.topic,
+            partition: g.partition,
+            keys: [prev.key, o.key],
+            count: 0,
+            lineA: prev.line,
+            lineB: here.line,
+            kafkaDiffers: !prev.interleaved && !here.interleaved,
+          };
+          pair.count += 1;
+          duplicates.set(id, pair);
+          const report = reports[gi];
+          if (report) report.duplicateRecords += 1;
+          return;
+        }
+        if (verdict === "twin-unconfirmed") toConfirm.push(prev, here);
+        const twinId = `${id}\u0000${verdict}`;
+        const twin = twins.get(twinId) ?? {
+          kind: "twin-records",
           topic: g.topic,
           partition: g.partition,
           keys: [prev.key, o.key],
           count: 0,
           lineA: prev.line,
-          lineB: i + 1,
+          lineB: here.line,
+          confirmed: verdict === "twin-confirmed",
         };
-        pair.count += 1;
-        pairs.set(id, pair);
-        const report = reports[gi];
-        if (report) report.duplicateRecords += 1;
+        twin.count += 1;
+        twins.set(twinId, twin);
       });
     }
   });
-  return [...pairs.values()];
+  const unique = new Map(
+    toConfirm.map((p) => [positionId(p), { topic: p.topic, partition: p.partition, offset: p.offset }]),
+  );
+  return {
+    duplicates: [...duplicates.values()],
+    twins: [...twins.values()],
+    toConfirm: [...unique.values()],
+  };
 }

@@ -68,15 +68,29 @@ export interface DuplicateFact extends At {
   count: number;
   lineA: number;
   lineB: number;
+  /** True: both at known offsets, where Kafka holds different records; false: an interleaved partition's. */
+  kafkaDiffers: boolean;
+}
+
+/** Records of one object identical to records of another at other offsets, each offset held once: a note. */
+export interface TwinFact extends At {
+  kind: "twin-records";
+  keys: [string, string];
+  count: number;
+  lineA: number;
+  lineB: number;
+  /** Kafka's values at both offsets were read and are equal (else: not read, e.g. no --brokers). */
+  confirmed: boolean;
 }
 
 /** Where analyzers put what they find, in the order they find it. */
 export interface Facts {
   findings: (FindingFact | DuplicateFact)[];
-  notes: (NoteFact | DuplicateFact)[];
+  notes: (NoteFact | DuplicateFact | TwinFact)[];
 }
 
 // Every fact kind is a report kind (a compile-time check).
 type Check<T extends true> = T;
 export type _Kinds = Check<FindingFact["kind"] extends FindingKind ? true : false> &
-  Check<NoteFact["kind"] extends Note["kind"] ? true : false>;
+  Check<NoteFact["kind"] extends Note["kind"] ? true : false> &
+  Check<TwinFact["kind"] extends Note["kind"] ? true : false>;

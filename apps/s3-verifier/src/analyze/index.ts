@@ -8,13 +8,13 @@
  * - ./partitions: the objects, Kafka state, dead letters and tombstones of each partition
  * - ./objects: checks of one object on its own
  * - ./contiguous, ./interleaved: the two ways a partition's offsets are checked
- * - ./duplicates: the same record at two positions
+ * - ./duplicates: the same record at two positions (a duplicate, or twins Kafka itself holds)
  * - ./ranges: offset arithmetic, and the one way an object's offsets are computed
  */
 import type { Analysis, AnalyzeOptions, KafkaState, PartitionReport, ScanResult } from "../model";
 import { findingOf, noteOf, verdictOf } from "../report";
 import { contiguousCoverage } from "./contiguous";
-import { findDuplicates } from "./duplicates";
+import { findDuplicates, positionId } from "./duplicates";
 import type { Facts } from "./facts";
 import { interleavedCoverage } from "./interleaved";
 import { latencyOf, skewNote, summarizeLatency } from "./latency";
@@ -85,8 +85,10 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
   const partitions = groups.map((g) =>
     analyzePartition(g, kafka?.topics.some((t) => t.topic === g.topic && t.exists) === true, opts, facts),
   );
-  const duplicates = findDuplicates(groups, partitions);
+  const kafkaValues = kafka?.values ? new Map(kafka.values.map((v) => [positionId(v), v.hash])) : undefined;
+  const { duplicates, twins, toConfirm } = findDuplicates(groups, partitions, kafkaValues);
   (opts.allowDuplicates === true ? facts.notes : facts.findings).push(...duplicates);
+  facts.notes.push(...twins);
 
   const records = partitions.reduce((n, p) => n + p.records, 0);
   const sum = (pick: (p: NonNullable<PartitionReport["kafka"]>) => bigint) =>
@@ -97,6 +99,7 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
     records,
     invalidRecords: partitions.reduce((n, p) => n + p.invalidRecords, 0),
     duplicateRecords: duplicates.reduce((n, d) => n + d.count, 0),
+    twinRecords: twins.reduce((n, d) => n + d.count, 0),
     bytes: scan.bytes,
     partitions: partitions.length,
     lag: sum((k) => k.lag),
@@ -116,5 +119,10 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
   const skew = skewNote(latency);
   if (skew) notes.push(skew);
   const partial = { totals, partitions, findings, notes, latency };
-  return { ok: findings.length === 0, verdict: verdictOf(partial, kafka !== null), ...partial };
+  return {
+    ok: findings.length === 0,
+    verdict: verdictOf(partial, kafka !== null),
+    ...partial,
+    twinsToConfirm: kafka?.values ? [] : toConfirm,
+  };
 }
