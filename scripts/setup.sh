@@ -50,3 +50,4 @@ fi
 bash infra/local/fetch.sh
 bash infra/local/s3/setup.sh
 bash infra/local/connect/fetch-plugin.sh
+bash infra/local/iceberg/fetch.sh
