@@ -4,6 +4,12 @@ export { dockerAvailable } from "./docker";
 export { TestkitError, type TestkitErrorCode } from "./errors";
 export { ICEBERG_VERSION } from "./iceberg/install";
 export {
+  PYICEBERG_VERSION,
+  type PyIcebergRead,
+  type PyIcebergReadOptions,
+  readTableWithPyIceberg,
+} from "./iceberg/pyiceberg";
+export {
   type IcebergCatalog,
   type IcebergCatalogOptions,
   startIcebergCatalog,
