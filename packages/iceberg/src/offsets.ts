@@ -85,18 +85,22 @@ export function offsetsAt(
   return new Map();
 }
 
-/** Part of a commit: the records of one topic-partition, offsets [start, end), in `files`. */
+/**
+ * Part of a commit: the records of one topic-partition, `start` the offset of its first record and `end` the offset
+ * after its last processed one. Offsets between the table's and `start` were processed by the writer without a
+ * record for the table (skipped, sent to a dead-letter queue).
+ */
 export type OffsetRange = { topic: string; partition: number; start: number; end: number };
 
 /**
- * What the table says of a range, the exactly-once rule: `append` when the table's offset for its partition is
- * its start (or the table has none: the group never wrote it), `already-in` when the table is at or past its end
- * (a retried or zombie commit whose records landed), else `stale` (another member wrote part of it after a
- * rebalance: not ours to write; the caller resumes from the table's offset).
+ * What the table says of a range, the exactly-once rule: `append` when the table's offset for its partition is at
+ * or before its start (or the table has none: the group never wrote it), `already-in` when the table is at or past
+ * its end (a retried or zombie commit whose records landed), else `stale` (the table holds part of the range:
+ * another member wrote it after a rebalance; not ours to write, the caller resumes from the table's offset).
  */
 export function judgeRange(offsets: TableOffsets, r: OffsetRange): "append" | "already-in" | "stale" {
   const at = offsets.get(r.topic)?.get(r.partition);
-  if (at === undefined || at === r.start) return "append";
+  if (at === undefined || at <= r.start) return "append";
   if (at >= r.end) return "already-in";
   return "stale";
 }

@@ -47,6 +47,8 @@ export type CommitPart = OffsetRange & { files: DataFile[] };
 export type CommitHooks = {
   /** Manifest and manifest list are on S3; the commit request is next. */
   beforeCommitRequest?: () => void | Promise<void>;
+  /** The commit request is dispatched, its answer not awaited (a crash here leaves it to the catalog). */
+  commitRequestSent?: () => void;
   /** The catalog answered the commit (it is in the table); nothing after it has run. */
   afterCommitResponse?: () => void | Promise<void>;
 };
@@ -189,7 +191,7 @@ export async function openWebLogTable(options: OpenTableOptions): Promise<WebLog
       };
       await hooks.beforeCommitRequest?.();
       try {
-        loaded = await catalog.commitTable(
+        const request = catalog.commitTable(
           ident,
           [{ type: "assert-ref-snapshot-id", ref: "main", "snapshot-id": parent }],
           [
@@ -208,6 +210,8 @@ export async function openWebLogTable(options: OpenTableOptions): Promise<WebLog
             { action: "set-snapshot-ref", "ref-name": "main", type: "branch", "snapshot-id": snapshotId },
           ],
         );
+        hooks.commitRequestSent?.();
+        loaded = await request;
       } catch (err) {
         // refused (409) or unknown (no answer, 5xx): reload; the next round tells landed / in / stale / retry
         if (

@@ -52,13 +52,13 @@ describe("offsets in snapshot summaries", () => {
     expect(offsetsAt(snaps, "2", "other").size).toBe(0);
     expect(offsetsAt(snaps, null, "g").size).toBe(0);
   });
-  it("judges a range: append at the table's offset, already-in at or past its end, else stale", () => {
+  it("judges a range: append at or past the table's offset, already-in at or past its end, else stale", () => {
     const t = parseOffsets('{"t":{"0":10}}');
     expect(judgeRange(t, { topic: "t", partition: 0, start: 10, end: 20 })).toBe("append");
+    expect(judgeRange(t, { topic: "t", partition: 0, start: 12, end: 20 })).toBe("append");
     expect(judgeRange(t, { topic: "t", partition: 1, start: 7, end: 9 })).toBe("append");
     expect(judgeRange(t, { topic: "t", partition: 0, start: 5, end: 10 })).toBe("already-in");
     expect(judgeRange(t, { topic: "t", partition: 0, start: 5, end: 15 })).toBe("stale");
-    expect(judgeRange(t, { topic: "t", partition: 0, start: 12, end: 15 })).toBe("stale");
   });
 });
 
