@@ -40,7 +40,11 @@ const pathFormat = text({
  * `format.class`: Confluent's class names in a connector file, `json` / `parquet` from the `--format` flag; the
  * settings hold the short name, write-back the class.
  */
-const FORMAT_CLASSES = { json: JSON_FORMAT_CLASS, parquet: PARQUET_FORMAT_CLASS, iceberg: "iceberg" } as const;
+const FORMAT_CLASSES = {
+  json: JSON_FORMAT_CLASS,
+  parquet: PARQUET_FORMAT_CLASS,
+  iceberg: "iceberg",
+} as const;
 const formatChoice = oneOf(["json", "parquet", "iceberg"]);
 /** `iceberg` (ours: no Confluent format class) writes an Apache Iceberg table instead of objects (the iceberg.* keys). */
 const formatClass: Codec<"json" | "parquet" | "iceberg"> = {
@@ -64,7 +68,13 @@ const icebergTable = text({
   pattern: /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/,
   invalid: "is not namespace.table (letters, digits, _; e.g. weblog.logs)",
 });
-const catalogUri = text({ pattern: /^https?:\/\/[^\s/@]+(:\d+)?(\/\S*)?$/, invalid: "is not an http(s) URL without user info, e.g. http://localhost:8181" });
+const catalogUriText = text({ pattern: /^https?:\/\/[^\s/@]+(:\d+)?(\/\S*)?$/ });
+/** The REST catalog's URL; a bad value is echoed without its user info (it may hold a secret). */
+const catalogUri: Codec<string> = {
+  ...catalogUriText,
+  explain: (key, v) =>
+    `${key}: '${String(v).replace(/\/\/[^/@\s]*@/, "//***@")}' is not an http(s) URL without user info, e.g. http://localhost:8181`,
+};
 
 /** One row per line (a table: read across). `write: "never"` rows are written by the partitioner's write-back. */
 // biome-ignore format: the key table, one row per line
