@@ -4,12 +4,14 @@ import { parquetMetadata } from "hyparquet";
 import { describe, expect, it } from "vitest";
 import { decodeObjectBody, encodeIcebergDataFile } from "../src/index";
 
-const lines = createFakeLog({ seed: 7 }).batch(500).map((r) => encode(r));
+const lines = createFakeLog({ seed: 7 })
+  .batch(500)
+  .map((r) => encode(r));
 
 describe("encodeIcebergDataFile", () => {
   it("writes Iceberg's field ids 1-6 and a microsecond UTC timestamp, and keeps every record", async () => {
     const body = await encodeIcebergDataFile(lines, "snappy");
-    const meta = parquetMetadata(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+    const meta = parquetMetadata(Uint8Array.from(body).buffer);
     const columns = meta.schema.slice(1);
     expect(columns.map((c) => [c.name, c.field_id])).toEqual([
       ["ip", 1],
