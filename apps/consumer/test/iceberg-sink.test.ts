@@ -3,6 +3,7 @@ import {
   type IcebergCatalog,
   readTableWithPyIceberg,
   startIcebergCatalog,
+  startTcpProxy,
   uniqueName,
   waitFor,
 } from "@weblog/testkit";
@@ -153,6 +154,33 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
       expect(PARTITIONS).toBe(4);
     });
   }
+
+  it("catalog down mid-run: parts wait and retry, the partitions pause, nothing lost or doubled", async () => {
+    const ledger = new Ledger(env.kafka, uniqueName("icedown"));
+    const table = tableName();
+    const group = uniqueName("g");
+    // the sink reaches the catalog through a proxy this test can take down (the catalog itself keeps running)
+    const proxy = await startTcpProxy({ target: { host: "127.0.0.1", port: catalog.port } });
+    const args = argsOf(ledger.topic, table, group).map((a) =>
+      a === catalog.uri ? `http://127.0.0.1:${proxy.port}` : a,
+    );
+    await ledger.add(20);
+    const sink = startSink(env.kafka, env.s3, args);
+    let read: Awaited<ReturnType<typeof tableHolds>>;
+    try {
+      await tableHolds(table, ledger);
+      await proxy.pause();
+      await ledger.add(20);
+      await sink.waitForOutput(/Iceberg REST catalog .* unreachable/, 30_000);
+      await proxy.resume();
+      read = await tableHolds(table, ledger);
+    } finally {
+      sink.kill("SIGTERM");
+      await proxy.close();
+    }
+    expect((await sink.waitForExit(15_000)).code).toBe(0);
+    expect(diff(ledger, read.lines)).toBe("");
+  });
 
   it("two members racing on the same partitions: the frozen one's stale commit is re-checked and dropped", async () => {
     const ledger = new Ledger(env.kafka, uniqueName("icerace"));
