@@ -26,6 +26,7 @@ import {
   type SnapshotJson,
   type TableOffsets,
 } from "./offsets";
+import { listOrphanFiles, type OrphanFile } from "./orphans";
 import type { RestCatalog, TableIdent, TableMetadata } from "./rest";
 import { checkTable, type PartitionBy, partitionSpecFor, WEBLOG_TABLE_SCHEMA } from "./schema";
 
@@ -79,6 +80,8 @@ export type WebLogTable = {
   offsets(group: string): Promise<TableOffsets>;
   /** Record lines -> data files on S3 (one per partition value), not yet in the table. */
   writeDataFiles(lines: readonly string[]): Promise<DataFile[]>;
+  /** Files under the table's location no snapshot reaches, older than `olderThanMs` (default 1 h); orphans.ts. */
+  listOrphanFiles(options?: { olderThanMs?: number }): Promise<OrphanFile[]>;
   /** Appends the parts the table does not hold yet, in one snapshot; see judgeRange for the rule. */
   commitAppend(group: string, parts: readonly CommitPart[], hooks?: CommitHooks): Promise<CommitResult>;
 };
@@ -269,6 +272,7 @@ export async function openWebLogTable(options: OpenTableOptions): Promise<WebLog
       return offsetsAt(snapshots(m), current(m), group);
     },
     writeDataFiles: (lines) => writeDataFiles(storage, location, spec(), lines, codec),
+    listOrphanFiles: async (o) => listOrphanFiles(storage, await refresh(), o),
     commitAppend,
   };
 }

@@ -115,6 +115,12 @@ describe("the web-log Iceberg table, through a real REST catalog on a real S3", 
     expect(stale.stale).toHaveLength(1);
     expect(formatOffsets(stale.offsets)).toBe('{"t":{"0":100}}');
     expect((await pyRead(name)).lines.sort()).toEqual([...a].sort());
+    // the two dropped parts' data files are orphans (no snapshot reaches them); the committed one is not
+    const orphans = (await table.listOrphanFiles({ olderThanMs: 0 })).map((o) => o.path);
+    expect(orphans.filter((p) => p.endsWith(".parquet"))).toHaveLength(2);
+    for (const f of files) expect(orphans).not.toContain(f.path);
+    expect(orphans.filter((p) => p.endsWith(".avro"))).toEqual([]); // dropped before any manifest was written
+    expect(await table.listOrphanFiles()).toEqual([]); // all younger than an hour: maybe a commit in flight
   });
 
   it("two writers on one base: the second is refused (assert-ref-snapshot-id), reloads and lands its own partition", async () => {
