@@ -9,7 +9,7 @@ import {
 } from "@weblog/testkit";
 import { useBrokerAndS3 } from "@weblog/testkit/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSink, testKafka } from "./helpers";
+import { runVerifier, startSink, testKafka } from "./helpers";
 import { Ledger, PARTITIONS } from "./ledger";
 
 // A killed member stays in the group until its session times out; 6 s (the broker minimum) keeps tests short.
@@ -115,11 +115,20 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
       sink.kill("SIGTERM");
     }
     expect((await sink.waitForExit(15_000)).code).toBe(0);
-    expect(diff(ledger, read.lines)).toBe("");
     const offsets = JSON.parse(read.summary[`weblog.kafka-offsets.${group}`] ?? "{}")[ledger.topic];
     expect(offsets).toEqual(Object.fromEntries([0, 1, 2, 3].map((p) => [String(p), 55])));
     expect(await kafkaCommitted(group, ledger.topic)).toEqual(offsets);
     // 4 partitions x 55 records cut every 10: 24 sets; snapshots hold several of them each
+    // the verifier over the table (its own reading of manifests and data files, and Kafka): the same verdict
+    const verified = await runVerifier(env.kafka, env.s3, ledger.topic, group, [
+      "--iceberg-table",
+      table,
+      "--iceberg-catalog-uri",
+      catalog.uri,
+    ]);
+    expect(diff(ledger, read.lines), JSON.stringify(verified.report)).toBe("");
+    expect(verified.report.verdict, verified.stderr).toMatch(/^OK/);
+    expect(verified.report.totals).toMatchObject({ missing: 0, duplicateRecords: 0, records: 220 });
     const files = Number(read.summary["total-data-files"]);
     expect(files).toBeGreaterThanOrEqual(24);
     expect(await snapshotCount(table)).toBeLessThan(files);
@@ -152,6 +161,18 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
       expect((await second.waitForExit(15_000)).code).toBe(0);
       expect(diff(ledger, read.lines)).toBe("");
       expect(PARTITIONS).toBe(4);
+      const verified = await runVerifier(env.kafka, env.s3, ledger.topic, group, [
+        "--iceberg-table",
+        table,
+        "--iceberg-catalog-uri",
+        catalog.uri,
+      ]);
+      expect(verified.report.verdict, verified.stderr).toMatch(/^OK/);
+      expect(verified.report.totals).toMatchObject({
+        missing: 0,
+        duplicateRecords: 0,
+        records: ledger.total,
+      });
     });
   }
 

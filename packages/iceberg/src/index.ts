@@ -1,7 +1,16 @@
 export { IcebergError, type IcebergErrorCode } from "./errors";
+export { getFile, type TableStorage } from "./files";
 export type { DataFile } from "./manifest";
-export { formatOffsets, type OffsetRange, offsetsKey, parseOffsets, type TableOffsets } from "./offsets";
-export type { OrphanFile } from "./orphans";
+export {
+  formatOffsets,
+  type OffsetRange,
+  offsetsAt,
+  offsetsKey,
+  parseOffsets,
+  type SnapshotJson,
+  type TableOffsets,
+} from "./offsets";
+export { listOrphanFiles, liveDataFiles, type OrphanFile } from "./orphans";
 export { createRestCatalog, type RestCatalog, type RestCatalogOptions, type TableMetadata } from "./rest";
 export { PARTITION_BY, type PartitionBy, WEBLOG_TABLE_SCHEMA } from "./schema";
 export {

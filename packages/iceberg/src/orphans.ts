@@ -11,6 +11,28 @@ import type { TableMetadata } from "./rest";
 
 export type OrphanFile = { path: string; size: number; lastModified?: Date };
 
+/**
+ * The data files of the current snapshot (entries not deleted), each path as often as live manifests name it (a
+ * path named twice is a file committed twice: its rows count twice).
+ */
+export async function liveDataFiles(storage: TableStorage, metadata: TableMetadata): Promise<string[]> {
+  const id = metadata["current-snapshot-id"];
+  const snap = (metadata.snapshots ?? []).find((s) => s["snapshot-id"] === id);
+  if (!snap) return [];
+  const files: string[] = [];
+  const list = decodeAvroFile(
+    await getFile(storage, snap["manifest-list"]),
+    `manifest list ${snap["manifest-list"]}`,
+  );
+  for (const m of list.records) {
+    const path = m.manifest_path as string;
+    for (const entry of decodeAvroFile(await getFile(storage, path), `manifest ${path}`).records) {
+      if (entry.status !== 2) files.push((entry.data_file as { file_path: string }).file_path);
+    }
+  }
+  return files;
+}
+
 /** Every file the table's snapshots reach: manifest lists, manifests, data files (full s3:// paths). */
 export async function reachableFiles(storage: TableStorage, metadata: TableMetadata): Promise<Set<string>> {
   const reached = new Set<string>();

@@ -126,6 +126,14 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
     }
   }
 
+  /**
+   * Per partition, the settlement of its last set: a set is handed to the group commit only after the set before it
+   * (its records' predecessors) settled, and not at all if that one failed. Sets of a partition are uploaded in
+   * parallel (weblog.upload.max.in.flight.per.partition), so a later set's data files may be ready first; were it
+   * committed first, the table's offset would pass the earlier set's records, which would then be judged already in.
+   */
+  const lastOfPartition = new Map<string, Promise<unknown>>();
+
   return {
     async resumeAt(topic, partition) {
       const offsets = await (await table()).offsets(group);
@@ -133,27 +141,51 @@ export function createTableStore(opts: TableStoreOptions): TableStore {
       return at === undefined ? null : BigInt(at);
     },
     async upload(set, control) {
-      const t = await table();
-      const files = await writeFiles(t, set, control);
-      crash("after-data-files");
-      let start = set.commitOffset; // the first record's offset (bigints: no Math.min)
-      for (const f of set.files) if (f.startOffset < start) start = f.startOffset;
-      const part: CommitPart = {
-        topic: set.topic,
-        partition: set.kafkaPartition,
-        start: Number(start),
-        end: Number(set.commitOffset),
-        files,
-      };
-      const partControl: PartControl = {
-        check: control.check,
-        onRetry: (err, attempt) => control.onRetry(err as Parameters<UploadControl["onRetry"]>[0], attempt),
-        ...(control.signal ? { signal: control.signal } : {}),
-      };
-      await commits.submit(part, partControl).catch((err: unknown) => {
-        throw fatalOrRetriable(err);
-      });
-      return { keys: files.map((f) => f.path), bytes: files.reduce((n, f) => n + f.sizeBytes, 0) };
+      const key = `${set.topic}/${set.kafkaPartition}`;
+      const before = lastOfPartition.get(key) ?? Promise.resolve();
+      const settled = (async () => {
+        const t = await table();
+        const files = await writeFiles(t, set, control);
+        crash("after-data-files");
+        try {
+          await before;
+        } catch (err) {
+          throw new SinkError(
+            "FENCED",
+            `${key}: an earlier set was not committed to the table, so this one is not either (the batch re-reads)`,
+            { cause: err },
+          );
+        }
+        return commitSet(set, files, control);
+      })();
+      lastOfPartition.set(key, settled);
+      try {
+        return await settled;
+      } finally {
+        if (lastOfPartition.get(key) === settled) lastOfPartition.delete(key);
+      }
     },
   };
+
+  /** Hands a set's data files to the group commit as one part; resolves once the table holds them. */
+  async function commitSet(set: FlushSet, files: DataFile[], control: UploadControl) {
+    let start = set.commitOffset; // the first record's offset (bigints: no Math.min)
+    for (const f of set.files) if (f.startOffset < start) start = f.startOffset;
+    const part: CommitPart = {
+      topic: set.topic,
+      partition: set.kafkaPartition,
+      start: Number(start),
+      end: Number(set.commitOffset),
+      files,
+    };
+    const partControl: PartControl = {
+      check: control.check,
+      onRetry: (err, attempt) => control.onRetry(err as Parameters<UploadControl["onRetry"]>[0], attempt),
+      ...(control.signal ? { signal: control.signal } : {}),
+    };
+    await commits.submit(part, partControl).catch((err: unknown) => {
+      throw fatalOrRetriable(err);
+    });
+    return { keys: files.map((f) => f.path), bytes: files.reduce((n, f) => n + f.sizeBytes, 0) };
+  }
 }
