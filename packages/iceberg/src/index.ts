@@ -1,3 +1,4 @@
+export type { CompactOptions, CompactResult } from "./compact";
 export { IcebergError, type IcebergErrorCode } from "./errors";
 export { getFile, type TableStorage } from "./files";
 export type { DataFile } from "./manifest";

@@ -117,7 +117,7 @@ export function encodeManifest(
   spec: PartitionSpec,
 ): Buffer {
   const [field] = spec.fields;
-  const records = files.map((f) => ({
+  const records: ManifestEntry[] = files.map((f) => ({
     status: 1,
     snapshot_id: BigInt(snapshotId),
     sequence_number: null,
@@ -131,6 +131,28 @@ export function encodeManifest(
       file_size_in_bytes: BigInt(f.sizeBytes),
     },
   }));
+  return encodeManifestEntries(records, schema, spec);
+}
+
+/** A manifest entry as Avro holds it (longs as bigints); status 0 existing, 1 added, 2 deleted. */
+export type ManifestEntry = {
+  status: number;
+  snapshot_id: bigint | null;
+  sequence_number: bigint | null;
+  file_sequence_number: bigint | null;
+  data_file: Record<string, unknown> & {
+    file_path: string;
+    record_count: bigint;
+    file_size_in_bytes: bigint;
+  };
+};
+
+/** A manifest of any entries (a rewritten one keeps its existing entries and marks the replaced ones deleted). */
+export function encodeManifestEntries(
+  records: readonly ManifestEntry[],
+  schema: IcebergSchema,
+  spec: PartitionSpec,
+): Buffer {
   return encodeAvroFile(
     manifestEntrySchema(spec),
     {

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { ParquetCodec } from "@weblog/object-format";
 import { decodeAvroFile } from "./avro";
+import { type CompactOptions, type CompactResult, compactTable } from "./compact";
 import { IcebergError } from "./errors";
 import { getFile, metadataPath, putFile, type TableStorage, writeDataFiles } from "./files";
 import { newSnapshotId } from "./json";
@@ -82,6 +83,8 @@ export type WebLogTable = {
   writeDataFiles(lines: readonly string[]): Promise<DataFile[]>;
   /** Files under the table's location no snapshot reaches, older than `olderThanMs` (default 1 h); orphans.ts. */
   listOrphanFiles(options?: { olderThanMs?: number }): Promise<OrphanFile[]>;
+  /** Rewrites each partition value's small files into one, as a replace snapshot (compact.ts). */
+  compact(options?: CompactOptions): Promise<CompactResult>;
   /** Appends the parts the table does not hold yet, in one snapshot; see judgeRange for the rule. */
   commitAppend(group: string, parts: readonly CommitPart[], hooks?: CommitHooks): Promise<CommitResult>;
 };
@@ -273,6 +276,7 @@ export async function openWebLogTable(options: OpenTableOptions): Promise<WebLog
     },
     writeDataFiles: (lines) => writeDataFiles(storage, location, spec(), lines, codec),
     listOrphanFiles: async (o) => listOrphanFiles(storage, await refresh(), o),
+    compact: (o) => compactTable({ catalog, ident, storage, location, codec, schema, spec, refresh }, o),
     commitAppend,
   };
 }

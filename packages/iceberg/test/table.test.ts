@@ -10,7 +10,14 @@ import {
   uniqueName,
 } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRestCatalog, formatOffsets, openWebLogTable, type RestCatalog } from "../src/index";
+import {
+  createRestCatalog,
+  formatOffsets,
+  liveDataFiles,
+  openWebLogTable,
+  parseTableName,
+  type RestCatalog,
+} from "../src/index";
 
 /** Record lines whose times start at `startIso` and step `stepMs` (so a batch can cross a day). */
 function linesAt(seed: number, n: number, startIso: string, stepMs: number): string[] {
@@ -140,5 +147,77 @@ describe("the web-log Iceberg table, through a real REST catalog on a real S3", 
     expect(formatOffsets(r2.offsets)).toBe('{"t":{"0":80,"1":90}}');
     const read = await pyRead(name);
     expect(read.lines.sort()).toEqual([...a, ...b].sort());
+  });
+});
+
+describe("compaction (real REST catalog + S3, read by PyIceberg)", () => {
+  let s3: S3Handle;
+  let server: IcebergCatalog;
+  let catalog: RestCatalog;
+  let client: S3Client;
+  beforeAll(async () => {
+    s3 = await startS3();
+    server = await startIcebergCatalog({ s3, warehouse: `s3://${s3.bucket}/warehouse` });
+    catalog = createRestCatalog({ uri: server.uri });
+    client = s3.client();
+  }, 240_000);
+  afterAll(async () => {
+    client?.destroy();
+    await server?.stop();
+    await s3?.stop();
+  });
+
+  it("rewrites a day's small files into one replace snapshot, with an append landing in the middle", async () => {
+    const name = `web.${uniqueName("c").replace(/-/g, "_")}`;
+    const open = () => openWebLogTable({ catalog, table: name, storage: { client } });
+    const t = await open();
+    const all: string[] = [];
+    // four small files on one day, one on another day (left alone: alone in its partition)
+    for (let i = 0; i < 4; i++) {
+      const lines = linesAt(10 + i, 25, `2026-11-25T0${i}:00:00.000Z`, 1000);
+      all.push(...lines);
+      await t.commitAppend("g", [
+        { topic: "t", partition: 0, start: i * 25, end: (i + 1) * 25, files: await t.writeDataFiles(lines) },
+      ]);
+    }
+    const other = linesAt(20, 10, "2026-11-26T00:00:00.000Z", 1000);
+    all.push(...other);
+    await t.commitAppend("g", [
+      { topic: "t", partition: 1, start: 0, end: 10, files: await t.writeDataFiles(other) },
+    ]);
+
+    // another writer appends while the compaction is about to commit: the compaction is refused once and rebuilt
+    const writer = await open();
+    const late = linesAt(30, 5, "2026-11-25T09:00:00.000Z", 1000);
+    all.push(...late);
+    let appended = false;
+    const r = await t.compact({
+      beforeCommitRequest: async () => {
+        if (appended) return;
+        appended = true;
+        await writer.commitAppend("g", [
+          { topic: "t", partition: 0, start: 100, end: 105, files: await writer.writeDataFiles(late) },
+        ]);
+      },
+    });
+    expect(r.attempts).toBe(2);
+    expect(r).toMatchObject({ replaced: 5, written: 1 }); // the 4 files + the late one, same day
+    const read = await readTableWithPyIceberg({ catalogUri: server.uri, table: name, s3 });
+    expect(read.snapshotId).toBe(r.snapshotId);
+    expect(read.lines.sort()).toEqual([...all].sort());
+    const { metadata } = await catalog.loadTable(parseTableName(name));
+    const snap = metadata.snapshots?.find((x) => x["snapshot-id"] === r.snapshotId);
+    expect(snap?.summary.operation).toBe("replace");
+    expect(await liveDataFiles({ client }, metadata)).toHaveLength(2);
+    expect(read.summary["weblog.kafka-offsets.g"]).toBe('{"t":{"0":105,"1":10}}');
+    expect(read.summary["total-data-files"]).toBe("2");
+    // the table goes on: an append after the compaction
+    const after = linesAt(40, 5, "2026-11-25T10:00:00.000Z", 1000);
+    await t.commitAppend("g", [
+      { topic: "t", partition: 0, start: 105, end: 110, files: await t.writeDataFiles(after) },
+    ]);
+    expect((await readTableWithPyIceberg({ catalogUri: server.uri, table: name, s3 })).lines.sort()).toEqual(
+      [...all, ...after].sort(),
+    );
   });
 });
