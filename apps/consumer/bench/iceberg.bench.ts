@@ -7,6 +7,7 @@
  * 80,000).
  */
 import { createFakeLog } from "@weblog/fake-log";
+import { createRestCatalog, offsetsAt, parseTableName } from "@weblog/iceberg";
 import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { defaultSinkSettings, type SinkSettings } from "@weblog/sink-contract";
@@ -79,6 +80,94 @@ async function sinkRun(h: KafkaHandle, s3: S3Handle, topic: string, n: number, o
   return { rate: n / (ms / 1000), files: objectsWritten };
 }
 
+/**
+ * Freshness: records produced steadily (`rate`/s for `seconds`) while the sink runs; each record's latency is the
+ * commit time of the first snapshot whose offsets pass it, minus the time its produce was acknowledged.
+ */
+async function freshness(
+  h: KafkaHandle,
+  s3: S3Handle,
+  catalogUri: string,
+  intervalMs: number,
+  rate: number,
+  seconds: number,
+) {
+  const topic = `icefresh-${uid()}`;
+  await ensureTopic(kafkaOf(h), { topic, partitions: PARTITIONS });
+  const table = `bench.f_${uid()}`;
+  const group = `fresh-${uid()}`;
+  const settings: SinkSettings = {
+    ...defaultSinkSettings(),
+    topics: [topic],
+    bucket: s3.bucket,
+    storeUrl: s3.endpoint,
+    groupId: group,
+    flushSize: 10_000,
+    rotateScheduleIntervalMs: 1000,
+    format: "iceberg",
+    icebergTable: table,
+    icebergCatalogUri: catalogUri,
+    icebergCommitIntervalMs: intervalMs,
+  };
+  const engine = createSinkEngine({
+    kafka: kafkaOf(h),
+    s3: s3.client(),
+    settings,
+    logger: silent,
+    endpoint: s3.endpoint,
+  });
+  const running = engine.run();
+  const producer = kafkaOf(h).producer();
+  await producer.connect();
+  const acked: { partition: number; offset: number; at: number }[] = [];
+  const log = createFakeLog({ seed: 5 });
+  const perTick = Math.max(1, Math.round(rate / 10));
+  const started = Date.now();
+  for (let tick = 0; tick < seconds * 10; tick++) {
+    const lines = log.batch(perTick).map((r) => encode(r));
+    const res = await producer.send({
+      topic,
+      acks: -1,
+      messages: lines.map((value, j) => ({ partition: j % PARTITIONS, value })),
+    });
+    const at = Date.now();
+    const counts = new Map<number, number>();
+    for (let j = 0; j < lines.length; j++) counts.set(j % PARTITIONS, (counts.get(j % PARTITIONS) ?? 0) + 1);
+    for (const r of res)
+      for (let k = 0; k < (counts.get(r.partition) ?? 0); k++)
+        acked.push({ partition: r.partition, offset: Number(r.baseOffset) + k, at });
+    const next = started + (tick + 1) * 100;
+    if (next > Date.now()) await new Promise((r) => setTimeout(r, next - Date.now()));
+  }
+  await producer.disconnect();
+  await until("all in the table", () => engine.stats().recordsWritten >= acked.length, 120_000);
+  await engine.stop();
+  await running;
+  const { metadata } = await createRestCatalog({ uri: catalogUri }).loadTable(parseTableName(table));
+  const snaps = (metadata.snapshots ?? [])
+    .map((s) => ({
+      at: s["timestamp-ms"],
+      offsets: offsetsAt(metadata.snapshots ?? [], s["snapshot-id"], group).get(topic),
+    }))
+    .sort((a, b) => a.at - b.at);
+  const latencies = acked
+    .map((r) => {
+      const snap = snaps.find((s) => (s.offsets?.get(r.partition) ?? 0) > r.offset);
+      return snap ? snap.at - r.at : Number.NaN;
+    })
+    .filter((ms) => Number.isFinite(ms))
+    .sort((a, b) => a - b);
+  const pct = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return {
+    records: acked.length,
+    measured: latencies.length,
+    p50: pct(0.5),
+    p95: pct(0.95),
+    snapshots: snaps.length,
+  };
+}
+
 async function main() {
   const n = Number(process.env.BENCH_ICEBERG_RECORDS ?? 80_000);
   const [h, s3] = await Promise.all([startKafka(), startS3()]);
@@ -113,6 +202,20 @@ async function main() {
       const r = await sinkRun(h, s3, topic, n, v.over);
       base ||= r.rate;
       console.log(`| ${v.name} | ${fmt(r.rate)} | ${(r.rate / base).toFixed(2)}x | ${r.files} |`);
+    }
+    const rate = Number(process.env.BENCH_ICEBERG_FRESH_RATE ?? 1000);
+    const seconds = Number(process.env.BENCH_ICEBERG_FRESH_SECONDS ?? 20);
+    console.log(
+      `\nFreshness: ${fmt(rate)} records/s for ${seconds} s, produce acknowledged -> in a committed snapshot (rotate.schedule.interval.ms 1000, flush.size 10,000)`,
+    );
+    console.log("| commit interval | records | p50 | p95 | target p95 <= interval + 2 s | snapshots |");
+    console.log("| --- | --- | --- | --- | --- | --- |");
+    for (const interval of [0, 10_000]) {
+      const f = await freshness(h, s3, catalog.uri, interval, rate, seconds);
+      const ok = f.p95 <= interval + 2000 ? "met" : "missed";
+      console.log(
+        `| ${interval} ms | ${fmt(f.measured)} of ${fmt(f.records)} | ${fmt(f.p50)} ms | ${fmt(f.p95)} ms | ${ok} | ${f.snapshots} |`,
+      );
     }
   } finally {
     await catalog.stop();
