@@ -71,3 +71,4 @@ bash infra/local/fetch.sh
 bash infra/local/s3/setup.sh
 bash infra/local/moto/setup.sh # moto's S3 server in a venv of its own (the second S3 implementation, TESTKIT_S3=moto)
 bash infra/local/connect/fetch-plugin.sh
+bash infra/local/iceberg/fetch.sh

@@ -27,6 +27,8 @@ export type EngineContext = {
   consumerPath: string;
   env: NodeJS.ProcessEnv;
   dir: string;
+  /** More flags for our sink (--format ...). */
+  sinkArgs?: string[];
   /** Our sink's --metrics-port (demo --ui); Kafka Connect has none. */
   metricsPort?: number;
 };
@@ -60,6 +62,7 @@ async function startSink(c: EngineContext): Promise<RunningEngine> {
       String(c.rotateScheduleIntervalMs),
     ],
     ...(c.metricsPort === undefined ? [] : ["--metrics-port", String(c.metricsPort)]),
+    ...(c.sinkArgs ?? []),
   ];
   const sink: CliHandle = spawnCli(c.consumerPath, args, { env: c.env });
   let exited = false;

@@ -32,6 +32,7 @@ import {
   type S3Handle,
   S3PROXY_VERSION,
   spawnCli,
+  startIcebergCatalog,
   startKafka,
   startLocalS3Server,
   startS3,
@@ -41,6 +42,7 @@ import { type Coverage, coversAll, s3Coverage } from "./coverage";
 import { startEngine } from "./engines";
 import { parseOptions } from "./options";
 import { sampleObjects } from "./samples";
+import { sampleTable, tableCoverage } from "./table";
 import { pickMetricsPorts, startDashboard } from "./ui";
 import { type Delivery, readDelivery } from "./watch";
 
@@ -85,6 +87,10 @@ async function demo(argv: string[]): Promise<number> {
     const topic = `demo-${id}`;
     const group = `demo-sink-${id}`;
     const connectEngine = opts.engine === "connect";
+    const iceberg = opts.format === "iceberg";
+    if (connectEngine && opts.format !== "json")
+      throw new ExpectedError(`--format ${opts.format} is our sink's: use it with --engine sink`);
+    const table = `demo.logs_${id}`;
     const plugin = pluginStatus("aiven-s3");
     if (connectEngine && !plugin.installed) throw new ExpectedError(plugin.reason);
     out(
@@ -104,6 +110,14 @@ async function demo(argv: string[]): Promise<number> {
     ]);
     out(`[1/5] Kafka ${kafka.bootstrap}: ${kafka.server}  ${since()}`);
     out(`      S3 ${s3.endpoint} bucket ${s3.bucket}: ${s3.server}`);
+    const catalog = iceberg
+      ? await startIcebergCatalog({ s3, warehouse: `s3://${s3.bucket}/warehouse` }).then((c) => {
+          cleanups.push(() => c.stop());
+          return c;
+        })
+      : null;
+    if (catalog) out(`      Iceberg REST catalog ${catalog.uri}: ${catalog.server}, table ${table}`);
+    const tableArgs = catalog ? ["--iceberg-table", table, "--iceberg-catalog-uri", catalog.uri] : [];
 
     const env = {
       KAFKA_BROKERS: kafka.bootstrap,
@@ -140,6 +154,7 @@ async function demo(argv: string[]): Promise<number> {
       group,
       flushSize: opts.flushSize,
       rotateScheduleIntervalMs: opts.rotateScheduleIntervalMs,
+      sinkArgs: [...(opts.format === "json" ? [] : ["--format", opts.format]), ...tableArgs],
       consumerPath: paths.consumer,
       env,
       dir,
@@ -229,7 +244,10 @@ async function demo(argv: string[]): Promise<number> {
         state = await readDelivery(client, topic, engine.group).catch(() => state);
         const produced = producerExit === 0 && state.produced >= opts.count;
         if (produced || round % 4 === 0)
-          coverage = await s3Coverage(s3Client, s3.bucket, topic).catch(() => coverage);
+          coverage = await (catalog
+            ? tableCoverage(catalog.uri, table, engine.group, topic)
+            : s3Coverage(s3Client, s3.bucket, topic)
+          ).catch(() => coverage);
         if (producerExit !== undefined && producerExit !== 0) {
           throw new ExpectedError(`the producer failed (exit ${producerExit}):\n${tail(producer.stderr())}`, {
             code: "FAILED",
@@ -253,18 +271,17 @@ async function demo(argv: string[]): Promise<number> {
       progress.stop();
     }
     out(
-      `[4/5] all ${formatCount(state.produced)} records in S3 (${formatCount(coverage.objects)} objects) after ${formatDuration(performance.now() - watchStarted)}${connectEngine ? "" : "; stopping the sink (it commits on stop)"}  ${since()}`,
+      `[4/5] all ${formatCount(state.produced)} records ${catalog ? `in the table (${formatCount(coverage.objects)} data files)` : `in S3 (${formatCount(coverage.objects)} objects)`} after ${formatDuration(performance.now() - watchStarted)}${connectEngine ? "" : "; stopping the sink (it commits on stop)"}  ${since()}`,
     );
     if (!opts.ui) await engine.finish();
 
     out(
-      `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${engine.group} ${engine.verifierArgs.join(" ")} --expect-count ${opts.count}`,
+      `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${engine.group} ${catalog ? `--iceberg-table ${table} --iceberg-catalog-uri ${catalog.uri}` : `${engine.verifierArgs.join(" ")} --expect-count ${opts.count}`}`,
     );
     const verifierArgs = [
       ...["--bucket", s3.bucket, "--endpoint", s3.endpoint, "--region", s3.region, "--topic", topic],
       ...["--brokers", kafka.bootstrap, "--group", engine.group],
-      ...engine.verifierArgs,
-      ...["--expect-count", String(opts.count)],
+      ...(catalog ? tableArgs : [...engine.verifierArgs, "--expect-count", String(opts.count)]),
     ];
     const verified = await runCli(paths.verifier, verifierArgs, { env, timeoutMs: 120_000 });
     out();
@@ -277,13 +294,24 @@ async function demo(argv: string[]): Promise<number> {
     }
 
     out();
-    out("Sample objects:");
-    for (const o of await sampleObjects(s3Client, s3.bucket, topicPrefix(topic), 3)) {
-      out(`  s3://${s3.bucket}/${o.key}  (${o.records} records, ${formatCount(o.size)} bytes)`);
-      out(`    ${o.first}`);
+    if (catalog) {
+      const { snapshots, samples } = await sampleTable(s3Client, catalog.uri, table, 3);
+      out(`Table ${table}: ${snapshots} snapshots; sample data files:`);
+      for (const f of samples) {
+        out(`  ${f.path}  (${f.records} records, ${formatCount(f.size)} bytes)`);
+        out(`    ${f.first}`);
+      }
+    } else {
+      out("Sample objects:");
+      for (const o of await sampleObjects(s3Client, s3.bucket, topicPrefix(topic), 3)) {
+        out(`  s3://${s3.bucket}/${o.key}  (${o.records} records, ${formatCount(o.size)} bytes)`);
+        out(`    ${o.first}`);
+      }
     }
     out();
-    out(`demo finished in ${since()}: every record produced is in S3, once.`);
+    out(
+      `demo finished in ${since()}: every record produced is in ${catalog ? `the Iceberg table ${table}` : "S3"}, once.`,
+    );
     if (opts.ui) {
       lingering = true;
       out("the dashboard stays up: Ctrl-C stops everything");

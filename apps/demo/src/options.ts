@@ -9,6 +9,8 @@ export interface DemoOptions {
   rotateScheduleIntervalMs: number;
   timeout: number;
   engine: EngineName;
+  /** What the sink writes: json or parquet objects, or an Apache Iceberg table (a local REST catalog is started). */
+  format: "json" | "parquet" | "iceberg";
   /** --ui: the live dashboard (apps/dashboard), metrics on; the demo stays up until Ctrl-C. */
   ui: boolean;
   uiPort: number;
@@ -46,6 +48,14 @@ export function parseOptions(argv: string[]): DemoOptions {
       )
         .choices(ENGINES)
         .default("sink"),
+    )
+    .addOption(
+      new Option(
+        "--format <format>",
+        "what our sink writes: json or parquet objects, or iceberg (an Apache Iceberg table through a local REST catalog)",
+      )
+        .choices(["json", "parquet", "iceberg"])
+        .default("json"),
     )
     .addOption(
       new Option("--timeout <duration>", "longest wait for delivery after the producer started")

@@ -45,6 +45,11 @@ export interface KafkaSession {
   readonly brokers: string[];
   /** Watermarks, the group's committed offsets and (with a DLQ topic) the dead-lettered offsets of `topics`. */
   readState(topics: string[]): Promise<KafkaState>;
+  /** Every record value (null for a tombstone) of `topic`'s partitions, from the start up to `ends` (exclusive). */
+  readValues(
+    topic: string,
+    ends: ReadonlyMap<number, bigint>,
+  ): Promise<Map<number, { offset: bigint; value: string | null }[]>>;
   /** Offsets holding a tombstone (null value) in `[from, to]` of each listed partition of `topic`. */
   readTombstones(topic: string, ranges: ReadonlyMap<number, OffsetRange>): Promise<SkippedOffsets[]>;
   /**
@@ -121,6 +126,17 @@ export async function openKafka(req: KafkaSessionRequest): Promise<KafkaSession>
             : { topic: req.dlqTopic, exists: false, records: 0, partitions: [] };
         }
         return state;
+      }),
+    readValues: (topic, ends) =>
+      guarded(async () => {
+        const values = new Map<number, { offset: bigint; value: string | null }[]>();
+        await readPartitions(kafka, topic, ends, (partition, message) => {
+          const list = values.get(partition) ?? [];
+          const value = message.value === null ? null : message.value.toString("utf8");
+          list.push({ offset: BigInt(message.offset), value });
+          values.set(partition, list);
+        });
+        return values;
       }),
     readTombstones: (topic, ranges) =>
       guarded(async () => {

@@ -128,6 +128,18 @@ function unexplainedRanges(analysis: Analysis, kafka: KafkaState): Map<string, M
   return out;
 }
 
+/** --iceberg-table: the table's checks (table/verify-table.ts); exit 0 when they hold, 1 when not. */
+async function verifyIcebergTable(
+  opts: VerifierOptions & { icebergTable: string },
+  client: ReturnType<typeof createS3Client>,
+  session: import("./kafka").KafkaSession,
+): Promise<number> {
+  const { renderTableText, verifyTable } = await import("./table/verify-table");
+  const report = await verifyTable(opts, client, session);
+  process.stdout.write(`${opts.json ? JSON.stringify(report) : renderTableText(report)}\n`);
+  return report.verdict.startsWith("OK") ? 0 : 1;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
   const logger = createLogger({ name: "s3-verifier" });
@@ -148,6 +160,8 @@ export async function main(argv: string[]): Promise<number> {
   const session = kafkaOpened.value;
   try {
     if (bucketChecked.status === "rejected") throw beforeVerdict(bucketChecked.reason, opts);
+    if (opts.icebergTable && session)
+      return await verifyIcebergTable({ ...opts, icebergTable: opts.icebergTable }, client, session);
     return await verify(opts, client, session, logger);
   } finally {
     await session?.close();

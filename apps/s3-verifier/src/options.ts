@@ -50,6 +50,10 @@ export interface VerifierOptions {
   concurrency: number;
   /** What loading the connector config had to say (ignored Connect-only keys, ...). */
   configNotes: string[];
+  /** Verify this Apache Iceberg table (`namespace.table`, --format iceberg's output) instead of objects. */
+  icebergTable: string | undefined;
+  /** Its REST catalog. */
+  icebergCatalogUri: string;
 }
 
 interface RawFlags {
@@ -69,6 +73,8 @@ interface RawFlags {
   json?: boolean;
   config?: string;
   concurrency?: number;
+  icebergTable?: string;
+  icebergCatalogUri?: string;
 }
 
 export function buildCommand() {
@@ -153,6 +159,18 @@ export function buildCommand() {
         min: 1,
         max: 256,
       }),
+    )
+    .addOption(
+      new Option(
+        "--iceberg-table <ns.table>",
+        "verify an Apache Iceberg table (the sink's --format iceberg) instead of objects: every Kafka record once across its live data files, the snapshots' offsets against Kafka's; needs --brokers, --group and one --topic",
+      ).env("ICEBERG_TABLE"),
+    )
+    .addOption(
+      new Option(
+        "--iceberg-catalog-uri <url>",
+        "the table's Iceberg REST catalog (default http://localhost:8181)",
+      ).env("ICEBERG_CATALOG_URI"),
     );
 }
 
@@ -219,7 +237,24 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new UsageError("--group needs --brokers (or KAFKA_BROKERS) to read the group's committed offsets.");
   }
 
+  const icebergTable = f.icebergTable ?? (s?.format === "iceberg" ? s.icebergTable : undefined);
+  if (icebergTable !== undefined) {
+    if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(icebergTable))
+      throw new UsageError(`--iceberg-table "${icebergTable}" is not namespace.table, e.g. weblog.logs.`);
+    if (!brokers || !group || topics.length !== 1)
+      throw new UsageError(
+        "--iceberg-table needs --brokers, --group and exactly one --topic (the table holds one topic's records).",
+      );
+  }
+  const icebergCatalogUri = f.icebergCatalogUri ?? s?.icebergCatalogUri ?? "http://localhost:8181";
+  if (!/^https?:\/\/[^\s/@]+(:\d+)?(\/\S*)?$/.test(icebergCatalogUri))
+    throw new UsageError(
+      "--iceberg-catalog-uri is not an http(s) URL without user info, e.g. http://localhost:8181.",
+    );
+
   return {
+    icebergTable,
+    icebergCatalogUri,
     bucket,
     endpoint,
     region: (f.region ?? env.S3_REGION ?? env.AWS_REGION ?? s?.region ?? DEFAULTS.region).trim(),

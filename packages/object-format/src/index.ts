@@ -2,7 +2,7 @@
  * The body of a sink object, both ways: `encodeObjectBody` (the sink) and `decodeObjectBody` (the verifier, tests).
  * Both take the record lines the sink buffers (validated web-log JSON) and give them back, whatever the format.
  */
-import type { BodyEncoding } from "./encoding";
+import type { BodyEncoding, ParquetCodec } from "./encoding";
 import { decodeJsonLines, encodeJsonLines, encodeJsonLinesChunks } from "./json-lines";
 
 export {
@@ -42,6 +42,14 @@ export function encodeObjectBodyChunks(lines: readonly string[], enc: BodyEncodi
   return (async function* () {
     yield* (await parquetWrite()).encodeParquetChunks(lines, enc.codec);
   })();
+}
+
+/**
+ * Record lines -> one Parquet data file of an Apache Iceberg table with the web-log schema (`@weblog/iceberg`):
+ * the same typed columns as `encodeObjectBody`'s Parquet, with Iceberg's field ids and microsecond timestamps.
+ */
+export async function encodeIcebergDataFile(lines: readonly string[], codec: ParquetCodec): Promise<Buffer> {
+  return (await parquetWrite()).encodeParquet(lines, codec, "iceberg");
 }
 
 /** An object body -> its record lines (one per record, in order). */

@@ -19,11 +19,15 @@ import type { WebLogRecord } from "@weblog/log-schema";
 
 interface SchemaElement {
   name: string;
+  /** Iceberg's column id (`field_id`): a table reader maps columns by id, not by name. */
+  field_id?: number;
   type?: "BYTE_ARRAY" | "INT64" | "INT32";
   num_children?: number;
   repetition_type?: "REQUIRED";
-  converted_type?: "UTF8" | "TIMESTAMP_MILLIS";
-  logical_type?: { type: "STRING" } | { type: "TIMESTAMP"; isAdjustedToUTC: boolean; unit: "MILLIS" };
+  converted_type?: "UTF8" | "TIMESTAMP_MILLIS" | "TIMESTAMP_MICROS";
+  logical_type?:
+    | { type: "STRING" }
+    | { type: "TIMESTAMP"; isAdjustedToUTC: boolean; unit: "MILLIS" | "MICROS" };
 }
 
 const string = (name: string): SchemaElement => ({
@@ -50,6 +54,22 @@ export const WEBLOG_PARQUET_SCHEMA: readonly SchemaElement[] = [
   { name: "status_code", type: "INT32", repetition_type: "REQUIRED" },
   string("user_agent"),
 ];
+
+/**
+ * The same six columns as a data file of an Apache Iceberg table (`@weblog/iceberg`'s table schema): each column
+ * carries its Iceberg field id (1-6, in `WEB_LOG_FIELDS` order), and the timestamp is `timestamptz`, which Iceberg
+ * stores as TIMESTAMP(MICROS, isAdjustedToUTC) (the spec's only timestamp unit before v3's nanoseconds).
+ */
+export const WEBLOG_ICEBERG_PARQUET_SCHEMA: readonly SchemaElement[] = WEBLOG_PARQUET_SCHEMA.map((el, i) => {
+  if (i === 0) return el;
+  if (el.name !== "timestamp") return { ...el, field_id: i };
+  return {
+    ...el,
+    field_id: i,
+    converted_type: "TIMESTAMP_MICROS",
+    logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" },
+  };
+});
 
 /** The records as six column arrays (one pass). */
 export interface WebLogColumns {

@@ -14,7 +14,7 @@ import {
   type Writer,
 } from "hyparquet-writer";
 import type { ParquetCodec } from "./encoding";
-import { columnsOfLines, WEBLOG_PARQUET_SCHEMA } from "./parquet-schema";
+import { columnsOfLines, WEBLOG_ICEBERG_PARQUET_SCHEMA, WEBLOG_PARQUET_SCHEMA } from "./parquet-schema";
 import { PARQUET_ROW_GROUP_ROWS } from "./row-group";
 
 /** Parquet's name for each `parquet.codec` value. */
@@ -37,9 +37,17 @@ export async function prepareParquetCodec(codec: ParquetCodec): Promise<void> {
   await zstdReady;
 }
 
+/**
+ * Which file: a sink object (Confluent's layout: millisecond timestamps, no field ids) or an Iceberg data file
+ * (field ids, microsecond timestamps; see parquet-schema.ts).
+ */
+export type ParquetLayout = "object" | "iceberg";
+
 /** The column sources of one batch of records, with each column's encoding (the same for every row group). */
-function columnDataOf(lines: readonly string[]) {
+function columnDataOf(lines: readonly string[], layout: ParquetLayout = "object") {
   const c = columnsOfLines(lines);
+  if (layout === "iceberg")
+    for (let i = 0; i < c.timestamp.length; i++) c.timestamp[i] = (c.timestamp[i] as bigint) * 1000n;
   return [
     { name: "ip", data: c.ip },
     { name: "timestamp", data: c.timestamp, encoding: "DELTA_BINARY_PACKED" as const },
@@ -51,20 +59,24 @@ function columnDataOf(lines: readonly string[]) {
 }
 
 /** The file-level options, shared by the whole-body and the streaming encoder so their bytes cannot differ. */
-const fileOptions = (codec: ParquetCodec) => ({
+const fileOptions = (codec: ParquetCodec, layout: ParquetLayout = "object") => ({
   // hyparquet-writer's SchemaElement type is wider than ours; ours is a valid instance of it.
-  schema: WEBLOG_PARQUET_SCHEMA as SchemaElement[],
+  schema: (layout === "iceberg" ? WEBLOG_ICEBERG_PARQUET_SCHEMA : WEBLOG_PARQUET_SCHEMA) as SchemaElement[],
   codec: CODEC_NAME[codec],
   compressors,
   createdBy: "weblog sink (hyparquet-writer 0.17.0)",
 });
 
 /** One Parquet file with the records of `lines` (validated web-log JSON lines), compressed with `codec`. */
-export async function encodeParquet(lines: readonly string[], codec: ParquetCodec): Promise<Buffer> {
+export async function encodeParquet(
+  lines: readonly string[],
+  codec: ParquetCodec,
+  layout: ParquetLayout = "object",
+): Promise<Buffer> {
   await prepareParquetCodec(codec);
   const out = parquetWriteBuffer({
-    ...fileOptions(codec),
-    columnData: columnDataOf(lines),
+    ...fileOptions(codec, layout),
+    columnData: columnDataOf(lines, layout),
     rowGroupSize: PARQUET_ROW_GROUP_ROWS,
   });
   return Buffer.from(out);

@@ -60,21 +60,40 @@ const pathFormat = text({
  * `format.class`: Confluent's class names in a connector file, `json` / `parquet` from the `--format` flag; the
  * settings hold the short name, write-back the class.
  */
-const FORMAT_CLASSES = { json: JSON_FORMAT_CLASS, parquet: PARQUET_FORMAT_CLASS } as const;
-const formatChoice = oneOf(["json", "parquet"]);
-const formatClass: Codec<"json" | "parquet"> = {
+const FORMAT_CLASSES = {
+  json: JSON_FORMAT_CLASS,
+  parquet: PARQUET_FORMAT_CLASS,
+  iceberg: "iceberg",
+} as const;
+const formatChoice = oneOf(["json", "parquet", "iceberg"]);
+/** `iceberg` (ours: no Confluent format class) writes an Apache Iceberg table instead of objects (the iceberg.* keys). */
+const formatClass: Codec<"json" | "parquet" | "iceberg"> = {
   ...formatChoice,
   parse(key, t) {
     if (t === JSON_FORMAT_CLASS || t === "json") return "json";
     if (t === PARQUET_FORMAT_CLASS || t === "parquet") return "parquet";
+    if (t === "iceberg") return "iceberg";
     throw badConfig(
       key,
-      `${key}='${t}' is not supported by our sink: use ${JSON_FORMAT_CLASS} or ${PARQUET_FORMAT_CLASS}`,
+      `${key}='${t}' is not supported by our sink: use ${JSON_FORMAT_CLASS}, ${PARQUET_FORMAT_CLASS} or iceberg`,
     );
   },
   format: (v) => FORMAT_CLASSES[v],
   explain: (key, v) =>
-    `${key}=${String(v)} must be json or parquet (${JSON_FORMAT_CLASS} or ${PARQUET_FORMAT_CLASS})`,
+    `${key}=${String(v)} must be json, parquet or iceberg (${JSON_FORMAT_CLASS}, ${PARQUET_FORMAT_CLASS} or iceberg)`,
+};
+
+/** `iceberg.tables`: one table, `namespace.table` (Apache's sink takes a list; ours writes one table). */
+const icebergTable = text({
+  pattern: /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/,
+  invalid: "is not namespace.table (letters, digits, _; e.g. weblog.logs)",
+});
+const catalogUriText = text({ pattern: /^https?:\/\/[^\s/@]+(:\d+)?(\/\S*)?$/ });
+/** The REST catalog's URL; a bad value is echoed without its user info (it may hold a secret). */
+const catalogUri: Codec<string> = {
+  ...catalogUriText,
+  explain: (key, v) =>
+    `${key}: '${String(v).replace(/\/\/[^/@\s]*@/, "//***@")}' is not an http(s) URL without user info, e.g. http://localhost:8181`,
 };
 
 /** `s3.credentials.provider.class`: Confluent's two class names (short names too); settings hold the kind. */
@@ -126,7 +145,7 @@ export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "filename.offset.zero.pad.width", note: "offsetPadWidth", field: "offsetPadWidth", codec: int(0, 30), default: 10, origin: "Confluent: 10" }),
   h({ key: "s3.part.size", note: "partSize: an object whose encoded body is larger is uploaded in parts of this many bytes (multipart upload; S3's minimum part is 5 MiB)", field: "partSize", codec: int(5 * 1024 * 1024, 2_147_483_647), default: 25 * 1024 * 1024, origin: "Confluent: 26214400 (25 MiB), at least 5242880", flag: { name: "s3-part-size", arg: "<bytes>", help: "multipart upload above this body size, parts of this size (min 5 MiB)" } }),
   h({ key: "s3.compression.type", note: "compression: none | gzip", field: "compression", codec: oneOf(["none", "gzip"]), default: "none", origin: "Confluent: none", flag: { name: "compression", arg: "<type>" } }),
-  h({ key: "format.class", note: "format: JsonFormat (JSON lines) | ParquetFormat (typed Parquet, no schema registry)", field: "format", codec: formatClass, default: "json", origin: "ours: JsonFormat, as the shared connector JSON names it (Connect requires the key)", connectDefault: "required", flag: { name: "format", arg: "<format>", help: "json (JsonFormat) or parquet (ParquetFormat)" } }),
+  h({ key: "format.class", note: "format: JsonFormat (JSON lines) | ParquetFormat (typed Parquet, no schema registry) | iceberg (an Apache Iceberg table, ours)", field: "format", codec: formatClass, default: "json", origin: "ours: JsonFormat, as the shared connector JSON names it (Connect requires the key)", connectDefault: "required", flag: { name: "format", arg: "<format>", help: "json (JsonFormat), parquet (ParquetFormat) or iceberg (a table)" } }),
   h({ key: "parquet.codec", note: "parquetCodec: snappy | gzip | zstd | none (ParquetFormat only)", field: "parquetCodec", codec: oneOf(["snappy", "gzip", "zstd", "none"]), default: "snappy", origin: "Confluent: snappy", flag: { name: "parquet-codec", arg: "<codec>", help: "for --format parquet" } }),
   h({ key: "partitioner.class", note: "partitioner: DefaultPartitioner | FieldPartitioner | TimeBasedPartitioner | HourlyPartitioner | DailyPartitioner", field: "partitioner", default: { kind: "default" }, origin: "Confluent: DefaultPartitioner", write: "never",  flag: { name: "partitioner", arg: "<kind>", help: "default (partition=<p>), field, time", values: ["default", "field", "time"] } }),
   h({ key: "partition.field.name", note: "partitioner.fields (FieldPartitioner)", field: { partitioner: "field", field: "fields" }, codec: fieldList, write: "never", flag: { name: "partition-field", arg: "<list>", help: "for --partitioner field, e.g. status_code" } }),
@@ -157,4 +176,8 @@ export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "s3.credentials.provider.sts.role.external.id", note: "stsRoleExternalId (assume-role)", field: "stsRoleExternalId", codec: optionalText("the external id the role's trust policy requires, or remove the key"), absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
   h({ key: "weblog.ignore.keys", note: "ignoreKeys: Confluent keys we do not honour that would change what lands in S3, to run without anyway (a note each instead of a refusal)", field: "ignoreKeys", codec: keyNames, origin: "ours only: none (such keys are refused at start, exit 2)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
   h({ key: "weblog.flush.size.bytes", note: "flushSizeBytes: also cut an object before a record that would take its lines past this many bytes (-1 = off)", field: "flushSizeBytes", codec: bytesOrOff, default: -1, origin: "ours only: off; Confluent's S3 sink has no byte limit", write: "if-not-default", flag: { name: "flush-size-bytes", arg: "<n>", help: "also cut an object at this many bytes of record lines, -1 off" } }),
+  h({ key: "iceberg.tables", note: "icebergTable: the table written with format iceberg, namespace.table (created on first use)", field: "icebergTable", codec: icebergTable, default: "weblog.logs", origin: "ours: weblog.logs; Apache's Iceberg sink: required, a list", write: "if-not-default", flag: { name: "iceberg-table", arg: "<ns.table>", help: "for --format iceberg" } }),
+  h({ key: "iceberg.catalog.uri", note: "icebergCatalogUri: the Iceberg REST catalog (format iceberg)", field: "icebergCatalogUri", codec: catalogUri, default: "http://localhost:8181", origin: "ours: the REST catalog's default port; Apache's sink: required with a REST catalog", write: "if-not-default", flag: { name: "iceberg-catalog-uri", arg: "<url>", help: "Iceberg REST catalog, for --format iceberg" }, env: ["ICEBERG_CATALOG_URI"] }),
+  h({ key: "iceberg.control.commit.interval-ms", note: "icebergCommitIntervalMs: at least this long between two table snapshots (0: the next one as soon as the previous is in); the files of every partition uploaded meanwhile go in one, and a set's partition waits for its snapshot", field: "icebergCommitIntervalMs", codec: int(0), default: 0, origin: "ours: 0, since a set's partition waits for its snapshot (consumer README, bench); Apache's Iceberg sink: 300000 (5 min)", write: "if-not-default", flag: { name: "iceberg-commit-interval-ms", arg: "<ms>", help: "min time between table snapshots, 0 = back to back" } }),
+  h({ key: "iceberg.tables.default-partition-by", note: "icebergPartitionBy: a new table's partition spec: day(timestamp) | hour(timestamp) | none", field: "icebergPartitionBy", codec: oneOf(["day(timestamp)", "hour(timestamp)", "none"]), default: "day(timestamp)", origin: "ours: by day of the record time; Apache's sink: unpartitioned", write: "if-not-default", flag: { name: "iceberg-partition-by", arg: "<spec>", help: "day(timestamp), hour(timestamp) or none" } }),
 ];

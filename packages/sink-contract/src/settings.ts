@@ -68,8 +68,11 @@ export interface SinkSettings {
   offsetPadWidth: number;
   /** `s3.compression.type` (JSON lines only). */
   compression: Compression;
-  /** `format.class`: JsonFormat (`json`, JSON lines) or ParquetFormat (`parquet`, typed columns). */
-  format: "json" | "parquet";
+  /**
+   * `format.class`: JsonFormat (`json`, JSON lines) or ParquetFormat (`parquet`, typed columns) objects, or
+   * `iceberg` (ours): Parquet data files committed to an Apache Iceberg table (the `iceberg.*` keys).
+   */
+  format: "json" | "parquet" | "iceberg";
   /** `parquet.codec` (ParquetFormat only). */
   parquetCodec: ParquetCodec;
   /** `partitioner.class` and its keys. */
@@ -132,6 +135,14 @@ export interface SinkSettings {
   stsRoleExternalId?: string;
   /** Ours (`weblog.ignore.keys`): keys we do not honour that may still be set (a note each, no refusal). */
   ignoreKeys?: string[];
+  /** `iceberg.tables` (format iceberg): `namespace.table`. */
+  icebergTable: string;
+  /** `iceberg.catalog.uri` (format iceberg): the REST catalog. */
+  icebergCatalogUri: string;
+  /** `iceberg.control.commit.interval-ms` (format iceberg): minimum time between two snapshots. */
+  icebergCommitIntervalMs: number;
+  /** `iceberg.tables.default-partition-by` (format iceberg): a new table's spec. */
+  icebergPartitionBy: "day(timestamp)" | "hour(timestamp)" | "none";
 }
 
 /**

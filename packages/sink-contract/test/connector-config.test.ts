@@ -304,3 +304,33 @@ describe("toConnectorConfig round trip", () => {
     });
   }
 });
+
+describe("the iceberg keys (format.class=iceberg)", () => {
+  it("load with Apache Iceberg Kafka Connect's names and our defaults", () => {
+    const { settings } = loadConnectorConfig({
+      "format.class": "iceberg",
+      "iceberg.tables": "web.logs",
+      "iceberg.catalog.uri": "http://127.0.0.1:8181",
+      "iceberg.control.commit.interval-ms": "5000",
+    });
+    expect(settings).toMatchObject({
+      format: "iceberg",
+      icebergTable: "web.logs",
+      icebergCatalogUri: "http://127.0.0.1:8181",
+      icebergCommitIntervalMs: 5000,
+      icebergPartitionBy: "day(timestamp)",
+    });
+  });
+
+  it("refuse a catalog URL with user info without echoing the secret, and a table without a namespace", () => {
+    expect(() => loadConnectorConfig({ "iceberg.catalog.uri": "http://me:s3cret@host:8181" })).toThrow(
+      /^iceberg\.catalog\.uri: 'http:\/\/\*\*\*@host:8181' is not an http\(s\) URL without user info/,
+    );
+    expect(() => loadConnectorConfig({ "iceberg.catalog.uri": "http://me:s3cret@host:8181" })).not.toThrow(
+      /s3cret/,
+    );
+    expect(() => loadConnectorConfig({ "iceberg.tables": "logs" })).toThrow(
+      /iceberg\.tables: 'logs' is not namespace\.table/,
+    );
+  });
+});

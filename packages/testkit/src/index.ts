@@ -2,6 +2,18 @@ export { compareExactlyOnce, type ObjectRecords } from "./checks/exactly-once";
 export { waitFor } from "./checks/wait-for";
 export { dockerAvailable } from "./docker";
 export { TestkitError, type TestkitErrorCode } from "./errors";
+export { ICEBERG_VERSION } from "./iceberg/install";
+export {
+  PYICEBERG_VERSION,
+  type PyIcebergRead,
+  type PyIcebergReadOptions,
+  readTableWithPyIceberg,
+} from "./iceberg/pyiceberg";
+export {
+  type IcebergCatalog,
+  type IcebergCatalogOptions,
+  startIcebergCatalog,
+} from "./iceberg/rest-catalog";
 export {
   type KcatMessage,
   type ProduceOptions,

@@ -41,6 +41,8 @@ export interface BatchDeps {
   seeker: { readonly count: number; seek(st: PartitionState, offset: bigint): void };
   /** eachBatch's commitOffsetsIfNecessary, kept for writes outside eachBatch (outside.ts). */
   setDirectCommit(commit: EachBatchPayload["commitOffsetsIfNecessary"]): void;
+  /** A table destination's own offset for a partition (destination.ts): reading resumes there when it is ahead. */
+  resumeAt?: (topic: string, partition: number) => Promise<bigint | null>;
   /** Metrics (only with --metrics-port): each buffered record's Kafka timestamp, for end-to-end latency. */
   hooks?: Pick<SinkHooks, "appended">;
 }
@@ -207,6 +209,12 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
     if (!parts.isCurrent(st)) parts.drop(st);
     st.highWatermark = BigInt(batch.highWatermark);
     const first = batch.messages[0];
+    if (first && st.committed === null && d.resumeAt) {
+      // (Re)starting this partition: the table's offsets are the truth; Kafka's may lag them (a crash after the
+      // table commit, before the Kafka commit). Records the table holds are not read again.
+      const at = await d.resumeAt(st.topic, st.partition);
+      if (at !== null && at > BigInt(first.offset)) return d.seeker.seek(st, at);
+    }
     if (first && st.committed === null) parts.startAt(st, BigInt(first.offset));
     if (first && !d.stamps.isStamped(st.key)) {
       // Before this generation's first upload here, the start offset gets our stamp (unclean): a graceful stop's

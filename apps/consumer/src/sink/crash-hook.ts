@@ -4,7 +4,10 @@
  * round of several objects (committer.ts): after-plan-before-upload (the planned cuts committed, no PUT started),
  * mid-batch-upload (the first object of the round uploaded, the others in flight), during-batch-commit (the
  * round's OffsetCommit sent, its answer not awaited), and mid-multipart-upload (object-writer.ts: a part of a
- * multipart upload stored, the upload not completed).
+ * multipart upload stored, the upload not completed). With --format iceberg (table/table-store.ts): after-data-files
+ * (a set's Parquet data files on S3, in no snapshot), before-table-commit (the snapshot's manifests on S3, the
+ * commit request not sent), during-table-commit (the request sent, its answer not awaited), after-table-commit (the
+ * catalog answered; the Kafka commit not made).
  * `<point>:<n>:stop` sends SIGSTOP instead (the process freezes there until the test sends SIGCONT): a live member
  * held mid-request while another member starts. Unset (the normal case) it does nothing.
  */
@@ -15,7 +18,11 @@ export type CrashPoint =
   | "after-plan-before-upload"
   | "mid-batch-upload"
   | "during-batch-commit"
-  | "mid-multipart-upload";
+  | "mid-multipart-upload"
+  | "after-data-files"
+  | "before-table-commit"
+  | "during-table-commit"
+  | "after-table-commit";
 
 const POINTS: readonly CrashPoint[] = [
   "before-upload",
@@ -25,6 +32,10 @@ const POINTS: readonly CrashPoint[] = [
   "mid-batch-upload",
   "during-batch-commit",
   "mid-multipart-upload",
+  "after-data-files",
+  "before-table-commit",
+  "during-table-commit",
+  "after-table-commit",
 ];
 
 export type CrashHook = (point: CrashPoint) => void;

@@ -5,6 +5,7 @@ import { createBatchHandler } from "./batch";
 import { createCommitter } from "./committer";
 import { consumerConfigOf, tickMsOf } from "./config";
 import type { CrashHook } from "./crash-hook";
+import type { Destination } from "./destination";
 import { createDlq, type Dlq } from "./dlq";
 import { probeDlqTopic } from "./dlq-failure";
 import { SinkError } from "./errors";
@@ -20,6 +21,7 @@ import { createRejectionLog } from "./rejection-log";
 import { createRotation } from "./rotation";
 import { createLifecycle, within } from "./shutdown";
 import { createStamps } from "./stamps";
+import { createTableStore } from "./table/table-store";
 import { type SinkEngine, type SinkEngineOptions, type SinkStats, zeroStats } from "./types";
 
 export type { SinkEngine, SinkEngineOptions, SinkStats } from "./types";
@@ -139,16 +141,34 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
       );
     },
   });
+  // Where the output goes (destination.ts): objects through Kafka offsets, or an Iceberg table's snapshots.
+  const table =
+    settings.format === "iceberg"
+      ? createTableStore({
+          settings,
+          client: opts.s3,
+          endpoint: opts.endpoint,
+          logger,
+          crash,
+          isStopping: () => life.stopping,
+        })
+      : null;
+  const destination: Destination = table
+    ? { store: table, abortLeftovers: async () => 0, resumeAt: table.resumeAt }
+    : {
+        store: writer,
+        abortLeftovers: (topic, partition, control) => writer.abortLeftovers(topic, partition, control),
+      };
   // Per partition, once this member holds it and before its first upload there (batch.ts): leftovers.ts.
   const cleanLeftovers = createLeftoverCleaner({
-    abort: (topic, partition, control) => writer.abortLeftovers(topic, partition, control),
+    abort: destination.abortLeftovers,
     logger,
     onAborted: (n) => {
       stats.leftoversAborted += n;
     },
   });
   const committer = createCommitter({
-    store: hooks ? hooks.wrapStore(writer) : writer,
+    store: hooks ? hooks.wrapStore(destination.store) : destination.store,
     ...(hooks ? { onCommitted: (ms: number) => hooks.committed(ms) } : {}),
     perPartition: settings.uploadMaxInFlightPerPartition,
     release: (_st, bytes) => parts.release(bytes),
@@ -199,6 +219,7 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     stats,
     records: createRecordPolicy(settings, partitioner),
     cleanLeftovers,
+    ...(destination.resumeAt ? { resumeAt: destination.resumeAt } : {}),
     ...(hooks ? { hooks } : {}),
     setDirectCommit: (c) => {
       directCommit = c;

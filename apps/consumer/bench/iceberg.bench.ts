@@ -1,0 +1,232 @@
+/**
+ * `pnpm --filter consumer bench` (Iceberg table): the sink engine on the same records, same run, writing Parquet
+ * objects (format.class=ParquetFormat, snappy: the baseline) and an Apache Iceberg table (--format iceberg, snappy
+ * data files, through the local REST catalog) at iceberg.control.commit.interval-ms 0 (a snapshot as soon as the
+ * previous one is in) and 10000 (the issue's 10 s). Records/s from the first record read to the last one in S3
+ * (objects) or in a table snapshot (table); snapshots made. flush.size 10,000. Env: BENCH_ICEBERG_RECORDS (default
+ * 80,000).
+ */
+import { createFakeLog } from "@weblog/fake-log";
+import { createRestCatalog, offsetsAt, parseTableName } from "@weblog/iceberg";
+import { ensureTopic } from "@weblog/kafka-client";
+import { encode } from "@weblog/log-schema";
+import { defaultSinkSettings, type SinkSettings } from "@weblog/sink-contract";
+import { type KafkaHandle, type S3Handle, startIcebergCatalog, startKafka, startS3 } from "@weblog/testkit";
+import kafkajs from "kafkajs";
+import { createSinkEngine } from "../src/sink";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const PARTITIONS = 4;
+const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as const;
+const uid = () => Math.random().toString(36).slice(2, 10);
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const kafkaOf = (h: KafkaHandle) =>
+  new kafkajs.Kafka({
+    clientId: "bench",
+    brokers: h.bootstrap.split(","),
+    logLevel: kafkajs.logLevel.NOTHING,
+  });
+
+async function until(what: string, check: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function produceAll(h: KafkaHandle, topic: string, lines: string[]) {
+  await ensureTopic(kafkaOf(h), { topic, partitions: PARTITIONS });
+  const producer = kafkaOf(h).producer();
+  await producer.connect();
+  for (let i = 0; i < lines.length; i += 2000) {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: lines.slice(i, i + 2000).map((value, j) => ({ partition: (i + j) % PARTITIONS, value })),
+    });
+  }
+  await producer.disconnect();
+}
+
+async function sinkRun(h: KafkaHandle, s3: S3Handle, topic: string, n: number, over: Partial<SinkSettings>) {
+  const settings: SinkSettings = {
+    ...defaultSinkSettings(),
+    topics: [topic],
+    bucket: s3.bucket,
+    storeUrl: s3.endpoint,
+    rotateScheduleIntervalMs: -1,
+    flushSize: 10_000,
+    groupId: `ice-${uid()}`,
+    topicsDir: `ice-${uid()}`,
+    ...over,
+  };
+  const engine = createSinkEngine({
+    kafka: kafkaOf(h),
+    s3: s3.client(),
+    settings,
+    logger: silent,
+    endpoint: s3.endpoint,
+  });
+  const running = engine.run();
+  await until("first record", () => engine.stats().recordsIn > 0, 120_000);
+  const started = performance.now();
+  await until("sink", () => engine.stats().recordsWritten >= n, 600_000);
+  const ms = performance.now() - started;
+  const { objectsWritten } = engine.stats();
+  await engine.stop();
+  await running;
+  return { rate: n / (ms / 1000), files: objectsWritten };
+}
+
+/**
+ * Freshness: records produced steadily (`rate`/s for `seconds`) while the sink runs; each record's latency is the
+ * commit time of the first snapshot whose offsets pass it, minus the time its produce was acknowledged.
+ */
+async function freshness(
+  h: KafkaHandle,
+  s3: S3Handle,
+  catalogUri: string,
+  intervalMs: number,
+  rate: number,
+  seconds: number,
+) {
+  const topic = `icefresh-${uid()}`;
+  await ensureTopic(kafkaOf(h), { topic, partitions: PARTITIONS });
+  const table = `bench.f_${uid()}`;
+  const group = `fresh-${uid()}`;
+  const settings: SinkSettings = {
+    ...defaultSinkSettings(),
+    topics: [topic],
+    bucket: s3.bucket,
+    storeUrl: s3.endpoint,
+    groupId: group,
+    flushSize: 10_000,
+    rotateScheduleIntervalMs: 1000,
+    format: "iceberg",
+    icebergTable: table,
+    icebergCatalogUri: catalogUri,
+    icebergCommitIntervalMs: intervalMs,
+  };
+  const engine = createSinkEngine({
+    kafka: kafkaOf(h),
+    s3: s3.client(),
+    settings,
+    logger: silent,
+    endpoint: s3.endpoint,
+  });
+  const running = engine.run();
+  const producer = kafkaOf(h).producer();
+  await producer.connect();
+  const acked: { partition: number; offset: number; at: number }[] = [];
+  const log = createFakeLog({ seed: 5 });
+  const perTick = Math.max(1, Math.round(rate / 10));
+  const started = Date.now();
+  for (let tick = 0; tick < seconds * 10; tick++) {
+    const lines = log.batch(perTick).map((r) => encode(r));
+    const res = await producer.send({
+      topic,
+      acks: -1,
+      messages: lines.map((value, j) => ({ partition: j % PARTITIONS, value })),
+    });
+    const at = Date.now();
+    const counts = new Map<number, number>();
+    for (let j = 0; j < lines.length; j++) counts.set(j % PARTITIONS, (counts.get(j % PARTITIONS) ?? 0) + 1);
+    for (const r of res)
+      for (let k = 0; k < (counts.get(r.partition) ?? 0); k++)
+        acked.push({ partition: r.partition, offset: Number(r.baseOffset) + k, at });
+    const next = started + (tick + 1) * 100;
+    if (next > Date.now()) await new Promise((r) => setTimeout(r, next - Date.now()));
+  }
+  await producer.disconnect();
+  await until("all in the table", () => engine.stats().recordsWritten >= acked.length, 120_000);
+  await engine.stop();
+  await running;
+  const { metadata } = await createRestCatalog({ uri: catalogUri }).loadTable(parseTableName(table));
+  const snaps = (metadata.snapshots ?? [])
+    .map((s) => ({
+      at: s["timestamp-ms"],
+      offsets: offsetsAt(metadata.snapshots ?? [], s["snapshot-id"], group).get(topic),
+    }))
+    .sort((a, b) => a.at - b.at);
+  const latencies = acked
+    .map((r) => {
+      const snap = snaps.find((s) => (s.offsets?.get(r.partition) ?? 0) > r.offset);
+      return snap ? snap.at - r.at : Number.NaN;
+    })
+    .filter((ms) => Number.isFinite(ms))
+    .sort((a, b) => a - b);
+  const pct = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return {
+    records: acked.length,
+    measured: latencies.length,
+    p50: pct(0.5),
+    p95: pct(0.95),
+    snapshots: snaps.length,
+  };
+}
+
+async function main() {
+  const n = Number(process.env.BENCH_ICEBERG_RECORDS ?? 80_000);
+  const [h, s3] = await Promise.all([startKafka(), startS3()]);
+  const catalog = await startIcebergCatalog({ s3, warehouse: `s3://${s3.bucket}/warehouse` });
+  try {
+    const topic = `icebench-${uid()}`;
+    await produceAll(
+      h,
+      topic,
+      createFakeLog({ seed: 22 })
+        .batch(n)
+        .map((r) => encode(r)),
+    );
+    const table = (ms: number): Partial<SinkSettings> => ({
+      format: "iceberg",
+      icebergTable: `bench.t_${uid()}`,
+      icebergCatalogUri: catalog.uri,
+      icebergCommitIntervalMs: ms,
+    });
+    const variants: { name: string; over: Partial<SinkSettings> }[] = [
+      { name: "Parquet objects (snappy)", over: { format: "parquet", parquetCodec: "snappy" } },
+      { name: "Iceberg table, commit interval 0 ms", over: table(0) },
+      { name: "Iceberg table, commit interval 10 s", over: table(10_000) },
+    ];
+    console.log(
+      `\nIceberg sink vs Parquet object sink (kafka: ${h.backend}, s3: ${s3.backend}, ${PARTITIONS} partitions, flush.size 10,000, ${fmt(n)} records)`,
+    );
+    console.log("| destination | sink rec/s | vs Parquet objects | files |");
+    console.log("| --- | --- | --- | --- |");
+    let base = 0;
+    for (const v of variants) {
+      const r = await sinkRun(h, s3, topic, n, v.over);
+      base ||= r.rate;
+      console.log(`| ${v.name} | ${fmt(r.rate)} | ${(r.rate / base).toFixed(2)}x | ${r.files} |`);
+    }
+    const rate = Number(process.env.BENCH_ICEBERG_FRESH_RATE ?? 1000);
+    const seconds = Number(process.env.BENCH_ICEBERG_FRESH_SECONDS ?? 20);
+    console.log(
+      `\nFreshness: ${fmt(rate)} records/s for ${seconds} s, produce acknowledged -> in a committed snapshot (rotate.schedule.interval.ms 1000, flush.size 10,000)`,
+    );
+    console.log("| commit interval | records | p50 | p95 | target p95 <= interval + 2 s | snapshots |");
+    console.log("| --- | --- | --- | --- | --- | --- |");
+    for (const interval of [0, 10_000]) {
+      const f = await freshness(h, s3, catalog.uri, interval, rate, seconds);
+      const ok = f.p95 <= interval + 2000 ? "met" : "missed";
+      console.log(
+        `| ${interval} ms | ${fmt(f.measured)} of ${fmt(f.records)} | ${fmt(f.p50)} ms | ${fmt(f.p95)} ms | ${ok} | ${f.snapshots} |`,
+      );
+    }
+  } finally {
+    await catalog.stop();
+    await Promise.all([h.stop(), s3.stop()]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

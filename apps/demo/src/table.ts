@@ -1,0 +1,44 @@
+/**
+ * `demo --format iceberg`: the wait loop's "has everything landed?" and the closing samples, read from the table
+ * (its current snapshot: the group's offsets in the summary, the live data files) instead of the bucket's keys.
+ */
+import type { S3Client } from "@aws-sdk/client-s3";
+import { createRestCatalog, getFile, liveDataFiles, offsetsAt, parseTableName } from "@weblog/iceberg";
+import { decodeObjectBody } from "@weblog/object-format";
+import type { Coverage } from "./coverage";
+
+async function load(catalogUri: string, table: string) {
+  const { metadata } = await createRestCatalog({ uri: catalogUri }).loadTable(parseTableName(table));
+  const id = metadata["current-snapshot-id"];
+  const current = id === undefined || id === null || id === "-1" ? null : id;
+  const snap = (metadata.snapshots ?? []).find((s) => s["snapshot-id"] === current);
+  return { metadata, current, snap };
+}
+
+/** The table's coverage: data files of the current snapshot, and per partition the group's offset in it. */
+export async function tableCoverage(
+  catalogUri: string,
+  table: string,
+  group: string,
+  topic: string,
+): Promise<Coverage> {
+  const { metadata, current, snap } = await load(catalogUri, table);
+  const offsets = offsetsAt(metadata.snapshots ?? [], current, group).get(topic) ?? new Map<number, number>();
+  return {
+    objects: Number(snap?.summary["total-data-files"] ?? 0),
+    endOffsets: new Map([...offsets].map(([p, o]) => [p, BigInt(o)])),
+  };
+}
+
+/** How many snapshots, and a few live data files with their first row. */
+export async function sampleTable(client: S3Client, catalogUri: string, table: string, count: number) {
+  const { metadata } = await load(catalogUri, table);
+  const files = (await liveDataFiles({ client }, metadata)).slice(0, count);
+  const samples = [];
+  for (const path of files) {
+    const body = await getFile({ client }, path);
+    const lines = await decodeObjectBody(body, { format: "parquet", codec: "snappy" });
+    samples.push({ path, size: body.length, records: lines.length, first: lines[0] ?? "" });
+  }
+  return { snapshots: metadata.snapshots?.length ?? 0, samples };
+}
