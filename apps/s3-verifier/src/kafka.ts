@@ -46,7 +46,7 @@ export interface KafkaSession {
   /** Watermarks, the group's committed offsets and (with a DLQ topic) the dead-lettered offsets of `topics`. */
   readState(topics: string[]): Promise<KafkaState>;
   /** Every record value (null for a tombstone) of `topic`'s partitions, from the start up to `ends` (exclusive). */
-  readValues(
+  readAllValues(
     topic: string,
     ends: ReadonlyMap<number, bigint>,
   ): Promise<Map<number, { offset: bigint; value: string | null }[]>>;
@@ -127,7 +127,7 @@ export async function openKafka(req: KafkaSessionRequest): Promise<KafkaSession>
         }
         return state;
       }),
-    readValues: (topic, ends) =>
+    readAllValues: (topic, ends) =>
       guarded(async () => {
         const values = new Map<number, { offset: bigint; value: string | null }[]>();
         await readPartitions(kafka, topic, ends, (partition, message) => {

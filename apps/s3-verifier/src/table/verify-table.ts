@@ -88,7 +88,7 @@ export async function verifyTable(
   const kafka = await session.readState([topic]);
   const partitions = kafka.topics[0]?.partitions ?? [];
   const ends = new Map(partitions.map((p) => [p.partition, p.high]));
-  const values = await session.readValues(topic, ends);
+  const values = await session.readAllValues(topic, ends);
   const offsets: TableReport["offsets"] = {};
   const expected = new Map<string, number>();
   let expectedCount = 0;
