@@ -16,12 +16,13 @@ const groupMessagesPerPartition = require("kafkajs/src/producer/groupMessagesPer
   messages: { value: string; partition?: number }[];
   partitioner: (a: { message: { value: string; partition?: number } }) => number;
 }) => Record<number, { value: string }[]>;
-const Encoder = require("kafkajs/src/protocol/encoder.js") as new (
-  size?: number,
-) => {
-  writeVarIntBytes(v: string): unknown;
+interface KafkajsEncoder {
+  writeVarIntBytes(v: string): KafkajsEncoder;
+  writeUVarInt(v: number): KafkajsEncoder;
+  writeVarInt(v: number): KafkajsEncoder;
   buffer: Buffer;
-};
+}
+const Encoder = require("kafkajs/src/protocol/encoder.js") as new (size?: number) => KafkajsEncoder;
 
 /** The textbook bitwise CRC-32C (reflected polynomial 0x82F63B78): slow and obviously right. */
 function bitwiseCrc32C(buf: Buffer): number {
@@ -79,5 +80,17 @@ describe("patched kafkajs", () => {
       expect(e.buffer.length).toBe(2 + 600); // varint 600 = 2 bytes
       expect(e.buffer.subarray(2).toString()).toBe("x".repeat(600));
     }
+  });
+
+  it("varints are LEB128 as before (unsigned, and zig-zag for signed), written into the buffer in place", () => {
+    expect([...new Encoder(1).writeUVarInt(0).buffer]).toEqual([0]);
+    expect([...new Encoder(1).writeUVarInt(300).buffer]).toEqual([0xac, 0x02]);
+    expect([...new Encoder(1).writeUVarInt(0xffffffff).buffer]).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect([...new Encoder(1).writeVarInt(-1).buffer]).toEqual([0x01]);
+    expect([...new Encoder(1).writeVarInt(-65).buffer]).toEqual([0x81, 0x01]);
+    const e = new Encoder(2);
+    for (let i = 0; i < 100; i++) e.writeUVarInt(2 ** 28 + i); // 5 bytes each, the buffer grows 2 -> 512 bytes
+    expect(e.buffer.length).toBe(500);
+    expect([...e.buffer.subarray(495)]).toEqual([0x80 + 99, 0x80, 0x80, 0x80, 0x01]);
   });
 });
