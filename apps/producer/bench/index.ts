@@ -1,14 +1,17 @@
 /**
  * Producer throughput, all against ONE broker from startKafka() in this run (acks=all, no compression, null keys):
  *   app pipeline - the app's own code path, in this process after a warm-up like the raw loop's: the generator
- *                  worker (fake-log + encode) -> createGeneratedRun -> kafka-client's batching producer, with the
- *                  app's default batch size and in-flight limit. Timed from the first record to the last ack.
- *   app CLI      - the built CLI (`dist/main.js --count N --json`) in a fresh process (cold JIT), per its summary.
+ *                  worker (fake-log + encode) -> createGeneratedRun -> kafka-client's batching producer. One row per
+ *                  setting (batch size x requests in flight): the old defaults (500 x 8), today's, and neighbours.
+ *                  Timed from the first record to the last ack.
+ *   app CLI      - the built CLI (`dist/main.js --count N --json`, today's defaults) in a fresh process (cold JIT).
  *   raw loop     - hand-tuned kafkajs: the same records pre-built as strings, 500 per send, 4 sends in flight.
  *   per-message  - kafkajs, one awaited send per message (fewer messages; only the rate matters).
- *   kcat -P      - librdkafka's producer fed the same records from a file (native code, for reference).
- * The broker is a dedicated local Apache Kafka 4.1.1 (or KAFKA_BROKERS' cluster) on the same 2 cores.
- * Usage: pnpm --filter producer bench   (BENCH_RECORDS=300000 BENCH_ROUNDS=3 to change the sizes,
+ *   kcat -P      - librdkafka's producer fed the same records from a file (native code), acks=all, linger.ms=5, once
+ *                  with the app's default batch (batch.num.messages) and once with librdkafka's own (10,000).
+ * Every round runs every case once, interleaved, so a burst of load from elsewhere hits all alike; the ratios are of
+ * medians. The broker is a dedicated local Apache Kafka 4.1.1 (or KAFKA_BROKERS' cluster) on the same 2 cores.
+ * Usage: pnpm --filter producer bench   (BENCH_RECORDS=300000 BENCH_ROUNDS=5 to change the sizes,
  * RAW_IN_FLIGHT=8 to give the raw loop more requests in flight)
  */
 import { spawn } from "node:child_process";
@@ -35,6 +38,19 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RAW_BATCH = 500;
 const RAW_IN_FLIGHT = Number(process.env.RAW_IN_FLIGHT ?? 4);
 
+interface Setting {
+  label: string;
+  batchSize: number;
+  maxInFlight: number;
+}
+/** The app's settings compared (rows of the table): the defaults before issue 23, today's, and neighbours. */
+const SETTINGS: Setting[] = [
+  { label: "before: batch 500, 8 in flight", batchSize: 500, maxInFlight: 8 },
+  { label: "batch 1000, 8 in flight", batchSize: 1000, maxInFlight: 8 },
+  { label: "batch 2000, 8 in flight", batchSize: 2000, maxInFlight: 8 },
+  { label: "batch 1000, 16 in flight", batchSize: 1000, maxInFlight: 16 },
+];
+
 interface Measured {
   /** records/s over wall-clock time */
   wall: number;
@@ -45,6 +61,14 @@ interface Measured {
 function cpuMs(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
+}
+
+/** CPU ms of the children from bash's `times` output (its last line: children's user and system time, `0m1.234s`). */
+function timesCpuMs(stderr: string): number {
+  const last = stderr.trim().split("\n").pop() ?? "";
+  const parts = [...last.matchAll(/(\d+)m([\d.]+)s/g)];
+  if (parts.length !== 2) throw new Error(`no CPU times from bash: ${last}`);
+  return parts.reduce((sum, m) => sum + (Number(m[1]) * 60 + Number(m[2])) * 1000, 0);
 }
 
 function median(xs: number[]): number {
@@ -68,14 +92,14 @@ async function main() {
 
     const settings = loadKafkaSettings({ env: { KAFKA_BROKERS: kafka.bootstrap } });
     const appKafka = createKafka(settings);
-    const appPipeline = async (count: number): Promise<Measured> => {
+    const appPipeline = async (count: number, setting: Setting): Promise<Measured> => {
       const topic = uniqueName("bench-app");
       const sink = createBatchingProducer(appKafka, {
         topic,
         acks: -1,
         compression: "none",
-        batchSize: DEFAULTS.batchSize,
-        maxInFlight: DEFAULTS.maxInFlight,
+        batchSize: setting.batchSize,
+        maxInFlight: setting.maxInFlight,
         lingerMs: 0,
         settings,
       });
@@ -84,12 +108,12 @@ async function main() {
       await sink.flush();
       const source = createWorkerSource(
         { seed: 1, startTime: Date.now(), logRate: 1000, format: "json", key: "none", partition: undefined },
-        { script: WORKER, chunkSize: 1000 },
+        { script: WORKER, chunkSize: Math.max(setting.batchSize, 1000) }, // as main.ts
       );
       await source.take(1); // the worker is up (as in the CLI, where it starts while connecting)
       const c0 = cpuMs();
       const run = createGeneratedRun(
-        { topic, rate: 0, count, durationMs: undefined, partition: undefined, batchSize: DEFAULTS.batchSize },
+        { topic, rate: 0, count, durationMs: undefined, partition: undefined, batchSize: setting.batchSize },
         { output: sink, source, logger: silentLogger() },
       );
       const result = await run.done;
@@ -159,13 +183,19 @@ async function main() {
 
     const file = join(tmp, "records.jsonl");
     writeFileSync(file, `${values.join("\n")}\n`);
-    const kcat = async (): Promise<number> => {
+    /** kcat -P of the same lines; `batch`: batch.num.messages (undefined: librdkafka's default, 10,000). */
+    const kcat = async (batch: number | undefined): Promise<Measured> => {
       const topic = uniqueName("bench-kcat");
+      // The topic exists before the clock starts (as the app's and the raw loop's do): auto-creating it is not kcat's.
+      await producer.send({ topic, acks: -1, messages: [{ value: "warm-up" }] });
+      const args = ["-P", "-b", kafka.bootstrap, "-t", topic, "-X", "acks=all", "-X", "linger.ms=5"];
+      if (batch !== undefined) args.push("-X", `batch.num.messages=${batch}`);
       const t0 = performance.now();
-      await new Promise<void>((resolve, reject) => {
+      const cpu = await new Promise<number>((resolve, reject) => {
+        // Through bash, whose `times` reports kcat's CPU time once it has exited.
         const child = spawn(
-          "kcat",
-          ["-P", "-b", kafka.bootstrap, "-t", topic, "-X", "acks=all", "-X", "linger.ms=5", "-q", "-l", file],
+          "bash",
+          ["-c", 'kcat "$@"; rc=$?; times >&2; exit $rc', "kcat", ...args, "-q", "-l", file],
           { stdio: ["ignore", "ignore", "pipe"] },
         );
         let err = "";
@@ -174,68 +204,74 @@ async function main() {
         });
         child.on("error", reject);
         child.on("exit", (code) =>
-          code === 0 ? resolve() : reject(new Error(`kcat -P exited ${code}: ${err}`)),
+          code === 0 ? resolve(timesCpuMs(err)) : reject(new Error(`kcat -P exited ${code}: ${err}`)),
         );
       });
       // kcat's time includes its start-up and metadata round trip (a few ms): it only makes kcat look slower.
-      return (values.length * 1000) / (performance.now() - t0);
+      return { wall: (values.length * 1000) / (performance.now() - t0), cpu: (values.length * 1000) / cpu };
     };
 
     // Warm both paths up (JIT, connections, metadata) so the rounds compare steady states.
     await raw(20_000);
-    await appPipeline(20_000);
+    for (const setting of SETTINGS) await appPipeline(20_000, setting);
 
-    const apps: Measured[] = [];
+    const apps: Measured[][] = SETTINGS.map(() => []);
     const raws: Measured[] = [];
     const clis: Measured[] = [];
+    const kcatSame: Measured[] = [];
+    const kcatOwn: Measured[] = [];
     let perMessageRate = 0;
-    let kcatRate = 0;
-    // Interleaved, so a burst of load from elsewhere hits both sides alike.
+    // Interleaved, so a burst of load from elsewhere hits every case alike.
     for (let round = 0; round < ROUNDS; round++) {
-      apps.push(await appPipeline(RECORDS));
+      for (const [i, setting] of SETTINGS.entries()) apps[i]?.push(await appPipeline(RECORDS, setting));
       raws.push(await raw());
+      kcatSame.push(await kcat(DEFAULTS.batchSize));
+      kcatOwn.push(await kcat(undefined));
       if (round % 2 === 0) clis.push(await appCli());
-      if (round === 0) {
-        perMessageRate = await perMessage();
-        kcatRate = await kcat();
-      }
+      if (round === 0) perMessageRate = await perMessage();
     }
     await producer.disconnect();
 
-    const appWall = median(apps.map((m) => m.wall));
-    const rawWall = median(raws.map((m) => m.wall));
-    const appCpu = median(apps.map((m) => m.cpu));
-    const cliWall = median(clis.map((m) => m.wall));
-    const cliCpu = median(clis.map((m) => m.cpu));
-    const rawCpu = median(raws.map((m) => m.cpu));
+    const med = (ms: Measured[]): Measured => ({
+      wall: median(ms.map((m) => m.wall)),
+      cpu: median(ms.map((m) => m.cpu)),
+    });
+    const kcatRef = med(kcatSame);
+    const rawRef = med(raws);
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-    const rows: [string, number, string][] = [
-      ["app pipeline (generate + produce, acks=all)", appWall, fmt(appCpu)],
-      ["app CLI, fresh process (cold JIT)", cliWall, fmt(cliCpu)],
-      [`raw kafkajs loop (${RAW_BATCH}/send, ${RAW_IN_FLIGHT} in flight)`, rawWall, fmt(rawCpu)],
-      ["kafkajs one message per send", perMessageRate, "-"],
-      ["kcat -P (librdkafka, same records)", kcatRate, "-"],
+    const isDefault = (st: Setting) =>
+      st.batchSize === DEFAULTS.batchSize && st.maxInFlight === DEFAULTS.maxInFlight;
+    const rows: [string, Measured][] = [
+      ...SETTINGS.map((st, i): [string, Measured] => [
+        `app pipeline, ${st.label}${isDefault(st) ? " (default)" : ""}`,
+        med(apps[i] ?? []),
+      ]),
+      [`app CLI, fresh process (batch ${DEFAULTS.batchSize}, ${DEFAULTS.maxInFlight} in flight)`, med(clis)],
+      [`raw kafkajs loop (${RAW_BATCH}/send, ${RAW_IN_FLIGHT} in flight)`, rawRef],
+      ["kafkajs one message per send", { wall: perMessageRate, cpu: Number.NaN }],
+      [`kcat -P, batch.num.messages=${DEFAULTS.batchSize} (same batching)`, kcatRef],
+      ["kcat -P, librdkafka's batching (10,000)", med(kcatOwn)],
     ];
     console.log("");
     console.log(
-      `${"case".padEnd(44)} ${"records/s".padStart(10)} ${"vs raw".padStart(7)} ${"vs per-msg".padStart(10)} ${"rec/CPU-s".padStart(10)}`,
+      `${"case (acks=all, same broker, same lines)".padEnd(58)} ${"records/s".padStart(10)} ${"vs kcat".padStart(8)} ${"vs raw".padStart(7)} ${"rec/CPU-s".padStart(10)} ${"CPU vs kcat".padStart(11)}`,
     );
-    for (const [name, r, cpu] of rows) {
+    for (const [name, m] of rows) {
+      const cpu = Number.isNaN(m.cpu) ? "-" : fmt(m.cpu);
+      const cpuRatio = Number.isNaN(m.cpu) ? "-" : `${(m.cpu / kcatRef.cpu).toFixed(2)}x`;
       console.log(
-        `${name.padEnd(44)} ${fmt(r).padStart(10)} ${`${(r / rawWall).toFixed(2)}x`.padStart(7)} ${`${(r / perMessageRate).toFixed(1)}x`.padStart(10)} ${cpu.padStart(10)}`,
+        `${name.padEnd(58)} ${fmt(m.wall).padStart(10)} ${`${(m.wall / kcatRef.wall).toFixed(2)}x`.padStart(8)} ${`${(m.wall / rawRef.wall).toFixed(2)}x`.padStart(7)} ${cpu.padStart(10)} ${cpuRatio.padStart(11)}`,
       );
     }
     console.log("");
     console.log(
-      `records/s per round: app ${apps.map((m) => fmt(m.wall)).join(", ")}; raw ${raws.map((m) => fmt(m.wall)).join(", ")}; CLI ${clis.map((m) => fmt(m.wall)).join(", ")}`,
+      `records/s per round: ${SETTINGS.map((st, i) => `app ${st.batchSize}x${st.maxInFlight} ${(apps[i] ?? []).map((m) => fmt(m.wall)).join(", ")}`).join("; ")}; raw ${raws.map((m) => fmt(m.wall)).join(", ")}; kcat ${kcatSame.map((m) => fmt(m.wall)).join(", ")}; CLI ${clis.map((m) => fmt(m.wall)).join(", ")}`,
     );
+    const dflt = SETTINGS.findIndex(isDefault);
+    const app = med(apps[dflt] ?? apps[0] ?? []);
+    const ratio = app.wall / kcatRef.wall;
     console.log(
-      `records per CPU-second (median): app ${fmt(appCpu)}, raw ${fmt(rawCpu)} = ${(appCpu / rawCpu).toFixed(2)}x (the load-independent comparison)`,
-    );
-    const okRaw = appWall >= rawWall;
-    const okPer = appWall >= 25 * perMessageRate;
-    console.log(
-      `targets: app >= 1.0x raw loop: ${okRaw ? "met" : "NOT met"} (${(appWall / rawWall).toFixed(2)}x wall, ${(appCpu / rawCpu).toFixed(2)}x per CPU-s); app >= 25x per-message: ${okPer ? "met" : "NOT met"} (${(appWall / perMessageRate).toFixed(1)}x)`,
+      `target: app pipeline (defaults) >= 0.5x kcat -P (same acks, batching, broker, run): ${ratio >= 0.5 ? "met" : "NOT met"} (${ratio.toFixed(2)}x; ${(app.cpu / kcatRef.cpu).toFixed(2)}x per CPU-second)`,
     );
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -59,7 +59,7 @@ export const DEFAULTS = {
   compression: "none",
   acks: "all",
   format: "json",
-  batchSize: 500,
+  batchSize: 1000,
   maxInFlight: 8,
 } as const;
 

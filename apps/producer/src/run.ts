@@ -209,7 +209,7 @@ export function createStdinRun(
         }
         // On stop we still send what was already read: those lines were accepted from the user.
         const lines = pending.splice(0, settings.batchSize);
-        if (pending.length < highWater && !ended) rl.resume();
+        if (!ended && pending.length < highWater) rl.resume(); // resuming a closed reader throws (Node 24)
         const messages = lines.map((value) => {
           const m: OutgoingMessage = { key: null, value };
           if (settings.partition !== undefined) m.partition = settings.partition;

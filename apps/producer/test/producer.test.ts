@@ -303,4 +303,26 @@ describe("producer --stdin", () => {
     const got = await readTopicWithKcat({ bootstrap: kafka.bootstrap, topic, count: 3, timeoutMs: 20_000 });
     expect(got.map((m) => m.value)).toEqual(["first", "second", "third"]);
   });
+
+  it("input longer than one batch and read to its end before it is sent: every line, exit 0", async () => {
+    // The input ends (readline closes) while most lines still wait to be sent; resuming the closed reader after a
+    // batch threw ERR_USE_AFTER_CLOSE on Node 24 (exit 1, a stack trace, the rest of the lines lost).
+    const topic = uniqueName("prod-stdin-eof");
+    const lines = Array.from({ length: 1200 }, (_, i) => `line-${i}`);
+    const res = await runCli(MAIN, ["--topic", topic, "--stdin", "--batch-size", "100", "--json"], {
+      env,
+      timeoutMs: 60_000,
+      stdin: `${lines.join("\n")}\n`,
+    });
+    expect(res.stderr).not.toContain("ERR_USE_AFTER_CLOSE");
+    expect(res.code).toBe(0);
+    expect(parseSummary(res.stdout)).toMatchObject({ sent: 1200, acked: 1200, stoppedBy: "eof" });
+    const got = await readTopicWithKcat({
+      bootstrap: kafka.bootstrap,
+      topic,
+      count: 1200,
+      timeoutMs: 20_000,
+    });
+    expect(got.map((m) => m.value)).toEqual(lines);
+  });
 });
