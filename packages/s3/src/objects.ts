@@ -40,7 +40,22 @@ export interface ListOptions {
   maxPages?: number;
 }
 
-/** Every object under `prefix`, page by page (ListObjectsV2 + ContinuationToken), in key order. */
+/**
+ * A listed entry that is not a completed object: S3Proxy (the local S3 server of the tests and `pnpm stack`, every
+ * one of its local stores) writes each object, a PutObject's body or a CompleteMultipartUpload's assembled parts,
+ * to `<key>-<random UUID>` beside it and renames it when the write ends, and lists that file meanwhile, without an
+ * ETag. A completed object always has an ETag (AWS, MinIO, S3Proxy), so an entry without one whose key ends in a
+ * UUID is a write in flight: every reader skips it. (In-progress multipart uploads themselves are not listed.)
+ */
+export function isWriteInFlight(item: { Key?: string; ETag?: string }): boolean {
+  return !item.ETag && IN_FLIGHT_SUFFIX.test(item.Key ?? "");
+}
+const IN_FLIGHT_SUFFIX = /-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Every object under `prefix`, page by page (ListObjectsV2 + ContinuationToken), in key order; writes still in
+ * flight (`isWriteInFlight`) are not objects yet and are left out.
+ */
 export async function* listAllObjects(
   client: S3Client,
   bucket: string,
@@ -69,7 +84,7 @@ export async function* listAllObjects(
     pages++;
     options.onPage?.({ count: contents.length, total });
     for (const item of contents) {
-      if (item.Key === undefined) continue;
+      if (item.Key === undefined || isWriteInFlight(item)) continue;
       const listed: ListedObject = { key: item.Key, size: item.Size ?? 0 };
       if (item.LastModified) listed.lastModified = item.LastModified;
       if (item.ETag) listed.etag = item.ETag;

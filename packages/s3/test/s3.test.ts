@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { PassThrough } from "node:stream";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { exitCodeOf } from "@weblog/cli";
 import { encodeRecordLines, formatObjectKey } from "@weblog/sink-contract";
-import { type S3Handle, startS3, uniqueName } from "@weblog/testkit";
+import { type S3Handle, startS3, uniqueName, waitFor } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
 import { explainS3Error, S3SideError } from "../src/errors";
 import {
   getObjectBody,
+  isWriteInFlight,
   listAllObjects,
   listSinkObjects,
   putRecordLines,
@@ -152,6 +154,49 @@ describe("objects", () => {
     const bad = seen.find((o) => o.key === stray);
     expect(bad?.parts).toBeUndefined();
     expect(bad && "reason" in bad ? bad.reason : "").toContain(".json");
+  });
+
+  it("leaves out a write still in flight (S3Proxy lists it as <key>-<uuid> without an ETag), then lists the object once written", async () => {
+    const bucket = `wl-${randomUUID().slice(0, 8)}`;
+    await s3.createBucket(bucket);
+    const c = client();
+    const raw = (prefix: string) =>
+      c.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix })).then((r) => r.Contents ?? []);
+    const keys = async (prefix: string) => {
+      const out: string[] = [];
+      for await (const o of listAllObjects(c, bucket, prefix)) out.push(o.key);
+      return out;
+    };
+    const body = new PassThrough();
+    const put = c.send(
+      new PutObjectCommand({ Bucket: bucket, Key: "t/slow.json", Body: body, ContentLength: 1000 }),
+    );
+    try {
+      body.write("a".repeat(500)); // half the body: the server is writing it now
+      // what the server lists meanwhile: S3Proxy its temp file, a store that hides writes nothing; never the key
+      const during = await waitFor(
+        "the half-written body on the server",
+        async () => {
+          const listed = await raw("t/");
+          return listed.length > 0 ? listed : undefined;
+        },
+        10_000,
+      ).catch(() => []); // a server that lists nothing for a write in flight is fine too
+      if (s3.server.startsWith("S3Proxy")) expect(during).toHaveLength(1); // the case the filter is for
+      for (const o of during) {
+        expect(o.Key).not.toBe("t/slow.json");
+        expect(isWriteInFlight(o), JSON.stringify(o)).toBe(true);
+      }
+      expect(await keys("t/")).toEqual([]);
+      body.end("b".repeat(500));
+      await put;
+      expect(await keys("t/")).toEqual(["t/slow.json"]);
+      expect(isWriteInFlight((await raw("t/"))[0] ?? {})).toBe(false);
+    } finally {
+      body.destroy();
+      await put.catch(() => {});
+      c.destroy();
+    }
   });
 
   it("writes and reads JSON lines, plain and gzip, exactly as written", async () => {
