@@ -43,14 +43,15 @@ export interface ListOptions {
 /**
  * A listed entry that is not a completed object: S3Proxy (the local S3 server of the tests and `pnpm stack`, every
  * one of its local stores) writes each object, a PutObject's body or a CompleteMultipartUpload's assembled parts,
- * to `<key>-<random UUID>` beside it and renames it when the write ends, and lists that file meanwhile, without an
- * ETag. A completed object always has an ETag (AWS, MinIO, S3Proxy), so an entry without one whose key ends in a
- * UUID is a write in flight: every reader skips it. (In-progress multipart uploads themselves are not listed.)
+ * to `<key>-<random UUID>` beside it, lists that file while it is written, sets its ETag just before renaming it
+ * to `<key>` (so the ETag does not tell), and deletes it when the client goes away. Every reader skips such a key.
+ * (In-progress multipart uploads themselves are not listed.) No sink layout makes a key that ends in a UUID, so no
+ * object of ours can be hidden by this; a foreign key of that shape is skipped too.
  */
-export function isWriteInFlight(item: { Key?: string; ETag?: string }): boolean {
-  return !item.ETag && IN_FLIGHT_SUFFIX.test(item.Key ?? "");
+export function isWriteInFlight(item: { Key?: string }): boolean {
+  return IN_FLIGHT_SUFFIX.test(item.Key ?? "");
 }
-const IN_FLIGHT_SUFFIX = /-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const IN_FLIGHT_SUFFIX = /.-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /**
  * Every object under `prefix`, page by page (ListObjectsV2 + ContinuationToken), in key order; writes still in

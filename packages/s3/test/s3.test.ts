@@ -156,7 +156,15 @@ describe("objects", () => {
     expect(bad && "reason" in bad ? bad.reason : "").toContain(".json");
   });
 
-  it("leaves out a write still in flight (S3Proxy lists it as <key>-<uuid> without an ETag), then lists the object once written", async () => {
+  it("isWriteInFlight: a key that ends in -<UUID v4>, ETag or not; never a sink layout's key", () => {
+    const uuid = "72ab6cb5-481a-4440-a9e4-2a88a9f3d1fc";
+    expect(isWriteInFlight({ Key: `topics/t/partition=3/t+3+00000000000000000040.json-${uuid}` })).toBe(true);
+    expect(isWriteInFlight({ Key: `k-${uuid}`, ETag: '"abc"' } as { Key: string })).toBe(true);
+    expect(isWriteInFlight({ Key: "topics/t/partition=0/t+0+0000000000.json" })).toBe(false);
+    expect(isWriteInFlight({ Key: `t/${uuid}.json` })).toBe(false);
+  });
+
+  it("leaves out a write still in flight (S3Proxy lists it as <key>-<uuid>), then lists the object once written", async () => {
     const bucket = `wl-${randomUUID().slice(0, 8)}`;
     await s3.createBucket(bucket);
     const c = client();
