@@ -49,4 +49,6 @@ fi
 # The local stack's jars (once; each script is quiet when its cache is complete).
 bash infra/local/fetch.sh
 bash infra/local/s3/setup.sh
+# Connect plugins: Aiven's S3 sink from Maven Central; where the Maven Central reached lacks its jar (development
+# machines, CI), from ../shared/connect-plugins/ after a sha256 check. It says which, and fails when neither has it.
 bash infra/local/connect/fetch-plugin.sh

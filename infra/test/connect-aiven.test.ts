@@ -11,7 +11,8 @@
  * Needs Aiven's plugin (infra/local/connect/fetch-plugin.sh, run by scripts/setup.sh): like the Kafka jars, a missing
  * plugin is an error naming the fix, never a skip.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createS3Client, listAllObjects, readRecordsFromObject } from "@weblog/s3";
@@ -189,6 +190,35 @@ describe("Kafka -> Connect (Aiven S3 sink) -> S3 -> verifier on local servers", 
     expect(inS3.maxPerObject).toBeLessThanOrEqual(10);
     const verdict = await verify(c, topic, ["--expect-count", String(N)]);
     expect(verdict.code, verdict.stdout + verdict.stderr).toBe(0);
+
+    // the README's command, as written, from the repository root (then this test's topic, group and count)
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const command =
+      /`(pnpm --filter s3-verifier check -- --config "\$PWD\/infra\/connect\/aiven-s3-sink\.json")`/.exec(
+        readme,
+      )?.[1];
+    expect(command, "the README's verifier command for Connect").toBeDefined();
+    const asWritten = spawnSync(
+      "sh",
+      [
+        "-c",
+        `${command} --topic ${topic} --group ${c.group} --brokers ${kafka.bootstrap} --expect-count ${N}`,
+      ],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        timeout: 120_000,
+        env: {
+          ...process.env,
+          S3_ENDPOINT: s3.endpoint,
+          S3_BUCKET: bucket,
+          AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+        },
+      },
+    );
+    expect(asWritten.status, asWritten.stdout + asWritten.stderr).toBe(0);
+    expect(asWritten.stdout).toContain(`OK: ${N} records`);
   }, 300_000); // a worker start (30-60 s here) and delivery at the 10 s offset commits
 
   it("kill -9 of the worker mid-run: the verifier reports exactly what S3 holds, duplicates included, nothing missing", async () => {
