@@ -17,7 +17,13 @@ runBench({
   trickleSamples: env("BENCH_TRICKLE_SAMPLES", 3),
   latencyMs: env("BENCH_S3_LATENCY_MS", 25),
 }).then(
-  ({ table }) => process.stdout.write(`\n${table}`),
+  ({ table, failures }) => {
+    process.stdout.write(`\n${table}`);
+    if (failures.length) {
+      process.stdout.write(`\nfailed legs:\n${failures.map((f) => `- ${f}`).join("\n")}\n`);
+      process.exitCode = 1;
+    }
+  },
   (err: unknown) => {
     process.stderr.write(`bench: ${(err as Error).message}\n`);
     process.exit(1);

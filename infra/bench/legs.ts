@@ -211,7 +211,15 @@ export async function trickleLeg(
     // one warm-up record: the engine has joined and written once before anything is timed
     for (let i = 0; i <= samples; i++) {
       const before = await objectCountWith(client, bucket);
-      await producer.send({ topic, acks: -1, messages: [{ value: JSON.stringify({ trickle: i }) }] });
+      const record = {
+        ip: "203.0.113.7",
+        timestamp: new Date().toISOString(),
+        method: "GET",
+        url: `/trickle/${i}`,
+        status_code: 200,
+        user_agent: "weblog-bench/1.0",
+      }; // a valid web log: our sink would stop on anything else (errors.tolerance=none)
+      await producer.send({ topic, acks: -1, messages: [{ key: record.ip, value: JSON.stringify(record) }] });
       const sent = Date.now();
       const deadline = sent + 120_000;
       while ((await objectCountWith(client, bucket)) <= before) {

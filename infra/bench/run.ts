@@ -45,7 +45,7 @@ export type EngineResults = {
 
 export async function runBench(
   o: BenchOptions,
-): Promise<{ results: [EngineResults, EngineResults]; table: string }> {
+): Promise<{ results: [EngineResults, EngineResults]; table: string; failures: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), "weblog-bench-"));
   const latency = {
     "s3proxy.latency-blobstore": "true",
@@ -55,6 +55,17 @@ export async function runBench(
   try {
     const pair = engines(kafka, s3, dir);
     const results = pair.map((e) => ({ name: e.name })) as [EngineResults, EngineResults];
+    const failures: string[] = [];
+    // a leg that fails is reported and the others still run: the table keeps what was measured
+    const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await fn();
+      } catch (err) {
+        failures.push(`${what}: ${(err as Error).message}`);
+        say(`${what} FAILED: ${(err as Error).message}`);
+        return undefined;
+      }
+    };
     for (const [leg, records, flushSize] of [
       ["flush10", o.flush10Records, 10],
       ["flush10k", o.flush10kRecords, 10_000],
@@ -64,26 +75,33 @@ export async function runBench(
       say(`${leg}: producing ${records} records to ${topic} (4 partitions)`);
       await produce(kafka, topic, records);
       for (const [i, engine] of pair.entries()) {
-        const t = await throughputLeg(kafka, s3, engine, topic, records, flushSize);
+        const t = await attempt(`${leg} ${engine.name}`, () =>
+          throughputLeg(kafka, s3, engine, topic, records, flushSize),
+        );
+        if (!t) continue;
         (results[i] as EngineResults)[leg] = t;
         say(
-          `${leg} ${engine.name}: ${t.recordsPerSec} rec/s, ${t.objects} objects, verifier ${t.verdict.text}`,
+          `${leg} ${engine.name}: ${t.recordsPerSec} rec/s, CPU ${t.cpuSeconds.toFixed(1)} s, RSS ${t.peakRssMiB.toFixed(0)} MiB, ${t.objects} objects, verifier ${t.verdict.text}`,
         );
       }
     }
     if (o.legs.includes("kill")) {
       for (const [i, engine] of pair.entries()) {
-        (results[i] as EngineResults).kill = await killLeg(kafka, s3, engine, o.killRecords, o.killRate);
+        (results[i] as EngineResults).kill = await attempt(`kill ${engine.name}`, () =>
+          killLeg(kafka, s3, engine, o.killRecords, o.killRate),
+        );
         say(`kill ${engine.name}: ${JSON.stringify((results[i] as EngineResults).kill?.verdict)}`);
       }
     }
     if (o.legs.includes("trickle")) {
       for (const [i, engine] of pair.entries()) {
-        (results[i] as EngineResults).trickle = await trickleLeg(kafka, s3, engine, o.trickleSamples);
+        (results[i] as EngineResults).trickle = await attempt(`trickle ${engine.name}`, () =>
+          trickleLeg(kafka, s3, engine, o.trickleSamples),
+        );
         say(`trickle ${engine.name}: ${(results[i] as EngineResults).trickle?.samplesMs.join(", ")} ms`);
       }
     }
-    return { results, table: renderTable(results, o) };
+    return { results, table: renderTable(results, o), failures };
   } finally {
     await s3.stop();
     await kafka.stop();
