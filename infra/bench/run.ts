@@ -25,7 +25,7 @@ export const ALL_LEGS: LegName[] = ["flush10", "flush10k", "kill", "trickle"];
 
 export type BenchOptions = {
   legs: LegName[];
-  /** Records of the flush.size 10 leg (default 20,000). */
+  /** Records of the flush.size 10 leg (default 8,000). */
   flush10Records: number;
   /** Records of the flush.size 10,000 leg (default 400,000). */
   flush10kRecords: number;
