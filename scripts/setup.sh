@@ -70,5 +70,7 @@ fi
 bash infra/local/fetch.sh
 bash infra/local/s3/setup.sh
 bash infra/local/moto/setup.sh # moto's S3 server in a venv of its own (the second S3 implementation, TESTKIT_S3=moto)
+# Connect plugins: Aiven's S3 sink from Maven Central; where the Maven Central reached lacks its jar (development
+# machines, CI), from ../shared/connect-plugins/ after a sha256 check. It says which, and fails when neither has it.
 bash infra/local/connect/fetch-plugin.sh
 bash infra/local/iceberg/fetch.sh

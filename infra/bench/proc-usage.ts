@@ -28,9 +28,14 @@ function peakRssKiB(pid: number): number {
   }
 }
 
-/** Samples `root` and its descendants every `intervalMs` until stop(). */
+/**
+ * Samples `root` and its descendants every `intervalMs` until stop(). CPU counts from the first sample (what a
+ * process had used before it, e.g. a JVM's start-up, is left out); peak RSS is each process's own high-water mark.
+ */
 export function sampleUsage(root: number, intervalMs = 500) {
   const cpu = new Map<number, number>();
+  const before = new Map<number, number>();
+  let first = true;
   const rss = new Map<number, number>();
   const sample = () => {
     const all = readdirSync("/proc")
@@ -49,17 +54,19 @@ export function sampleUsage(root: number, intervalMs = 500) {
     }
     for (const s of all) {
       if (!tree.has(s.pid)) continue;
+      if (first) before.set(s.pid, s.cpuTicks);
       cpu.set(s.pid, s.cpuTicks);
       rss.set(s.pid, Math.max(rss.get(s.pid) ?? 0, peakRssKiB(s.pid)));
     }
   };
   sample();
+  first = false;
   const timer = setInterval(sample, intervalMs);
   return {
     stop() {
       sample();
       clearInterval(timer);
-      const ticks = [...cpu.values()].reduce((a, b) => a + b, 0);
+      const ticks = [...cpu].reduce((a, [pid, t]) => a + t - (before.get(pid) ?? 0), 0);
       return {
         cpuSeconds: ticks / TICKS_PER_SECOND,
         peakRssMiB: Math.max(0, ...rss.values()) / 1024,

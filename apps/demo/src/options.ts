@@ -2,6 +2,10 @@
 import { createCommand, Option, parsers } from "@weblog/cli";
 import { ENGINES, type EngineName } from "./engines";
 
+/** The delivery deadline of `--engine connect` when --timeout is not given: Kafka Connect with Aiven's sink writes
+ * ~250 records/s here at flush.size 10 (each object a 3-request multipart upload), 10,000 records take ~40 s. */
+export const CONNECT_TIMEOUT_MS = 180_000;
+
 export interface DemoOptions {
   count: number;
   rate: number;
@@ -58,8 +62,11 @@ export function parseOptions(argv: string[]): DemoOptions {
         .default("json"),
     )
     .addOption(
-      new Option("--timeout <duration>", "longest wait for delivery after the producer started")
-        .default(45_000)
+      new Option(
+        "--timeout <duration>",
+        `longest wait for delivery after the producer started (default 45 s; ${CONNECT_TIMEOUT_MS / 1000} s with --engine connect, which writes 10-record objects as 3-request multipart uploads)`,
+      )
+        .default(45_000, "45s")
         .argParser(parsers.duration("--timeout", { min: 1000 })),
     )
     .addOption(
@@ -74,5 +81,9 @@ export function parseOptions(argv: string[]): DemoOptions {
         .argParser(parsers.int("--ui-port", { min: 0, max: 65535 })),
     );
   cmd.parse(argv, { from: "user" });
-  return cmd.opts<DemoOptions>();
+  const opts = cmd.opts<DemoOptions>();
+  if (opts.engine === "connect" && cmd.getOptionValueSource("timeout") === "default") {
+    opts.timeout = CONNECT_TIMEOUT_MS;
+  }
+  return opts;
 }

@@ -41,7 +41,23 @@ export interface ListOptions {
   maxPages?: number;
 }
 
-/** Every object under `prefix`, page by page (ListObjectsV2 + ContinuationToken), in key order. */
+/**
+ * A listed entry that is not a completed object: S3Proxy (the local S3 server of the tests and `pnpm stack`, every
+ * one of its local stores) writes each object, a PutObject's body or a CompleteMultipartUpload's assembled parts,
+ * to `<key>-<random UUID>` beside it, lists that file while it is written, sets its ETag just before renaming it
+ * to `<key>` (so the ETag does not tell), and deletes it when the client goes away. Every reader skips such a key.
+ * (In-progress multipart uploads themselves are not listed.) No sink layout makes a key that ends in a UUID, so no
+ * object of ours can be hidden by this; a foreign key of that shape is skipped too.
+ */
+export function isWriteInFlight(item: { Key?: string }): boolean {
+  return IN_FLIGHT_SUFFIX.test(item.Key ?? "");
+}
+const IN_FLIGHT_SUFFIX = /.-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * Every object under `prefix`, page by page (ListObjectsV2 + ContinuationToken), in key order; writes still in
+ * flight (`isWriteInFlight`) are not objects yet and are left out.
+ */
 export async function* listAllObjects(
   client: S3Client,
   bucket: string,
@@ -70,7 +86,7 @@ export async function* listAllObjects(
     pages++;
     options.onPage?.({ count: contents.length, total });
     for (const item of contents) {
-      if (item.Key === undefined) continue;
+      if (item.Key === undefined || isWriteInFlight(item)) continue;
       const listed: ListedObject = { key: item.Key, size: item.Size ?? 0 };
       if (item.LastModified) listed.lastModified = item.LastModified;
       if (item.ETag) listed.etag = item.ETag;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { ListMultipartUploadsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { PassThrough } from "node:stream";
+import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { exitCodeOf } from "@weblog/cli";
 import { encodeRecordLines, formatObjectKey } from "@weblog/sink-contract";
 import {
@@ -8,6 +9,7 @@ import {
   startS3,
   startS3Gateway,
   uniqueName,
+  waitFor,
 } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkBucket, createS3Client, credentialSourceFor } from "../src/client";
@@ -20,6 +22,7 @@ import {
 } from "../src/errors";
 import {
   getObjectBody,
+  isWriteInFlight,
   listAllObjects,
   listSinkObjects,
   putRecordLines,
@@ -164,6 +167,57 @@ describe("objects", () => {
     const bad = seen.find((o) => o.key === stray);
     expect(bad?.parts).toBeUndefined();
     expect(bad && "reason" in bad ? bad.reason : "").toContain(".json");
+  });
+
+  it("isWriteInFlight: a key that ends in -<UUID v4>, ETag or not; never a sink layout's key", () => {
+    const uuid = "72ab6cb5-481a-4440-a9e4-2a88a9f3d1fc";
+    expect(isWriteInFlight({ Key: `topics/t/partition=3/t+3+00000000000000000040.json-${uuid}` })).toBe(true);
+    expect(isWriteInFlight({ Key: `k-${uuid}`, ETag: '"abc"' } as { Key: string })).toBe(true);
+    expect(isWriteInFlight({ Key: "topics/t/partition=0/t+0+0000000000.json" })).toBe(false);
+    expect(isWriteInFlight({ Key: `t/${uuid}.json` })).toBe(false);
+  });
+
+  it("leaves out a write still in flight (S3Proxy lists it as <key>-<uuid>), then lists the object once written", async () => {
+    const bucket = `wl-${randomUUID().slice(0, 8)}`;
+    await s3.createBucket(bucket);
+    const c = client();
+    const raw = (prefix: string) =>
+      c.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix })).then((r) => r.Contents ?? []);
+    const keys = async (prefix: string) => {
+      const out: string[] = [];
+      for await (const o of listAllObjects(c, bucket, prefix)) out.push(o.key);
+      return out;
+    };
+    const body = new PassThrough();
+    const put = c.send(
+      new PutObjectCommand({ Bucket: bucket, Key: "t/slow.json", Body: body, ContentLength: 1000 }),
+    );
+    try {
+      body.write("a".repeat(500)); // half the body: the server is writing it now
+      // what the server lists meanwhile: S3Proxy its temp file, a store that hides writes nothing; never the key
+      const during = await waitFor(
+        "the half-written body on the server",
+        async () => {
+          const listed = await raw("t/");
+          return listed.length > 0 ? listed : undefined;
+        },
+        10_000,
+      ).catch(() => []); // a server that lists nothing for a write in flight is fine too
+      if (s3.server.startsWith("S3Proxy")) expect(during).toHaveLength(1); // the case the filter is for
+      for (const o of during) {
+        expect(o.Key).not.toBe("t/slow.json");
+        expect(isWriteInFlight(o), JSON.stringify(o)).toBe(true);
+      }
+      expect(await keys("t/")).toEqual([]);
+      body.end("b".repeat(500));
+      await put;
+      expect(await keys("t/")).toEqual(["t/slow.json"]);
+      expect(isWriteInFlight((await raw("t/"))[0] ?? {})).toBe(false);
+    } finally {
+      body.destroy();
+      await put.catch(() => {});
+      c.destroy();
+    }
   });
 
   it("writes and reads JSON lines, plain and gzip, exactly as written", async () => {

@@ -9,13 +9,20 @@ import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { TestkitError } from "./errors";
 import { startKafka } from "./kafka/start-kafka";
-import { stackDown, stackStatus, stackUp } from "./local/stack-servers";
+import { stackDown, stackRestart, stackStatus, stackUp } from "./local/stack-servers";
+import { STACK_SERVER_NAMES, type StackServerName } from "./local/stack-start";
 import { startS3 } from "./s3/start-s3";
 
 const USAGE = `usage: pnpm stack <command>
 
-  up [--no-connect]   start Kafka, S3 (bucket weblogs) and Kafka Connect in the background, wait until they answer,
-                      print their addresses as export lines: eval "$(pnpm -s stack up)"
+  up [--no-connect] [--fresh]
+                      start Kafka, S3 (bucket weblogs) and Kafka Connect in the background, wait until they answer,
+                      register infra/connect/aiven-s3-sink.json, print the addresses as export lines:
+                      eval "$(pnpm -s stack up)". Only what is down is started, again on its port with its data;
+                      --fresh stops everything and wipes the data first. A connector the worker refuses: one line,
+                      the servers stay up, the export lines are printed, exit 2
+  restart <kafka|s3|connect>
+                      stop one server and start it again (same port, data kept)
   status              what runs, where; exit 0 when everything started by 'up' answers, 1 otherwise
   down                stop what 'up' started (and nothing else), remove its data
   run -- CMD [ARGS]   start Kafka and S3 for one command (KAFKA_BROKERS, S3_ENDPOINT, ... set), stop them after;
@@ -27,7 +34,7 @@ function fail(message: string, code = 2): never {
 }
 
 async function run(argv: string[]): Promise<number> {
-  if (argv.length === 0) fail(`no command given: one of up, status, down, run\n${USAGE}`);
+  if (argv.length === 0) fail(`no command given: one of up, restart, status, down, run\n${USAGE}`);
   const [kafka, s3] = await Promise.all([startKafka(), startS3({ bucket: "weblogs" })]);
   const env: Record<string, string> = {
     KAFKA_BROKERS: kafka.bootstrap,
@@ -60,8 +67,19 @@ async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   switch (command) {
     case "up": {
-      const { values } = parseArgs({ args: rest, options: { "no-connect": { type: "boolean" } } });
-      return stackUp({ connect: !values["no-connect"] });
+      const { values } = parseArgs({
+        args: rest,
+        options: { "no-connect": { type: "boolean" }, fresh: { type: "boolean" } },
+      });
+      return stackUp({ connect: !values["no-connect"], fresh: values.fresh === true });
+    }
+    case "restart": {
+      const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });
+      const name = positionals[0] as StackServerName;
+      if (positionals.length !== 1 || !STACK_SERVER_NAMES.includes(name)) {
+        fail(`restart: name one server: ${STACK_SERVER_NAMES.join(", ")} (pnpm stack restart kafka)`);
+      }
+      return stackRestart(name);
     }
     case "status":
       parseArgs({ args: rest, options: {} });
@@ -77,7 +95,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
     default:
-      fail(`unknown command '${command}': use up, status, down or run (pnpm stack --help)`);
+      fail(`unknown command '${command}': use up, restart, status, down or run (pnpm stack --help)`);
   }
 }
 

@@ -91,6 +91,25 @@ describe("S3 server conformance", () => {
     expect(uploads.Uploads ?? []).toEqual([]);
   });
 
+  it("an in-progress multipart upload (created, one part, not completed) is not listed as an object", async () => {
+    const Key = "mp/in-progress.json";
+    const created = await client.send(new CreateMultipartUploadCommand({ Bucket: s3.bucket, Key }));
+    const UploadId = created.UploadId as string;
+    await client.send(
+      new UploadPartCommand({ Bucket: s3.bucket, Key, UploadId, PartNumber: 1, Body: "x".repeat(100) }),
+    );
+    try {
+      const listed = await client.send(
+        new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: "mp/in-progress" }),
+      );
+      expect((listed.Contents ?? []).map((o) => o.Key)).toEqual([]);
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }));
+      expect((uploads.Uploads ?? []).map((u) => u.UploadId)).toContain(UploadId);
+    } finally {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: s3.bucket, Key, UploadId }));
+    }
+  });
+
   it("answers HeadBucket and GetBucketAcl (Kafka Connect's start-up checks)", async () => {
     const head = await client.send(new HeadBucketCommand({ Bucket: s3.bucket }));
     expect(head.$metadata.httpStatusCode).toBe(200);

@@ -5,7 +5,13 @@ import { uniqueName } from "../names";
 import { createBucketIfMissing, makeClient, type S3Target } from "../s3/client";
 import { type LocalConnect, startLocalConnect } from "./connect";
 import { localConnectorConfig, pluginRoot, pluginStatus, readConnectorFile } from "./connect-plugins";
-import { problemLines, putConnector, validateConnector, waitConnectorRunning } from "./connect-rest";
+import {
+  type ConnectorConfig,
+  problemLines,
+  putConnector,
+  validateConnector,
+  waitConnectorRunning,
+} from "./connect-rest";
 
 /**
  * The seed's pipeline on local servers: a Kafka Connect worker with Aiven's S3 sink, the connector of
@@ -20,6 +26,8 @@ export type AivenConnectOptions = {
   topic: string;
   /** Dead-letter topic (default: the file's). */
   dlqTopic?: string;
+  /** Connector settings over the file's (e.g. `file.max.records` for a bench leg). */
+  settings?: ConnectorConfig;
   /** The connector JSON (default: infra/connect/aiven-s3-sink.json under `repoRoot`). */
   connectorFile?: string;
   repoRoot: string;
@@ -60,6 +68,7 @@ export async function startAivenConnect(opts: AivenConnectOptions): Promise<Aive
     {
       topics: opts.topic,
       ...(opts.dlqTopic ? { "errors.deadletterqueue.topic.name": opts.dlqTopic } : {}),
+      ...opts.settings,
     },
   );
   const configFile = join(opts.dir, `${name}.json`);
@@ -71,6 +80,7 @@ export async function startAivenConnect(opts: AivenConnectOptions): Promise<Aive
       pluginPath: [pluginRoot()],
       groupId,
       properties: { "offset.flush.interval.ms": String(opts.offsetFlushIntervalMs ?? 10_000) },
+      // resolved by the JSON's ${env:...} references (the worker's EnvVarConfigProvider): never in the config
       env: {
         AWS_ACCESS_KEY_ID: opts.s3.credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: opts.s3.credentials.secretAccessKey,

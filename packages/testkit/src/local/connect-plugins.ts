@@ -29,7 +29,7 @@ export function pluginStatus(
     const why = readFileSync(marker, "utf8").split("\n")[1]?.trim() || "the fetch failed";
     return {
       installed: false,
-      reason: `Connect plugin ${name} is not installed (${why}); FETCH_PLUGIN_RETRY=1 bash infra/local/connect/fetch-plugin.sh ${name} tries again`,
+      reason: `Connect plugin ${name} is not installed (${why}); bash infra/local/connect/fetch-plugin.sh ${name} tries again`,
     };
   }
   return {
@@ -69,7 +69,9 @@ export function readConnectorFile(path: string): ConnectorFile {
 /**
  * The connector's S3 settings pointed at a local S3 server (endpoint, bucket), for Aiven's and Confluent's keys;
  * `extra` (e.g. a unique topic) wins. Credentials are never put in the config: the worker's environment carries
- * them (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by both connectors' default credential chains).
+ * them (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), read by Confluent's default credential chain, and by Aiven's
+ * 2.15.0 (which has no chain) through the `${env:...}` references of its JSON, resolved by the worker's
+ * EnvVarConfigProvider (`ENV_CONFIG_PROVIDER`).
  */
 export function localConnectorConfig(
   config: ConnectorConfig,

@@ -92,16 +92,7 @@ export async function validateConnector(url: string, config: ConnectorConfig): P
     method: "PUT",
     body: { name: "validate", ...config }, // validate requires a name, like a registration
   });
-  if (status !== 200) {
-    const installed = await connectorClasses(url).catch(() => []);
-    const have = installed.length ? installed.join(", ") : "none";
-    return [
-      {
-        key: "connector.class",
-        message: `${cls} is not installed on the worker at ${url} (it has: ${have}): run \`bash infra/local/connect/fetch-plugin.sh\` and restart the worker (${errorLine(body)})`,
-      },
-    ];
-  }
+  if (status !== 200) return [await validateRefused(url, cls, status, body)];
   const answer = body as ValidateAnswer;
   const problems: ConfigProblem[] = [];
   const known = new Set<string>();
@@ -115,6 +106,31 @@ export async function validateConnector(url: string, config: ConnectorConfig): P
     problems.push({ key, message: `unknown key: ${cls} defines no setting of that name` });
   }
   return problems;
+}
+
+/**
+ * Why the worker answered validate with something else than 200: the class is not installed (it is not in
+ * GET /connector-plugins), or the plugin is installed and broke (e.g. 500 with a NoClassDefFoundError of a jar
+ * missing from its folder): then the status and the worker's own first line, never "not installed".
+ */
+async function validateRefused(
+  url: string,
+  cls: string,
+  status: number,
+  body: unknown,
+): Promise<ConfigProblem> {
+  const installed = await connectorClasses(url).catch(() => undefined);
+  if (installed && !installed.includes(cls)) {
+    const have = installed.length ? installed.join(", ") : "none";
+    return {
+      key: "connector.class",
+      message: `${cls} is not installed on the worker at ${url} (it has: ${have}): run \`bash infra/local/connect/fetch-plugin.sh\` and restart the worker`,
+    };
+  }
+  return {
+    key: "connector.class",
+    message: `the worker at ${url} could not validate ${cls} (HTTP ${status}: ${errorLine(body) || "no message"}); its plugin folder may lack a jar: see the worker log`,
+  };
 }
 
 /** One line per problem: `file: key: message`. */

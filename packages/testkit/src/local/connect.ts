@@ -47,9 +47,21 @@ export type LocalConnect = {
 };
 
 /**
+ * Kafka's EnvVarConfigProvider on the worker, as in docker-compose.yaml: a connector JSON says
+ * `"aws.secret.access.key": "${env:AWS_SECRET_ACCESS_KEY}"` and the worker resolves it from its own environment when
+ * it starts the task, so no secret is in the JSON, the config topic, the REST answers or the log. Only AWS_* variables
+ * can be read that way (allowlist).
+ */
+export const ENV_CONFIG_PROVIDER: Record<string, string> = {
+  "config.providers": "env",
+  "config.providers.env.class": "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+  "config.providers.env.param.allowlist.pattern": "AWS_.*",
+};
+
+/**
  * A distributed worker's properties: its own group and internal topics (unique names, replication 1, so several
  * workers can share one test broker), REST on 127.0.0.1, String keys and schemaless JSON values (like the compose
- * stack's worker). `extra` wins over every default.
+ * stack's worker), the `env` config provider. `extra` wins over every default.
  */
 export function workerProperties(
   bootstrap: string,
@@ -77,6 +89,7 @@ export function workerProperties(
     "rest.advertised.port": String(port),
     "plugin.path": pluginPath.join(","),
     "plugin.discovery": "hybrid_warn",
+    ...ENV_CONFIG_PROVIDER,
     ...extra,
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
@@ -22,6 +22,11 @@ export type LocalKafkaOptions = {
   detached?: boolean;
   /** Deadline for "answers metadata" (default 60 s). */
   startTimeoutMs?: number;
+  /**
+   * Start the broker of `dir` again with its data (`pnpm stack up` after a crash): when `dir` holds a formatted
+   * store, its cluster id and its controller port are reused and nothing is formatted. Default false: a fresh store.
+   */
+  keepData?: boolean;
 };
 
 export type LocalKafka = {
@@ -120,6 +125,35 @@ async function answersMetadata(bootstrap: string, clusterId: string): Promise<tr
   }
 }
 
+/** The cluster id and controller port of a store formatted earlier in `dir`, if there is one. */
+function formattedStore(
+  dir: string,
+  dataDir: string,
+): { clusterId: string; controllerPort: number } | undefined {
+  const meta = join(dataDir, "meta.properties");
+  const props = join(dir, "server.properties");
+  if (!existsSync(meta) || !existsSync(props)) return undefined;
+  const clusterId = /^cluster\.id=(.+)$/m.exec(readFileSync(meta, "utf8"))?.[1]?.trim();
+  const controller = /^controller\.quorum\.bootstrap\.servers=.*:(\d+)$/m.exec(
+    readFileSync(props, "utf8"),
+  )?.[1];
+  return clusterId && controller ? { clusterId, controllerPort: Number(controller) } : undefined;
+}
+
+async function formatStore(
+  common: { classpath: string[]; logFile: string; jvmOptions: string[] },
+  clusterId: string,
+  propsFile: string,
+): Promise<number | null> {
+  const format = launchJvm({
+    ...common,
+    mainClass: "kafka.tools.StorageTool",
+    args: ["format", "--standalone", "-t", clusterId, "-c", propsFile],
+    heapMiB: 128,
+  });
+  return new Promise<number | null>((resolve) => format.child.once("exit", resolve));
+}
+
 /**
  * Apache Kafka (KRaft, combined broker+controller) from the cached Maven jars, on 127.0.0.1: formats a fresh
  * storage directory (kafka.tools.StorageTool, standalone controller), starts kafka.Kafka with a small heap, and
@@ -129,11 +163,15 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const libs = kafkaLibsDir();
   requireJava(); // before any temp dir exists, so a missing JDK leaves nothing behind
   const began = Date.now();
-  const [port, controllerPort] = await Promise.all([options.port ?? freePort(), freePort()]);
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "weblog-kafka-"));
   mkdirSync(dir, { recursive: true });
   const dataDir = join(dir, "data");
+  const kept = options.keepData ? formattedStore(dir, dataDir) : undefined;
+  const [port, controllerPort] = await Promise.all([
+    options.port ?? freePort(),
+    kept?.controllerPort ?? freePort(),
+  ]);
   const logFile = join(dir, "server.log");
   const propsFile = join(dir, "server.properties");
   const log4jFile = join(dir, "log4j2.properties");
@@ -152,14 +190,8 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     jvmOptions: [`-Dlog4j2.configurationFile=${log4jFile}`],
   };
 
-  const clusterId = randomUUID().replace(/-/g, "").slice(0, 22);
-  const format = launchJvm({
-    ...common,
-    mainClass: "kafka.tools.StorageTool",
-    args: ["format", "--standalone", "-t", clusterId, "-c", propsFile],
-    heapMiB: 128,
-  });
-  const formatted = await new Promise<number | null>((resolve) => format.child.once("exit", resolve));
+  const clusterId = kept?.clusterId ?? randomUUID().replace(/-/g, "").slice(0, 22);
+  const formatted = kept ? 0 : await formatStore(common, clusterId, propsFile);
   if (formatted !== 0) {
     untrackDir();
     const why = tailOf(common.logFile, 5) || tailOf(logFile, 5);

@@ -1,17 +1,14 @@
 import { rmSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { CreateBucketCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
 import { Kafka, logLevel } from "kafkajs";
 import { TestkitError } from "../errors";
 import { makeClient } from "../s3/client";
-import { S3PROXY_VERSION } from "../s3/install";
-import { startLocalS3Server } from "../s3/local-server";
-import { startLocalConnect } from "./connect";
-import { pluginRoot } from "./connect-plugins";
-import { signalGroup } from "./jvm";
-import { startLocalKafka } from "./kafka";
-import { KAFKA_VERSION } from "./paths";
+import { LOCAL_S3_CREDENTIALS } from "../s3/local-server";
+import { waitConnectorRunning } from "./connect-rest";
 import { registerStackConnector } from "./stack-connector";
+import { STACK_SERVER_NAMES, type StackServerName, startStackServer, stopServers } from "./stack-start";
 import {
   clearState,
   groupAlive,
@@ -21,7 +18,6 @@ import {
   stackDir,
   writeState,
 } from "./state";
-import { pollUntil } from "./wait";
 
 /** What the compose stack creates too (kafka-init, minio-init): the apps' default topic, its DLQ, the bucket. */
 export const STACK_TOPICS = [
@@ -40,44 +36,58 @@ export function exportLines(env: Record<string, string>): string {
     .join("");
 }
 
-async function createTopics(bootstrap: string): Promise<void> {
+/** Creates the stack's topics and bucket where missing (both idempotent: kept data stays). */
+async function ensureTopicsAndBucket(kafka: StackServer, s3: StackServer): Promise<void> {
   const admin = new Kafka({
-    brokers: [bootstrap],
+    brokers: [kafka.address],
     logLevel: logLevel.NOTHING,
     clientId: "weblog-stack",
   }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: STACK_TOPICS.map((t) => ({ ...t, replicationFactor: 1 })),
-      waitForLeaders: true,
-    });
+    const have = new Set(await admin.listTopics());
+    const missing = STACK_TOPICS.filter((t) => !have.has(t.topic));
+    if (missing.length) {
+      await admin.createTopics({
+        topics: missing.map((t) => ({ ...t, replicationFactor: 1 })),
+        waitForLeaders: true,
+      });
+    }
   } finally {
     await admin.disconnect();
   }
-}
-
-async function stopServers(servers: StackServer[]): Promise<void> {
-  // Connect first (it needs Kafka to leave its group cleanly), then S3 and Kafka
-  const order = ["connect", "s3", "kafka"] as const;
-  for (const name of order) {
-    for (const s of servers.filter((x) => x.name === name)) {
-      if (!signalGroup(s.pgid, "SIGTERM")) continue;
-      const gone = await pollUntil(async () => (groupAlive(s.pgid) ? undefined : true), {
-        timeoutMs: 20_000,
-        intervalMs: 200,
-      });
-      if (!("value" in gone)) signalGroup(s.pgid, "SIGKILL");
-    }
+  const client = makeClient({ endpoint: s3.address, region: "us-east-1", credentials: LOCAL_S3_CREDENTIALS });
+  try {
+    await client
+      .send(new HeadBucketCommand({ Bucket: STACK_BUCKET }))
+      .catch(() => client.send(new CreateBucketCommand({ Bucket: STACK_BUCKET })));
+  } finally {
+    client.destroy();
   }
 }
 
-/** Is every server of the state file alive and answering? */
+/** Does something accept TCP connections at host:port (the broker's listener)? */
+function tcpAnswers(address: string): Promise<boolean> {
+  const [host, port] = address.split(":");
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: Number(port), timeout: 2000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("timeout", () => done(false));
+  });
+}
+
+/** Is each server of the state file alive and answering? */
 async function answering(state: StackState): Promise<Map<string, boolean>> {
   const out = new Map<string, boolean>();
   for (const s of state.servers) {
     let ok = groupAlive(s.pgid);
-    if (ok && s.name !== "kafka") {
+    if (ok && s.name === "kafka") ok = await tcpAnswers(s.address);
+    else if (ok) {
       ok = await fetch(s.name === "connect" ? `${s.address}/connectors` : `${s.address}/`, {
         signal: AbortSignal.timeout(2000),
       }).then(
@@ -90,106 +100,118 @@ async function answering(state: StackState): Promise<Map<string, boolean>> {
   return out;
 }
 
-export async function stackUp(opts: { connect: boolean }): Promise<number> {
-  const existing = readState();
-  if (existing) {
-    const up = await answering(existing);
-    const wanted = opts.connect ? 3 : 2;
-    if ([...up.values()].every(Boolean) && existing.servers.length >= wanted) {
-      say(`already up (since ${existing.startedAt}); 'pnpm stack down' stops it`);
-      process.stdout.write(exportLines(existing.env));
-      return 0;
-    }
-    say("a previous stack is partly down: stopping what is left of it and starting afresh");
-    await stopServers(existing.servers);
-    clearState();
-  }
-  const root = stackDir();
-  rmSync(join(root, "kafka"), { recursive: true, force: true });
-  rmSync(join(root, "s3"), { recursive: true, force: true });
-  rmSync(join(root, "connect"), { recursive: true, force: true });
-  const servers: StackServer[] = [];
+/**
+ * Registers the stack's connector; a connector the worker refuses (a bad key, a FAILED task) is one line and exit
+ * code 2, the servers stay up.
+ */
+async function connectorStep(connect: StackServer, s3: StackServer, env: Record<string, string>) {
   try {
-    const [kafka, s3] = await Promise.all([
-      startLocalKafka({ dir: join(root, "kafka"), detached: true }),
-      startLocalS3Server({ dataDir: join(root, "s3"), detached: true }),
-    ]);
-    servers.push({
-      name: "kafka",
-      what: `Apache Kafka ${KAFKA_VERSION} (KRaft)`,
-      pgid: kafka.pgid,
-      address: kafka.bootstrap,
-      dir: kafka.dir,
-      logFile: kafka.logFile,
+    const registered = await registerStackConnector({
+      url: connect.address,
+      logFile: connect.logFile,
+      s3: { endpoint: s3.address, bucket: STACK_BUCKET },
+      say,
     });
-    servers.push({
-      name: "s3",
-      what: `S3Proxy ${S3PROXY_VERSION} (filesystem)`,
-      pgid: s3.pid,
-      address: s3.endpoint,
-      dir: s3.dataDir,
-      logFile: s3.logFile,
-    });
-    say(`Kafka ${KAFKA_VERSION} on ${kafka.bootstrap} (${(kafka.startupMs / 1000).toFixed(1)} s)`);
-    say(`S3 (S3Proxy ${S3PROXY_VERSION}) on ${s3.endpoint}`);
-    await createTopics(kafka.bootstrap);
-    const client = makeClient(s3);
-    try {
-      await client
-        .send(new HeadBucketCommand({ Bucket: STACK_BUCKET }))
-        .catch(() => client.send(new CreateBucketCommand({ Bucket: STACK_BUCKET })));
-    } finally {
-      client.destroy();
-    }
+    if (registered) env.CONNECTOR_NAME = registered.name;
+    else delete env.CONNECTOR_NAME;
+    return 0;
+  } catch (err) {
+    if (!(err instanceof TestkitError)) throw err;
+    delete env.CONNECTOR_NAME;
+    say(`connector refused, servers left up: ${err.message.split("\n").join("; ")}`);
+    return 2;
+  }
+}
+
+/**
+ * `pnpm stack up`: starts what is not running; a server that is down comes back on its port with its data.
+ * `fresh`: stops everything and wipes the data first. Exit 0, or 2 when the connector was refused (after the
+ * export lines: the servers are up).
+ */
+export async function stackUp(opts: { connect: boolean; fresh?: boolean }): Promise<number> {
+  const root = stackDir();
+  let state = readState();
+  if (opts.fresh) {
+    if (state) await stopServers(state.servers);
+    clearState();
+    state = undefined;
+  }
+  if (!state) {
+    for (const name of STACK_SERVER_NAMES) rmSync(join(root, name), { recursive: true, force: true });
+  }
+  const up = state ? await answering(state) : new Map<string, boolean>();
+  const wanted = STACK_SERVER_NAMES.filter((n) => n !== "connect" || opts.connect);
+  const env: Record<string, string> = { ...(state?.env ?? {}) };
+  const running = (state?.servers ?? []).filter((s) => up.get(s.name));
+  const down = wanted.filter((n) => !up.get(n));
+  if (down.length === 0 && (!opts.connect || env.CONNECTOR_NAME)) {
+    say(`already up (since ${state?.startedAt}); 'pnpm stack down' stops it`);
+    process.stdout.write(exportLines(env));
+    return 0;
+  }
+  if (state && down.length) say(`${down.join(", ")} down: starting ${down.length > 1 ? "them" : "it"} again`);
+  const started: StackServer[] = [];
+  const byName = (n: StackServerName) => [...running, ...started].find((s) => s.name === n) as StackServer;
+  try {
+    const start = async (name: StackServerName) => {
+      const previous = state?.servers.find((s) => s.name === name);
+      if (previous) await stopServers([previous]); // what is left of it (a hung JVM)
+      started.push(await startStackServer(name, { root, previous, bootstrap: byName("kafka")?.address }));
+    };
+    await Promise.all(down.filter((n) => n !== "connect").map(start));
+    await ensureTopicsAndBucket(byName("kafka"), byName("s3"));
     say(
       `topics ${STACK_TOPICS.map((t) => `${t.topic} (${t.numPartitions})`).join(", ")}; bucket ${STACK_BUCKET}`,
     );
-    const env: Record<string, string> = {
-      KAFKA_BROKERS: kafka.bootstrap,
-      S3_ENDPOINT: s3.endpoint,
-      S3_BUCKET: STACK_BUCKET,
-    };
-    if (opts.connect) {
-      const connect = await startLocalConnect({
-        bootstrap: kafka.bootstrap,
-        dir: join(root, "connect"),
-        detached: true,
-        pluginPath: [pluginRoot()],
-        // offsets committed every 10 s: Aiven's sink uploads what it holds at each commit (the seed's interval)
-        properties: { "offset.flush.interval.ms": "10000" },
-        env: {
-          AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-        },
-      });
-      servers.push({
-        name: "connect",
-        what: `Kafka Connect ${KAFKA_VERSION} (distributed)`,
-        pgid: connect.pgid,
-        address: connect.url,
-        dir: connect.dir,
-        logFile: connect.logFile,
-      });
-      env.CONNECT_URL = connect.url;
-      say(`Kafka Connect ${KAFKA_VERSION} on ${connect.url} (${(connect.startupMs / 1000).toFixed(1)} s)`);
-      const registered = await registerStackConnector({
-        url: connect.url,
-        logFile: connect.logFile,
-        s3: { endpoint: s3.endpoint, bucket: STACK_BUCKET },
-        say,
-      });
-      if (registered) env.CONNECTOR_NAME = registered.name;
-    }
-    writeState({ startedAt: new Date().toISOString(), servers, env });
-    process.stdout.write(exportLines(env));
-    say("up; 'pnpm stack status' shows it, 'pnpm stack down' stops it");
-    return 0;
+    if (down.includes("connect")) await start("connect");
   } catch (err) {
-    await stopServers(servers);
+    await stopServers(started); // what this call started; what ran before stays
     throw err instanceof TestkitError
       ? err
       : new TestkitError("START_FAILED", (err as Error).message, { cause: err });
   }
+  const servers = STACK_SERVER_NAMES.map(byName).filter(Boolean); // a running Connect stays with --no-connect
+  Object.assign(env, {
+    KAFKA_BROKERS: byName("kafka").address,
+    S3_ENDPOINT: byName("s3").address,
+    S3_BUCKET: STACK_BUCKET,
+  });
+  if (byName("connect")) env.CONNECT_URL = byName("connect").address;
+  const code = opts.connect ? await connectorStep(byName("connect"), byName("s3"), env) : 0;
+  writeState({ startedAt: state?.startedAt ?? new Date().toISOString(), servers, env });
+  process.stdout.write(exportLines(env));
+  say(
+    code === 0
+      ? "up; 'pnpm stack status' shows it, 'pnpm stack down' stops it"
+      : "up without the connector (exit 2): fix the connector JSON, then 'pnpm stack up' registers it",
+  );
+  return code;
+}
+
+/** `pnpm stack restart <name>`: stops one server and starts it again on its port, with its data. */
+export async function stackRestart(name: StackServerName): Promise<number> {
+  const state = readState();
+  const previous = state?.servers.find((s) => s.name === name);
+  if (!state || !previous) {
+    throw new TestkitError(
+      "INVALID_OPTION",
+      `${name} is not part of a running stack: start it with 'pnpm stack up'${name === "connect" ? " (without --no-connect)" : ""}`,
+    );
+  }
+  await stopServers([previous]);
+  const kafka = state.servers.find((s) => s.name === "kafka");
+  const again = await startStackServer(name, { root: stackDir(), previous, bootstrap: kafka?.address });
+  const servers = state.servers.map((s) => (s.name === name ? again : s));
+  writeState({ ...state, servers });
+  if (name === "connect" && state.env.CONNECTOR_NAME) {
+    await waitConnectorRunning(again.address, state.env.CONNECTOR_NAME, {
+      timeoutMs: 120_000,
+      logFile: again.logFile,
+    });
+    say(`connector ${state.env.CONNECTOR_NAME} RUNNING again`);
+  }
+  process.stdout.write(exportLines(state.env));
+  return 0;
 }
 
 export async function stackStatus(): Promise<number> {

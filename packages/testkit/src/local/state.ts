@@ -13,6 +13,8 @@ export type StackServer = {
   address: string;
   dir: string;
   logFile: string;
+  /** Kafka Connect's group.id: a worker started again in it finds its connectors and their offsets. */
+  groupId?: string;
 };
 
 export type StackState = { startedAt: string; servers: StackServer[]; env: Record<string, string> };

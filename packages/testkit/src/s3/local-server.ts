@@ -27,6 +27,11 @@ export type LocalS3ServerOptions = {
   detached?: boolean;
   /** How long to wait for the first S3 answer (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * More S3Proxy settings, e.g. `{ "s3proxy.latency-blobstore": "true", "s3proxy.latency-blobstore.*.latency": "25" }`
+   * (every storage operation 25 ms later: an S3 that far away for every client, JVM ones included).
+   */
+  properties?: Record<string, string>;
 };
 
 export type LocalS3Server = S3Target & {
@@ -48,7 +53,7 @@ const LOGBACK = `<configuration>
 </configuration>
 `;
 
-function properties(port: number, bucketsDir: string): string {
+function properties(port: number, bucketsDir: string, extra: Record<string, string> = {}): string {
   const { accessKeyId, secretAccessKey } = LOCAL_S3_CREDENTIALS;
   return [
     `s3proxy.endpoint=http://127.0.0.1:${port}`,
@@ -59,6 +64,7 @@ function properties(port: number, bucketsDir: string): string {
     `jclouds.filesystem.basedir=${bucketsDir}`,
     "jclouds.identity=local",
     "jclouds.credential=local",
+    ...Object.entries(extra).map(([k, v]) => `${k}=${v}`),
     "",
   ].join("\n");
 }
@@ -111,7 +117,7 @@ export async function startLocalS3Server(options: LocalS3ServerOptions = {}): Pr
   const forget = ownDir ? onProcessExit(() => rmSync(dataDir, { recursive: true, force: true })) : () => {};
   const bucketsDir = join(dataDir, "buckets");
   mkdirSync(bucketsDir, { recursive: true });
-  writeFileSync(join(dataDir, "s3proxy.properties"), properties(port, bucketsDir));
+  writeFileSync(join(dataDir, "s3proxy.properties"), properties(port, bucketsDir, options.properties));
   writeFileSync(join(dataDir, "logback.xml"), LOGBACK);
   const logFile = options.logFile ?? join(dataDir, "s3proxy.log");
   const jvm = launchJvm({
