@@ -38,6 +38,31 @@ export interface ScanOptions {
   skipKeys?: ReadonlySet<string>;
   /** Live counters for a progress line (mutated in place). */
   progress?: ScanProgress;
+  /** --partition: only these Kafka partitions' objects are read. */
+  partitions?: ReadonlySet<number>;
+  /** --since: objects stored before this (S3 LastModified) are left unread. */
+  sinceMs?: number;
+  /**
+   * --checkpoint: per partition (`topic/partition`) the last offset earlier runs proved and the newest LastModified
+   * among the objects they read. An object starting at or before that offset and stored no later is left unread; one
+   * stored later (rewritten since) is read, and the analysis places it against the proven range.
+   */
+  proven?: ReadonlyMap<string, { last: bigint; newestMs: number }>;
+}
+
+/** Why a listed object is left unread, or null to read it. */
+export function unreadReason(
+  parts: Pick<ObjectKeyParts, "topic" | "kafkaPartition" | "startOffset">,
+  lastModifiedMs: number | null,
+  opts: Pick<ScanOptions, "partitions" | "sinceMs" | "proven">,
+): "other-partition" | "before-since" | "proven" | null {
+  if (opts.partitions && !opts.partitions.has(parts.kafkaPartition)) return "other-partition";
+  const p = opts.proven?.get(`${parts.topic}/${parts.kafkaPartition}`);
+  if (p && parts.startOffset <= p.last && lastModifiedMs !== null && lastModifiedMs <= p.newestMs)
+    return "proven";
+  if (opts.sinceMs !== undefined && lastModifiedMs !== null && lastModifiedMs < opts.sinceMs)
+    return "before-since";
+  return null;
 }
 
 /** A record's identity for "the same record in two objects": 96 bits of SHA-1 over the line as stored. */
@@ -122,6 +147,10 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   const objects: ScannedObject[] = [];
   const unparsable: UnparsableKey[] = [];
   const wanted = new Set(opts.topics);
+  const scoped = new Set<string>();
+  const waiting = new Map<string, string>();
+  const successors = new Map<string, bigint>();
+  let unread = 0;
   const inflight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
 
@@ -136,6 +165,22 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
         continue;
       }
       if (wanted.size > 0 && !wanted.has(parsed.parts.topic)) continue;
+      const why = unreadReason(parsed.parts, item.lastModified?.getTime() ?? null, opts);
+      const pid = `${parsed.parts.topic}/${parsed.parts.kafkaPartition}`;
+      if (why !== "other-partition") {
+        const waitingKey = waiting.get(pid);
+        if (waitingKey !== undefined) successors.set(waitingKey, parsed.parts.startOffset);
+        waiting.delete(pid);
+        // Rewritten after it was proven: its end is checked against the next object's start (listed in offset order).
+        if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n))
+          waiting.set(pid, item.key);
+      }
+      if (why !== null) {
+        if (why === "other-partition") continue;
+        unread += 1;
+        if (why === "before-since") scoped.add(`${parsed.parts.topic}/${parsed.parts.kafkaPartition}`);
+        continue;
+      }
       const task: Promise<void> = readObject(store, item, parsed.parts)
         .then((o) => {
           objects.push(o);
@@ -154,6 +199,10 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   }
   await Promise.all(inflight);
   if (failure) throw failure.err;
+  for (const o of objects) {
+    const next = successors.get(o.key);
+    if (next !== undefined) o.nextStart = next;
+  }
 
   return {
     bucket: opts.bucket,
@@ -163,5 +212,7 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
     listed: progress.listed,
     bytes: progress.bytes,
     elapsedMs: Math.round(performance.now() - started),
+    unread,
+    scoped: [...scoped].sort(),
   };
 }
