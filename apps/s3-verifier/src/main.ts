@@ -22,6 +22,7 @@ import {
   provenState,
   saveCheckpoint,
 } from "./checkpoint/checkpoint";
+import { dirOf } from "./listing";
 import type { Analysis, KafkaState, KafkaValue, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
 import { renderJson, renderText } from "./report";
@@ -68,6 +69,7 @@ async function scanWithProgress(
       concurrency: opts.concurrency,
       progress,
       proven: proven.scan,
+      seams: seamDirs(proven, opts.layout.directoryDelim),
       ...(opts.partitions.length > 0 ? { partitions: new Set(opts.partitions) } : {}),
       ...(opts.sinceMs !== undefined ? { sinceMs: opts.sinceMs } : {}),
       ...(skipKeys ? { skipKeys } : {}),
@@ -107,6 +109,21 @@ function mergeKafka(earlier: KafkaState, later: KafkaState): KafkaState {
       })),
     })),
   };
+}
+
+/**
+ * The directories an incremental run lists only after the seam: a proven partition's own directory under the
+ * default partitioner (`partition=<p>/`, holding that partition's objects alone, in offset order). Directories
+ * shared by partitions (field and time partitioners) are listed whole.
+ */
+function seamDirs(proven: ProvenState, delimiter: string): Map<string, string> {
+  const seams = new Map<string, string>();
+  for (const [id, range] of proven.ranges) {
+    const dir = dirOf(range.key, delimiter);
+    if (dir.endsWith(`${delimiter}partition=${id.slice(id.lastIndexOf("/") + 1)}${delimiter}`))
+      seams.set(dir, range.key);
+  }
+  return seams;
 }
 
 /** --partition: Kafka's state of those partitions only (the others are out of scope, not missing). */
@@ -200,7 +217,10 @@ async function verify(
   session: import("./kafka").KafkaSession | null,
   logger: Logger,
 ): Promise<number> {
-  const store = createS3Store(client, opts.bucket, { endpoint: opts.endpoint });
+  const store = createS3Store(client, opts.bucket, {
+    endpoint: opts.endpoint,
+    delimiter: opts.layout.directoryDelim,
+  });
   const inScope = (id: string) => {
     const at = id.lastIndexOf("/");
     const topicOk = opts.topics.length === 0 || opts.topics.includes(id.slice(0, at));
@@ -301,6 +321,8 @@ async function verify(
             read: scan.objects.length,
             unread: scan.unread ?? 0,
             checkpoint: opts.checkpoint ? { file: opts.checkpoint, partitions: proven.ranges.size } : null,
+            // Peak resident memory of this process (what the bench's memory target is about).
+            peakRssBytes: process.resourceUsage().maxRSS * 1024,
             endpoint: opts.endpoint ?? null,
             kafka: kafka ? { brokers: kafka.brokers, group: kafka.group, dlq: kafka.dlq ?? null } : null,
           },

@@ -10,11 +10,11 @@ import { decode } from "@weblog/log-schema";
 import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
 import { type ListedObject, S3SideError } from "@weblog/s3";
 import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
+import { type Lister, listFrom } from "./listing";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
 
-/** The two things the scan needs from S3 (implemented over @weblog/s3 in store.ts). */
-export interface ObjectStore {
-  list(prefix: string): AsyncIterable<ListedObject>;
+/** What the scan needs from S3: listings (./listing) and reads (implemented over @weblog/s3 in store.ts). */
+export interface ObjectStore extends Lister {
   /** The object's bytes as stored (still gzipped for .gz). Rejects with the store's error. */
   read(key: string): Promise<Buffer>;
 }
@@ -48,6 +48,8 @@ export interface ScanOptions {
    * stored later (rewritten since) is read, and the analysis places it against the proven range.
    */
   proven?: ReadonlyMap<string, { last: bigint; newestMs: number }>;
+  /** --checkpoint: seam directory -> seam key; those directories are listed only after the seam (./listing). */
+  seams?: ReadonlyMap<string, string>;
 }
 
 /** Why a listed object is left unread, or null to read it. */
@@ -155,7 +157,7 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   let failure: { err: unknown } | undefined;
 
   for (const prefix of opts.prefixes) {
-    for await (const item of store.list(prefix)) {
+    for await (const item of listFrom(store, prefix, opts.seams ?? new Map(), opts.layout.directoryDelim)) {
       if (failure) break;
       if (opts.skipKeys?.has(item.key)) continue;
       progress.listed += 1;
