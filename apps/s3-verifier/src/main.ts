@@ -15,6 +15,14 @@ import {
 import { checkBucket, createS3Client, explainS3Error } from "@weblog/s3";
 import { noteLevel, topicPrefix } from "@weblog/sink-contract";
 import { analyze } from "./analyze";
+import {
+  loadCheckpoint,
+  nextCheckpoint,
+  type ProvenState,
+  provenState,
+  saveCheckpoint,
+} from "./checkpoint/checkpoint";
+import { dirOf } from "./listing";
 import type { Analysis, KafkaState, KafkaValue, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
 import { renderJson, renderText } from "./report";
@@ -35,6 +43,7 @@ async function scanWithProgress(
   store: ObjectStore,
   opts: VerifierOptions,
   logger: Logger,
+  proven: ProvenState,
   skipKeys?: ReadonlySet<string>,
 ): Promise<ScanResult> {
   const progress: ScanProgress = { listed: 0, read: 0, records: 0, bytes: 0 };
@@ -59,6 +68,10 @@ async function scanWithProgress(
       layout: opts.layout,
       concurrency: opts.concurrency,
       progress,
+      proven: proven.scan,
+      seams: seamDirs(proven, opts.layout.directoryDelim),
+      ...(opts.partitions.length > 0 ? { partitions: new Set(opts.partitions) } : {}),
+      ...(opts.sinceMs !== undefined ? { sinceMs: opts.sinceMs } : {}),
       ...(skipKeys ? { skipKeys } : {}),
     });
   } catch (err) {
@@ -76,6 +89,8 @@ function mergeScans(a: ScanResult, b: ScanResult): ScanResult {
     listed: a.listed + b.listed,
     bytes: a.bytes + b.bytes,
     elapsedMs: a.elapsedMs + b.elapsedMs,
+    unread: a.unread ?? 0,
+    scoped: [...new Set([...(a.scoped ?? []), ...(b.scoped ?? [])])].sort(),
   };
 }
 
@@ -92,6 +107,34 @@ function mergeKafka(earlier: KafkaState, later: KafkaState): KafkaState {
         ...p,
         committed: committed.get(`${t.topic}/${p.partition}`) ?? p.committed,
       })),
+    })),
+  };
+}
+
+/**
+ * The directories an incremental run lists only after the seam: a proven partition's own directory under the
+ * default partitioner (`partition=<p>/`, holding that partition's objects alone, in offset order). Directories
+ * shared by partitions (field and time partitioners) are listed whole.
+ */
+function seamDirs(proven: ProvenState, delimiter: string): Map<string, string> {
+  const seams = new Map<string, string>();
+  for (const [id, range] of proven.ranges) {
+    const dir = dirOf(range.key, delimiter);
+    if (dir.endsWith(`${delimiter}partition=${id.slice(id.lastIndexOf("/") + 1)}${delimiter}`))
+      seams.set(dir, range.key);
+  }
+  return seams;
+}
+
+/** --partition: Kafka's state of those partitions only (the others are out of scope, not missing). */
+function scopeKafka(kafka: KafkaState, partitions: readonly number[]): KafkaState {
+  if (partitions.length === 0) return kafka;
+  const keep = new Set(partitions);
+  return {
+    ...kafka,
+    topics: kafka.topics.map((t) => ({
+      ...t,
+      partitions: t.partitions.filter((p) => keep.has(p.partition)),
     })),
   };
 }
@@ -174,8 +217,21 @@ async function verify(
   session: import("./kafka").KafkaSession | null,
   logger: Logger,
 ): Promise<number> {
-  const store = createS3Store(client, opts.bucket, { endpoint: opts.endpoint });
+  const store = createS3Store(client, opts.bucket, {
+    endpoint: opts.endpoint,
+    delimiter: opts.layout.directoryDelim,
+  });
+  const inScope = (id: string) => {
+    const at = id.lastIndexOf("/");
+    const topicOk = opts.topics.length === 0 || opts.topics.includes(id.slice(0, at));
+    return topicOk && (opts.partitions.length === 0 || opts.partitions.includes(Number(id.slice(at + 1))));
+  };
+  const checkpoint = opts.checkpoint
+    ? await loadCheckpoint(opts.checkpoint, { bucket: opts.bucket, prefix: opts.prefix })
+    : null;
+  const proven = provenState(checkpoint, inScope);
   const analyzeOpts = {
+    proven: proven.ranges,
     ...(opts.flushSize !== undefined ? { flushSize: opts.flushSize } : {}),
     ...(opts.flushSizeBytes !== undefined ? { flushSizeBytes: opts.flushSizeBytes } : {}),
     ...(opts.expectCount !== undefined ? { expectCount: opts.expectCount } : {}),
@@ -183,22 +239,30 @@ async function verify(
     allowDuplicates: opts.allowDuplicates,
   };
 
-  let scan = await scanWithProgress(store, opts, logger);
+  let scan = await scanWithProgress(store, opts, logger, proven);
   let kafka: KafkaState | null = null;
   const kafkaTopics = () => {
     if (opts.topics.length > 0) return opts.topics;
     const seen = [...new Set(scan.objects.map((o) => o.parts.topic))].sort();
     return seen.length > 0 ? seen : ["weblogs"];
   };
-  if (session) kafka = await session.readState(kafkaTopics());
+  const readKafka = async (s: import("./kafka").KafkaSession) =>
+    scopeKafka(await s.readState(kafkaTopics()), opts.partitions);
+  if (session) kafka = await readKafka(session);
   let analysis = analyze(scan, kafka, analyzeOpts);
 
   // Commits read after the listing may cover objects uploaded during it: read what appeared, then judge again.
   if (session && kafka && analysis.findings.some((f) => f.kind === "committed-but-missing")) {
     logger.info("committed offsets ahead of the listing: reading objects uploaded since");
-    const topUp = await scanWithProgress(store, opts, logger, new Set(scan.objects.map((o) => o.key)));
+    const topUp = await scanWithProgress(
+      store,
+      opts,
+      logger,
+      proven,
+      new Set(scan.objects.map((o) => o.key)),
+    );
     scan = mergeScans(scan, topUp);
-    kafka = mergeKafka(kafka, await session.readState(kafkaTopics()));
+    kafka = mergeKafka(kafka, await readKafka(session));
     analysis = analyze(scan, kafka, analyzeOpts);
   }
 
@@ -240,12 +304,25 @@ async function verify(
     analysis = analyze(scan, kafka, analyzeOpts);
   }
 
+  if (opts.checkpoint && analysis.ok) {
+    await saveCheckpoint(
+      opts.checkpoint,
+      nextCheckpoint(checkpoint, analysis, { ...scan, prefix: opts.prefix }, new Date()),
+    );
+    logger.info({ checkpoint: opts.checkpoint }, "checkpoint saved: the next run reads only what is new");
+  }
+
   process.stdout.write(
     opts.json
       ? renderJson(
           analysis,
           { ...scan, prefix: opts.prefix },
           {
+            read: scan.objects.length,
+            unread: scan.unread ?? 0,
+            checkpoint: opts.checkpoint ? { file: opts.checkpoint, partitions: proven.ranges.size } : null,
+            // Peak resident memory of this process (what the bench's memory target is about).
+            peakRssBytes: process.resourceUsage().maxRSS * 1024,
             endpoint: opts.endpoint ?? null,
             kafka: kafka ? { brokers: kafka.brokers, group: kafka.group, dlq: kafka.dlq ?? null } : null,
           },

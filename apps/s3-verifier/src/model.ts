@@ -28,6 +28,11 @@ export interface ScannedObject {
   newestRecordMs: number | null;
   /** One content hash per record, in line order (for "identical record in two objects"). */
   recordHashes: string[];
+  /**
+   * Only for an object rewritten inside a checkpoint's proven range: the start offset of the object listed after it
+   * in its partition (its records must end right before it).
+   */
+  nextStart?: bigint;
   /** Set when the object could not be read or decompressed; then `records` is 0. */
   readError?: string;
 }
@@ -48,6 +53,17 @@ export interface ScanResult {
   /** Bytes fetched. */
   bytes: number;
   elapsedMs: number;
+  /** Objects listed and left unread: already proven (--checkpoint) or older than --since. */
+  unread?: number;
+  /** Partitions (`topic/partition`) with objects left unread by --since: offsets before the first read are not judged. */
+  scoped?: string[];
+}
+
+/** What a checkpoint says earlier runs proved of one partition: offsets [first, last], the last in object `key`. */
+export interface ProvenRange {
+  first: bigint;
+  last: bigint;
+  key: string;
 }
 
 /** Kafka's view of one partition. Offsets as Kafka defines them: `high` is the next offset to be written. */
@@ -180,6 +196,8 @@ export interface PartitionReport {
   /** Lowest and highest offset covered by an object (start offset + record count - 1). */
   firstOffset: bigint | null;
   lastOffset: bigint | null;
+  /** The object holding `lastOffset` (contiguous partitions; what a checkpoint records as the seam). */
+  lastKey?: string;
   /** Offset ranges inside the covered span (or inside Kafka's retained range) that no object holds. */
   gaps: OffsetRange[];
   /** Records covered by more than one object. */
@@ -214,6 +232,8 @@ export interface AnalyzeOptions {
   allowDuplicates?: boolean;
   /** Fail when the total lag (records in Kafka not in S3) exceeds this. Unlimited when absent. */
   maxLag?: number;
+  /** Per partition (`topic/partition`), what a checkpoint says earlier runs proved (--checkpoint). */
+  proven?: ReadonlyMap<string, ProvenRange>;
 }
 
 export interface Analysis {

@@ -2,7 +2,7 @@
  * The verifier's options, validated once: flags, then env (S3_*, KAFKA_BROKERS, WEBLOG_*), then the connector JSON
  * given with --config (the same file the sink and Kafka Connect read), then the shared defaults.
  */
-import { createCommand, envName, Option, parsers, UsageError } from "@weblog/cli";
+import { createCommand, envName, Option, parseDuration, parsers, UsageError } from "@weblog/cli";
 import { isExpectedError } from "@weblog/errors";
 import {
   DEFAULT_KEY_LAYOUT,
@@ -54,6 +54,12 @@ export interface VerifierOptions {
   icebergTable: string | undefined;
   /** Its REST catalog. */
   icebergCatalogUri: string;
+  /** --checkpoint: the incremental mode's file (src/checkpoint). */
+  checkpoint: string | undefined;
+  /** --since: objects stored before this time (ms since the epoch) are left unread. */
+  sinceMs: number | undefined;
+  /** --partition: only these Kafka partitions (empty: all). */
+  partitions: number[];
 }
 
 interface RawFlags {
@@ -75,6 +81,9 @@ interface RawFlags {
   concurrency?: number;
   icebergTable?: string;
   icebergCatalogUri?: string;
+  checkpoint?: string;
+  since?: string;
+  partition?: string;
 }
 
 export function buildCommand() {
@@ -162,6 +171,23 @@ export function buildCommand() {
     )
     .addOption(
       new Option(
+        "--checkpoint <file>",
+        "incremental mode: read only objects past what earlier runs proved (per partition, recorded in this file after each OK run; a missing file means a full run)",
+      ).env(envName("checkpoint")),
+    )
+    .addOption(
+      new Option(
+        "--since <time>",
+        "read only objects stored at or after this time (ISO 8601, e.g. 2026-12-07T00:00:00Z, or a duration back from now, e.g. 24h); earlier offsets are not judged",
+      ).env(envName("since")),
+    )
+    .addOption(
+      new Option("--partition <p,...>", "verify only these Kafka partitions (e.g. 0,3)").env(
+        envName("partition"),
+      ),
+    )
+    .addOption(
+      new Option(
         "--iceberg-table <ns.table>",
         "verify an Apache Iceberg table (the sink's --format iceberg) instead of objects: every Kafka record once across its live data files, the snapshots' offsets against Kafka's; needs --brokers, --group and one --topic",
       ).env("ICEBERG_TABLE"),
@@ -179,6 +205,26 @@ function wholeNumberOption(name: string, description: string, range: { min: numb
   return new Option(`--${name} <n>`, description)
     .env(envName(name))
     .argParser(parsers.int(`--${name}`, range));
+}
+
+/** --since: an ISO 8601 time, or a duration back from `now` ("24h"). */
+export function parseSince(value: string, now = Date.now()): number {
+  const back = parseDuration(value);
+  if (back !== undefined) return now - back;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `--since "${value}" is neither an ISO 8601 time nor a duration; e.g. --since 2026-12-07T00:00:00Z or --since 24h.`,
+    );
+  return ms;
+}
+
+/** --partition: a comma-separated list of partition numbers. */
+export function parsePartitions(value: string): number[] {
+  const parts = value.split(",").map((p) => p.trim());
+  if (parts.some((p) => !/^\d+$/.test(p) || !Number.isSafeInteger(Number(p))))
+    throw new UsageError(`--partition "${value}" is not a list of partition numbers; e.g. --partition 0,3.`);
+  return [...new Set(parts.map(Number))].sort((a, b) => a - b);
 }
 
 /** `topics.dir` + the directory delimiter (`topics/`), or "" when topics.dir is empty. */
@@ -253,6 +299,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     );
 
   return {
+    checkpoint: f.checkpoint?.trim() || undefined,
+    sinceMs: f.since === undefined ? undefined : parseSince(f.since),
+    partitions: f.partition === undefined ? [] : parsePartitions(f.partition),
     icebergTable,
     icebergCatalogUri,
     bucket,

@@ -10,11 +10,11 @@ import { decode } from "@weblog/log-schema";
 import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
 import { type ListedObject, S3SideError } from "@weblog/s3";
 import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
+import { type Lister, listFrom } from "./listing";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
 
-/** The two things the scan needs from S3 (implemented over @weblog/s3 in store.ts). */
-export interface ObjectStore {
-  list(prefix: string): AsyncIterable<ListedObject>;
+/** What the scan needs from S3: listings (./listing) and reads (implemented over @weblog/s3 in store.ts). */
+export interface ObjectStore extends Lister {
   /** The object's bytes as stored (still gzipped for .gz). Rejects with the store's error. */
   read(key: string): Promise<Buffer>;
 }
@@ -38,6 +38,33 @@ export interface ScanOptions {
   skipKeys?: ReadonlySet<string>;
   /** Live counters for a progress line (mutated in place). */
   progress?: ScanProgress;
+  /** --partition: only these Kafka partitions' objects are read. */
+  partitions?: ReadonlySet<number>;
+  /** --since: objects stored before this (S3 LastModified) are left unread. */
+  sinceMs?: number;
+  /**
+   * --checkpoint: per partition (`topic/partition`) the last offset earlier runs proved and the newest LastModified
+   * among the objects they read. An object starting at or before that offset and stored no later is left unread; one
+   * stored later (rewritten since) is read, and the analysis places it against the proven range.
+   */
+  proven?: ReadonlyMap<string, { last: bigint; newestMs: number }>;
+  /** --checkpoint: seam directory -> seam key; those directories are listed only after the seam (./listing). */
+  seams?: ReadonlyMap<string, string>;
+}
+
+/** Why a listed object is left unread, or null to read it. */
+export function unreadReason(
+  parts: Pick<ObjectKeyParts, "topic" | "kafkaPartition" | "startOffset">,
+  lastModifiedMs: number | null,
+  opts: Pick<ScanOptions, "partitions" | "sinceMs" | "proven">,
+): "other-partition" | "before-since" | "proven" | null {
+  if (opts.partitions && !opts.partitions.has(parts.kafkaPartition)) return "other-partition";
+  const p = opts.proven?.get(`${parts.topic}/${parts.kafkaPartition}`);
+  if (p && parts.startOffset <= p.last && lastModifiedMs !== null && lastModifiedMs <= p.newestMs)
+    return "proven";
+  if (opts.sinceMs !== undefined && lastModifiedMs !== null && lastModifiedMs < opts.sinceMs)
+    return "before-since";
+  return null;
 }
 
 /** A record's identity for "the same record in two objects": 96 bits of SHA-1 over the line as stored. */
@@ -122,11 +149,15 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   const objects: ScannedObject[] = [];
   const unparsable: UnparsableKey[] = [];
   const wanted = new Set(opts.topics);
+  const scoped = new Set<string>();
+  const waiting = new Map<string, string>();
+  const successors = new Map<string, bigint>();
+  let unread = 0;
   const inflight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
 
   for (const prefix of opts.prefixes) {
-    for await (const item of store.list(prefix)) {
+    for await (const item of listFrom(store, prefix, opts.seams ?? new Map(), opts.layout.directoryDelim)) {
       if (failure) break;
       if (opts.skipKeys?.has(item.key)) continue;
       progress.listed += 1;
@@ -136,6 +167,22 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
         continue;
       }
       if (wanted.size > 0 && !wanted.has(parsed.parts.topic)) continue;
+      const why = unreadReason(parsed.parts, item.lastModified?.getTime() ?? null, opts);
+      const pid = `${parsed.parts.topic}/${parsed.parts.kafkaPartition}`;
+      if (why !== "other-partition") {
+        const waitingKey = waiting.get(pid);
+        if (waitingKey !== undefined) successors.set(waitingKey, parsed.parts.startOffset);
+        waiting.delete(pid);
+        // Rewritten after it was proven: its end is checked against the next object's start (listed in offset order).
+        if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n))
+          waiting.set(pid, item.key);
+      }
+      if (why !== null) {
+        if (why === "other-partition") continue;
+        unread += 1;
+        if (why === "before-since") scoped.add(`${parsed.parts.topic}/${parsed.parts.kafkaPartition}`);
+        continue;
+      }
       const task: Promise<void> = readObject(store, item, parsed.parts)
         .then((o) => {
           objects.push(o);
@@ -154,6 +201,10 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   }
   await Promise.all(inflight);
   if (failure) throw failure.err;
+  for (const o of objects) {
+    const next = successors.get(o.key);
+    if (next !== undefined) o.nextStart = next;
+  }
 
   return {
     bucket: opts.bucket,
@@ -163,5 +214,7 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
     listed: progress.listed,
     bytes: progress.bytes,
     elapsedMs: Math.round(performance.now() - started),
+    unread,
+    scoped: [...scoped].sort(),
   };
 }

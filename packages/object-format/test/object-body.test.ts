@@ -65,6 +65,15 @@ describe("Parquet", () => {
     expect(back.every((l) => validate(JSON.parse(l)).ok)).toBe(true);
   });
 
+  it("dates come back exactly as written: milliseconds padded, seconds repeating and going backwards", async () => {
+    const stamps = ["00.000", "00.007", "00.042", "00.999", "01.000", "00.500", "59.010"];
+    const odd = stamps.map((s, i) =>
+      encode({ ...(records[i] as (typeof records)[number]), timestamp: `2026-12-07T01:02:${s}Z` }),
+    );
+    const body = await encodeObjectBody(odd, { format: "parquet", codec: "snappy" });
+    expect(await decodeObjectBody(body, { format: "parquet", codec: "snappy" })).toEqual(odd);
+  });
+
   it("decodes a body that is a view into a larger buffer (a pooled Node Buffer)", async () => {
     const body = await encodeObjectBody(lines.slice(0, 5), { format: "parquet", codec: "snappy" });
     const pooled = Buffer.concat([Buffer.from("junk-before"), body, Buffer.from("junk-after")]);

@@ -22,6 +22,7 @@ export {
   type ListedObject,
   type ListOptions,
   listAllObjects,
+  listLevel,
   listSinkObjects,
   putObjectBody,
   putRecordLines,

@@ -39,6 +39,8 @@ export interface ListOptions {
   endpoint?: string | undefined;
   /** Stop after this many pages (a bound for tests / safety). Default unlimited. */
   maxPages?: number;
+  /** Only keys after this one (ListObjectsV2 StartAfter): resume a listing from a known key. */
+  startAfter?: string;
 }
 
 /**
@@ -76,6 +78,9 @@ export async function* listAllObjects(
           Prefix: prefix,
           ContinuationToken: token,
           MaxKeys: options.pageSize ?? 1000,
+          ...(options.startAfter !== undefined && token === undefined
+            ? { StartAfter: options.startAfter }
+            : {}),
         }),
       );
     } catch (err) {
@@ -94,6 +99,48 @@ export async function* listAllObjects(
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined && (options.maxPages === undefined || pages < options.maxPages));
+}
+
+/**
+ * One level of the key tree under `prefix` (ListObjectsV2 with a delimiter, every page): the objects directly under
+ * it and the sub-prefixes ("directories", each ending with the delimiter), both in key order.
+ */
+export async function listLevel(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  delimiter: string,
+  options: Pick<ListOptions, "endpoint" | "pageSize"> = {},
+): Promise<{ objects: ListedObject[]; dirs: string[] }> {
+  const objects: ListedObject[] = [];
+  const dirs: string[] = [];
+  let token: string | undefined;
+  do {
+    let page: ListObjectsV2CommandOutput;
+    try {
+      page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: prefix,
+          Delimiter: delimiter,
+          ContinuationToken: token,
+          MaxKeys: options.pageSize ?? 1000,
+        }),
+      );
+    } catch (err) {
+      throw explainS3Error(err, { bucket, endpoint: options.endpoint });
+    }
+    for (const item of page.Contents ?? []) {
+      if (item.Key === undefined) continue;
+      const listed: ListedObject = { key: item.Key, size: item.Size ?? 0 };
+      if (item.LastModified) listed.lastModified = item.LastModified;
+      if (item.ETag) listed.etag = item.ETag;
+      objects.push(listed);
+    }
+    for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined) dirs.push(p.Prefix);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return { objects, dirs };
 }
 
 /** A listed object with its key read as the sink's layout: `parts` when it follows it, else the `reason`. */

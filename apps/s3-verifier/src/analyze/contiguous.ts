@@ -17,9 +17,11 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
   const at = { topic, partition };
   // Ranges no object covers, in start order; `maxEnd`/`maxEndKey`: the furthest offset covered so far.
   const uncovered: { range: OffsetRange; place: Place }[] = [];
-  let first: bigint | null = null;
-  let maxEnd = -1n;
-  let maxEndKey = "";
+  // A checkpoint's proven prefix (--checkpoint): offsets [first, last] were verified by an earlier run, ending in
+  // `key`; the objects read now continue from there, so the seam is checked like any other boundary.
+  let first: bigint | null = g.proven ? g.proven.first : null;
+  let maxEnd = g.proven ? g.proven.last : -1n;
+  let maxEndKey = g.proven ? g.proven.key : "";
   let overlaps = 0n;
   let deadInside = 0n;
   let tombstonesInside = 0n;
@@ -41,6 +43,29 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
       const span = spanEnd(o.parts.startOffset, o.records, g.skipped);
       ends.set(o.key, span.end);
       const range = { from: o.parts.startOffset, to: span.end };
+      const proven = g.proven;
+      if (proven && o.key === proven.key) {
+        // The seam object itself was rewritten: coverage continues from its start, and its end is judged anew.
+        maxEnd = range.from - 1n;
+      } else if (proven && range.from <= proven.last && o.nextStart !== undefined) {
+        // An object rewritten inside the proven range: it must still end where the next object starts. (Without a
+        // next object it was listed after the seam object: a new object reaching back, an overlap like any other.)
+        const expected = o.nextStart - 1n;
+        if (range.to < expected) gap({ from: range.to + 1n, to: expected }, "internal");
+        else if (range.to > expected) {
+          const extra = { from: expected + 1n, to: range.to };
+          overlaps += size(extra);
+          facts.findings.push({
+            kind: "overlap",
+            shape: "range",
+            ...at,
+            keys: [o.key, o.key],
+            range: extra,
+            count: Number(size(extra)),
+          });
+        }
+        return;
+      }
       if (span.inside > 0) {
         const dead = countIn(g.deadLetters, range);
         deadInside += dead;
@@ -48,7 +73,11 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
       }
       if (first === null) {
         first = range.from;
-        if (range.from > 0n) uncovered.push({ range: { from: 0n, to: range.from - 1n }, place: "leading" });
+        // --since left older objects unread: offsets before the first object read are out of scope, not missing.
+        if (g.scoped && range.from > 0n)
+          facts.notes.push({ kind: "not-checked", ...at, range: { from: 0n, to: range.from - 1n } });
+        else if (range.from > 0n)
+          uncovered.push({ range: { from: 0n, to: range.from - 1n }, place: "leading" });
       } else if (range.from <= maxEnd) {
         const overlap = { from: range.from, to: range.to < maxEnd ? range.to : maxEnd };
         overlaps += size(overlap);
@@ -71,12 +100,19 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
 
     finish(k) {
       const last = first === null ? null : maxEnd;
+      const lastKey = first === null ? undefined : maxEndKey;
       if (k === null) {
         for (const u of uncovered) {
           if (u.place === "internal") gap(u.range, "internal");
           else facts.notes.push({ kind: "not-checked", ...at, range: u.range });
         }
-        return { first, last, gaps, overlaps, kafka: null };
+        return { first, last, lastKey, gaps, overlaps, kafka: null };
+      }
+      if (g.scoped && first === null) {
+        // Every object of the partition is older than --since: nothing in scope to judge against Kafka.
+        if (k.high > 0n)
+          facts.notes.push({ kind: "not-checked", ...at, range: { from: 0n, to: k.high - 1n } });
+        return { first, last, lastKey, gaps, overlaps, kafka: null };
       }
       const { low, high, committed } = k;
       if (committed !== null && committed > high) {
@@ -139,7 +175,7 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
       if (deadLettered > 0n) facts.notes.push({ kind: "dead-lettered", ...at, offsets: deadLettered });
       if (tombstones > 0n) facts.notes.push({ kind: "tombstones", ...at, offsets: tombstones });
       if (lag > 0n) facts.notes.push({ kind: "lag", shape: "contiguous", ...at, lag });
-      return { first, last, gaps, overlaps, kafka: { lag, missing, deadLettered, tombstones } };
+      return { first, last, lastKey, gaps, overlaps, kafka: { lag, missing, deadLettered, tombstones } };
     },
   };
 }

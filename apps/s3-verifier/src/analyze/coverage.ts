@@ -13,6 +13,8 @@ export interface CoverageResult {
   first: bigint | null;
   /** The last covered offset; null when unknown (interleaved) or nothing is covered. */
   last: bigint | null;
+  /** The object that ends at `last` (contiguous partitions only). */
+  lastKey?: string | undefined;
   gaps: OffsetRange[];
   overlaps: bigint;
   /** Only when Kafka knows the partition. */

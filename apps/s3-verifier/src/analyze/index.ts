@@ -54,6 +54,7 @@ function analyzePartition(
     invalidRecords: tally.invalidRecords,
     firstOffset: c.first,
     lastOffset: c.last,
+    ...(c.lastKey !== undefined ? { lastKey: c.lastKey } : {}),
     gaps: c.gaps,
     overlaps: Number(c.overlaps),
     duplicateRecords: 0,
@@ -69,7 +70,7 @@ function analyzePartition(
 
 export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: AnalyzeOptions = {}): Analysis {
   const facts: Facts = { findings: [], notes: [] };
-  const groups = groupByPartition(scan, kafka);
+  const groups = groupByPartition(scan, kafka, opts.proven);
 
   for (const u of scan.unparsable)
     facts.findings.push({ kind: "unparsable-key", keys: [u.key], reason: u.reason });

@@ -3,7 +3,7 @@
  * about it, and the offsets the sink consumed without writing a line (dead letters and tombstones, which the
  * objects' offsets skip).
  */
-import type { KafkaPartitionState, KafkaState, ScannedObject, ScanResult } from "../model";
+import type { KafkaPartitionState, KafkaState, ProvenRange, ScannedObject, ScanResult } from "../model";
 import { isInterleaved } from "./interleaved";
 
 export interface PartitionGroup {
@@ -19,13 +19,29 @@ export interface PartitionGroup {
   tombstones: bigint[];
   /** deadLetters and tombstones merged: offsets the sink consumed without writing a line. */
   skipped: bigint[];
+  /** Offsets an earlier run proved (--checkpoint): coverage continues from `last`, ending in object `key`. */
+  proven?: ProvenRange;
+  /** --since left some of this partition's objects unread: offsets before the first object read are not judged. */
+  scoped?: boolean;
 }
 
 const ascending = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const idOf = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
+/** A partition's id in checkpoints and scan scopes: `topic/partition`. */
+export const partitionId = (topic: string, partition: number): string => `${topic}/${partition}`;
+
+function splitId(id: string): [string, number] {
+  const at = id.lastIndexOf("/");
+  return [id.slice(0, at), Number(id.slice(at + 1))];
+}
+
 /** One group per partition S3 or Kafka knows, sorted by topic then partition. */
-export function groupByPartition(scan: ScanResult, kafka: KafkaState | null): PartitionGroup[] {
+export function groupByPartition(
+  scan: ScanResult,
+  kafka: KafkaState | null,
+  proven?: ReadonlyMap<string, ProvenRange>,
+): PartitionGroup[] {
   const groups = new Map<string, PartitionGroup>();
   const get = (topic: string, partition: number) => {
     const id = idOf(topic, partition);
@@ -56,6 +72,15 @@ export function groupByPartition(scan: ScanResult, kafka: KafkaState | null): Pa
   for (const t of kafka?.tombstones ?? []) {
     const g = groups.get(idOf(t.topic, t.partition));
     if (g) g.tombstones = [...t.offsets].sort(ascending);
+  }
+  for (const [id, range] of proven ?? []) {
+    const [topic, partition] = splitId(id);
+    if (groups.has(idOf(topic, partition)) || kafka === null) get(topic, partition).proven = range;
+  }
+  for (const id of scan.scoped ?? []) {
+    const [topic, partition] = splitId(id);
+    const g = groups.get(idOf(topic, partition));
+    if (g && !g.proven) g.scoped = true;
   }
   for (const g of groups.values())
     g.skipped = [...new Set([...g.deadLetters, ...g.tombstones])].sort(ascending);
