@@ -7,7 +7,7 @@ import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { onProcessExit } from "../cleanup";
 import { TestkitError } from "../errors";
 import { requireJava } from "../local/java";
-import { type Jvm, launchJvm, tailOf } from "../local/jvm";
+import { launchJvm, tailOf } from "../local/jvm";
 import { SETUP_HINT } from "../local/paths";
 import { freePort } from "../ports";
 import { makeClient, S3_REGION, type S3Target } from "./client";
@@ -77,13 +77,20 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** Polls an authenticated ListBuckets until the server answers it, the child exits, or the deadline passes. */
-async function waitReady(target: S3Target, jvm: Jvm, timeoutMs: number): Promise<string | null> {
+/**
+ * Polls an authenticated ListBuckets until the server answers it, the child exits, or the deadline passes (null when
+ * ready, else why not). Shared by every local S3 server (S3Proxy here, moto in moto-server.ts).
+ */
+export async function waitS3Ready(
+  target: S3Target,
+  server: { exited(): boolean },
+  timeoutMs: number,
+): Promise<string | null> {
   const client = makeClient(target);
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
-      if (jvm.exited()) return "the server exited";
+      if (server.exited()) return "the server exited";
       try {
         await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(2000) });
         return null;
@@ -147,7 +154,7 @@ export async function startLocalS3Server(options: LocalS3ServerOptions = {}): Pr
     }
   };
 
-  const failure = await waitReady(target, jvm, options.readyTimeoutMs ?? 60_000);
+  const failure = await waitS3Ready(target, jvm, options.readyTimeoutMs ?? 60_000);
   if (failure) {
     const tail = tailOf(logFile) || "(no log)";
     const inUse = /Address already in use|BindException/.test(tail);

@@ -2,39 +2,18 @@ import { rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { onProcessExit } from "../cleanup";
 import { TestkitError } from "../errors";
 import { freePort } from "../ports";
-import { launchWatched, tailOf, type WatchedProcess } from "../process/watched";
-import { makeClient, S3_REGION, type S3Target } from "./client";
-import { LOCAL_S3_CREDENTIALS, type LocalS3Server } from "./local-server";
+import { launchWatched, tailOf } from "../process/watched";
+import { S3_REGION } from "./client";
+import { LOCAL_S3_CREDENTIALS, type LocalS3Server, waitS3Ready } from "./local-server";
 import { MOTO_VERSION, resolveMoto } from "./moto-install";
 
 export type MotoServerOptions = {
   /** How long to wait for the first S3 answer (default 60 s). */
   readyTimeoutMs?: number;
 };
-
-/** Polls ListBuckets until the server answers it, the child exits, or the deadline passes. */
-async function waitReady(target: S3Target, proc: WatchedProcess, timeoutMs: number): Promise<string | null> {
-  const client = makeClient(target);
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (Date.now() < deadline) {
-      if (proc.exited()) return "the server exited";
-      try {
-        await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(2000) });
-        return null;
-      } catch {
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    }
-    return `no S3 answer within ${timeoutMs} ms`;
-  } finally {
-    client.destroy();
-  }
-}
 
 /**
  * Starts moto's server (installed by infra/local/moto/setup.sh) on 127.0.0.1 and a free port: S3 in memory,
@@ -68,7 +47,7 @@ export async function startMotoServer(options: MotoServerOptions = {}): Promise<
     rmSync(dataDir, { recursive: true, force: true });
     forget();
   };
-  const failure = await waitReady(target, proc, options.readyTimeoutMs ?? 60_000);
+  const failure = await waitS3Ready(target, proc, options.readyTimeoutMs ?? 60_000);
   if (failure) {
     const tail = tailOf(logFile) || "(no log)";
     await stop();
