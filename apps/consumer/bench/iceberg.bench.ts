@@ -12,43 +12,12 @@ import { ensureTopic } from "@weblog/kafka-client";
 import { encode } from "@weblog/log-schema";
 import { defaultSinkSettings, type SinkSettings } from "@weblog/sink-contract";
 import { type KafkaHandle, type S3Handle, startIcebergCatalog, startKafka, startS3 } from "@weblog/testkit";
-import kafkajs from "kafkajs";
 import { createSinkEngine } from "../src/sink";
+import { kafkaOf, PARTITIONS, produceAll, silent, uid, until } from "./legs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const PARTITIONS = 4;
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent } as const;
-const uid = () => Math.random().toString(36).slice(2, 10);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const kafkaOf = (h: KafkaHandle) =>
-  new kafkajs.Kafka({
-    clientId: "bench",
-    brokers: h.bootstrap.split(","),
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
-
-async function until(what: string, check: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function produceAll(h: KafkaHandle, topic: string, lines: string[]) {
-  await ensureTopic(kafkaOf(h), { topic, partitions: PARTITIONS });
-  const producer = kafkaOf(h).producer();
-  await producer.connect();
-  for (let i = 0; i < lines.length; i += 2000) {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: lines.slice(i, i + 2000).map((value, j) => ({ partition: (i + j) % PARTITIONS, value })),
-    });
-  }
-  await producer.disconnect();
-}
 
 async function sinkRun(h: KafkaHandle, s3: S3Handle, topic: string, n: number, over: Partial<SinkSettings>) {
   const settings: SinkSettings = {
