@@ -57,11 +57,12 @@ function expectPinned(image: string, where: string) {
 }
 
 describe("docker-compose.yaml", () => {
-  it("has the pipeline's services, with kafka-ui and our sink behind profiles", () => {
+  it("has the pipeline's services, with kafka-ui, our sink and the Iceberg catalog behind profiles", () => {
     expect(Object.keys(services).sort()).toEqual(
       [
         "connect",
         "connect-register",
+        "iceberg-rest",
         "kafka",
         "kafka-init",
         "kafka-ui",
@@ -72,6 +73,7 @@ describe("docker-compose.yaml", () => {
     );
     expect(svc("kafka-ui").profiles).toEqual(["ui"]);
     expect(svc("own-sink").profiles).toEqual(["own-sink"]);
+    expect(svc("iceberg-rest").profiles).toEqual(["iceberg"]);
     for (const name of ["kafka", "kafka-init", "minio", "minio-init", "connect", "connect-register"]) {
       expect(svc(name).profiles, name).toBeUndefined();
     }
@@ -106,6 +108,17 @@ describe("docker-compose.yaml", () => {
     expect(connectDockerfile).toMatch(/-P aiven-s3 dependency:copy-dependencies/);
     expect(svc("connect").image).toBe(`weblog/kafka-connect-s3:${base}-${plugin}-aiven-${aiven}`);
     expect(svc("kafka").image).toMatch(/^apache\/kafka:\d+\.\d+\.\d+$/);
+  });
+
+  it("runs Apache's REST catalog image of the Iceberg version the local catalog uses, over MinIO's bucket", () => {
+    const pom = readFileSync(join(REPO_ROOT, "infra/local/iceberg/pom.xml"), "utf8");
+    const iceberg = pom.match(/<iceberg\.version>(\S+)<\/iceberg\.version>/)?.[1];
+    const rest = svc("iceberg-rest");
+    expect(rest.image).toBe(`apache/iceberg-rest-fixture:${iceberg}`);
+    expect(rest.environment?.CATALOG_WAREHOUSE).toBe("s3://weblogs/warehouse");
+    expect(rest.environment?.CATALOG_S3_ENDPOINT).toBe("http://minio:9000");
+    expect(rest.environment?.CATALOG_S3_PATH__STYLE__ACCESS).toBe("true");
+    expect(rest.depends_on?.["minio-init"]?.condition).toBe("service_completed_successfully");
   });
 
   it("runs Node.js 24 LTS (the target) in the sink image and CI, 22 the minimum everywhere it is declared", () => {
