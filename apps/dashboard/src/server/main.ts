@@ -175,6 +175,10 @@ runMain("dashboard", async (argv) => {
             ...(f.brokers ? ["--brokers", f.brokers, "--group", f.group] : []),
             ...(f.flushSize ? ["--flush-size", String(f.flushSize)] : []),
             ...(f.verifierConfig ? ["--config", f.verifierConfig] : []),
+            // The verifier checks the table instead of objects (it needs --brokers and --group for that).
+            ...(f.icebergTable && f.brokers
+              ? ["--iceberg-table", f.icebergTable, "--iceberg-catalog-uri", f.icebergCatalogUri]
+              : []),
           ],
         })
       : null;
@@ -217,13 +221,15 @@ runMain("dashboard", async (argv) => {
       await new Promise((r) => setTimeout(r, Math.max(50, f.poll - (Date.now() - t))));
     }
   };
-  // The verifier reads every object: run it when the bucket changed and then held still for a poll (a verdict on
+  // The verifier reads every object: run it when the bucket (or the table) changed and then held still for a poll (a verdict on
   // a settled bucket, and no competition with the pipeline while it moves), at most every --verify-every.
   const verifyLoop = async () => {
     let verifiedObjects = -1;
     let previous = -1;
     while (!stopped && verifier) {
-      const objects = (state as DashboardState | null)?.s3?.objects ?? -1;
+      // With a table, its snapshots are what changes (its data files are not under the topic's prefix).
+      const st = state as DashboardState | null;
+      const objects = (st?.iceberg ? st.iceberg.snapshotCount : st?.s3?.objects) ?? -1;
       const quiet = objects >= 0 && objects === previous;
       previous = objects;
       if (quiet && objects !== verifiedObjects) {
