@@ -175,6 +175,7 @@ async function demo(argv: string[]): Promise<number> {
         group: engine.group,
         flushSize: opts.flushSize,
         verifierConfig: engine.verifierArgs[0] === "--config" ? engine.verifierArgs[1] : undefined,
+        tableArgs,
         env,
       });
       cleanups.push(stopChild(ui.handle));

@@ -29,6 +29,8 @@ export interface DashboardContext {
   flushSize: number;
   /** Kafka Connect's connector JSON, for the verifier (`--config`). */
   verifierConfig?: string | undefined;
+  /** `--iceberg-table ns.t --iceberg-catalog-uri ...` with --format iceberg: the page shows the table's snapshots. */
+  tableArgs?: string[];
   env: NodeJS.ProcessEnv;
 }
 
@@ -41,6 +43,7 @@ export async function startDashboard(c: DashboardContext): Promise<{ url: string
     ...["--producer-metrics", `http://127.0.0.1:${c.ports.producer}/metrics`],
     ...(c.engine === "sink" ? ["--sink-metrics", `http://127.0.0.1:${c.ports.sink}/metrics`] : []),
     ...(c.verifierConfig ? ["--verifier-config", c.verifierConfig] : []),
+    ...(c.tableArgs ?? []),
   ];
   const handle = spawnCli(c.path, args, { env: c.env });
   const m = await handle.waitForOutput(/dashboard: (http:\/\/\S+)/, 20_000).catch(() => {

@@ -15,11 +15,13 @@ import {
   onShutdown,
   parsers,
   runMain,
+  UsageError,
 } from "@weblog/cli";
 import { createKafka, loadKafkaSettings } from "@weblog/kafka-client";
 import { createS3Client } from "@weblog/s3";
 import type { DashboardState } from "../shared/state";
 import { serveDashboard } from "./http";
+import { createIcebergWatcher } from "./iceberg-view";
 import { createKafkaWatcher, type PartitionRow } from "./kafka-view";
 import { createS3Watcher, type S3View } from "./s3-view";
 import { metricsUrl, scrape } from "./scrape";
@@ -42,6 +44,8 @@ interface Flags {
   verifierConfig?: string;
   verifyEvery: number;
   poll: number;
+  icebergTable?: string;
+  icebergCatalogUri: string;
 }
 
 const opt = (flags: string, description: string) => {
@@ -111,12 +115,28 @@ function parse(argv: string[]): Flags {
         .argParser(parsers.duration("--verify-every", { min: 0 })),
     )
     .addOption(
+      opt(
+        "--iceberg-table <ns.table>",
+        "show this Apache Iceberg table's newest snapshots (the sink's --format iceberg output)",
+      ),
+    )
+    .addOption(
+      opt("--iceberg-catalog-uri <url>", "the table's Iceberg REST catalog").default("http://localhost:8181"),
+    )
+    .addOption(
       opt("--poll <time>", "how often metrics, Kafka and S3 are read")
         .default(1000)
         .argParser(parsers.duration("--poll", { min: 200 })),
     );
   cmd.parse(argv, { from: "user" });
-  return cmd.opts<Flags>();
+  const f = cmd.opts<Flags>();
+  if (f.icebergTable !== undefined && !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(f.icebergTable))
+    throw new UsageError(`--iceberg-table "${f.icebergTable}" is not namespace.table, e.g. weblog.logs.`);
+  if (!/^https?:\/\/[^\s/@]+(:\d+)?(\/\S*)?$/.test(f.icebergCatalogUri))
+    throw new UsageError(
+      "--iceberg-catalog-uri is not an http(s) URL without user info, e.g. http://localhost:8181.",
+    );
+  return f;
 }
 
 runMain("dashboard", async (argv) => {
@@ -142,6 +162,9 @@ runMain("dashboard", async (argv) => {
         group: f.group,
       })
     : null;
+  const iceberg = f.icebergTable
+    ? createIcebergWatcher({ table: f.icebergTable, catalogUri: f.icebergCatalogUri, group: f.group })
+    : null;
   const vpath = verifierPath();
   const verifier =
     vpath && f.verifyEvery > 0
@@ -152,6 +175,10 @@ runMain("dashboard", async (argv) => {
             ...(f.brokers ? ["--brokers", f.brokers, "--group", f.group] : []),
             ...(f.flushSize ? ["--flush-size", String(f.flushSize)] : []),
             ...(f.verifierConfig ? ["--config", f.verifierConfig] : []),
+            // The verifier checks the table instead of objects (it needs --brokers and --group for that).
+            ...(f.icebergTable && f.brokers
+              ? ["--iceberg-table", f.icebergTable, "--iceberg-catalog-uri", f.icebergCatalogUri]
+              : []),
           ],
         })
       : null;
@@ -160,11 +187,12 @@ runMain("dashboard", async (argv) => {
   const history: Counters[] = [];
   let state: DashboardState | null = null;
   const pollOnce = async () => {
-    const [producer, sink, s3View, kafkaRows] = await Promise.all([
+    const [producer, sink, s3View, kafkaRows, icebergView] = await Promise.all([
       f.producerMetrics ? scrape(f.producerMetrics) : undefined,
       f.sinkMetrics ? scrape(f.sinkMetrics) : undefined,
       s3.poll().catch((err: unknown): { error: string } => ({ error: (err as Error).message })),
       kafka ? kafka.poll().catch((): PartitionRow[] | null => null) : null,
+      iceberg?.poll(),
     ]);
     state = buildState(
       {
@@ -177,6 +205,7 @@ runMain("dashboard", async (argv) => {
         s3: s3View as S3View | { error: string },
         kafka: kafkaRows,
         verdict: verifier?.last ?? null,
+        iceberg: icebergView,
       },
       history,
       state,
@@ -192,13 +221,15 @@ runMain("dashboard", async (argv) => {
       await new Promise((r) => setTimeout(r, Math.max(50, f.poll - (Date.now() - t))));
     }
   };
-  // The verifier reads every object: run it when the bucket changed and then held still for a poll (a verdict on
+  // The verifier reads every object: run it when the bucket (or the table) changed and then held still for a poll (a verdict on
   // a settled bucket, and no competition with the pipeline while it moves), at most every --verify-every.
   const verifyLoop = async () => {
     let verifiedObjects = -1;
     let previous = -1;
     while (!stopped && verifier) {
-      const objects = (state as DashboardState | null)?.s3?.objects ?? -1;
+      // With a table, its snapshots are what changes (its data files are not under the topic's prefix).
+      const st = state as DashboardState | null;
+      const objects = (st?.iceberg ? st.iceberg.snapshotCount : st?.s3?.objects) ?? -1;
       const quiet = objects >= 0 && objects === previous;
       previous = objects;
       if (quiet && objects !== verifiedObjects) {

@@ -1,6 +1,7 @@
 import type {
   DashboardState,
   HistogramPart,
+  IcebergPart,
   PartitionPart,
   ProducerPart,
   S3Part,
@@ -22,6 +23,8 @@ export interface PollInputs {
   s3: S3View | { error: string } | null;
   kafka: PartitionRow[] | null;
   verdict: DashboardState["verdict"];
+  /** The Iceberg table's view (absent without --iceberg-table). */
+  iceberg?: IcebergPart | null | undefined;
 }
 
 export interface Counters {
@@ -158,6 +161,11 @@ export function buildState(
     partitions: partitionsOf(inp, s3),
     s3,
     verdict: inp.verdict,
+    // A failed load keeps the last snapshots, marked with the error.
+    iceberg:
+      inp.iceberg?.error && last?.iceberg
+        ? { ...last.iceberg, error: inp.iceberg.error }
+        : (inp.iceberg ?? null),
     rates: {
       produced: producer?.up ? rate(history, "produced") : null,
       consumed: sink?.up ? rate(history, "consumed") : null,

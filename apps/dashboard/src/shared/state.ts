@@ -9,6 +9,8 @@ export interface DashboardState {
   partitions: PartitionPart[];
   s3: S3Part | null;
   verdict: VerdictPart | null;
+  /** The Iceberg table's newest snapshots (null without --iceberg-table). */
+  iceberg: IcebergPart | null;
   /** Records per second over the last few seconds, for the arrows. */
   rates: { produced: number | null; consumed: number | null; written: number | null; objects: number | null };
 }
@@ -91,4 +93,26 @@ export interface VerdictPart {
   objects?: number;
   findings?: number;
   latency?: { p50Ms: number; p95Ms: number; maxMs: number; skewed?: number } | null;
+}
+
+/** One snapshot of the Iceberg table (--iceberg-table), newest first in `IcebergPart.snapshots`. */
+export interface SnapshotPart {
+  /** Decimal string (64-bit). */
+  snapshotId: string;
+  timestampMs: number;
+  operation: string | null;
+  addedFiles: number | null;
+  addedRecords: number | null;
+  totalRecords: number | null;
+  /** The table's current snapshot. */
+  current: boolean;
+  /** The group's offsets in its summary: the next offset to read per topic-partition. */
+  offsets: { topic: string; partition: number; next: number }[];
+}
+
+export interface IcebergPart {
+  table: string;
+  snapshots: SnapshotPart[];
+  snapshotCount: number;
+  error?: string;
 }

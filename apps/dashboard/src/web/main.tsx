@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { DashboardState } from "../shared/state";
+import type { DashboardState, IcebergPart } from "../shared/state";
 import { Counts, Histogram } from "./charts";
 import { ago, bytes, count, ms, rate } from "./format";
 import { Pipeline } from "./pipeline";
@@ -124,6 +124,7 @@ function App() {
             </p>
           ) : null}
         </div>
+        {s.iceberg ? <Snapshots s={s} /> : null}
         <div class="card">
           <h2>End-to-end latency</h2>
           <p class="muted">Kafka record timestamp → its object uploaded (sink)</p>
@@ -197,6 +198,53 @@ function App() {
         </div>
       </section>
     </main>
+  );
+}
+
+/** The Iceberg table's newest snapshots (--iceberg-table): what each commit added and the offsets it holds. */
+function Snapshots({ s }: { s: DashboardState }) {
+  const t = s.iceberg as IcebergPart;
+  return (
+    <div class="card wide">
+      <h2>
+        Iceberg snapshots <span class="muted">{t.table}</span>
+      </h2>
+      {t.error ? <p class="muted">catalog: {t.error}</p> : null}
+      <table class="objects" data-testid="snapshots">
+        <thead>
+          <tr>
+            <th>time</th>
+            <th>snapshot</th>
+            <th>operation</th>
+            <th>files</th>
+            <th>records</th>
+            <th>offsets (topic/partition: next)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {t.snapshots.map((x) => (
+            <tr key={x.snapshotId} data-snapshot={x.snapshotId}>
+              <td class="muted">{new Date(x.timestampMs).toISOString().slice(11, 23)}</td>
+              <td class="key">
+                {x.snapshotId}
+                {x.current ? " (current)" : ""}
+              </td>
+              <td>{x.operation ?? "–"}</td>
+              <td class="num">{count(x.addedFiles)}</td>
+              <td class="num" data-value={x.addedRecords ?? ""}>
+                {count(x.addedRecords)}
+              </td>
+              <td class="key">
+                {x.offsets.map((o) => `${o.topic}/${o.partition}: ${o.next}`).join(", ") || "–"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="muted">
+        {count(t.snapshotCount)} snapshots{t.snapshots.length === 0 ? " (no table yet)" : ""}
+      </p>
+    </div>
   );
 }
 
