@@ -84,6 +84,23 @@ describe("weblog-query --iceberg-table (REST catalog + S3)", () => {
     expect(countOf(then.stdout)).toEqual({ snapshotId: firstId, n: first.length });
   });
 
+  it("--as-of an ISO time reads the snapshot current at that time", async () => {
+    const { metadata } = await createRestCatalog({ uri: server.uri }).loadTable({
+      namespace: ["web"],
+      name: table.split(".")[1] as string,
+    });
+    const at = (id: string) =>
+      metadata.snapshots?.find((s) => s["snapshot-id"] === id)?.["timestamp-ms"] ?? 0;
+    expect(at(secondId)).toBeGreaterThan(at(firstId));
+    const then = await query([
+      "--as-of",
+      new Date(at(firstId)).toISOString(),
+      "SELECT count(*) AS n FROM logs",
+    ]);
+    expect(then.code, then.stderr).toBe(0);
+    expect(countOf(then.stdout)).toEqual({ snapshotId: firstId, n: first.length });
+  });
+
   it("runs the traffic report over the table", async () => {
     const r = await query(["--report", "traffic"]);
     expect(r.code, r.stderr).toBe(0);
