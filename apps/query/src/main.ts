@@ -12,17 +12,23 @@ async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
   const logger = createLogger({ name: "weblog-query" });
   const client = createS3Client({ endpoint: opts.endpoint, region: opts.region, pathStyle: true });
-  try {
-    await checkBucket(client, opts.bucket, opts.endpoint);
-  } catch (err) {
-    const e = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
-    throw new ExpectedError(e.message, { cause: e });
+  // A table names its own bucket (its files' s3:// paths); --bucket is only for the prefix's objects.
+  if (opts.icebergTable === undefined) {
+    try {
+      await checkBucket(client, opts.bucket, opts.endpoint);
+    } catch (err) {
+      const e = explainS3Error(err, { bucket: opts.bucket, endpoint: opts.endpoint });
+      throw new ExpectedError(e.message, { cause: e });
+    }
   }
+  const source = opts.icebergTable
+    ? `table ${opts.icebergTable}${opts.asOf !== undefined ? ` as of ${opts.asOf}` : ""}`
+    : `s3://${opts.bucket}/${opts.prefix}`;
   let fetched = 0;
   const bar = createProgress({
     label: "fetching",
     logger,
-    render: () => `s3://${opts.bucket}/${opts.prefix}: ${formatCount(fetched)} objects`,
+    render: () => `${source}: ${formatCount(fetched)} objects`,
     fields: () => ({ objects: fetched }),
   });
   bar.start();
@@ -35,6 +41,9 @@ async function main(argv: string[]): Promise<number> {
       concurrency: opts.concurrency,
       ...(opts.sql !== undefined ? { sql: opts.sql } : {}),
       ...(opts.report !== undefined ? { report: opts.report } : {}),
+      ...(opts.icebergTable !== undefined
+        ? { table: { name: opts.icebergTable, catalogUri: opts.icebergCatalogUri, asOf: opts.asOf } }
+        : {}),
       onObject: (n) => {
         fetched = n;
       },
@@ -46,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
   if (opts.json) {
     const doc = {
       bucket: opts.bucket,
-      prefix: opts.prefix,
+      ...(opts.icebergTable !== undefined
+        ? { table: opts.icebergTable, snapshotId: outcome.snapshotId ?? null }
+        : { prefix: opts.prefix }),
       ...(opts.report !== undefined ? { report: opts.report } : { sql: opts.sql }),
       objects,
       fetchMs: outcome.fetchMs,
@@ -65,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   );
   process.stdout.write(`${texts.join("\n\n")}\n`);
   process.stderr.write(
-    `${objects.json + objects.parquet} objects (${objects.json} JSON lines, ${objects.parquet} Parquet${objects.skipped > 0 ? `, ${objects.skipped} other keys skipped` : ""}) from s3://${opts.bucket}/${opts.prefix}: fetched in ${outcome.fetchMs} ms, queried in ${outcome.queryMs} ms\n`,
+    `${objects.json + objects.parquet} objects (${objects.json} JSON lines, ${objects.parquet} Parquet${objects.skipped > 0 ? `, ${objects.skipped} other keys skipped` : ""}) from ${source}${outcome.snapshotId !== undefined ? ` (snapshot ${outcome.snapshotId ?? "none: empty table"})` : ""}: fetched in ${outcome.fetchMs} ms, queried in ${outcome.queryMs} ms\n`,
   );
   return 0;
 }

@@ -12,6 +12,11 @@ export interface QueryOptions {
   region: string;
   prefix: string;
   concurrency: number;
+  /** Query this Apache Iceberg table (`namespace.table`, the sink's --format iceberg) instead of the prefix. */
+  icebergTable?: string;
+  icebergCatalogUri: string;
+  /** A snapshot id or an ISO time (only with icebergTable); undefined: the current snapshot. */
+  asOf?: string;
 }
 
 export function buildCommand() {
@@ -40,6 +45,24 @@ export function buildCommand() {
     .addOption(new Option("--prefix <prefix>", "listing prefix (default topics/)").env(envName("prefix")))
     .addOption(new Option("--topic <topic>", "only this topic's objects: the prefix topics/<topic>/"))
     .addOption(
+      new Option(
+        "--iceberg-table <ns.table>",
+        "query an Apache Iceberg table (the sink's --format iceberg) instead of the bucket's objects: its live Parquet data files at the current snapshot (or --as-of)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--iceberg-catalog-uri <url>",
+        "the table's Iceberg REST catalog (default http://localhost:8181)",
+      ).env("ICEBERG_CATALOG_URI"),
+    )
+    .addOption(
+      new Option(
+        "--as-of <snapshot-id|ISO time>",
+        "with --iceberg-table: the table as of this snapshot id, or of the snapshot current at this time",
+      ),
+    )
+    .addOption(
       new Option("--concurrency <n>", "objects fetched at once (default 16)").argParser(
         parsers.int("--concurrency", { min: 1, max: 256 }),
       ),
@@ -58,6 +81,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     prefix?: string;
     topic?: string;
     concurrency?: number;
+    icebergTable?: string;
+    icebergCatalogUri?: string;
+    asOf?: string;
   }>();
   const sql = cmd.args[0];
   if ((sql === undefined || sql.trim() === "") === (f.report === undefined)) {
@@ -79,6 +105,19 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         `--endpoint "${endpoint}" is not an http(s) URL; e.g. --endpoint http://localhost:9000`,
       );
   }
+  if (f.icebergTable !== undefined) {
+    if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(f.icebergTable))
+      throw new UsageError(`--iceberg-table "${f.icebergTable}" is not namespace.table, e.g. weblog.logs.`);
+    if (f.topic !== undefined || f.prefix !== undefined)
+      throw new UsageError("--iceberg-table reads the table's own files: drop --topic/--prefix");
+  } else if (f.asOf !== undefined) throw new UsageError("--as-of needs --iceberg-table <ns.table>");
+  if (f.asOf !== undefined && f.asOf.trim() === "")
+    throw new UsageError("--as-of is empty: give a snapshot id or an ISO time, e.g. 2026-12-01T10:00:00Z");
+  const icebergCatalogUri = f.icebergCatalogUri ?? "http://localhost:8181";
+  if (!/^https?:\/\/[^\s/@]+(:\d+)?(\/\S*)?$/.test(icebergCatalogUri))
+    throw new UsageError(
+      "--iceberg-catalog-uri is not an http(s) URL without user info, e.g. http://localhost:8181.",
+    );
   const opts: QueryOptions = {
     json: f.json === true,
     bucket: f.bucket ?? "weblogs",
@@ -86,7 +125,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     region: f.region ?? env.S3_REGION ?? env.AWS_REGION ?? "us-east-1",
     prefix: f.topic !== undefined ? `topics/${f.topic}/` : (f.prefix ?? "topics/"),
     concurrency: f.concurrency ?? 16,
+    icebergCatalogUri,
   };
+  if (f.icebergTable !== undefined) opts.icebergTable = f.icebergTable;
+  if (f.asOf !== undefined) opts.asOf = f.asOf;
   if (f.report !== undefined) opts.report = f.report;
   else if (sql !== undefined) opts.sql = sql;
   return opts;

@@ -1,3 +1,4 @@
+export { snapshotAsOf } from "./as-of";
 export type { CompactOptions, CompactResult } from "./compact";
 export { IcebergError, type IcebergErrorCode } from "./errors";
 export { getFile, type TableStorage } from "./files";

@@ -12,11 +12,16 @@ import type { TableMetadata } from "./rest";
 export type OrphanFile = { path: string; size: number; lastModified?: Date };
 
 /**
- * The data files of the current snapshot (entries not deleted), each path as often as live manifests name it (a
- * path named twice is a file committed twice: its rows count twice).
+ * The data files of the current snapshot (or of `snapshotId`: time travel), entries not deleted, each path as often
+ * as live manifests name it (a path named twice is a file committed twice: its rows count twice). No such snapshot
+ * (an empty table): none.
  */
-export async function liveDataFiles(storage: TableStorage, metadata: TableMetadata): Promise<string[]> {
-  const id = metadata["current-snapshot-id"];
+export async function liveDataFiles(
+  storage: TableStorage,
+  metadata: TableMetadata,
+  snapshotId?: string,
+): Promise<string[]> {
+  const id = snapshotId ?? metadata["current-snapshot-id"];
   const snap = (metadata.snapshots ?? []).find((s) => s["snapshot-id"] === id);
   if (!snap) return [];
   const files: string[] = [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { snapshotAsOf } from "../src/as-of";
 import { decodeAvroFile, encodeAvroFile } from "../src/avro";
 import { newSnapshotId, parseCatalogJson, stringifyCatalogJson } from "../src/json";
 import { formatOffsets, judgeRange, mergeOffsets, offsetsAt, offsetsKey, parseOffsets } from "../src/offsets";
@@ -93,5 +94,43 @@ describe("Avro container files", () => {
     expect(() => decodeAvroFile(Buffer.from("nope"), "a manifest")).toThrow(
       /a manifest is not a readable Avro file/,
     );
+  });
+});
+
+describe("time travel: the snapshot an --as-of names", () => {
+  const snap = (id: string, ms: number) => ({
+    "snapshot-id": id,
+    "timestamp-ms": ms,
+    "manifest-list": `s3://b/m/${id}.avro`,
+    summary: {},
+  });
+  const metadata = {
+    "format-version": 2,
+    "table-uuid": "u",
+    location: "s3://b/t",
+    "current-schema-id": 0,
+    schemas: [],
+    "default-spec-id": 0,
+    "partition-specs": [],
+    "current-snapshot-id": "9007199254740993",
+    snapshots: [
+      snap("111", Date.parse("2026-12-01T10:00:00Z")),
+      snap("9007199254740993", Date.parse("2026-12-01T11:00:00Z")),
+    ],
+  };
+  it("finds a snapshot by its id, exactly (ids beyond 2^53 too)", () => {
+    expect(snapshotAsOf(metadata, "111")?.["snapshot-id"]).toBe("111");
+    expect(snapshotAsOf(metadata, "9007199254740993")?.["snapshot-id"]).toBe("9007199254740993");
+    expect(snapshotAsOf(metadata, "9007199254740992")).toBeUndefined();
+  });
+  it("finds the snapshot current at an ISO time, and none before the first", () => {
+    expect(snapshotAsOf(metadata, "2026-12-01T10:30:00Z")?.["snapshot-id"]).toBe("111");
+    expect(snapshotAsOf(metadata, "2026-12-01T10:00:00Z")?.["snapshot-id"]).toBe("111");
+    expect(snapshotAsOf(metadata, "2026-12-02")?.["snapshot-id"]).toBe("9007199254740993");
+    expect(snapshotAsOf(metadata, "2026-12-01T09:59:59Z")).toBeUndefined();
+  });
+  it("names nothing for text that is neither", () => {
+    expect(snapshotAsOf(metadata, "yesterday")).toBeUndefined();
+    expect(snapshotAsOf(metadata, "2026-13-45")).toBeUndefined();
   });
 });
