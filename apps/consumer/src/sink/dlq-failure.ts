@@ -1,5 +1,5 @@
 import { causes } from "@weblog/errors";
-import { type Admin, ConfigResourceTypes, type IHeaders } from "kafkajs";
+import kafkajs, { type Admin, type IHeaders } from "kafkajs";
 import type { DeadLetter } from "./dlq";
 import { SinkError } from "./errors";
 
@@ -64,7 +64,9 @@ export async function probeDlqTopic(admin: Admin, topic: string, timeoutMs = 500
       if (!facts.exists) return;
       const res = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ["max.message.bytes"] }],
+        resources: [
+          { type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ["max.message.bytes"] },
+        ],
       });
       const value = Number(
         res.resources[0]?.configEntries.find((c) => c.configName === "max.message.bytes")?.configValue,
