@@ -23,7 +23,7 @@ export const kafkaOf = (h: KafkaHandle) =>
   });
 
 /** An S3 client for `endpoint` (the latency proxy) with the handle's credentials. */
-export function clientVia(s3: S3Handle, endpoint: string): S3Client {
+export function clientVia(s3: Pick<S3Handle, "region" | "credentials">, endpoint: string): S3Client {
   return new S3Client({
     endpoint,
     region: s3.region,

@@ -17,7 +17,11 @@
  * BENCH_RSS_NODE_OPTIONS (NODE_OPTIONS for the sink process of the RSS runs), BENCH_SKIP_RSS=1 (throughput only), BENCH_RECORDS_VALIDATION (the validation table, default 120000, rounded down to whole objects; 0 = leave it out), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
  * upload windows for the sink leg, default: the sink's defaults).
  */
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { createFakeLog } from "@weblog/fake-log";
 import { encode } from "@weblog/log-schema";
@@ -38,10 +42,82 @@ import {
   uid,
   until,
 } from "./legs";
+import { startProxyProcess } from "./proxy-process";
 import { rss64 } from "./rss";
+import type { PutLegSpec, SinkLegSpec } from "./sink-process";
 import { validationRows } from "./validation";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+/** `cpuMs`: the sink process's CPU time over the timed part (only with --sink-process). */
+type SinkResult = { ms: number; commits: number; objects: number; cpuMs?: number };
+
+/**
+ * By default the throughput rows' sink leg runs as its own process (sink-process.ts), as the CLI does, and the
+ * latency proxy as another (proxy-process.ts), so neither the sink nor the bare legs share a thread with the proxy.
+ * `--in-process` (WEBLOG_BENCH_SINK_PROCESS=0): everything in this process, as before. WEBLOG_BENCH_SINK_CPU_PROF=<dir>:
+ * the sink process writes a CPU profile (`node --cpu-prof`) there.
+ */
+function sinkProcessMode(): { on: boolean; cpuProf: string | undefined } {
+  const { values } = parseArgs({ options: { "in-process": { type: "boolean" } }, strict: false });
+  const cpuProf = process.env.WEBLOG_BENCH_SINK_CPU_PROF || undefined;
+  const off = values["in-process"] === true || process.env.WEBLOG_BENCH_SINK_PROCESS === "0";
+  return { on: !off, cpuProf };
+}
+
+/** One leg in a child process (sink-process.ts); with `cpuProf` it writes a .cpuprofile there. */
+async function childLeg(
+  spec: SinkLegSpec | PutLegSpec,
+  cpuProf?: string,
+  env?: Record<string, string>,
+): Promise<SinkResult> {
+  if (cpuProf) mkdirSync(cpuProf, { recursive: true });
+  const script = fileURLToPath(new URL("./sink-process.js", import.meta.url));
+  const args = [
+    ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : []),
+    script,
+    JSON.stringify(spec),
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const code = await new Promise<number | null>((r) => child.on("close", r));
+  if (code !== 0) throw new Error(`bench: the ${spec.kind ?? "sink"} leg's process exited ${code}`);
+  return JSON.parse(out.trim().split("\n").pop() ?? "{}") as SinkResult;
+}
+
+/** The sink leg in a child process; with WEBLOG_BENCH_SINK_CPU_PROF=<dir> it writes a .cpuprofile there. */
+function sinkProcessRun(
+  h: KafkaHandle,
+  s3: S3Handle,
+  endpoint: string,
+  topic: string,
+  n: number,
+  flushSize: number,
+  cpuProf: string | undefined,
+  env?: Record<string, string>,
+): Promise<SinkResult> {
+  const windows = process.env.WEBLOG_BENCH_SINK_INFLIGHT?.split(",").map(Number);
+  const spec: SinkLegSpec = {
+    brokers: h.bootstrap.split(","),
+    topic,
+    bucket: s3.bucket,
+    endpoint,
+    region: s3.region,
+    credentials: s3.credentials,
+    flushSize,
+    n,
+    groupId: `sink-${uid()}`,
+    ...(windows?.[0] ? { perPartition: windows[0] } : {}),
+    ...(windows?.[1] ? { total: windows[1] } : {}),
+  };
+  return childLeg(spec, cpuProf, env);
+}
 
 async function sinkRun(
   h: KafkaHandle,
@@ -50,7 +126,10 @@ async function sinkRun(
   topic: string,
   n: number,
   flushSize: number,
-): Promise<{ ms: number; commits: number; objects: number }> {
+  viaEndpoint?: string,
+): Promise<SinkResult> {
+  const mode = sinkProcessMode();
+  if (mode.on && viaEndpoint) return sinkProcessRun(h, s3, viaEndpoint, topic, n, flushSize, mode.cpuProf);
   const settings: SinkSettings = {
     ...defaultSinkSettings(),
     topics: [topic],
@@ -103,17 +182,26 @@ async function main() {
   const perPartition = Number(process.env.BENCH_RSS_PER_PARTITION ?? 1200);
   const [h, s3] = await Promise.all([startKafka(), startS3()]);
   const target = new URL(s3.endpoint);
-  const proxy = await startTcpProxy({
-    target: { host: target.hostname, port: Number(target.port || 80) },
-    delayMs: latency,
-  });
+  const upstream = { host: target.hostname, port: Number(target.port || 80) };
+  // With the sink in its own process the proxy gets one too, so no leg shares its thread with the proxy.
+  const proxy = sinkProcessMode().on
+    ? await startProxyProcess(upstream, latency)
+    : await startTcpProxy({ target: upstream, delayMs: latency });
   const client = clientVia(s3, `http://127.0.0.1:${proxy.port}`);
   const rows: string[][] = [];
   try {
-    for (const [flushSize, n] of [
-      [10, small],
-      [10_000, large],
-    ] as const) {
+    // BENCH_ROUNDS=k: every row k times, interleaved (flush.size 10, 10,000, 10, ...): the machine is shared, so the
+    // spread between rounds is part of the figure.
+    const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+    const plan = Array.from(
+      { length: rounds },
+      () =>
+        [
+          [10, small],
+          [10_000, large],
+        ] as const,
+    ).flat();
+    for (const [flushSize, n] of plan) {
       if (n === 0) continue; // BENCH_RECORDS_*=0 leaves that table row out
       const topic = `bench-${uid()}`;
       const lines = createFakeLog({ seed: flushSize })
@@ -124,10 +212,41 @@ async function main() {
       const decodeMs = await rawConsume(h, topic, n, "quick");
       const objects = (run: string) => objectsOf(`raw-${run}-${topic}`, lines, flushSize);
       const put4Ms = await rawPut(client, s3.bucket, objects("c4"), 4);
-      const put16FirstMs = await rawPut(client, s3.bucket, objects("c16"), 16);
-      const sink = await sinkRun(h, s3, client, topic, n, flushSize);
+      // c=16 in a process of its own like the sink's (default), or here; its CPU per object beside the sink's
+      const timedPut16 = async (run: string) => {
+        if (sinkProcessMode().on) {
+          const { ms, cpuMs } = await childLeg({
+            kind: "put",
+            bucket: s3.bucket,
+            endpoint: `http://127.0.0.1:${proxy.port}`,
+            region: s3.region,
+            credentials: s3.credentials,
+            seed: flushSize,
+            n,
+            flushSize,
+            prefix: `raw-${run}-${topic}`,
+            concurrency: 16,
+          });
+          return { ms, cpuMs };
+        }
+        const cpu0 = process.cpuUsage();
+        const ms = await rawPut(client, s3.bucket, objects(run), 16);
+        const cpu = process.cpuUsage(cpu0);
+        return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+      };
+      const put16First = await timedPut16("c16");
+      const viaProxy = `http://127.0.0.1:${proxy.port}`;
+      const sink = await sinkRun(h, s3, client, topic, n, flushSize, viaProxy);
+      // the same sink with every PutObject through the SDK's middleware (before the lean PUT): same-run baseline
+      const sdkSink = sinkProcessMode().on
+        ? await sinkProcessRun(h, s3, viaProxy, topic, n, flushSize, undefined, { WEBLOG_SINK_LEAN_PUT: "0" })
+        : undefined;
       // c=16 twice (before and after the sink; the machine is shared): the faster run is the baseline.
-      const put16Ms = Math.min(put16FirstMs, await rawPut(client, s3.bucket, objects("c16b"), 16));
+      const put16Second = await timedPut16("c16b");
+      const put16 = put16First.ms <= put16Second.ms ? put16First : put16Second;
+      const put16Ms = put16.ms;
+      const nObjects = objects("x").length;
+      const cpuPerObject = (ms: number | undefined) => (ms === undefined ? "-" : (ms / nObjects).toFixed(2));
       const rate = (ms: number) => n / (ms / 1000);
       const vs16 = rate(sink.ms) / rate(put16Ms);
       rows.push([
@@ -140,6 +259,11 @@ async function main() {
         fmt(rate(put16Ms)),
         fmt(rate(sink.ms)),
         (sink.commits / Math.max(1, sink.objects)).toFixed(2),
+        cpuPerObject(put16.cpuMs),
+        cpuPerObject(sink.cpuMs),
+        sdkSink ? fmt(rate(sdkSink.ms)) : "-",
+        sdkSink ? (rate(sdkSink.ms) / rate(put16Ms)).toFixed(2) : "-",
+        cpuPerObject(sdkSink?.cpuMs),
         (rate(sink.ms) / rate(put4Ms)).toFixed(2),
         vs16.toFixed(2),
         (rate(sink.ms) / rate(consumeMs)).toFixed(2),
@@ -162,6 +286,11 @@ async function main() {
         "bare PUT c=16 rec/s",
         "sink rec/s",
         "sink commits/object",
+        "CPU ms/object: bare PUT c=16",
+        "CPU ms/object: sink",
+        "sink, SDK PUTs rec/s",
+        "sink, SDK PUTs/PUT c=16",
+        "CPU ms/object: sink, SDK PUTs",
         "sink/PUT c=4",
         "sink/PUT c=16",
         "sink/consume",
