@@ -17,6 +17,7 @@ export {
   type S3ErrorContext,
   S3SideError,
 } from "./errors";
+export { createObjectPut, type ObjectPut, type PutOptions } from "./lean-put";
 export {
   getObjectBody,
   type ListedObject,

@@ -7,6 +7,7 @@ import {
 } from "@weblog/object-format";
 import {
   bucketVanished,
+  createObjectPut,
   createParams,
   explainS3Error,
   type ObjectWriteParams,
@@ -51,6 +52,12 @@ export interface ObjectWriterOptions {
    * (only a new owner of the partition should ever do that; the sink logs it and counts it).
    */
   onNoSuchUpload?: (what: string) => void;
+  /**
+   * PutObjects through @weblog/s3's lean path (createObjectPut: signed by the client's signer, sent by its handler,
+   * no SDK middleware per request; anything but a 2xx goes through the SDK). Default on; false, or the environment's
+   * WEBLOG_SINK_LEAN_PUT=0, sends every PutObject through the SDK (diagnostics; the bench's same-run baseline).
+   */
+  leanPut?: boolean;
 }
 
 const DEFAULT_PART_SIZE = 25 * 1024 * 1024;
@@ -95,6 +102,11 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       ? { format: "parquet", codec: opts.parquet }
       : { format: "json", compression: opts.compression };
   const contentType = contentTypeOf(encoding);
+  const putObject =
+    (opts.leanPut ?? process.env.WEBLOG_SINK_LEAN_PUT !== "0")
+      ? createObjectPut(opts.client, opts.bucket)
+      : (key: string, body: Buffer, compression: Compression, o: Parameters<typeof putObjectBody>[5]) =>
+          putObjectBody(opts.client, opts.bucket, key, body, compression, o);
   const keyOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) =>
     formatObjectKey(
       {
@@ -193,7 +205,7 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
     const params = createParams(writeParams, tags);
     const put = async (body: Buffer) => {
       await attempt(`upload of ${key}`, (o) =>
-        putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
+        putObject(key, body, opts.compression, {
           endpoint: opts.endpoint,
           abortSignal: o.abortSignal,
           metadata,
