@@ -97,7 +97,18 @@ async function main() {
   await until("first record", () => engine.stats().recordsIn > 0, 60_000);
   const started = performance.now();
   const cpu0 = process.cpuUsage();
+  // WEBLOG_BENCH_TRACE=1: records read and written over time on stderr (where the sink's time goes)
+  let last = "";
+  const trace = process.env.WEBLOG_BENCH_TRACE
+    ? setInterval(() => {
+        const s = engine.stats();
+        const now = `in ${s.recordsIn} written ${s.recordsWritten} commits ${s.commits}`;
+        if (now !== last) console.error(`${(performance.now() - started).toFixed(0)} ms: ${now}`);
+        last = now;
+      }, 5)
+    : undefined;
   await until("sink", () => engine.stats().recordsWritten >= spec.n, 300_000);
+  clearInterval(trace);
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
