@@ -105,6 +105,21 @@ describe("createObjectPut against a real S3 server", () => {
     await expect(stored(client, key)).rejects.toMatchObject({ name: "NotFound" });
   });
 
+  it("signs with the client's clock offset: once the SDK corrected a skewed clock, lean PUTs succeed again", async () => {
+    const { client, sdkPuts } = countingClient();
+    const put = createObjectPut(client, s3.bucket);
+    await put("k/warm-skew.json", Buffer.from("{}\n"), "none", {});
+    client.config.systemClockOffset = -60 * 60 * 1000; // an hour behind: S3 refuses the signature's date
+    // the lean PUT is refused, the SDK's PUT is refused too and corrects the client's offset from S3's answer
+    await put("k/skewed.json", Buffer.from("{}\n"), "none", {}).catch(() => undefined);
+    expect(sdkPuts()).toBe(1);
+    expect(Math.abs(client.config.systemClockOffset)).toBeLessThan(5 * 60 * 1000);
+    const key = `k/after-skew-${randomUUID().slice(0, 8)}.json`;
+    await put(key, Buffer.from("{}\n"), "none", {});
+    expect(sdkPuts()).toBe(1); // the lean path, with the corrected offset
+    expect((await stored(client, key)).body.toString()).toBe("{}\n");
+  });
+
   it("SSE-C is left to the SDK (its key MD5)", async () => {
     const { client, sdkPuts } = countingClient();
     const put = createObjectPut(client, s3.bucket);
