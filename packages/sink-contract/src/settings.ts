@@ -139,6 +139,14 @@ export interface SinkSettings {
   icebergTable: string;
   /** `iceberg.catalog.uri` (format iceberg): the REST catalog. */
   icebergCatalogUri: string;
+  /** `iceberg.catalog.token` (secret): a bearer token for the REST catalog. */
+  icebergCatalogToken?: string;
+  /** `iceberg.catalog.credential` (secret): OAuth2 client credentials, `client_id:client_secret`. */
+  icebergCatalogCredential?: string;
+  /** `iceberg.catalog.oauth2-server-uri`: the token endpoint (unset: the catalog's /v1/oauth/tokens). */
+  icebergOauth2ServerUri?: string;
+  /** `iceberg.catalog.scope`: the OAuth2 scope (unset: catalog). */
+  icebergCatalogScope?: string;
   /** `iceberg.control.commit.interval-ms` (format iceberg): minimum time between two snapshots. */
   icebergCommitIntervalMs: number;
   /** `iceberg.tables.default-partition-by` (format iceberg): a new table's spec. */

@@ -37,6 +37,7 @@ const EXAMPLES: Record<string, string> = {
   "s3.credentials.provider.class": "io.confluent.connect.s3.auth.AwsAssumeRoleCredentialsProvider",
   "consumer.override.metadata.max.age.ms": "30000",
   "topics.regex": "weblogs-.*",
+  "iceberg.catalog.oauth2-server-uri": "https://auth.example.com/oauth/token",
 };
 
 /** The keys a key needs beside it to be valid (validate.ts's rules for keys that need each other). */
