@@ -1,5 +1,7 @@
 export { snapshotAsOf } from "./as-of";
-export type { CompactOptions, CompactResult } from "./compact";
+export type { CatalogAuthOptions } from "./auth";
+export type { CompactOptions, CompactProgress, CompactResult } from "./compact";
+export { type CompactBin, DEFAULT_TARGET_FILE_SIZE, planCompaction } from "./compact-plan";
 export { IcebergError, type IcebergErrorCode } from "./errors";
 export { getFile, type TableStorage } from "./files";
 export type { DataFile } from "./manifest";
