@@ -14,6 +14,7 @@ import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import type { ParquetCodec } from "@weblog/object-format";
 import { decodeObjectBody } from "@weblog/object-format";
 import { decodeAvroFile } from "./avro";
+import { type Listed, replaceSummary, rewrittenManifest } from "./compact-manifests";
 import { type CompactBin, type CompactPlanOptions, planCompaction } from "./compact-plan";
 import { IcebergError } from "./errors";
 import { getFile, metadataPath, putFile, type TableStorage, writeDataFiles } from "./files";
@@ -22,13 +23,11 @@ import { parseS3Uri } from "./location";
 import {
   type DataFile,
   encodeManifest,
-  encodeManifestEntries,
   encodeManifestList,
   type ManifestEntry,
   type ManifestFileRecord,
   manifestFileRecord,
 } from "./manifest";
-import type { SnapshotJson } from "./offsets";
 import type { RestCatalog, TableIdent, TableMetadata } from "./rest";
 import type { IcebergSchema, PartitionSpec } from "./schema";
 
@@ -76,46 +75,35 @@ export type CompactContext = {
   refresh(): Promise<TableMetadata>;
 };
 
-type Listed = { rec: ManifestFileRecord; entries: ManifestEntry[] };
-
-const MAX_ATTEMPTS = 10;
+/** A busy sink commits back to back; a retry is a few small requests, so many are affordable. */
+const MAX_ATTEMPTS = 30;
 
 const currentOf = (m: TableMetadata) => {
   const id = m["current-snapshot-id"];
   return id === undefined || id === null || id === "-1" ? null : id;
 };
 
-/** A manifest rewritten: replaced entries deleted by `snapshotId`, the rest existing, sequence numbers explicit. */
-function rewrite(l: Listed, replaced: Set<string>, snapshotId: string) {
-  const live = l.entries.filter((e) => e.status !== 2);
-  return live.map((e): ManifestEntry => {
-    const seq = e.sequence_number ?? (l.rec.sequence_number as bigint);
-    const fileSeq = e.file_sequence_number ?? seq;
-    const gone = replaced.has(e.data_file.file_path);
-    return {
-      status: gone ? 2 : 0,
-      snapshot_id: gone ? BigInt(snapshotId) : (e.snapshot_id ?? (l.rec.added_snapshot_id as bigint)),
-      sequence_number: seq,
-      file_sequence_number: fileSeq,
-      data_file: e.data_file,
-    };
-  });
-}
-
 /** The current snapshot and its manifests with their entries (none for an empty table). */
-async function readBase(ctx: CompactContext) {
+async function readBase(ctx: CompactContext, cache: Map<string, ManifestEntry[]>) {
   const m = await ctx.refresh();
   const current = currentOf(m);
   const parent = (m.snapshots ?? []).find((s) => s["snapshot-id"] === current);
   if (!parent) return { m, current, parent: undefined, manifests: [] as Listed[] };
   const list = decodeAvroFile(await getFile(ctx.storage, parent["manifest-list"]), "manifest list")
     .records as ManifestFileRecord[];
+  // manifests never change once written: each is read once per run (a retry reads only the appends' new ones)
   const manifests: Listed[] = await Promise.all(
-    list.map(async (rec) => ({
-      rec,
-      entries: decodeAvroFile(await getFile(ctx.storage, rec.manifest_path), `manifest ${rec.manifest_path}`)
-        .records as ManifestEntry[],
-    })),
+    list.map(async (rec) => {
+      let entries = cache.get(rec.manifest_path);
+      if (!entries) {
+        entries = decodeAvroFile(
+          await getFile(ctx.storage, rec.manifest_path),
+          `manifest ${rec.manifest_path}`,
+        ).records as ManifestEntry[];
+        cache.set(rec.manifest_path, entries);
+      }
+      return { rec, entries };
+    }),
   );
   return { m, current, parent, manifests };
 }
@@ -151,12 +139,23 @@ export async function compactTable(
 ): Promise<CompactResult> {
   const { storage, location } = ctx;
   const tried = new Set<string>();
+  const cache = new Map<string, ManifestEntry[]>();
   /** The files rewritten so far and the paths they replace (reused while those stay live). */
-  let prepared: { written: DataFile[]; replaced: Set<string>; bins: CompactBin[] } | undefined;
+  let prepared:
+    | {
+        written: DataFile[];
+        replaced: Set<string>;
+        bins: CompactBin[];
+        /** One snapshot id per plan: the manifests naming it are written once and reused by every retry. */
+        snapshotId: string;
+        added?: { path: string; length: number };
+        rewritten: Map<string, (sequence: bigint) => ManifestFileRecord>;
+      }
+    | undefined;
   let rewrites = 0;
   let lastError: IcebergError | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { m, current, parent, manifests } = await readBase(ctx);
+    const { m, current, parent, manifests } = await readBase(ctx, cache);
     const result = (snapshotId: string | null, attempts: number): CompactResult => {
       const bins = prepared?.bins ?? [];
       return {
@@ -202,6 +201,8 @@ export async function compactTable(
       });
       prepared = {
         bins,
+        snapshotId: newSnapshotId(),
+        rewritten: new Map(),
         written: [],
         replaced: new Set(bins.flatMap((b) => b.entries.map((e) => e.data_file.file_path))),
       };
@@ -210,20 +211,35 @@ export async function compactTable(
     }
     const { written, replaced } = prepared;
 
-    const snapshotId = newSnapshotId();
+    const { snapshotId } = prepared;
     const sequence = BigInt((m["last-sequence-number"] ?? 0) + 1);
-    const added = encodeManifest(written, snapshotId, ctx.schema(), ctx.spec());
-    const addedPath = metadataPath(location, `${randomUUID()}-m0.avro`);
-    await putFile(storage, addedPath, added, "avro/binary");
+    if (!prepared.added) {
+      const body = encodeManifest(written, snapshotId, ctx.schema(), ctx.spec());
+      const path = metadataPath(location, `${randomUUID()}-m0.avro`);
+      await putFile(storage, path, body, "avro/binary");
+      prepared.added = { path, length: body.length };
+    }
     const newList: ManifestFileRecord[] = [
-      manifestFileRecord(addedPath, added.length, written, snapshotId, sequence, ctx.spec()),
+      manifestFileRecord(
+        prepared.added.path,
+        prepared.added.length,
+        written,
+        snapshotId,
+        sequence,
+        ctx.spec(),
+      ),
     ];
     for (const l of manifests) {
       if (!l.entries.some((e) => e.status !== 2 && replaced.has(e.data_file.file_path))) {
         newList.push(l.rec); // untouched: an append that landed meanwhile is carried as is
         continue;
       }
-      newList.push(await rewrittenManifest(ctx, l, replaced, snapshotId, sequence));
+      let record = prepared.rewritten.get(l.rec.manifest_path);
+      if (!record) {
+        record = await rewrittenManifest(ctx, l, replaced, snapshotId);
+        prepared.rewritten.set(l.rec.manifest_path, record);
+      }
+      newList.push(record(sequence));
     }
     const listPath = metadataPath(location, `snap-${snapshotId}-${attempt}-${randomUUID()}.avro`);
     await putFile(
@@ -271,66 +287,4 @@ export async function compactTable(
     `compaction of ${ctx.ident.namespace.join(".")}.${ctx.ident.name}: ${MAX_ATTEMPTS} commits in a row refused (the table keeps moving); try again. The last: ${lastError?.message}`,
     { cause: lastError },
   );
-}
-
-/** A manifest that held replaced files, written again (those entries deleted), and its manifest-list record. */
-async function rewrittenManifest(
-  ctx: CompactContext,
-  l: Listed,
-  replaced: Set<string>,
-  snapshotId: string,
-  sequence: bigint,
-): Promise<ManifestFileRecord> {
-  const entries = rewrite(l, replaced, snapshotId);
-  const body = encodeManifestEntries(entries, ctx.schema(), ctx.spec());
-  const path = metadataPath(ctx.location, `${randomUUID()}-m1.avro`);
-  await putFile(ctx.storage, path, body, "avro/binary");
-  const existing = entries.filter((e) => e.status === 0);
-  const deleted = entries.filter((e) => e.status === 2);
-  const rows = (es: ManifestEntry[]) => es.reduce((n, e) => n + e.data_file.record_count, 0n);
-  let minSeq = sequence; // bigints: no Math.min
-  for (const e of existing) if ((e.sequence_number as bigint) < minSeq) minSeq = e.sequence_number as bigint;
-  return {
-    ...l.rec,
-    manifest_path: path,
-    manifest_length: BigInt(body.length),
-    sequence_number: sequence,
-    min_sequence_number: minSeq,
-    added_snapshot_id: BigInt(snapshotId),
-    added_files_count: 0,
-    existing_files_count: existing.length,
-    deleted_files_count: deleted.length,
-    added_rows_count: 0n,
-    existing_rows_count: rows(existing),
-    deleted_rows_count: rows(deleted),
-  };
-}
-
-/** The replace snapshot's summary: counts, totals from the parent, and the parent's offsets carried. */
-function replaceSummary(
-  parent: SnapshotJson,
-  bins: CompactBin[],
-  written: DataFile[],
-): Record<string, string> {
-  const replacedFiles = bins.reduce((n, b) => n + b.entries.length, 0);
-  const carried = Object.fromEntries(
-    Object.entries(parent.summary).filter(([k]) => k.startsWith("weblog.kafka-offsets.")),
-  );
-  return {
-    operation: "replace",
-    "added-data-files": String(written.length),
-    "deleted-data-files": String(replacedFiles),
-    "added-records": String(written.reduce((n, f) => n + f.recordCount, 0)),
-    "deleted-records": String(bins.reduce((n, b) => n + b.records, 0)),
-    "added-files-size": String(written.reduce((n, f) => n + f.sizeBytes, 0)),
-    "removed-files-size": String(bins.reduce((n, b) => n + b.bytes, 0)),
-    "total-records": parent.summary["total-records"] ?? "0",
-    "total-data-files": String(
-      Number(parent.summary["total-data-files"] ?? 0) - replacedFiles + written.length,
-    ),
-    "total-delete-files": parent.summary["total-delete-files"] ?? "0",
-    "total-position-deletes": parent.summary["total-position-deletes"] ?? "0",
-    "total-equality-deletes": parent.summary["total-equality-deletes"] ?? "0",
-    ...carried,
-  };
 }
