@@ -14,7 +14,7 @@ export {
   type SnapshotJson,
   type TableOffsets,
 } from "./offsets";
-export { listOrphanFiles, liveDataFiles, type OrphanFile } from "./orphans";
+export { listOrphanFiles, liveDataFiles, type OrphanFile, reachableFiles } from "./orphans";
 export { createRestCatalog, type RestCatalog, type RestCatalogOptions, type TableMetadata } from "./rest";
 export { PARTITION_BY, type PartitionBy, WEBLOG_TABLE_SCHEMA } from "./schema";
 export {
