@@ -230,6 +230,7 @@ export async function compactTable(
       ),
     ];
     for (const l of manifests) {
+      if (!l.entries.some((e) => e.status !== 2)) continue; // only deleted entries (an earlier replace's): dropped
       if (!l.entries.some((e) => e.status !== 2 && replaced.has(e.data_file.file_path))) {
         newList.push(l.rec); // untouched: an append that landed meanwhile is carried as is
         continue;

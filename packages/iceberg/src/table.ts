@@ -106,6 +106,10 @@ export function parseTableName(table: string): TableIdent {
 
 const MAX_COMMIT_ATTEMPTS = 10;
 
+/** A manifest-list record whose manifest still names a live file (added or existing; not only deleted ones). */
+export const hasLiveFiles = (r: ManifestFileRecord) =>
+  Number(r.added_files_count ?? 1) + Number(r.existing_files_count ?? 1) > 0;
+
 export async function openWebLogTable(options: OpenTableOptions): Promise<WebLogTable> {
   const { catalog, storage } = options;
   const ident = parseTableName(options.table);
@@ -176,7 +180,8 @@ export async function openWebLogTable(options: OpenTableOptions): Promise<WebLog
       }
       const parent = current(m);
       const sequence = BigInt((m["last-sequence-number"] ?? 0) + 1);
-      const list = [manifest.record(sequence), ...(await baseManifests(m))];
+      // a manifest with only deleted entries (a compaction's record of what it replaced) is not carried further
+      const list = [manifest.record(sequence), ...(await baseManifests(m)).filter(hasLiveFiles)];
       const listPath = metadataPath(location, `snap-${snapshotId}-${attempt}-${randomUUID()}.avro`);
       await putFile(storage, listPath, encodeManifestList(list, snapshotId, parent, sequence), "avro/binary");
 
