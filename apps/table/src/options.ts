@@ -4,7 +4,7 @@
  * query app; the catalog's secrets come from the environment only (argv is visible to every user of the machine).
  */
 import { type Command, createCommand, InvalidArgumentError, Option, parsers, UsageError } from "@weblog/cli";
-import { DEFAULT_TARGET_FILE_SIZE } from "@weblog/iceberg";
+import { type CatalogAuthOptions, catalogAuthFromEnv, DEFAULT_TARGET_FILE_SIZE } from "@weblog/iceberg";
 import { parseAge, parseBytes } from "./units";
 
 export const COMMANDS = {
@@ -19,7 +19,7 @@ export interface TableOptions {
   table: string;
   catalogUri: string;
   /** ICEBERG_CATALOG_TOKEN / ICEBERG_CATALOG_CREDENTIAL (secrets), with the OAuth2 endpoint and scope. */
-  auth: { token?: string; credential?: string; oauth2ServerUri?: string; scope?: string };
+  auth: CatalogAuthOptions;
   /** undefined: AWS S3 itself. */
   endpoint: string | undefined;
   region: string;
@@ -159,9 +159,7 @@ function commonOptions(f: Record<string, unknown>, env: NodeJS.ProcessEnv): Tabl
     throw new UsageError(
       `--endpoint "${endpoint}" is not an http(s) URL; e.g. --endpoint http://localhost:9000`,
     );
-  const auth: TableOptions["auth"] = {};
-  if (env.ICEBERG_CATALOG_TOKEN) auth.token = env.ICEBERG_CATALOG_TOKEN;
-  if (env.ICEBERG_CATALOG_CREDENTIAL) auth.credential = env.ICEBERG_CATALOG_CREDENTIAL;
+  const auth: TableOptions["auth"] = catalogAuthFromEnv(env);
   if (oauth2ServerUri !== undefined) auth.oauth2ServerUri = oauth2ServerUri;
   if (scope !== undefined) auth.scope = scope;
   return {

@@ -161,4 +161,24 @@ describe("weblog-table orphans (REST catalog + S3)", () => {
       [...lines].sort(),
     );
   });
+
+  it("reaches a catalog with ICEBERG_CATALOG_CREDENTIAL (exchanged for real); a refused exchange is one line without the secret", async () => {
+    const name = `web.${uniqueName("k").replace(/-/g, "_")}`;
+    await openWebLogTable({ catalog, table: name, storage: { client } });
+    const env = { ICEBERG_CATALOG_CREDENTIAL: "tool:sekrit-xyz-42" };
+    const ok = await tableCli(s3, server, ["orphans", "--iceberg-table", name, "--json"], env);
+    expect(ok.code, ok.stderr).toBe(0);
+    const refused = await tableCli(
+      s3,
+      server,
+      ["orphans", "--iceberg-table", name, "--iceberg-oauth2-server-uri", `${server.uri}/v1/oauth/nowhere`],
+      env,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+    expect(refused.stderr).toMatch(
+      /token endpoint .* refused the client credentials .*iceberg\.catalog\.credential/,
+    );
+    expect(`${refused.stdout}${refused.stderr}`).not.toMatch(/sekrit-xyz-42/);
+  });
 });

@@ -27,6 +27,19 @@ export type CatalogAuth = {
   readonly secrets: readonly string[];
 };
 
+/**
+ * The tools' way to the catalog's secrets (argv is visible to every user of the machine): `ICEBERG_CATALOG_TOKEN`,
+ * `ICEBERG_CATALOG_CREDENTIAL`, `ICEBERG_CATALOG_OAUTH2_SERVER_URI`, `ICEBERG_CATALOG_SCOPE` (empty = unset).
+ */
+export function catalogAuthFromEnv(env: NodeJS.ProcessEnv): CatalogAuthOptions {
+  const out: CatalogAuthOptions = {};
+  if (env.ICEBERG_CATALOG_TOKEN) out.token = env.ICEBERG_CATALOG_TOKEN;
+  if (env.ICEBERG_CATALOG_CREDENTIAL) out.credential = env.ICEBERG_CATALOG_CREDENTIAL;
+  if (env.ICEBERG_CATALOG_OAUTH2_SERVER_URI) out.oauth2ServerUri = env.ICEBERG_CATALOG_OAUTH2_SERVER_URI;
+  if (env.ICEBERG_CATALOG_SCOPE) out.scope = env.ICEBERG_CATALOG_SCOPE;
+  return out;
+}
+
 /** Apache's default scope for the client-credentials grant. */
 export const DEFAULT_SCOPE = "catalog";
 /** A token is renewed this long before it expires. */

@@ -1,5 +1,5 @@
 export { snapshotAsOf } from "./as-of";
-export type { CatalogAuthOptions } from "./auth";
+export { type CatalogAuthOptions, catalogAuthFromEnv } from "./auth";
 export type { CompactOptions, CompactProgress, CompactResult } from "./compact";
 export { type CompactBin, DEFAULT_TARGET_FILE_SIZE, planCompaction } from "./compact-plan";
 export { IcebergError, type IcebergErrorCode } from "./errors";
