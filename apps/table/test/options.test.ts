@@ -1,6 +1,8 @@
+import { runCli } from "@weblog/testkit";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../src/options";
 import { formatBytes, parseAge, parseBytes } from "../src/units";
+import { MAIN } from "./helpers";
 
 describe("units", () => {
   it("reads sizes, binary by default and decimal with B", () => {
@@ -68,5 +70,20 @@ describe("flags", () => {
     expect(err?.message).toMatch(message);
     expect(err?.message.split("\n")).toHaveLength(1);
     expect((err as { code?: string }).code).toBe("USAGE");
+  });
+});
+
+describe("the CLI", () => {
+  it.each([
+    [["compact", "--target-file-size", "zz"], /--target-file-size takes a size/],
+    [["orphans", "--older-than", "soon"], /--older-than takes an age/],
+    [["vacuum"], /unknown command "vacuum"/],
+    [[], /give a command/],
+  ])("%j: one line on stderr, exit 2, no stack", async (argv, message) => {
+    const r = await runCli(MAIN, argv as string[], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 });
