@@ -1,7 +1,8 @@
 /**
  * A connector JSON written for real AWS, run by the sink (broker + moto): Confluent's SSE-KMS, canned ACL and
  * tagging keys land on every object (read back from moto), the access keys in the file are used and never shown,
- * and a key we do not honour that would change the output stops the sink at start (one line, exit 2).
+ * and a key we do not honour that would change the output stops the sink at start (one line, exit 2), as does
+ * store.kafka.keys without a companion format we write.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -111,7 +112,21 @@ describe("a connector JSON for real AWS (broker + moto)", () => {
     expect(output).not.toContain(ACCESS_KEY_ID);
   });
 
-  it("store.kafka.keys=true (keys as companion objects, not written by us) stops the sink at start: one line, exit 2", async () => {
+  it("a key we do not honour that changes the objects (s3.schema.partition.affix.type=VALUE) stops the sink at start: one line, exit 2", async () => {
+    const config = connectorFile(uniqueName("aws"), { "s3.schema.partition.affix.type": "VALUE" });
+    const r = await runCli(MAIN, ["--sink", "--config", config], {
+      env: sinkEnv(kafka, s3),
+      timeoutMs: 30_000,
+    });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /s3\.schema\.partition\.affix\.type='VALUE' is not supported by our sink.*weblog\.ignore\.keys/,
+    );
+  });
+
+  it("store.kafka.keys=true without keys.format.class (Confluent's default is Avro) stops the sink at start: one line, exit 2", async () => {
     const config = connectorFile(uniqueName("aws"), { "store.kafka.keys": "true" });
     const r = await runCli(MAIN, ["--sink", "--config", config], {
       env: sinkEnv(kafka, s3),
@@ -120,6 +135,6 @@ describe("a connector JSON for real AWS (broker + moto)", () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/store\.kafka\.keys='true' is not supported by our sink.*weblog\.ignore\.keys/);
+    expect(lines[0]).toMatch(/keys\.format\.class: required with store\.kafka\.keys=true.*JsonFormat/);
   });
 });

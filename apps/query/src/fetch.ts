@@ -1,7 +1,8 @@
 /**
  * The bucket's objects under a prefix, fetched with @weblog/s3 into a temp dir (the S3 key's path kept under it),
  * so DuckDB reads local files and needs no httpfs. Only the sink's body formats are kept: `.json`, `.json.gz` and
- * `.parquet` (any codec); everything else under the prefix is counted as skipped.
+ * `.parquet` (any codec); everything else under the prefix (companion objects `.keys.json` / `.headers.json`
+ * included) is counted as skipped.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -10,7 +11,11 @@ import { getObjectBody, listAllObjects } from "@weblog/s3";
 
 export type FileKind = "json" | "parquet";
 
+/** A companion object's ending (store.kafka.keys / headers: record keys or headers, not records). */
+const COMPANION = /\.(keys|headers)\.json(\.gz)?$/;
+
 export function kindOfKey(key: string): FileKind | null {
+  if (COMPANION.test(key)) return null;
   if (key.endsWith(".parquet")) return "parquet";
   if (key.endsWith(".json") || key.endsWith(".json.gz")) return "json";
   return null;

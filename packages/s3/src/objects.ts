@@ -17,6 +17,7 @@ import {
   encodeRecordLines,
   type KeyLayout,
   type ObjectKeyParts,
+  parseCompanionKey,
   parseObjectKey,
   readRecordLines,
 } from "@weblog/sink-contract";
@@ -148,7 +149,8 @@ export type SinkObject = ListedObject & ({ parts: ObjectKeyParts } | { parts?: u
 
 /**
  * Every object under `prefix` with its key parsed (`parseObjectKey` in `layout`): the one listing the demo, tests
- * and tools use to walk what a sink wrote. Keys that do not follow the layout come with their reason.
+ * and tools use to walk what a sink wrote. Keys that do not follow the layout come with their reason; companion
+ * objects (`store.kafka.keys` / `store.kafka.headers`: `<stem>.keys.json`, ...) are left out, they hold no records.
  */
 export async function* listSinkObjects(
   client: S3Client,
@@ -158,6 +160,7 @@ export async function* listSinkObjects(
 ): AsyncGenerator<SinkObject> {
   for await (const o of listAllObjects(client, bucket, prefix, options)) {
     const parsed = parseObjectKey(o.key, options.layout ?? DEFAULT_KEY_LAYOUT);
+    if (!parsed.ok && parseCompanionKey(o.key, options.layout ?? DEFAULT_KEY_LAYOUT)) continue;
     yield parsed.ok ? { ...o, parts: parsed.parts } : { ...o, reason: parsed.reason };
   }
 }

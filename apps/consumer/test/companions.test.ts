@@ -1,0 +1,99 @@
+/**
+ * store.kafka.keys / store.kafka.headers (a Confluent 10.x connector JSON): every object gets its companion objects
+ * `<stem>.keys.json` / `<stem>.headers.json` beside it (Confluent's KeyValueHeaderRecordWriterProvider layout), one
+ * line per record in the value object's order, equal to what Kafka holds; a record without a key is a bad record
+ * (the DLQ with errors.tolerance=all), as in Confluent. Real broker and S3.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readRecordsFromObject } from "@weblog/s3";
+import { type KafkaHandle, type S3Handle, startKafka, startS3, uniqueName, waitFor } from "@weblog/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTopic, produce, readObjects, startSink, webLogLines } from "./helpers";
+
+const JSON_FORMAT = "io.confluent.connect.s3.format.json.JsonFormat";
+
+describe("store.kafka.keys / store.kafka.headers: companion objects (broker + S3)", () => {
+  let kafka: KafkaHandle;
+  let s3: S3Handle;
+  let dir: string;
+  beforeAll(async () => {
+    [kafka, s3] = await Promise.all([startKafka(), startS3()]);
+    dir = mkdtempSync(join(tmpdir(), "weblog-companions-"));
+  });
+  afterAll(async () => {
+    await Promise.all([kafka?.stop(), s3?.stop()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const connectorFile = (topic: string, extra: Record<string, string> = {}) => {
+    const path = join(dir, `${uniqueName("c")}.json`);
+    const config = {
+      "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+      topics: topic,
+      "s3.bucket.name": s3.bucket,
+      "store.url": s3.endpoint,
+      "flush.size": "5",
+      "rotate.schedule.interval.ms": "-1",
+      "format.class": JSON_FORMAT,
+      "store.kafka.keys": "true",
+      "keys.format.class": JSON_FORMAT,
+      "store.kafka.headers": "true",
+      "headers.format.class": JSON_FORMAT,
+      "errors.tolerance": "all",
+      "errors.deadletterqueue.topic.name": `${topic}-dlq`,
+      ...extra,
+    };
+    writeFileSync(path, JSON.stringify({ name: uniqueName("s3-sink"), config }));
+    return path;
+  };
+
+  it("writes each object's keys and headers beside it, line for line; a record without a key goes to the DLQ", async () => {
+    const topic = uniqueName("companions");
+    await createTopic(kafka.bootstrap, topic, 1);
+    await createTopic(kafka.bootstrap, `${topic}-dlq`, 1);
+    const lines = webLogLines(11, 5);
+    // offset 5 has no key: Confluent's "Key cannot be null" (a bad record); the other 10 make two objects
+    const messages = lines.map((value, i) => ({
+      partition: 0,
+      value,
+      ...(i === 5 ? {} : { key: `ip-${i}` }),
+      headers: { source: `edge-${i % 3}`, "trace-id": `t${i}` },
+    }));
+    await produce(kafka.bootstrap, topic, messages);
+    const sink = startSink(kafka, s3, ["--config", connectorFile(topic)]);
+    try {
+      const objects = await waitFor(
+        "two objects of 5 records",
+        async () => {
+          const o = await readObjects(s3.client(), s3.bucket, topic);
+          return o.length === 2 && o.every((x) => x.lines.length === 5) ? o : undefined;
+        },
+        60_000,
+      );
+      const kept = messages.filter((_, i) => i !== 5);
+      expect(objects.flatMap((o) => o.lines)).toEqual(kept.map((m) => m.value));
+      const client = s3.client();
+      for (const [i, o] of objects.entries()) {
+        const stem = o.key.slice(0, -".json".length);
+        const keys = await readRecordsFromObject(client, s3.bucket, `${stem}.keys.json`);
+        const headers = await readRecordsFromObject(client, s3.bucket, `${stem}.headers.json`);
+        const mine = kept.slice(i * 5, i * 5 + 5);
+        expect(keys).toEqual(mine.map((m) => JSON.stringify(m.key)));
+        expect(headers.map((h) => JSON.parse(h))).toEqual(
+          mine.map((m) => ({
+            headers: [
+              { key: "source", value: m.headers.source },
+              { key: "trace-id", value: m.headers["trace-id"] },
+            ],
+          })),
+        );
+      }
+      await sink.waitForOutput(/record rejected.*NULL_KEY|NULL_KEY.*dead-letter/, 30_000);
+    } finally {
+      sink.kill("SIGTERM");
+      await sink.waitForExit(30_000).catch(() => undefined);
+    }
+  });
+});
