@@ -7,10 +7,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readRecordsFromObject } from "@weblog/s3";
-import { type KafkaHandle, type S3Handle, startKafka, startS3, uniqueName, waitFor } from "@weblog/testkit";
+import { fileURLToPath } from "node:url";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { putRecordLines, readRecordsFromObject } from "@weblog/s3";
+import {
+  type KafkaHandle,
+  runCli,
+  type S3Handle,
+  startKafka,
+  startS3,
+  uniqueName,
+  waitFor,
+} from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTopic, produce, readObjects, startSink, webLogLines } from "./helpers";
+import { createTopic, produce, readObjects, runVerifier, sinkEnv, startSink, webLogLines } from "./helpers";
+
+const VERIFIER = fileURLToPath(new URL("../../s3-verifier/dist/main.js", import.meta.url));
 
 const JSON_FORMAT = "io.confluent.connect.s3.format.json.JsonFormat";
 
@@ -95,5 +107,64 @@ describe("store.kafka.keys / store.kafka.headers: companion objects (broker + S3
       sink.kill("SIGTERM");
       await sink.waitForExit(30_000).catch(() => undefined);
     }
+  });
+
+  it("the verifier reads them back: OK when every object's keys and headers equal Kafka's; a deleted companion or a changed key fails it (exit 1)", async () => {
+    const topic = uniqueName("companions");
+    const group = uniqueName("sink");
+    await createTopic(kafka.bootstrap, topic, 2);
+    const lines = webLogLines(20, 9);
+    await produce(
+      kafka.bootstrap,
+      topic,
+      lines.map((value, i) => ({ partition: i % 2, value, key: `k${i}`, headers: { n: String(i) } })),
+    );
+    const config = connectorFile(topic);
+    const sink = startSink(kafka, s3, ["--config", config, "--group", group]);
+    try {
+      await waitFor(
+        "four objects of 5 records",
+        async () => {
+          const o = await readObjects(s3.client(), s3.bucket, topic);
+          return o.length === 4 ? o : undefined;
+        },
+        60_000,
+      );
+    } finally {
+      sink.kill("SIGTERM");
+      await sink.waitForExit(30_000).catch(() => undefined);
+    }
+    // detected from the listing (no flag) and asked for with --keys --headers: the same verdict
+    for (const extra of [[], ["--keys", "--headers"]]) {
+      const ok = await runVerifier(kafka, s3, topic, group, extra);
+      expect(ok.code, ok.stderr).toBe(0);
+    }
+    const client = s3.client();
+    const objects = await readObjects(client, s3.bucket, topic);
+    const first = (objects[0] as { key: string }).key.slice(0, -".json".length);
+    // a key that is not Kafka's: found record by record
+    const keys = await readRecordsFromObject(client, s3.bucket, `${first}.keys.json`);
+    await putRecordLines(
+      client,
+      s3.bucket,
+      `${first}.keys.json`,
+      [JSON.stringify("not-kafkas"), ...keys.slice(1)],
+      "none",
+    );
+    const changed = await runVerifier(kafka, s3, topic, group);
+    expect(changed.code).toBe(1);
+    expect(changed.report.verdict).toMatch(/1 companion-mismatch/);
+    // a companion gone: named, exit 1
+    await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: `${first}.headers.json` }));
+    const missing = await runCli(
+      VERIFIER,
+      ["--bucket", s3.bucket, "--endpoint", s3.endpoint, "--topic", topic],
+      {
+        env: sinkEnv(kafka, s3),
+        timeoutMs: 60_000,
+      },
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain(`[companion-missing] ${first}.json has no headers companion`);
   });
 });

@@ -225,3 +225,24 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
     { cause: err },
   );
 }
+
+/**
+ * S3's refusal of a read for its SSE-C key: `missing` (400 InvalidRequest "The object was stored using a form of
+ * Server Side Encryption. The correct parameters must be provided to retrieve the object.") or `wrong` (a key was
+ * sent: 403 AccessDenied, "The calculated MD5 hash of the key did not match the hash that was provided." or 400 on
+ * a HEAD); null for any other error.
+ */
+export function sseCustomerKeyRefusal(err: unknown, keySent: boolean): "missing" | "wrong" | null {
+  const e = (err ?? {}) as SdkLikeError;
+  const status = e.$metadata?.httpStatusCode;
+  const text = `${e.name ?? e.Code ?? ""} ${e.message ?? ""}`;
+  if (!keySent && status === 400 && /Server Side Encryption|customer[- ]provided|SSE-?C/i.test(text))
+    return "missing";
+  if (
+    keySent &&
+    (status === 403 || status === 400) &&
+    /MD5 hash of the key|customer|encryption key/i.test(text)
+  )
+    return "wrong";
+  return null;
+}

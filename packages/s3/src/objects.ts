@@ -21,7 +21,7 @@ import {
   parseObjectKey,
   readRecordLines,
 } from "@weblog/sink-contract";
-import { explainS3Error } from "./errors";
+import { explainS3Error, S3SideError, sseCustomerKeyRefusal } from "./errors";
 import type { createParams } from "./write-params";
 
 export interface ListedObject {
@@ -165,18 +165,36 @@ export async function* listSinkObjects(
   }
 }
 
-/** The raw bytes of an object (no decompression). */
+/**
+ * The raw bytes of an object (no decompression). `sseCustomerKey`: the SSE-C key (base64, 256 bits) sent with the
+ * GET (the SDK adds its MD5), as S3 needs for an object written with SSE-C; `sseKeyHint` says how a user gives it
+ * (e.g. "--sse-customer-key"), named when S3 refuses the read for a missing or wrong key. The key is never shown.
+ */
 export async function getObjectBody(
   client: S3Client,
   bucket: string,
   key: string,
-  options: { endpoint?: string | undefined } = {},
+  options: { endpoint?: string | undefined; sseCustomerKey?: string | undefined; sseKeyHint?: string } = {},
 ): Promise<Buffer> {
+  const sse = options.sseCustomerKey
+    ? { SSECustomerAlgorithm: "AES256", SSECustomerKey: options.sseCustomerKey }
+    : {};
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...sse }));
     if (!out.Body) return Buffer.alloc(0);
     return Buffer.from(await out.Body.transformToByteArray());
   } catch (err) {
+    const ssec = sseCustomerKeyRefusal(err, options.sseCustomerKey !== undefined);
+    if (ssec !== null) {
+      const how = options.sseKeyHint ?? "the SSE-C key it was written with";
+      throw new S3SideError(
+        "REQUEST",
+        ssec === "missing"
+          ? `${key} in bucket '${bucket}' is encrypted with a customer key (SSE-C): S3 returns it only with that key; give it with ${how}`
+          : `${key} in bucket '${bucket}': S3 refused the SSE-C key given (not the key the object was written with); give the right one with ${how}`,
+        { cause: err },
+      );
+    }
     throw explainS3Error(err, { bucket, endpoint: options.endpoint });
   }
 }
