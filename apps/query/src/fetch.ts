@@ -31,13 +31,26 @@ export interface Fetched {
 
 export async function fetchObjects(
   client: S3Client,
-  opts: { bucket: string; prefix: string; dir: string; concurrency: number; endpoint?: string | undefined },
+  opts: {
+    bucket: string;
+    prefix: string;
+    dir: string;
+    concurrency: number;
+    endpoint?: string | undefined;
+    /** SSE-C key sent on every GET (--sse-customer-key); never shown. */
+    sseCustomerKey?: string | undefined;
+  },
   onObject?: (done: number) => void,
 ): Promise<Fetched> {
   const out: Fetched = { dir: opts.dir, json: [], parquet: [], skipped: 0, bytes: 0 };
   const inflight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
   let done = 0;
+  const read = {
+    endpoint: opts.endpoint,
+    sseCustomerKey: opts.sseCustomerKey,
+    sseKeyHint: "--sse-customer-key",
+  };
   for await (const o of listAllObjects(client, opts.bucket, opts.prefix, { endpoint: opts.endpoint })) {
     if (failure) break;
     const kind = kindOfKey(o.key);
@@ -47,7 +60,7 @@ export async function fetchObjects(
     }
     const file = join(opts.dir, o.key);
     const task: Promise<void> = (async () => {
-      const body = await getObjectBody(client, opts.bucket, o.key, { endpoint: opts.endpoint });
+      const body = await getObjectBody(client, opts.bucket, o.key, read);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, body);
       out[kind].push(file);
