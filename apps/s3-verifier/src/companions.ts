@@ -7,11 +7,23 @@
  * value object is not there is a note (`orphan-companion`: a sink that crashed between the two uploads rewrites both
  * on its re-read); it holds no records, so nothing is counted twice.
  */
+
+import type { Logger } from "@weblog/cli";
 import { isExpectedError } from "@weblog/errors";
 import { decodeObjectBody } from "@weblog/object-format";
 import { type CompanionView, companionObjectKey } from "@weblog/sink-contract";
-import type { CompanionLines } from "./kafka";
-import type { Finding, ListedCompanion, Note, OffsetRange, ScannedObject, ScanResult } from "./model";
+import type { CompanionLines, KafkaSession } from "./kafka";
+import type {
+  Analysis,
+  Finding,
+  KafkaState,
+  ListedCompanion,
+  Note,
+  OffsetRange,
+  ScannedObject,
+  ScanResult,
+} from "./model";
+import { verdictOf } from "./report";
 import { companionOwner, type ObjectStore } from "./scan";
 
 export interface CompanionOptions {
@@ -150,4 +162,33 @@ async function compareWithKafka(
       });
     }
   }
+}
+
+/** The analysis with the companions' findings and notes added (and its verdict again). */
+export async function withCompanions(
+  analysis: Analysis,
+  scan: ScanResult,
+  store: ObjectStore,
+  kafka: KafkaState | null,
+  session: Pick<KafkaSession, "readCompanionLines"> | null,
+  opts: { views: CompanionView[]; concurrency: number },
+  logger: Logger,
+): Promise<Analysis> {
+  const checked = await checkCompanions(scan, store, {
+    views: opts.views,
+    concurrency: opts.concurrency,
+    readKafka: session ? (topic, ranges) => session.readCompanionLines(topic, ranges) : null,
+    highOf: (topic, partition) =>
+      kafka?.topics.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)?.high ??
+      null,
+  });
+  logger.info({ views: opts.views, read: checked.read }, "companion objects checked");
+  const findings = [...analysis.findings, ...checked.findings];
+  return {
+    ...analysis,
+    findings,
+    notes: [...analysis.notes, ...checked.notes],
+    ok: findings.length === 0,
+    verdict: verdictOf({ totals: analysis.totals, findings }, kafka !== null),
+  };
 }

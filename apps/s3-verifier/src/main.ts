@@ -22,11 +22,11 @@ import {
   provenState,
   saveCheckpoint,
 } from "./checkpoint/checkpoint";
-import { checkCompanions, companionViews } from "./companions";
+import { companionViews, withCompanions } from "./companions";
 import { dirOf } from "./listing";
 import type { Analysis, KafkaState, KafkaValue, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
-import { renderJson, renderText, verdictOf } from "./report";
+import { renderJson, renderText } from "./report";
 import { type ObjectStore, type ScanProgress, scanBucket } from "./scan";
 import { createS3Store } from "./store";
 
@@ -309,26 +309,11 @@ async function verify(
   // store.kafka.keys / headers: each object's companions, line for line, against Kafka when given (companions.ts).
   const views = companionViews(opts.companions, scan);
   if (views.length > 0) {
-    const currentKafka = kafka;
-    const checked = await checkCompanions(scan, store, {
-      views,
-      concurrency: opts.concurrency,
-      readKafka: session ? (topic, ranges) => session.readCompanionLines(topic, ranges) : null,
-      highOf: (topic, partition) =>
-        currentKafka?.topics.find((t) => t.topic === topic)?.partitions.find((p) => p.partition === partition)
-          ?.high ?? null,
-    }).catch((err: unknown) => {
-      throw beforeVerdict(err, opts);
-    });
-    logger.info({ views, read: checked.read }, "companion objects checked");
-    const findings = [...analysis.findings, ...checked.findings];
-    analysis = {
-      ...analysis,
-      findings,
-      notes: [...analysis.notes, ...checked.notes],
-      ok: findings.length === 0,
-      verdict: verdictOf({ totals: analysis.totals, findings }, kafka !== null),
-    };
+    analysis = await withCompanions(analysis, scan, store, kafka, session, { ...opts, views }, logger).catch(
+      (err: unknown) => {
+        throw beforeVerdict(err, opts);
+      },
+    );
   }
 
   if (opts.checkpoint && analysis.ok) {

@@ -94,6 +94,15 @@ interface RawFlags {
   sseCustomerKey?: string;
 }
 
+/** Help of the companion and SSE-C flags (issue 24). */
+const HELP = {
+  keys: "every object has its keys companion (<object>.keys.json, store.kafka.keys), line for line, equal to Kafka's keys (default from --config; also on when the bucket holds such objects)",
+  headers:
+    "every object has its headers companion (<object>.headers.json, store.kafka.headers), equal to Kafka's headers (default from --config; also on when found)",
+  sseCustomerKey:
+    "SSE-C key (base64, 256 bits) sent on every read of SSE-C objects (default from --config's s3.sse.customer.key; never shown)",
+};
+
 export function buildCommand() {
   return createCommand(
     "s3-verifier",
@@ -194,24 +203,9 @@ export function buildCommand() {
         envName("partition"),
       ),
     )
-    .addOption(
-      new Option(
-        "--keys",
-        "every object has its keys companion (<object>.keys.json, store.kafka.keys), line for line, equal to Kafka's keys (default from --config; also on when the bucket holds such objects)",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--headers",
-        "every object has its headers companion (<object>.headers.json, store.kafka.headers), equal to Kafka's headers (default from --config; also on when found)",
-      ),
-    )
-    .addOption(
-      new Option(
-        "--sse-customer-key <base64>",
-        "SSE-C key (base64, 256 bits) sent on every read of SSE-C objects (default from --config's s3.sse.customer.key; never shown)",
-      ).env("S3_SSE_CUSTOMER_KEY"),
-    )
+    .addOption(new Option("--keys", HELP.keys))
+    .addOption(new Option("--headers", HELP.headers))
+    .addOption(new Option("--sse-customer-key <base64>", HELP.sseCustomerKey).env("S3_SSE_CUSTOMER_KEY"))
     .addOption(
       new Option(
         "--iceberg-table <ns.table>",
@@ -252,9 +246,6 @@ export function parsePartitions(value: string): number[] {
     throw new UsageError(`--partition "${value}" is not a list of partition numbers; e.g. --partition 0,3.`);
   return [...new Set(parts.map(Number))].sort((a, b) => a - b);
 }
-
-/** An SSE-C key as S3 takes it: base64 of 32 bytes. */
-const SSE_C_KEY_TEXT = { test: (t: string) => /^[A-Za-z0-9+/]{43}=$/.test(t) };
 
 /** `topics.dir` + the directory delimiter (`topics/`), or "" when topics.dir is empty. */
 export const defaultPrefix = topicsDirPrefix;
@@ -328,7 +319,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     );
 
   const sseCustomerKey = f.sseCustomerKey ?? s?.sseCustomerKey;
-  if (f.sseCustomerKey !== undefined && !SSE_C_KEY_TEXT.test(f.sseCustomerKey)) {
+  if (f.sseCustomerKey !== undefined && !/^[A-Za-z0-9+/]{43}=$/.test(f.sseCustomerKey)) {
     throw new UsageError(
       "--sse-customer-key is not a base64-encoded 256-bit key (44 characters, e.g. `openssl rand -base64 32`); the value is not shown.",
     );
