@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DeleteObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { putRecordLines, readRecordsFromObject } from "@weblog/s3";
+import { loadConnectorConfig, toConnectorConfig } from "@weblog/sink-contract";
 import {
   type KafkaHandle,
   runCli,
@@ -109,7 +110,7 @@ describe("store.kafka.keys / store.kafka.headers: companion objects (broker + S3
     }
   });
 
-  it("the verifier reads them back: OK when every object's keys and headers equal Kafka's; a deleted companion or a changed key fails it (exit 1)", async () => {
+  it("the Connect JSON written back for Confluent runs our sink; the verifier reads the companions back: OK when every object's keys and headers equal Kafka's; a deleted companion or a changed key fails it (exit 1)", async () => {
     const topic = uniqueName("companions");
     const group = uniqueName("sink");
     await createTopic(kafka.bootstrap, topic, 2);
@@ -119,7 +120,16 @@ describe("store.kafka.keys / store.kafka.headers: companion objects (broker + S3
       topic,
       lines.map((value, i) => ({ partition: i % 2, value, key: `k${i}`, headers: { n: String(i) } })),
     );
-    const config = connectorFile(topic);
+    // the connector JSON as write-back makes it for Confluent's sink (converters included): our sink runs it as is
+    const written = toConnectorConfig(loadConnectorConfig(connectorFile(topic)).settings);
+    expect(written).toMatchObject({
+      "store.kafka.keys": "true",
+      "store.kafka.headers": "true",
+      "keys.format.class": JSON_FORMAT,
+      "header.converter": "org.apache.kafka.connect.storage.StringConverter",
+    });
+    const config = join(dir, `${uniqueName("written")}.json`);
+    writeFileSync(config, JSON.stringify({ name: uniqueName("s3-sink"), config: written }));
     const sink = startSink(kafka, s3, ["--config", config, "--group", group]);
     try {
       await waitFor(
