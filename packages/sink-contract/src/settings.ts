@@ -109,6 +109,14 @@ export interface SinkSettings {
    * uploaded with a multipart upload in parts of this many bytes (the last part the rest).
    */
   partSize: number;
+  /** `store.kafka.keys`: each object's record keys in a companion object `<stem>.keys.json[.gz]`. */
+  storeKafkaKeys: boolean;
+  /** `store.kafka.headers`: each object's record headers in a companion object `<stem>.headers.json[.gz]`. */
+  storeKafkaHeaders: boolean;
+  /** `keys.format.class`: the keys companion's format (JsonFormat only; required with `storeKafkaKeys`). */
+  keysFormat?: "json";
+  /** `headers.format.class`: the headers companion's format (JsonFormat only; required with `storeKafkaHeaders`). */
+  headersFormat?: "json";
   /** `s3.ssea.name` (Confluent: "" = none): SSE-S3 (`AES256`, or SSE-C with `sseCustomerKey`) or SSE-KMS (`aws:kms`). */
   sseAlgorithm?: SseAlgorithm;
   /** `s3.sse.kms.key.id` (with `aws:kms` only; absent: the account's AWS-managed key). */
