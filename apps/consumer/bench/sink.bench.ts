@@ -15,7 +15,8 @@
  *
  * Env: BENCH_RECORDS_SMALL (records for flush.size 10, default 8000), BENCH_RECORDS_LARGE (flush.size 10000,
  * default 40000; 0 = leave the row out), BENCH_RSS_PER_PARTITION (default 1200: 64 x 1200 x 1 KiB = 75 MiB, past the 64 MiB cap), BENCH_RSS_RUNS (below),
- * BENCH_RSS_NODE_OPTIONS (NODE_OPTIONS for the sink process of the RSS runs), BENCH_SKIP_RSS=1 (throughput only), BENCH_RECORDS_VALIDATION (the validation table, default 120000, rounded down to whole objects; 0 = leave it out), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
+ * BENCH_RSS_NODE_OPTIONS (NODE_OPTIONS for the sink process of the RSS runs), BENCH_SKIP_RSS=1 (throughput only),
+ * BENCH_RECORDS_COMPANIONS (the store.kafka.keys / headers table, companions.ts, default 40000; 0 = leave it out), BENCH_RECORDS_VALIDATION (the validation table, default 120000, rounded down to whole objects; 0 = leave it out), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
  * upload windows for the sink leg, default: the sink's defaults).
  */
 import { spawn } from "node:child_process";
@@ -30,6 +31,7 @@ import { defaultSinkSettings, type SinkSettings } from "@weblog/sink-contract";
 import { type KafkaHandle, type S3Handle, startKafka, startS3, startTcpProxy } from "@weblog/testkit";
 import { applySinkHeapFlags } from "../src/heap";
 import { createSinkEngine } from "../src/sink";
+import { companionRows } from "./companions";
 import {
   clientVia,
   kafkaOf,
@@ -127,10 +129,13 @@ async function sinkRun(
   topic: string,
   n: number,
   flushSize: number,
+  extra: Partial<SinkSettings> = {},
   viaEndpoint?: string,
 ): Promise<SinkResult> {
   const mode = sinkProcessMode();
-  if (mode.on && viaEndpoint) return sinkProcessRun(h, s3, viaEndpoint, topic, n, flushSize, mode.cpuProf);
+  // the throughput rows (no extra settings) in a process of their own; the other tables' legs stay in-process
+  if (mode.on && viaEndpoint && Object.keys(extra).length === 0)
+    return sinkProcessRun(h, s3, viaEndpoint, topic, n, flushSize, mode.cpuProf);
   const settings: SinkSettings = {
     ...defaultSinkSettings(),
     topics: [topic],
@@ -139,6 +144,7 @@ async function sinkRun(
     flushSize,
     rotateScheduleIntervalMs: -1,
     groupId: `sink-${uid()}`,
+    ...extra,
   };
   const windows = process.env.WEBLOG_BENCH_SINK_INFLIGHT?.split(",").map(Number);
   if (windows?.[0]) settings.uploadMaxInFlightPerPartition = windows[0];
@@ -237,7 +243,7 @@ async function main() {
       };
       const put16First = await timedPut16("c16");
       const viaProxy = `http://127.0.0.1:${proxy.port}`;
-      const sink = await sinkRun(h, s3, client, topic, n, flushSize, viaProxy);
+      const sink = await sinkRun(h, s3, client, topic, n, flushSize, {}, viaProxy);
       // the same sink with every PutObject through the SDK's middleware (before the lean PUT): same-run baseline
       const sdkSink = sinkProcessMode().on
         ? await sinkProcessRun(h, s3, viaProxy, topic, n, flushSize, undefined, { WEBLOG_SINK_LEAN_PUT: "0" })
@@ -321,6 +327,17 @@ async function main() {
           .join(" ")})`,
       );
       printTable(["leg", "rec/s", "vs bare consume", "vs old path (same run)"], vrows);
+    }
+
+    const companionsN = Number(process.env.BENCH_RECORDS_COMPANIONS ?? 40_000);
+    if (companionsN > 0) {
+      const crows = await companionRows(h, companionsN, (topic, n, extra) =>
+        sinkRun(h, s3, client, topic, n, 10_000, extra),
+      );
+      console.log(
+        `\nstore.kafka.keys / headers at flush.size 10000 (${fmt(companionsN)} records with a key and 2 headers, ${PARTITIONS} partitions, +${latency} ms per S3 request; two rounds, each leg's faster run)`,
+      );
+      printTable(["leg", "rec/s", "objects (value + companions)", "vs keys off (same run)"], crows);
     }
 
     if (process.env.BENCH_SKIP_RSS) return;

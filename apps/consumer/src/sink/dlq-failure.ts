@@ -3,6 +3,10 @@ import kafkajs, { type Admin, type IHeaders } from "kafkajs";
 import type { DeadLetter } from "./dlq";
 import { SinkError } from "./errors";
 
+// kafkajs is CommonJS: its values by name through the default export, so an ESM bundle that leaves it external
+// (the bench's) loads too.
+const { ConfigResourceTypes } = kafkajs;
+
 /**
  * A dead letter the broker refuses for good (issue 25): resending it cannot help, and re-reading the batch only
  * sends it again, so the partition would stall for ever behind it. Such a refusal stops the sink (DLQ_REFUSED, exit
@@ -64,9 +68,7 @@ export async function probeDlqTopic(admin: Admin, topic: string, timeoutMs = 500
       if (!facts.exists) return;
       const res = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [
-          { type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ["max.message.bytes"] },
-        ],
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ["max.message.bytes"] }],
       });
       const value = Number(
         res.resources[0]?.configEntries.find((c) => c.configName === "max.message.bytes")?.configValue,
