@@ -11,7 +11,10 @@
  * (`putObjectBody`, the same PUT again), so errors, redirects, clock-skew correction and their one-line
  * explanations stay exactly the SDK's. An abort is not retried: it rejects as the SDK's would (AbortError).
  * The lean path is off (always the SDK) for what it does not speak: SSE-C (its key MD5), an endpoint whose rules
- * ask for another signing scheme than SigV4 (S3 Express, multi-region access points) or extra headers.
+ * ask for another signing scheme than SigV4 (S3 Express, multi-region access points) or extra headers; and it turns
+ * itself off for the client once S3 refused it with a 3xx / 4xx that the SDK's PUT then got past, three times in a
+ * row (the SDK knows something the lean request does not: a region redirect, a header the bucket wants), so a
+ * misconfiguration costs three extra requests, not one per object. 5xx answers and network failures do not count.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type Compression, contentTypeOf } from "@weblog/sink-contract";
@@ -101,6 +104,8 @@ async function resolveTarget(client: S3Client, bucket: string): Promise<Target |
   };
 }
 
+const SDK_WINS = 3;
+
 const isAbort = (err: unknown, signal: AbortSignal | undefined) =>
   signal?.aborted === true || (err as { name?: unknown } | null)?.name === "AbortError";
 
@@ -123,16 +128,19 @@ export function createObjectPut(client: S3Client, bucket: string): ObjectPut {
     return { target, signer };
   };
 
+  /** Lean 3xx/4xx answers in a row that the SDK's PUT then got past; at SDK_WINS the lean path is off. */
+  let sdkWins = 0;
   return async (key, body, compression, o) => {
     const headers = paramHeaders(o.params);
     lean ??= prepare().catch(() => null);
-    const ready = headers ? await lean : null;
+    const ready = headers && sdkWins < SDK_WINS ? await lean : null;
     if (!ready || !headers) return putObjectBody(client, bucket, key, body, compression, o);
     const { target, signer } = ready;
     for (const [k, v] of Object.entries(o.metadata ?? {})) headers[`x-amz-meta-${k.toLowerCase()}`] = v;
     headers["content-type"] = o.contentType ?? contentTypeOf(compression);
     headers["content-length"] = String(body.byteLength);
     headers.host = target.port ? `${target.hostname}:${target.port}` : target.hostname;
+    let refused = false;
     try {
       const request = await signer.sign(
         {
@@ -156,12 +164,17 @@ export function createObjectPut(client: S3Client, bucket: string): ObjectPut {
       };
       const { response } = await handler.handle(request, o.abortSignal ? { abortSignal: o.abortSignal } : {});
       response.body?.resume?.(); // an empty body on 200; read to its end so the socket goes back to the pool
-      if (response.statusCode >= 200 && response.statusCode < 300) return;
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        sdkWins = 0;
+        return;
+      }
+      refused = response.statusCode < 500;
     } catch (err) {
       if (isAbort(err, o.abortSignal)) throw err;
     }
     // Not a 2xx (or no answer): the SDK's PUT, whose answer or error (explained) is the one that counts.
-    return putObjectBody(client, bucket, key, body, compression, o);
+    await putObjectBody(client, bucket, key, body, compression, o);
+    if (refused) sdkWins += 1;
   };
 }
 

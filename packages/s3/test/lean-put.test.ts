@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { exitCodeOf } from "@weblog/cli";
 import { encodeRecordLines } from "@weblog/sink-contract";
-import { type S3Handle, startS3 } from "@weblog/testkit";
+import { type S3Handle, startS3, startS3Gateway } from "@weblog/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createS3Client } from "../src/client";
 import { createObjectPut } from "../src/lean-put";
 import { putObjectBody } from "../src/objects";
 import { expectS3Error, makeS3Client } from "./helpers";
@@ -118,6 +119,70 @@ describe("createObjectPut against a real S3 server", () => {
     await put(key, Buffer.from("{}\n"), "none", {});
     expect(sdkPuts()).toBe(1); // the lean path, with the corrected offset
     expect((await stored(client, key)).body.toString()).toBe("{}\n");
+  });
+
+  it("turns itself off after three 4xx refusals in a row that the SDK's PUT got past (a real gateway refuses them)", async () => {
+    let puts = 0;
+    // the 1st, 3rd and 5th PUT the gateway sees (the lean attempts of the first three objects) get a 400
+    const gateway = await startS3Gateway({
+      target: s3.endpoint,
+      refuse: (req) =>
+        req.method === "PUT" && [0, 2, 4].includes(puts++)
+          ? { status: 400, code: "InvalidRequest", message: "this gateway wants the SDK" }
+          : null,
+    });
+    try {
+      const client = createS3Client({
+        endpoint: gateway.endpoint,
+        region: s3.region,
+        credentials: s3.credentials,
+        pathStyle: true,
+        maxAttempts: 1,
+      });
+      let sdk = 0;
+      client.middlewareStack.add(
+        (next, context) => (args) => {
+          if (context.commandName === "PutObjectCommand") sdk += 1;
+          return next(args);
+        },
+        { step: "initialize", name: "countSdkPuts" },
+      );
+      const put = createObjectPut(client, s3.bucket);
+      for (let i = 0; i < 3; i++) await put(`k/gw-${i}.json`, Buffer.from("{}\n"), "none", {});
+      expect(gateway.refused).toBe(3);
+      expect(sdk).toBe(3);
+      await put("k/gw-3.json", Buffer.from("{}\n"), "none", {});
+      expect(sdk).toBe(4); // straight to the SDK: the lean request would have passed the gateway (its 7th PUT)
+      expect(puts).toBe(7);
+      expect(gateway.refused).toBe(3);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("a 4xx that the SDK's PUT gets past once leaves the lean path on", async () => {
+    let puts = 0;
+    const gateway = await startS3Gateway({
+      target: s3.endpoint,
+      refuse: (req) =>
+        req.method === "PUT" && puts++ === 0
+          ? { status: 400, code: "InvalidRequest", message: "once" }
+          : null,
+    });
+    try {
+      const client = createS3Client({
+        endpoint: gateway.endpoint,
+        region: s3.region,
+        credentials: s3.credentials,
+        pathStyle: true,
+        maxAttempts: 1,
+      });
+      const put = createObjectPut(client, s3.bucket);
+      for (let i = 0; i < 4; i++) await put(`k/gw1-${i}.json`, Buffer.from("{}\n"), "none", {});
+      expect(puts).toBe(5); // the first object twice (lean refused, then the SDK), then one request each
+    } finally {
+      await gateway.close();
+    }
   });
 
   it("SSE-C is left to the SDK (its key MD5)", async () => {
