@@ -3,6 +3,7 @@
  * (and Java) pick, backs off as kafkajs's retry option says, and what it writes reads back as sent: key, value,
  * headers, a tombstone, bytes that are not UTF-8.
  */
+import { compatibilityPartitioner } from "@platformatic/kafka";
 import { type KafkaHandle, startKafka, uniqueName, waitFor } from "@weblog/testkit";
 import type { KafkaMessage } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ import { loadKafkaSettings } from "../src/settings";
 
 describe("engine, pure", () => {
   it("a keyed message goes to the partition kafkajs's DefaultPartitioner picks; unkeyed ones go round robin", () => {
-    const ours = createPartitioner();
+    const ours = createPartitioner(compatibilityPartitioner);
     const theirs = Partitioners.DefaultPartitioner();
     const partitionMetadata = Array.from({ length: 24 }, (_, i) => ({
       partitionId: i,

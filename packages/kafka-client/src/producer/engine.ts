@@ -4,7 +4,7 @@
  * "Which Kafka client produces"), and the producer is CPU-bound. Only produce goes through it: admin, consumers and
  * the error explanations stay on kafkajs, and what this module sends is the batching producer's batches as they are.
  */
-import { compatibilityPartitioner, type MessageToProduce, Producer } from "@platformatic/kafka";
+import type { MessageToProduce, Producer } from "@platformatic/kafka";
 import type { IHeaders, RetryOptions } from "kafkajs";
 import { DEFAULT_RETRY } from "../client";
 import type { KafkaSettings } from "../settings";
@@ -63,23 +63,72 @@ function headerMap(headers: IHeaders | undefined): Map<Bytes, Bytes> | undefined
   return map;
 }
 
+type KeyPartitioner = (message: Message, key: Buffer) => number;
+
 /**
  * Which partition a message goes to when it names none, as kafkajs's DefaultPartitioner (Java's) chose: a key's
- * murmur2 & 0x7fffffff (the modulo is the client's), no key: round robin. So `--key ip` keeps every visitor on the
- * partition kafkajs, Kafka Connect and the Java client pick.
+ * murmur2 & 0x7fffffff (`keyed`: @platformatic/kafka's compatibilityPartitioner; the modulo is the client's), no key:
+ * round robin. So `--key ip` keeps every visitor on the partition kafkajs, Kafka Connect and the Java client pick.
  */
-export function createPartitioner(): (message: Message, key: Buffer | undefined) => number {
+export function createPartitioner(
+  keyed: KeyPartitioner,
+): (message: Message, key: Buffer | undefined) => number {
   let next = 0;
-  return (message, key) => (key !== undefined ? compatibilityPartitioner(message, key) : next++ & 0x7fffffff);
+  return (message, key) => (key !== undefined ? keyed(message, key) : next++ & 0x7fffffff);
 }
 
+/**
+ * The engine. The client's module is loaded on the first connect(), not when this package is: apps that bundle
+ * this package but never produce through it (the consumer) neither load nor bundle it (its WebAssembly helper reads
+ * a file next to its own module, which a bundle would not have).
+ */
 export function createProduceEngine(
   settings: KafkaSettings,
   opts: { retry: RetryOptions; ackTimeoutMs: number; maxInFlight: number },
 ): ProduceEngine {
+  let producer: Producer<Bytes, Bytes, Bytes, Bytes> | undefined;
+  let closed = false;
+  async function open(): Promise<Producer<Bytes, Bytes, Bytes, Bytes>> {
+    if (producer) return producer;
+    const { Producer, compatibilityPartitioner } = await import("@platformatic/kafka");
+    if (closed) throw new Error("the producer was disconnected");
+    producer = createProducer(Producer, compatibilityPartitioner, settings, opts);
+    return producer;
+  }
+  return {
+    async connect() {
+      // A metadata request (no topic) with the connect retry's count (DEFAULT_RETRY: ~3 s of backoff), so an
+      // unreachable broker is explained within seconds, not after the long send retry.
+      await (await open()).metadata({ topics: [], retries: DEFAULT_RETRY.retries ?? 5 });
+    },
+    async send(topic, messages, { acks, compression }) {
+      const client = await open();
+      const out: Message[] = new Array(messages.length);
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as EngineMessage;
+        const msg: Message = { topic, key: bytes(m.key), value: bytes(m.value) };
+        if (m.headers) msg.headers = headerMap(m.headers) as Map<Bytes, Bytes>;
+        if (m.partition !== undefined) msg.partition = m.partition;
+        out[i] = msg;
+      }
+      await client.send({ messages: out, acks, compression });
+    },
+    async disconnect() {
+      closed = true;
+      await producer?.close();
+    },
+  };
+}
+
+function createProducer(
+  Client: typeof Producer,
+  keyed: KeyPartitioner,
+  settings: KafkaSettings,
+  opts: { retry: RetryOptions; ackTimeoutMs: number; maxInFlight: number },
+): Producer<Bytes, Bytes, Bytes, Bytes> {
   const delay = retryDelay(opts.retry);
   const identity = (v: Bytes) => v;
-  const producer = new Producer<Bytes, Bytes, Bytes, Bytes>({
+  return new Client<Bytes, Bytes, Bytes, Bytes>({
     clientId: settings.clientId,
     bootstrapBrokers: settings.brokers,
     connectTimeout: settings.connectionTimeoutMs,
@@ -92,7 +141,7 @@ export function createProduceEngine(
     maxInflights: Math.max(5, opts.maxInFlight),
     idempotent: false,
     autocreateTopics: true,
-    partitioner: createPartitioner(),
+    partitioner: createPartitioner(keyed),
     serializers: { key: identity, value: identity, headerKey: identity, headerValue: identity },
     ...(settings.ssl ? { tls: {} } : {}),
     ...(settings.sasl
@@ -105,25 +154,4 @@ export function createProduceEngine(
         }
       : {}),
   });
-  return {
-    async connect() {
-      // A metadata request (no topic) with the connect retry's count (DEFAULT_RETRY: ~3 s of backoff), so an
-      // unreachable broker is explained within seconds, not after the long send retry.
-      await producer.metadata({ topics: [], retries: DEFAULT_RETRY.retries ?? 5 });
-    },
-    async send(topic, messages, { acks, compression }) {
-      const out: Message[] = new Array(messages.length);
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i] as EngineMessage;
-        const msg: Message = { topic, key: bytes(m.key), value: bytes(m.value) };
-        if (m.headers) msg.headers = headerMap(m.headers) as Map<Bytes, Bytes>;
-        if (m.partition !== undefined) msg.partition = m.partition;
-        out[i] = msg;
-      }
-      await producer.send({ messages: out, acks, compression });
-    },
-    async disconnect() {
-      await producer.close();
-    },
-  };
 }
