@@ -6,14 +6,16 @@
  * (startKafka / startS3: `stack.js run`'s, else local ones), flush.size 10,000. A run: a fresh 24-partition topic and
  * group, the k instances started and waited on until the group is settled (every instance's last "joined the group"
  * holds a share, no partition twice, all 24 covered); each instance's CPU is read from /proc/<pid>/stat then (start-up
- * and joining left out), the records are produced (exactly RECORDS_PER_PARTITION per partition, so every object is cut
- * by flush.size), and once the group's committed offsets reach the end each instance's CPU is read again, before it
- * is stopped. CPU s per million = the sum over the instances / records. Rounds interleave 1, 2 and 4 instances, so a
+ * and joining left out), the records are produced by kcat (exactly BENCH_SCALE_PER_PARTITION per partition, so every
+ * object is cut by flush.size; see produceFast), and once the group's committed offsets reach the end each instance's CPU is read again, before it
+ * is stopped. CPU s per million = the sum over the instances / records. Before the records, the settled group idles
+ * IDLE_MS and its CPU rate is reported too, and the figure with that rate times the run's length taken out (what the
+ * records cost beyond the instances' fixed polling), so a gap between 1 and 4 instances can be told apart. Rounds interleave 1, 2 and 4 instances, so a
  * burst of load from elsewhere hits every case alike; the table gives the median and the spread.
  * RSS: one instance on a 256-partition topic; VmHWM once it has joined (the floor, no record yet) and after every
  * record is committed (the rotation interval cuts the partial objects).
  * Usage: pnpm --filter consumer bench (runs it after the others), or alone after `pnpm --filter consumer bench` built
- * it: node apps/consumer/bench/dist/scale-out.bench.js   (BENCH_SCALE_ROUNDS=2, BENCH_SCALE_PER_PARTITION=20000,
+ * it: node apps/consumer/bench/dist/scale-out.bench.js   (BENCH_SCALE_ROUNDS=3, BENCH_SCALE_PER_PARTITION=20000,
  * BENCH_RSS_PER_PARTITION=1000)
  */
 import { execFileSync } from "node:child_process";
@@ -25,20 +27,23 @@ import { encode } from "@weblog/log-schema";
 import {
   type CliHandle,
   type KafkaHandle,
+  produceWithKcat,
   type S3Handle,
   spawnCli,
   startKafka,
   startS3,
 } from "@weblog/testkit";
-import { kafkaOf, produceAll, uid, until } from "./legs";
+import { kafkaOf, uid, until } from "./legs";
 
 const PARTITIONS = 24;
 const INSTANCES = [1, 2, 4] as const;
-const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_SCALE_ROUNDS ?? 3);
 const PER_PARTITION = Number(process.env.BENCH_SCALE_PER_PARTITION ?? 20_000);
 const RSS_PARTITIONS = 256;
 const RSS_PER_PARTITION = Number(process.env.BENCH_RSS_PER_PARTITION ?? 1_000);
 const FLUSH_SIZE = 10_000;
+/** How long the settled group is watched idle before the records come (its CPU rate is reported). */
+const IDLE_MS = 5_000;
 const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 const TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 
@@ -81,6 +86,31 @@ export function settled(assignments: (number[] | undefined)[], partitions: numbe
     }
   }
   return seen.size === partitions;
+}
+
+/**
+ * Exactly lines.length / partitions lines into each partition with `kcat -P -p` (librdkafka: ~1 us of CPU a record,
+ * a few hundred thousand records a second here), four partitions at a time. A fast producer outside Node keeps the
+ * sinks reading full fetches, as from a backlog, for any number of instances: a slow producer in this process would
+ * compete with them for the 2 cores and make them read a trickle, which costs more per record the more instances
+ * share it (a first run producing with kafkajs: 1.66x at 2 instances, 2.24x at 4, at 10k records/s).
+ */
+async function produceFast(h: KafkaHandle, topic: string, lines: string[], partitions: number) {
+  const per = lines.length / partitions;
+  if (!Number.isInteger(per)) throw new Error(`bench: ${lines.length} lines do not split over ${partitions}`);
+  let next = 0;
+  const worker = async () => {
+    for (let p = next++; p < partitions; p = next++) {
+      await produceWithKcat({
+        bootstrap: h.bootstrap,
+        topic,
+        lines: lines.slice(p * per, (p + 1) * per),
+        partition: p,
+        timeoutMs: 120_000,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
 }
 
 function startSink(
@@ -148,6 +178,8 @@ interface ScaleRun {
   instances: number;
   /** CPU seconds of each instance from the settled group to the last commit. */
   cpu: number[];
+  /** CPU seconds per second of the instances idle (settled, no record yet), summed over them. */
+  idlePerS: number;
   peakMiB: number[];
   records: number;
   ms: number;
@@ -171,14 +203,18 @@ async function scaleRun(h: KafkaHandle, s3: S3Handle, k: number, lines: string[]
       },
       120_000,
     );
+    // Idle cost: the settled group, no record, for IDLE_MS (fetch polls, heartbeats, timers), summed over instances.
+    const idle0 = sum(sinks.map((s) => cpuSeconds(pidOf(s))));
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const idlePerS = (sum(sinks.map((s) => cpuSeconds(pidOf(s)))) - idle0) / (IDLE_MS / 1000);
     const before = sinks.map((s) => cpuSeconds(pidOf(s)));
     const started = performance.now();
-    await produceAll(h, topic, lines, PARTITIONS);
+    await produceFast(h, topic, lines, PARTITIONS);
     await untilCommitted(h, group, topic, lines.length, sinks);
     const ms = performance.now() - started;
     const cpu = sinks.map((s, i) => cpuSeconds(pidOf(s)) - (before[i] as number));
     const peakMiB = sinks.map((s) => peakRssMiB(pidOf(s)));
-    return { instances: k, cpu, peakMiB, records: lines.length, ms };
+    return { instances: k, cpu, idlePerS, peakMiB, records: lines.length, ms };
   } finally {
     await stopAll(sinks);
   }
@@ -201,7 +237,7 @@ async function rss256(h: KafkaHandle, s3: S3Handle, lines: string[]) {
     );
     const floor = peakRssMiB(pidOf(sink));
     const c0 = cpuSeconds(pidOf(sink));
-    await produceAll(h, topic, lines, RSS_PARTITIONS);
+    await produceFast(h, topic, lines, RSS_PARTITIONS);
     await untilCommitted(h, group, topic, lines.length, [sink]);
     return { floor, peak: peakRssMiB(pidOf(sink)), cpu: cpuSeconds(pidOf(sink)) - c0, records: lines.length };
   } finally {
@@ -209,9 +245,16 @@ async function rss256(h: KafkaHandle, s3: S3Handle, lines: string[]) {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+/** The median (of an even count: the mean of the middle two). */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const perMillion = (r: ScaleRun) => (sum(r.cpu) / r.records) * 1e6;
+/** The same with the instances' idle rate times the run's length taken out: the work the records themselves cost. */
+const busyPerMillion = (r: ScaleRun) => ((sum(r.cpu) - r.idlePerS * (r.ms / 1000)) / r.records) * 1e6;
 
 async function main() {
   const [h, s3] = await Promise.all([startKafka(), startS3()]);
@@ -229,7 +272,7 @@ async function main() {
         const r = await scaleRun(h, s3, k, lines.slice(0, total));
         runs.push(r);
         console.log(
-          `  round ${round + 1}, ${k} instance(s): CPU s ${r.cpu.map((c) => c.toFixed(2)).join(" + ")} = ${perMillion(r).toFixed(2)} per million, ${Math.round((r.records * 1000) / r.ms).toLocaleString("en-US")} records/s, peak RSS ${r.peakMiB.map((m) => Math.round(m)).join(", ")} MiB`,
+          `  round ${round + 1}, ${k} instance(s): CPU s ${r.cpu.map((c) => c.toFixed(2)).join(" + ")} = ${perMillion(r).toFixed(2)} per million (idle ${r.idlePerS.toFixed(3)} CPU s/s in all: ${busyPerMillion(r).toFixed(2)} without it), ${Math.round((r.records * 1000) / r.ms).toLocaleString("en-US")} records/s, peak RSS ${r.peakMiB.map((m) => Math.round(m)).join(", ")} MiB`,
         );
       }
     }
@@ -241,6 +284,8 @@ async function main() {
       return {
         k,
         per: median(per),
+        busy: median(mine.map(busyPerMillion)),
+        idle: median(mine.map((r) => r.idlePerS)),
         spread: `${Math.min(...per).toFixed(2)}-${Math.max(...per).toFixed(2)}`,
         rate: median(mine.map((r) => (r.records * 1000) / r.ms)),
         rss: Math.max(...mine.flatMap((r) => r.peakMiB)),
@@ -249,12 +294,13 @@ async function main() {
     const one = rows[0]?.per ?? Number.NaN;
     console.log("");
     console.log(
-      "| sink instances (one group, 24 partitions) | CPU s per million records | spread | vs 1 instance | records/s | largest peak RSS MiB |",
+      "| sink instances (one group, 24 partitions) | CPU s per million records | spread | vs 1 instance | idle CPU s/s (all instances) | per million without idle | vs 1 | records/s | largest peak RSS MiB |",
     );
-    console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    const oneBusy = rows[0]?.busy ?? Number.NaN;
     for (const r of rows) {
       console.log(
-        `| ${r.k} | ${r.per.toFixed(2)} | ${r.spread} | ${(r.per / one).toFixed(2)}x | ${Math.round(r.rate).toLocaleString("en-US")} | ${Math.round(r.rss)} |`,
+        `| ${r.k} | ${r.per.toFixed(2)} | ${r.spread} | ${(r.per / one).toFixed(2)}x | ${r.idle.toFixed(3)} | ${r.busy.toFixed(2)} | ${(r.busy / oneBusy).toFixed(2)}x | ${Math.round(r.rate).toLocaleString("en-US")} | ${Math.round(r.rss)} |`,
       );
     }
     console.log("");
