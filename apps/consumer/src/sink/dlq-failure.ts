@@ -1,7 +1,10 @@
 import { causes } from "@weblog/errors";
-import { type Admin, ConfigResourceTypes, type IHeaders } from "kafkajs";
+import kafkajs, { type Admin, type IHeaders } from "kafkajs";
 import type { DeadLetter } from "./dlq";
 import { SinkError } from "./errors";
+
+// kafkajs is CommonJS: Node's ESM loader gives a named import of it no value (the benches run unbundled builds).
+const { ConfigResourceTypes } = kafkajs;
 
 /**
  * A dead letter the broker refuses for good (issue 25): resending it cannot help, and re-reading the batch only
