@@ -52,7 +52,14 @@ function harness(opts: { failUploads?: number; commitErrors?: unknown[]; perPart
   fence.joined();
   const parts = new Partitions(fence, (p) => `partition=${p}`);
   const st = parts.stateOf("t", 2);
-  const stats = { objectsWritten: 0, bytesWritten: 0, recordsWritten: 0, commits: 0, uploadRetries: 0 };
+  const stats = {
+    objectsWritten: 0,
+    bytesWritten: 0,
+    recordsWritten: 0,
+    recordsUploaded: 0,
+    commits: 0,
+    uploadRetries: 0,
+  };
   const stop = new AbortController();
   const committer = createCommitter({
     store,

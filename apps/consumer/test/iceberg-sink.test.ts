@@ -30,7 +30,7 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
     await catalog?.stop();
   });
 
-  const argsOf = (topic: string, table: string, group: string) => [
+  const argsOf = (topic: string, table: string, group: string, intervalMs = 300) => [
     "--topics",
     topic,
     "--group",
@@ -42,7 +42,7 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
     "--iceberg-catalog-uri",
     catalog.uri,
     "--iceberg-commit-interval-ms",
-    "300",
+    String(intervalMs),
     "--flush-size",
     "10",
     "--rotate-schedule-interval-ms",
@@ -134,17 +134,19 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
     expect(await snapshotCount(table)).toBeLessThan(files);
   });
 
-  for (const at of [
-    "after-data-files:2",
-    "before-table-commit:1",
-    "during-table-commit:1",
-    "after-table-commit:1",
-  ]) {
+  // merged-table-commit (new with pipelining): a 2 s interval, so sets uploaded while consuming went on wait together
+  for (const [at, intervalMs] of [
+    ["after-data-files:2", 300],
+    ["before-table-commit:1", 300],
+    ["during-table-commit:1", 300],
+    ["after-table-commit:1", 300],
+    ["merged-table-commit:1", 2000],
+  ] as const) {
     it(`kill -9 at ${at}, restart: every record exactly once in the table (PyIceberg)`, async () => {
       const ledger = new Ledger(env.kafka, uniqueName("icecrash"));
       const table = tableName();
       const group = uniqueName("g");
-      const args = argsOf(ledger.topic, table, group);
+      const args = argsOf(ledger.topic, table, group, intervalMs);
       await ledger.add(30);
       const first = startSink(env.kafka, env.s3, args, { ...FAST_GROUP, WEBLOG_SINK_CRASH_AT: at });
       const crashed = await first.waitForExit(60_000);
@@ -173,10 +175,10 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
         duplicateRecords: 0,
         records: ledger.total,
       });
-    });
+    }, 240_000);
   }
 
-  it("catalog down mid-run: parts wait and retry, the partitions pause, nothing lost or doubled", async () => {
+  it("catalog down mid-run: parts wait and retry (the log names the catalog), nothing lost or doubled", async () => {
     const ledger = new Ledger(env.kafka, uniqueName("icedown"));
     const table = tableName();
     const group = uniqueName("g");
@@ -192,7 +194,13 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
       await tableHolds(table, ledger);
       await proxy.pause();
       await ledger.add(20);
-      await sink.waitForOutput(/Iceberg REST catalog .* unreachable/, 30_000);
+      // the retry line names what failed: the catalog (not "S3 upload failed"), and the catalog's own words
+      const [line] = await sink.waitForOutput(
+        /[^\n]*table snapshot commit failed \(Iceberg REST catalog\)[^\n]*/,
+        30_000,
+      );
+      expect(line).toMatch(/"level":40/); // a warning
+      expect(line).toMatch(/Iceberg REST catalog [^"]*unreachable/);
       await proxy.resume();
       read = await tableHolds(table, ledger);
     } finally {
@@ -201,6 +209,43 @@ describe("the sink writing an Iceberg table (broker + S3 + REST catalog, read by
     }
     expect((await sink.waitForExit(15_000)).code).toBe(0);
     expect(diff(ledger, read.lines)).toBe("");
+  });
+
+  it("S3 down mid-run (the sink's S3; the catalog's stays up): uploads and commits retry, nothing lost or doubled", async () => {
+    const ledger = new Ledger(env.kafka, uniqueName("ices3down"));
+    const table = tableName();
+    const group = uniqueName("g");
+    // the sink reaches S3 through a proxy this test can take down; the catalog writes its metadata to S3 directly
+    const proxy = await startTcpProxy({
+      target: { host: "127.0.0.1", port: Number(new URL(env.s3.endpoint).port) },
+    });
+    const s3ViaProxy = { ...env.s3, endpoint: `http://127.0.0.1:${proxy.port}` };
+    await ledger.add(20);
+    const sink = startSink(env.kafka, s3ViaProxy, argsOf(ledger.topic, table, group));
+    let read: Awaited<ReturnType<typeof tableHolds>>;
+    try {
+      await tableHolds(table, ledger);
+      await proxy.pause();
+      await ledger.add(20);
+      await sink.waitForOutput(/S3 upload failed; partition paused, retrying/, 30_000);
+      // down until the sink has retried more than once (its progress log counts the retries)
+      await sink.waitForOutput(/"uploadRetries":([2-9]|\d{2,})/, 60_000);
+      await proxy.resume();
+      read = await tableHolds(table, ledger);
+    } finally {
+      sink.kill("SIGTERM");
+      await proxy.close();
+    }
+    expect((await sink.waitForExit(15_000)).code).toBe(0);
+    expect(diff(ledger, read.lines)).toBe("");
+    const verified = await runVerifier(env.kafka, env.s3, ledger.topic, group, [
+      "--iceberg-table",
+      table,
+      "--iceberg-catalog-uri",
+      catalog.uri,
+    ]);
+    expect(verified.report.verdict, verified.stderr).toMatch(/^OK/);
+    expect(verified.report.totals).toMatchObject({ missing: 0, duplicateRecords: 0, records: ledger.total });
   });
 
   it("two members racing on the same partitions: the frozen one's stale commit is re-checked and dropped", async () => {

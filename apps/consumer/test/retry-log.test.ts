@@ -1,6 +1,6 @@
 import type { Logger } from "@weblog/cli";
 import { describe, expect, it } from "vitest";
-import { createRetryLog } from "../src/sink/retry-log";
+import { createRetryLog, createRetryLogs } from "../src/sink/retry-log";
 
 describe("retry log (pure, with a clock of its own)", () => {
   it("warns at the first failure and then at least once a minute; every attempt at debug", () => {
@@ -28,6 +28,28 @@ describe("retry log (pure, with a clock of its own)", () => {
       "debug #5 80000ms S3 upload failed; retrying",
       "debug #6 100000ms S3 upload failed; retrying",
       "warn #7 120000ms S3 upload failed; retrying",
+    ]);
+  });
+
+  it("names what failed, each with its own warning (the catalog's failures are not called S3's)", () => {
+    const lines: string[] = [];
+    const logger = {
+      warn: (_f: unknown, msg: string) => lines.push(`warn ${msg}`),
+      debug: (_f: unknown, msg: string) => lines.push(`debug ${msg}`),
+    } as unknown as Logger;
+    const log = createRetryLogs({
+      logger,
+      now: () => 0,
+      fallback: "S3 upload",
+      message: (what) => `${what} failed; partition paused`,
+    });
+    log({ message: "ECONNREFUSED" }, 1);
+    log({ message: "catalog unreachable", what: "Iceberg REST catalog request" }, 2);
+    log({ message: "ECONNREFUSED" }, 3);
+    expect(lines).toEqual([
+      "warn S3 upload failed; partition paused",
+      "warn Iceberg REST catalog request failed; partition paused",
+      "debug S3 upload failed; partition paused",
     ]);
   });
 });

@@ -7,7 +7,7 @@ import { isRebalanceError } from "./group";
 import type { UploadControl } from "./object-writer";
 import type { FlushReason, FlushSet } from "./partition-buffer";
 import type { PartitionState } from "./partitions";
-import { createRetryLog } from "./retry-log";
+import { createRetryLogs } from "./retry-log";
 import type { SinkStats } from "./types";
 
 /**
@@ -25,9 +25,15 @@ import type { SinkStats } from "./types";
  * with the same key and the same records. A round of one set is the strict order of rule 3.
  */
 
-/** What the committer needs of S3 (object-writer.ts's ObjectWriter is one). */
+/** What the committer needs of S3 (object-writer.ts's ObjectWriter is one; table/table-store.ts another). */
 export interface ObjectStore {
   upload(set: FlushSet, control: UploadControl): Promise<{ keys: string[]; bytes: number }>;
+  /**
+   * The destination makes a set final itself and has Kafka's commit follow (a table: its snapshot, after `upload`
+   * returned): the committer then makes no commit after an upload (nor a planned-cuts one before it), and counts
+   * no records written (the destination does, once they are final).
+   */
+  ownsOffsets?: boolean;
 }
 
 /** One OffsetCommit; `metadata` is the key-settings stamp (key-fingerprint.ts), the running one unless given. */
@@ -54,7 +60,10 @@ export interface FlushVia {
 export interface CommitterOptions {
   store: ObjectStore;
   logger: Logger;
-  stats: Pick<SinkStats, "objectsWritten" | "bytesWritten" | "recordsWritten" | "commits" | "uploadRetries">;
+  stats: Pick<
+    SinkStats,
+    "objectsWritten" | "bytesWritten" | "recordsWritten" | "recordsUploaded" | "commits" | "uploadRetries"
+  >;
   take: (st: PartitionState, reason: FlushReason) => FlushSet | null;
   /** A retrying upload pauses its partition's fetches; resumed when the upload ends. */
   pause: (st: PartitionState) => void;
@@ -124,12 +133,14 @@ export function createCommitter(opts: CommitterOptions): Committer {
   const upload = async (st: PartitionState, set: FlushSet, via: FlushVia) => {
     crash("before-upload");
     const started = now();
-    // First failure, then at least once a minute (debug for every attempt): what the partition waits for.
-    const retryLog = createRetryLog({
+    // First failure, then at least once a minute (debug for every attempt): what the partition waits for, named
+    // by the error (`what`: a table destination's catalog or snapshot; S3 otherwise).
+    const retryLog = createRetryLogs({
       logger,
       now,
       fields: { topic: st.topic, partition: st.partition },
-      message: "S3 upload failed; partition paused, retrying with backoff",
+      fallback: "S3 upload",
+      message: (what) => `${what} failed; partition paused, retrying with backoff`,
     });
     const signal = via.signal ? AbortSignal.any([via.signal, opts.stopSignal]) : opts.stopSignal;
     if (signal !== opts.stopSignal) setMaxListeners(0, signal);
@@ -146,7 +157,8 @@ export function createCommitter(opts: CommitterOptions): Committer {
       .finally(() => opts.resume(st));
     stats.objectsWritten += result.keys.length;
     stats.bytesWritten += result.bytes;
-    stats.recordsWritten += set.records;
+    stats.recordsUploaded += set.records;
+    if (!store.ownsOffsets) stats.recordsWritten += set.records;
     const done = {
       keys: result.keys,
       records: set.records,
@@ -229,7 +241,7 @@ export function createCommitter(opts: CommitterOptions): Committer {
     if (st.pendingCommit !== null) await commit(st, st.pendingCommit, via.commit);
     if (via.beforeUpload) await via.beforeUpload();
     const ends = round.map((s) => s.commitOffset);
-    if (!planned(st, round)) {
+    if (!store.ownsOffsets && !planned(st, round)) {
       const at = st.committed; // a round of 2+ sets starts at the committed offset (set at the first record read)
       if (at === null) throw new Error("a planned round needs the committed offset");
       await commit(st, at, via.commit, undefined, { extra: ends });
@@ -249,6 +261,7 @@ export function createCommitter(opts: CommitterOptions): Committer {
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     crash("after-upload-before-commit");
+    if (store.ownsOffsets) return; // the destination commits (a table snapshot) and Kafka follows it
     const last = ends[ends.length - 1] as bigint;
     const metadata = via.metadata;
     if (via.deferred) {

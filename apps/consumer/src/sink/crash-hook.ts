@@ -8,7 +8,8 @@
  * companions stored, its value object not). With --format iceberg (table/table-store.ts): after-data-files
  * (a set's Parquet data files on S3, in no snapshot), before-table-commit (the snapshot's manifests on S3, the
  * commit request not sent), during-table-commit (the request sent, its answer not awaited), after-table-commit (the
- * catalog answered; the Kafka commit not made).
+ * catalog answered; the Kafka commit not made), merged-table-commit (a snapshot about to be committed merges two or
+ * more sets of one partition: uploaded while consuming went on, none in the table, Kafka's offset behind them all).
  * `<point>:<n>:stop` sends SIGSTOP instead (the process freezes there until the test sends SIGCONT): a live member
  * held mid-request while another member starts. Unset (the normal case) it does nothing.
  */
@@ -24,7 +25,8 @@ export type CrashPoint =
   | "after-data-files"
   | "before-table-commit"
   | "during-table-commit"
-  | "after-table-commit";
+  | "after-table-commit"
+  | "merged-table-commit";
 
 const POINTS: readonly CrashPoint[] = [
   "before-upload",
@@ -39,6 +41,7 @@ const POINTS: readonly CrashPoint[] = [
   "before-table-commit",
   "during-table-commit",
   "after-table-commit",
+  "merged-table-commit",
 ];
 
 export type CrashHook = (point: CrashPoint) => void;

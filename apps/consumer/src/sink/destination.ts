@@ -6,8 +6,8 @@
  *   as objects laid out as Confluent's S3 sink lays them out; the Kafka commit after the upload makes it final and
  *   a re-read rebuilds the same keys (README "Exactly once", rules 1-6).
  * - table (`format.class` iceberg): table/ writes each set as Parquet data files of an Apache Iceberg table and
- *   settles once a snapshot holds them; the snapshot's offsets make it final, the Kafka commit follows (README
- *   "Exactly once through an Iceberg table").
+ *   queues them for the next snapshot (consuming goes on); the snapshot's offsets make them final and the table
+ *   destination has the Kafka commit follow (README "Exactly once through an Iceberg table").
  *
  * The committer sees only `store`; the batch handler asks `resumeAt` where a partition's reading starts.
  */
@@ -23,4 +23,6 @@ export type Destination = {
    * the Kafka committed offset (a crash between the table commit and the Kafka commit). Objects: absent.
    */
   resumeAt?(topic: string, partition: number): Promise<bigint | null>;
+  /** Tables: at stop, until what is queued is in a snapshot and Kafka followed. Objects: absent. */
+  drain?(): Promise<void>;
 };

@@ -8,6 +8,11 @@ export type SinkErrorCode =
   | "BAD_RECORD"
   /** S3 refused for good (bucket gone, access denied) while running; the S3SideError is its cause. */
   | "S3_FATAL"
+  /**
+   * The Iceberg table refused for good (a table of another shape, a catalog refusing the request, S3 refusing a data
+   * file or manifest); the IcebergError or S3SideError is its cause (its code decides the exit code).
+   */
+  | "TABLE_FATAL"
   /** A dead letter the broker refuses for good (too large for the DLQ topic, topic missing, not authorized). */
   | "DLQ_REFUSED"
   /** Kafka refused for good (auth, topic authorization) while running. */

@@ -21,6 +21,7 @@ import { createRejectionLog } from "./rejection-log";
 import { createRotation } from "./rotation";
 import { createLifecycle, within } from "./shutdown";
 import { createStamps } from "./stamps";
+import { createTableFollower } from "./table/follow";
 import { createTableStore } from "./table/table-store";
 import { type SinkEngine, type SinkEngineOptions, type SinkStats, zeroStats } from "./types";
 
@@ -110,7 +111,10 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           // not running yet
         }
       },
-      drain: () => outside.drain(),
+      async drain() {
+        await outside.drain();
+        await destination.drain?.(); // a table: what is queued goes into a snapshot, Kafka follows
+      },
       async close() {
         await within(consumer.disconnect(), 1500);
         if (producer) await within(producer.disconnect(), 500);
@@ -156,10 +160,13 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
           logger,
           crash,
           isStopping: () => life.stopping,
+          follow: (held, appended) => follower.follow(held, appended),
+          onDropped: (topic, partition) => follower.reread(topic, partition),
+          fail: (err) => life.fail(err),
         })
       : null;
   const destination: Destination = table
-    ? { store: table, abortLeftovers: async () => 0, resumeAt: table.resumeAt }
+    ? { store: table, abortLeftovers: async () => 0, resumeAt: table.resumeAt, drain: table.drain }
     : {
         store: writer,
         abortLeftovers: (topic, partition, control) => writer.abortLeftovers(topic, partition, control),
@@ -217,8 +224,24 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     },
   };
   let directCommit: EachBatchPayload["commitOffsetsIfNecessary"] | null = null;
+  // Kafka follows a table's snapshots; a part the table dropped re-reads its partition (table/follow.ts).
+  const follower = createTableFollower({
+    parts,
+    fence,
+    life,
+    stamps,
+    stats,
+    committer,
+    seeker,
+    logger,
+    directCommit: () => directCommit,
+  });
   const shared = { settings, logger, now, life, fence, parts, committer, rotation, dlq, stamps, seeker };
-  const outside = createOutsideWriter({ ...shared, directCommit: () => directCommit });
+  const outside = createOutsideWriter({
+    ...shared,
+    directCommit: () => directCommit,
+    commitsSkippedTails: !table,
+  });
   const eachBatch = createBatchHandler({
     ...shared,
     stats,

@@ -29,6 +29,12 @@ export interface OutsideDeps {
   seeker: { seek(st: PartitionState, offset: bigint): void };
   /** eachBatch's commitOffsetsIfNecessary (one OffsetCommit, current generation, no retry), null before the first. */
   directCommit(): EachBatchPayload["commitOffsetsIfNecessary"] | null;
+  /**
+   * False for a destination that makes sets final itself (a table): `committed` is then the table's offset as last
+   * followed, not past every uploaded set, so a processed tail is no sign of skipped records and Kafka must not be
+   * committed past the table (README "Exactly once through an Iceberg table", rule 5).
+   */
+  commitsSkippedTails: boolean;
 }
 
 export function createOutsideWriter(d: OutsideDeps) {
@@ -70,6 +76,7 @@ export function createOutsideWriter(d: OutsideDeps) {
    * it here, or the group lag never reaches 0 and every restart sends them to the DLQ again.
    */
   const hasSkippedTail = (st: PartitionState) =>
+    d.commitsSkippedTails &&
     st.buffer.isEmpty &&
     st.buffer.nextOffset !== null &&
     st.committed !== null &&
@@ -118,8 +125,8 @@ export function createOutsideWriter(d: OutsideDeps) {
         }
       })
       .catch((err: unknown) => {
-        if (err instanceof SinkError && (err.code === "S3_FATAL" || err.code === "DLQ_REFUSED"))
-          return life.fail(err);
+        const fatal = ["S3_FATAL", "TABLE_FATAL", "DLQ_REFUSED"];
+        if (err instanceof SinkError && fatal.includes(err.code)) return life.fail(err);
         // Fenced or failed: the records are re-read from the committed offset after the rejoin / seek.
         logger.debug({ err: why(err), partition: st.key }, "timer upload abandoned");
         if (fence.mayWrite(st.generation) && st.committed !== null) {

@@ -36,3 +36,26 @@ export function createRetryLog(opts: {
     } else opts.logger.debug(line, opts.message);
   };
 }
+
+/**
+ * One retry log per thing that fails (`what`, e.g. "S3 upload", "Iceberg REST catalog request"), each with its own
+ * once-a-minute warning, so a line names what the loop waits for even when that changes between attempts.
+ */
+export function createRetryLogs(
+  opts: Omit<Parameters<typeof createRetryLog>[0], "message"> & {
+    message: (what: string) => string;
+    /** `what` for an error that names none. */
+    fallback: string;
+  },
+): (err: { message: string; code?: string; what?: string }, attempt: number) => void {
+  const logs = new Map<string, RetryLog>();
+  return (err, attempt) => {
+    const what = err.what ?? opts.fallback;
+    let log = logs.get(what);
+    if (!log) {
+      log = createRetryLog({ ...opts, message: opts.message(what) });
+      logs.set(what, log);
+    }
+    log(err, attempt);
+  };
+}

@@ -8,7 +8,10 @@ import type { PartitionLag } from "./lag";
 
 export interface SinkStats {
   recordsIn: number;
+  /** Records made final: in objects whose offsets Kafka committed, or in a committed table snapshot. */
   recordsWritten: number;
+  /** Records uploaded (objects, or a table's data files that may still wait for their snapshot). */
+  recordsUploaded: number;
   objectsWritten: number;
   bytesWritten: number;
   dlq: number;
@@ -32,6 +35,7 @@ export interface SinkStats {
 export const zeroStats = (startedAtMs: number): SinkStats => ({
   recordsIn: 0,
   recordsWritten: 0,
+  recordsUploaded: 0,
   objectsWritten: 0,
   bytesWritten: 0,
   dlq: 0,
