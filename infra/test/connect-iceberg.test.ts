@@ -31,6 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "./paths";
 
 const PRODUCER = join(REPO_ROOT, "apps", "producer", "dist", "main.js");
+const VERIFIER = join(REPO_ROOT, "apps", "s3-verifier", "dist", "main.js");
 const plugin = pluginStatus("iceberg");
 /** Seeded records on fake-log's own clock: no two identical lines, so a multiset compare sees every record. */
 const SEEDED = ["--seed", "7", "--timestamps", "log"];
@@ -144,5 +145,28 @@ describe("Kafka -> Connect (Apache Iceberg sink) -> Iceberg table on local serve
     const read = await readTableWithPyIceberg({ catalogUri: catalog.uri, table, s3 });
     expect(read.lines).toHaveLength(N);
     expect(compare(inKafka as string[], read.lines)).toEqual({ missing: 0, duplicate: 0 });
+
+    // our verifier on the same table: its snapshots carry Apache's control-topic offsets, not the data topic's,
+    // so the offsets it checks against are the Connect group's commits (--iceberg-offsets kafka)
+    const verdict = await runCli(
+      VERIFIER,
+      [
+        ...["--bucket", bucket, "--endpoint", s3.endpoint, "--brokers", kafka.bootstrap, "--topic", topic],
+        ...["--group", c.group, "--iceberg-table", table, "--iceberg-catalog-uri", catalog.uri],
+        ...["--iceberg-offsets", "kafka", "--json"],
+      ],
+      {
+        env: {
+          AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+        },
+        timeoutMs: 120_000,
+      },
+    );
+    expect(verdict.code, verdict.stdout + verdict.stderr).toBe(0);
+    const report = JSON.parse(verdict.stdout) as {
+      totals: { records: number; expected: number; missing: number; duplicateRecords: number };
+    };
+    expect(report.totals).toEqual({ records: N, expected: N, missing: 0, duplicateRecords: 0 });
   }, 600_000); // a catalog and a worker start (30-90 s each here), then commits every 2 s
 });
