@@ -81,7 +81,7 @@ export async function createIcebergTableIfMissing(
 }
 
 /** Creates topics (replication 1) unless they exist. */
-async function ensureTopics(bootstrap: string, topics: { topic: string; numPartitions: number }[]) {
+export async function ensureTopics(bootstrap: string, topics: { topic: string; numPartitions: number }[]) {
   const admin = new Kafka({ brokers: bootstrap.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
