@@ -48,7 +48,7 @@ export function parseOptions(argv: string[]): DemoOptions {
     .addOption(
       new Option(
         "--engine <engine>",
-        "what moves records from Kafka to S3: sink (ours) or connect (Kafka Connect with Aiven's S3 sink)",
+        "what moves records from Kafka to S3: sink (ours), connect (Kafka Connect with Aiven's S3 sink) or connect-iceberg (Kafka Connect with Apache Iceberg's sink, into a table)",
       )
         .choices(ENGINES)
         .default("sink"),
@@ -82,7 +82,7 @@ export function parseOptions(argv: string[]): DemoOptions {
     );
   cmd.parse(argv, { from: "user" });
   const opts = cmd.opts<DemoOptions>();
-  if (opts.engine === "connect" && cmd.getOptionValueSource("timeout") === "default") {
+  if (opts.engine !== "sink" && cmd.getOptionValueSource("timeout") === "default") {
     opts.timeout = CONNECT_TIMEOUT_MS;
   }
   return opts;

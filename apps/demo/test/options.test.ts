@@ -6,5 +6,6 @@ describe("demo options", () => {
     expect(parseOptions([]).timeout).toBe(45_000);
     expect(parseOptions(["--engine", "connect"]).timeout).toBe(CONNECT_TIMEOUT_MS);
     expect(parseOptions(["--engine", "connect", "--timeout", "10s"]).timeout).toBe(10_000);
+    expect(parseOptions(["--engine", "connect-iceberg"]).timeout).toBe(CONNECT_TIMEOUT_MS);
   });
 });
