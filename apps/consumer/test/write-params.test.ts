@@ -53,8 +53,13 @@ describe("SSE, canned ACL and tags on every upload (moto)", () => {
     await s3?.stop();
   });
 
-  const writerFor = (settings: Partial<SinkSettings>, c = client) =>
+  const writerFor = (
+    settings: Partial<SinkSettings>,
+    c = client,
+    extra: Partial<Parameters<typeof createObjectWriter>[0]> = {},
+  ) =>
     createObjectWriter({
+      ...extra,
       client: c,
       bucket: s3.bucket,
       compression: "none",
@@ -100,6 +105,44 @@ describe("SSE, canned ACL and tags on every upload (moto)", () => {
       ]);
     },
   );
+
+  it("companion objects (store.kafka.keys / headers) carry the value object's SSE-KMS key id, grants and tags", async () => {
+    const order: string[] = [];
+    const writer = writerFor(
+      {
+        sseAlgorithm: "aws:kms",
+        sseKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/weblog-2",
+        cannedAcl: "bucket-owner-full-control",
+        objectTagging: true,
+      },
+      client,
+      { companions: ["keys", "headers"], onCompanionsUploaded: () => order.push("companions") },
+    );
+    const set = setOf(uniqueName("t"), SMALL.n, SMALL.pad);
+    const file = set.files[0] as FlushSet["files"][number];
+    file.keys = file.lines.map((_, i) => JSON.stringify(`k${i}`));
+    file.headers = file.lines.map((_, i) => JSON.stringify({ headers: [{ key: "n", value: String(i) }] }));
+    const { keys } = await writer.upload(set, open);
+    const value = keys[0] as string;
+    const stem = value.slice(0, -".json".length);
+    const companions = [`${stem}.keys.json`, `${stem}.headers.json`];
+    const values = await Promise.all(
+      [value, ...companions].map(async (Key) => {
+        const head = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key }));
+        const tags = await client.send(new GetObjectTaggingCommand({ Bucket: s3.bucket, Key }));
+        const acl = await client.send(new GetObjectAclCommand({ Bucket: s3.bucket, Key }));
+        return {
+          sse: [head.ServerSideEncryption, head.SSEKMSKeyId],
+          tags: Object.fromEntries((tags.TagSet ?? []).map((t) => [t.Key, t.Value])),
+          grants: acl.Grants?.map((g) => g.Permission).sort(),
+        };
+      }),
+    );
+    expect(values[0]?.sse).toEqual(["aws:kms", "arn:aws:kms:us-east-1:111122223333:key/weblog-2"]);
+    expect(values[0]?.tags).toEqual({ startOffset: "100", endOffset: "114", recordCount: "10" });
+    for (const v of values.slice(1)) expect(v).toEqual(values[0]);
+    expect(order).toEqual(["companions"]);
+  });
 
   it("SSE-S3 (s3.ssea.name=AES256) on a multipart upload", async () => {
     const { keys } = await writerFor({ sseAlgorithm: "AES256" }).upload(

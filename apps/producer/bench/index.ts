@@ -6,6 +6,9 @@
  *                  Timed from the first record to the last ack.
  *   app CLI      - the built CLI (`dist/main.js --count N --json`, today's defaults) in a fresh process (cold JIT).
  *   raw loop     - hand-tuned kafkajs: the same records pre-built as strings, 500 per send, 4 sends in flight.
+ *   raw platformatic - the same loop with @platformatic/kafka (the client under the batching producer since issue 23).
+ *   generate     - no Kafka: fake-log's messages alone on one thread (what the generator worker does), and the
+ *                  app's worker source taken as fast as it hands chunks over (generation + hand-over).
  *   per-message  - kafkajs, one awaited send per message (fewer messages; only the rate matters).
  *   kcat -P      - librdkafka's producer fed the same records from a file (native code), acks=all, linger.ms=5, once
  *                  with the app's default batch (batch.num.messages) and once with librdkafka's own (10,000).
@@ -19,6 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Producer as PlatformaticProducer, stringSerializers } from "@platformatic/kafka";
 import { silentLogger } from "@weblog/cli";
 import { createFakeLog } from "@weblog/fake-log";
 import { createBatchingProducer, createKafka, loadKafkaSettings } from "@weblog/kafka-client";
@@ -171,6 +175,69 @@ async function main() {
       };
     };
 
+    const plat = new PlatformaticProducer({
+      clientId: "bench",
+      bootstrapBrokers: [kafka.bootstrap],
+      serializers: stringSerializers,
+      maxInflights: Math.max(5, RAW_IN_FLIGHT),
+    });
+    /** The raw loop with @platformatic/kafka: same records, same batch and requests in flight. */
+    const rawPlatformatic = async (count = RECORDS): Promise<Measured> => {
+      const topic = uniqueName("bench-plat");
+      await producer.send({ topic, acks: -1, messages: [{ value: "warm-up" }] });
+      const batches: { topic: string; value: string }[][] = [];
+      for (let i = 0; i < count; i += RAW_BATCH) {
+        batches.push(values.slice(i, Math.min(count, i + RAW_BATCH)).map((value) => ({ topic, value })));
+      }
+      const t0 = performance.now();
+      const c0 = cpuMs();
+      const inFlight = new Set<Promise<unknown>>();
+      for (const messages of batches) {
+        const p: Promise<unknown> = plat.send({ acks: -1, messages }).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= RAW_IN_FLIGHT) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      return {
+        wall: (count * 1000) / (performance.now() - t0),
+        cpu: (count * 1000) / (cpuMs() - c0),
+      };
+    };
+
+    /** fake-log's messages alone, on this thread, in the worker's chunks (what generator-worker.ts runs). */
+    const generateOnly = (): Measured => {
+      const fake = createFakeLog({ seed: 1, startTime: Date.now(), rate: 1000 });
+      let n = 0;
+      const t0 = performance.now();
+      const c0 = cpuMs();
+      while (n < RECORDS) n += fake.messages(Math.min(DEFAULTS.batchSize, RECORDS - n)).length;
+      return { wall: (n * 1000) / (performance.now() - t0), cpu: (n * 1000) / (cpuMs() - c0) };
+    };
+
+    /** The app's worker source drained without Kafka: generation in the worker + hand-over + live timestamps. */
+    const sourceOnly = async (): Promise<Measured> => {
+      const source = createWorkerSource(
+        {
+          seed: 1,
+          startTime: Date.now(),
+          logRate: 1000,
+          format: "json",
+          key: "none",
+          partition: undefined,
+          live: true,
+        },
+        { script: WORKER, chunkSize: DEFAULTS.batchSize },
+      );
+      await source.take(1);
+      let n = 0;
+      const t0 = performance.now();
+      const c0 = cpuMs();
+      while (n < RECORDS) n += (await source.take(Math.min(DEFAULTS.batchSize, RECORDS - n))).length;
+      const m = { wall: (n * 1000) / (performance.now() - t0), cpu: (n * 1000) / (cpuMs() - c0) };
+      await source.close();
+      return m;
+    };
+
     const perMessage = async (): Promise<number> => {
       const topic = uniqueName("bench-one");
       await producer.send({ topic, acks: -1, messages: [{ value: "warm-up" }] });
@@ -213,10 +280,14 @@ async function main() {
 
     // Warm both paths up (JIT, connections, metadata) so the rounds compare steady states.
     await raw(20_000);
+    await rawPlatformatic(20_000);
     for (const setting of SETTINGS) await appPipeline(20_000, setting);
 
     const apps: Measured[][] = SETTINGS.map(() => []);
     const raws: Measured[] = [];
+    const plats: Measured[] = [];
+    const gens: Measured[] = [];
+    const sources: Measured[] = [];
     const clis: Measured[] = [];
     const kcatSame: Measured[] = [];
     const kcatOwn: Measured[] = [];
@@ -225,12 +296,16 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [i, setting] of SETTINGS.entries()) apps[i]?.push(await appPipeline(RECORDS, setting));
       raws.push(await raw());
+      plats.push(await rawPlatformatic());
+      gens.push(generateOnly());
+      sources.push(await sourceOnly());
       kcatSame.push(await kcat(DEFAULTS.batchSize));
       kcatOwn.push(await kcat(undefined));
       if (round % 2 === 0) clis.push(await appCli());
       if (round === 0) perMessageRate = await perMessage();
     }
     await producer.disconnect();
+    await plat.close();
 
     const med = (ms: Measured[]): Measured => ({
       wall: median(ms.map((m) => m.wall)),
@@ -248,6 +323,9 @@ async function main() {
       ]),
       [`app CLI, fresh process (batch ${DEFAULTS.batchSize}, ${DEFAULTS.maxInFlight} in flight)`, med(clis)],
       [`raw kafkajs loop (${RAW_BATCH}/send, ${RAW_IN_FLIGHT} in flight)`, rawRef],
+      [`raw @platformatic/kafka loop (${RAW_BATCH}/send, ${RAW_IN_FLIGHT} in flight)`, med(plats)],
+      ["generate only: fake-log messages, one thread (no Kafka)", med(gens)],
+      ["generate only: the app's worker source drained (no Kafka)", med(sources)],
       ["kafkajs one message per send", { wall: perMessageRate, cpu: Number.NaN }],
       [`kcat -P, batch.num.messages=${DEFAULTS.batchSize} (same batching)`, kcatRef],
       ["kcat -P, librdkafka's batching (10,000)", med(kcatOwn)],
@@ -265,7 +343,11 @@ async function main() {
     }
     console.log("");
     console.log(
-      `records/s per round: ${SETTINGS.map((st, i) => `app ${st.batchSize}x${st.maxInFlight} ${(apps[i] ?? []).map((m) => fmt(m.wall)).join(", ")}`).join("; ")}; raw ${raws.map((m) => fmt(m.wall)).join(", ")}; kcat ${kcatSame.map((m) => fmt(m.wall)).join(", ")}; CLI ${clis.map((m) => fmt(m.wall)).join(", ")}`,
+      `records/s per round: ${SETTINGS.map((st, i) => `app ${st.batchSize}x${st.maxInFlight} ${(apps[i] ?? []).map((m) => fmt(m.wall)).join(", ")}`).join("; ")}; raw kafkajs ${raws.map((m) => fmt(m.wall)).join(", ")}; raw platformatic ${plats.map((m) => fmt(m.wall)).join(", ")}; kcat ${kcatSame.map((m) => fmt(m.wall)).join(", ")}; CLI ${clis.map((m) => fmt(m.wall)).join(", ")}`,
+    );
+    const cpus = (ms: Measured[]) => ms.map((m) => fmt(m.cpu)).join(", ");
+    console.log(
+      `rec/CPU-s per round: app default ${cpus(apps[SETTINGS.findIndex(isDefault)] ?? [])}; raw kafkajs ${cpus(raws)}; raw platformatic ${cpus(plats)}; generate ${cpus(gens)}; kcat ${cpus(kcatSame)}`,
     );
     const dflt = SETTINGS.findIndex(isDefault);
     const app = med(apps[dflt] ?? apps[0] ?? []);

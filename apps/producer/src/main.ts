@@ -28,7 +28,7 @@ async function highWatermarks(kafka: Kafka, topic: string): Promise<Map<number, 
 
 /**
  * As fast as possible (and more than a few seconds' worth): generate in a worker thread so the main thread only
- * feeds kafkajs. With --rate, for small --count (the worker needs ~300 ms to start), or when running from sources
+ * feeds the Kafka client. With --rate, for small --count (the worker needs ~300 ms to start), or when running from sources
  * without the built worker, generation stays inline.
  */
 function createSource(opts: ProducerOptions): MessageSource {

@@ -30,7 +30,7 @@ export function createProducerMetrics(opts: { rate: number; defaultMetrics?: boo
       },
     });
   counter("records_generated_total", "Records generated (or stdin lines read).", "generated");
-  counter("records_sent_total", "Records handed to kafkajs.", "sent");
+  counter("records_sent_total", "Records handed to the Kafka client.", "sent");
   counter("records_acked_total", "Records the broker acknowledged (records out).", "acked");
   counter("errors_total", "Records whose produce request failed.", "errors");
   counter("bytes_total", "Key + value bytes acknowledged.", "bytes");

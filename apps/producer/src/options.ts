@@ -34,7 +34,7 @@ export interface ProducerOptions {
   seed: number | undefined;
   key: "ip" | "none";
   compression: "none" | "gzip";
-  /** kafkajs acks: -1 (all in-sync replicas), 1 (leader), 0 (none). */
+  /** acks: -1 (all in-sync replicas), 1 (leader), 0 (none). */
   acks: -1 | 0 | 1;
   format: FormatName | "clf";
   /** fake-log traffic shape and breakage (see @weblog/fake-log): profile, incidents, late and bad records. */

@@ -9,7 +9,7 @@ export type StopReason = "count" | "duration" | "signal" | "eof" | "error";
 export interface RunResult {
   /** Records handed to the producer (generated, or lines read). */
   generated: number;
-  /** Of those, records the producer handed to kafkajs. */
+  /** Of those, records the producer handed to the Kafka client. */
   sent: number;
   /** Records the broker acknowledged. */
   acked: number;

@@ -10,7 +10,7 @@ import type { TrafficOptions } from "./traffic-flags";
  * Where the generated messages come from. Two implementations with the same output for the same settings:
  * - inline: fake-log + encode on the main thread (used with --rate, where generation costs nothing that matters);
  * - worker: the same generator in a worker thread, handing over ready message strings in chunks, so the main
- *   thread only runs kafkajs. That is what lets the app keep up with a raw kafkajs loop
+ *   thread only runs the Kafka client. That is what lets the app keep up with a raw kafkajs loop
  *   that sends pre-built messages (see bench/).
  */
 export interface MessageSource {
@@ -130,7 +130,7 @@ export function createInlineSource(s: SourceSettings): MessageSource {
 
 /**
  * One chunk from the worker: message values (and keys) as strings. Structured clone hands them over as flat strings,
- * which kafkajs writes as cheaply as pre-built ones (Buffers per message cost more: a Buffer object each).
+ * which the Kafka client writes as cheaply as pre-built ones (Buffers per message cost more: a Buffer object each).
  */
 export interface Chunk {
   /** Strings; bytes (invalid UTF-8 on purpose) or null (tombstones) only with --bad-share. */

@@ -7,7 +7,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { UsageError } from "@weblog/cli";
-import { createRestCatalog, getFile, liveDataFiles, parseTableName, snapshotAsOf } from "@weblog/iceberg";
+import {
+  catalogAuthFromEnv,
+  createRestCatalog,
+  getFile,
+  liveDataFiles,
+  parseTableName,
+  snapshotAsOf,
+} from "@weblog/iceberg";
 import type { Fetched } from "./fetch";
 
 export interface TableRequest {
@@ -28,7 +35,9 @@ export async function fetchTableFiles(
   req: TableRequest,
   onObject?: (done: number) => void,
 ): Promise<FetchedTable> {
-  const { metadata } = await createRestCatalog({ uri: req.catalogUri }).loadTable(parseTableName(req.table));
+  // a catalog that wants auth: ICEBERG_CATALOG_TOKEN / ICEBERG_CATALOG_CREDENTIAL (secrets stay off argv)
+  const catalog = createRestCatalog({ uri: req.catalogUri, ...catalogAuthFromEnv(process.env) });
+  const { metadata } = await catalog.loadTable(parseTableName(req.table));
   let snapshotId: string | null = metadata["current-snapshot-id"] ?? null;
   if (snapshotId === "-1") snapshotId = null;
   if (req.asOf !== undefined) {

@@ -39,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
       prefix: opts.prefix,
       endpoint: opts.endpoint,
       concurrency: opts.concurrency,
+      sseCustomerKey: opts.sseCustomerKey,
       ...(opts.sql !== undefined ? { sql: opts.sql } : {}),
       ...(opts.report !== undefined ? { report: opts.report } : {}),
       ...(opts.icebergTable !== undefined

@@ -17,6 +17,8 @@ export interface QueryOptions {
   icebergCatalogUri: string;
   /** A snapshot id or an ISO time (only with icebergTable); undefined: the current snapshot. */
   asOf?: string;
+  /** --sse-customer-key: the SSE-C key (base64, 256 bits) sent on every read; never shown. */
+  sseCustomerKey?: string;
 }
 
 export function buildCommand() {
@@ -63,6 +65,12 @@ export function buildCommand() {
       ),
     )
     .addOption(
+      new Option(
+        "--sse-customer-key <base64>",
+        "SSE-C key (base64, 256 bits: the sink's s3.sse.customer.key) sent on every read of SSE-C objects; never shown",
+      ).env("S3_SSE_CUSTOMER_KEY"),
+    )
+    .addOption(
       new Option("--concurrency <n>", "objects fetched at once (default 16)").argParser(
         parsers.int("--concurrency", { min: 1, max: 256 }),
       ),
@@ -84,6 +92,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     icebergTable?: string;
     icebergCatalogUri?: string;
     asOf?: string;
+    sseCustomerKey?: string;
   }>();
   const sql = cmd.args[0];
   if ((sql === undefined || sql.trim() === "") === (f.report === undefined)) {
@@ -127,6 +136,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     concurrency: f.concurrency ?? 16,
     icebergCatalogUri,
   };
+  if (f.sseCustomerKey !== undefined) {
+    if (!/^[A-Za-z0-9+/]{43}=$/.test(f.sseCustomerKey))
+      throw new UsageError(
+        "--sse-customer-key is not a base64-encoded 256-bit key (44 characters, e.g. `openssl rand -base64 32`); the value is not shown.",
+      );
+    opts.sseCustomerKey = f.sseCustomerKey;
+  }
   if (f.icebergTable !== undefined) opts.icebergTable = f.icebergTable;
   if (f.asOf !== undefined) opts.asOf = f.asOf;
   if (f.report !== undefined) opts.report = f.report;

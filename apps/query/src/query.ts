@@ -25,6 +25,8 @@ export interface QueryRequest {
   report?: string;
   /** Read this Apache Iceberg table's data files (at the current snapshot or `asOf`) instead of the prefix. */
   table?: { name: string; catalogUri: string; asOf?: string | undefined } | undefined;
+  /** The SSE-C key sent on every object read (never shown). */
+  sseCustomerKey?: string | undefined;
   onObject?: (done: number) => void;
 }
 
@@ -65,6 +67,7 @@ export async function runQuery(client: S3Client, req: QueryRequest): Promise<Que
             dir,
             concurrency: req.concurrency,
             endpoint: req.endpoint,
+            sseCustomerKey: req.sseCustomerKey,
           },
           req.onObject,
         ).catch((err: unknown) => {

@@ -15,7 +15,7 @@ import {
   type KafkaSettings,
   loadKafkaSettings,
 } from "@weblog/kafka-client";
-import { deadLetterOrigin } from "@weblog/sink-contract";
+import { deadLetterOrigin, headersLine, keyLine } from "@weblog/sink-contract";
 import type { KafkaMessage } from "kafkajs";
 import type {
   DeadLetters,
@@ -58,8 +58,16 @@ export interface KafkaSession {
    * (its twins stay unconfirmed), never an error.
    */
   readValues(topic: string, offsets: ReadonlyMap<number, readonly bigint[]>): Promise<KafkaValue[]>;
+  /**
+   * store.kafka.keys / headers: per partition of `topic`, the companion lines (sink-contract's keyLine /
+   * headersLine) of every record in `[from, to]`, by the hash of its value (what an object's record is known by).
+   */
+  readCompanionLines(topic: string, ranges: ReadonlyMap<number, OffsetRange>): Promise<CompanionLines>;
   close(): Promise<void>;
 }
+
+/** Per partition: value hash -> the key / headers lines of the records with that value (twins: several). */
+export type CompanionLines = Map<number, Map<string, { key: string | null; headers: string | null }[]>>;
 
 /** Our own errors pass; anything kafkajs threw becomes a one-line KafkaClientError (a run ends with it: exit 2). */
 function explained(err: unknown, settings: KafkaSettings): WeblogError {
@@ -178,6 +186,36 @@ export async function openKafka(req: KafkaSessionRequest): Promise<KafkaSession>
             out.push({ topic, partition, offset, hash });
           },
           { starts, timeoutMs: VALUES_BUDGET_MS, partial: true },
+        );
+        return out;
+      }),
+    readCompanionLines: (topic, ranges) =>
+      guarded(async () => {
+        const starts = new Map<number, bigint>();
+        const ends = new Map<number, bigint>();
+        for (const [p, r] of ranges) {
+          if (r.to < r.from) continue;
+          starts.set(p, r.from);
+          ends.set(p, r.to + 1n);
+        }
+        const out: CompanionLines = new Map();
+        await readPartitions(
+          kafka,
+          topic,
+          ends,
+          (partition, message) => {
+            const offset = BigInt(message.offset);
+            const range = ranges.get(partition);
+            if (!range || offset < range.from || offset > range.to) return;
+            const hash =
+              message.value === null ? recordHash("null") : recordHash(message.value.toString("utf8"));
+            const byHash = out.get(partition) ?? new Map();
+            const list = byHash.get(hash) ?? [];
+            list.push({ key: keyLine(message.key), headers: headersLine(message.headers) });
+            byHash.set(hash, list);
+            out.set(partition, byHash);
+          },
+          { starts },
         );
         return out;
       }),

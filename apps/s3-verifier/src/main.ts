@@ -22,6 +22,7 @@ import {
   provenState,
   saveCheckpoint,
 } from "./checkpoint/checkpoint";
+import { companionViews, withCompanions } from "./companions";
 import { dirOf } from "./listing";
 import type { Analysis, KafkaState, KafkaValue, OffsetRange, ScanResult, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
@@ -220,6 +221,7 @@ async function verify(
   const store = createS3Store(client, opts.bucket, {
     endpoint: opts.endpoint,
     delimiter: opts.layout.directoryDelim,
+    sseCustomerKey: opts.sseCustomerKey,
   });
   const inScope = (id: string) => {
     const at = id.lastIndexOf("/");
@@ -302,6 +304,16 @@ async function verify(
     }
     kafka = { ...kafka, values };
     analysis = analyze(scan, kafka, analyzeOpts);
+  }
+
+  // store.kafka.keys / headers: each object's companions, line for line, against Kafka when given (companions.ts).
+  const views = companionViews(opts.companions, scan);
+  if (views.length > 0) {
+    analysis = await withCompanions(analysis, scan, store, kafka, session, { ...opts, views }, logger).catch(
+      (err: unknown) => {
+        throw beforeVerdict(err, opts);
+      },
+    );
   }
 
   if (opts.checkpoint && analysis.ok) {

@@ -2,7 +2,7 @@
  * The data the verifier passes between its stages: what the scan read from S3 (per object, small summaries,
  * never whole records), what Kafka said, and what the analysis found. Plain data, no behaviour.
  */
-import type { ObjectKeyParts } from "@weblog/sink-contract";
+import type { CompanionView, Compression, ObjectKeyParts } from "@weblog/sink-contract";
 
 /** One record (line) that did not validate. `line` is 1-based within the object. */
 export interface InvalidRecord {
@@ -37,6 +37,16 @@ export interface ScannedObject {
   readError?: string;
 }
 
+/** A companion object listed beside the value objects (store.kafka.keys / store.kafka.headers). */
+export interface ListedCompanion {
+  key: string;
+  view: CompanionView;
+  compression: Compression;
+  /** The value object it belongs to: `companionOwner(parts)` of that object's key parts. */
+  owner: string;
+  size: number;
+}
+
 export interface UnparsableKey {
   key: string;
   reason: string;
@@ -57,6 +67,8 @@ export interface ScanResult {
   unread?: number;
   /** Partitions (`topic/partition`) with objects left unread by --since: offsets before the first read are not judged. */
   scoped?: string[];
+  /** Companion objects listed (`.keys.json`, `.headers.json`, ...), checked by companions.ts. */
+  companions?: ListedCompanion[];
 }
 
 /** What a checkpoint says earlier runs proved of one partition: offsets [first, last], the last in object `key`. */
@@ -142,7 +154,9 @@ export type FindingKind =
   | "unknown-topic"
   | "unknown-partition"
   | "lag-over-limit"
-  | "count-mismatch";
+  | "count-mismatch"
+  | "companion-missing"
+  | "companion-mismatch";
 
 /** Facts worth showing that are not discrepancies (records expired from Kafka, offsets not checkable, lag). */
 export interface Note {
@@ -155,7 +169,8 @@ export interface Note {
     | "twin-records"
     | "dead-lettered"
     | "tombstones"
-    | "clock-skew";
+    | "clock-skew"
+    | "orphan-companion";
   message: string;
   topic?: string;
   partition?: number;

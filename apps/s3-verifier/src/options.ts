@@ -5,6 +5,7 @@
 import { createCommand, envName, Option, parseDuration, parsers, UsageError } from "@weblog/cli";
 import { isExpectedError } from "@weblog/errors";
 import {
+  type CompanionView,
   DEFAULT_KEY_LAYOUT,
   DEFAULT_SINK_SETTINGS,
   endpointOrAws,
@@ -62,6 +63,10 @@ export interface VerifierOptions {
   sinceMs: number | undefined;
   /** --partition: only these Kafka partitions (empty: all). */
   partitions: number[];
+  /** --keys / --headers (or the connector JSON's store.kafka.keys / headers): companions every object must have. */
+  companions: CompanionView[];
+  /** --sse-customer-key (or the JSON's s3.sse.customer.key): SSE-C key sent on every read; never shown. */
+  sseCustomerKey: string | undefined;
 }
 
 interface RawFlags {
@@ -87,7 +92,19 @@ interface RawFlags {
   checkpoint?: string;
   since?: string;
   partition?: string;
+  keys?: boolean;
+  headers?: boolean;
+  sseCustomerKey?: string;
 }
+
+/** Help of the companion and SSE-C flags (issue 24). */
+const HELP = {
+  keys: "every object has its keys companion (<object>.keys.json, store.kafka.keys), line for line, equal to Kafka's keys (default from --config; also on when the bucket holds such objects)",
+  headers:
+    "every object has its headers companion (<object>.headers.json, store.kafka.headers), equal to Kafka's headers (default from --config; also on when found)",
+  sseCustomerKey:
+    "SSE-C key (base64, 256 bits) sent on every read of SSE-C objects (default from --config's s3.sse.customer.key; never shown)",
+};
 
 export function buildCommand() {
   return createCommand(
@@ -189,6 +206,9 @@ export function buildCommand() {
         envName("partition"),
       ),
     )
+    .addOption(new Option("--keys", HELP.keys))
+    .addOption(new Option("--headers", HELP.headers))
+    .addOption(new Option("--sse-customer-key <base64>", HELP.sseCustomerKey).env("S3_SSE_CUSTOMER_KEY"))
     .addOption(
       new Option(
         "--iceberg-table <ns.table>",
@@ -310,8 +330,19 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const icebergOffsets = f.icebergOffsets ?? "table";
   if (icebergOffsets !== "table" && icebergOffsets !== "kafka")
     throw new UsageError(`--iceberg-offsets "${icebergOffsets}" is not table or kafka.`);
+  const sseCustomerKey = f.sseCustomerKey ?? s?.sseCustomerKey;
+  if (f.sseCustomerKey !== undefined && !/^[A-Za-z0-9+/]{43}=$/.test(f.sseCustomerKey)) {
+    throw new UsageError(
+      "--sse-customer-key is not a base64-encoded 256-bit key (44 characters, e.g. `openssl rand -base64 32`); the value is not shown.",
+    );
+  }
+  const companions: CompanionView[] = [];
+  if (f.keys === true || s?.storeKafkaKeys) companions.push("keys");
+  if (f.headers === true || s?.storeKafkaHeaders) companions.push("headers");
 
   return {
+    companions,
+    sseCustomerKey,
     checkpoint: f.checkpoint?.trim() || undefined,
     sinceMs: f.since === undefined ? undefined : parseSince(f.since),
     partitions: f.partition === undefined ? [] : parsePartitions(f.partition),

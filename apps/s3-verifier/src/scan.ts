@@ -9,9 +9,15 @@ import { findCause } from "@weblog/errors";
 import { decode } from "@weblog/log-schema";
 import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
 import { type ListedObject, S3SideError } from "@weblog/s3";
-import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
+import {
+  type KeyLayout,
+  type ObjectKeyParts,
+  parseCompanionKey,
+  parseObjectKey,
+  recordTimeMs,
+} from "@weblog/sink-contract";
 import { type Lister, listFrom } from "./listing";
-import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
+import type { InvalidRecord, ListedCompanion, ScannedObject, ScanResult, UnparsableKey } from "./model";
 
 /** What the scan needs from S3: listings (./listing) and reads (implemented over @weblog/s3 in store.ts). */
 export interface ObjectStore extends Lister {
@@ -65,6 +71,13 @@ export function unreadReason(
   if (opts.sinceMs !== undefined && lastModifiedMs !== null && lastModifiedMs < opts.sinceMs)
     return "before-since";
   return null;
+}
+
+/** The id tying a value object and its companions: topic, encoded partition, Kafka partition, start offset. */
+export function companionOwner(
+  parts: Pick<ObjectKeyParts, "topic" | "encodedPartition" | "kafkaPartition" | "startOffset">,
+): string {
+  return `${parts.topic}\u0000${parts.encodedPartition}\u0000${parts.kafkaPartition}\u0000${parts.startOffset}`;
 }
 
 /** A record's identity for "the same record in two objects": 96 bits of SHA-1 over the line as stored. */
@@ -148,6 +161,7 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   const progress = opts.progress ?? { listed: 0, read: 0, records: 0, bytes: 0 };
   const objects: ScannedObject[] = [];
   const unparsable: UnparsableKey[] = [];
+  const companions: ListedCompanion[] = [];
   const wanted = new Set(opts.topics);
   const scoped = new Set<string>();
   const waiting = new Map<string, string>();
@@ -162,6 +176,22 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
       if (opts.skipKeys?.has(item.key)) continue;
       progress.listed += 1;
       const parsed = parseObjectKey(item.key, opts.layout);
+      const companion = parsed.ok ? null : parseCompanionKey(item.key, opts.layout);
+      if (companion) {
+        // beside a value object (store.kafka.keys / headers): checked after the scan (companions.ts), never counted
+        const v = companion.value;
+        const topicOk = wanted.size === 0 || wanted.has(v.topic);
+        const partitionOk = !opts.partitions || opts.partitions.has(v.kafkaPartition);
+        if (topicOk && partitionOk)
+          companions.push({
+            key: item.key,
+            view: companion.view,
+            compression: companion.compression,
+            owner: companionOwner(v),
+            size: item.size,
+          });
+        continue;
+      }
       if (!parsed.ok) {
         unparsable.push({ key: item.key, reason: parsed.reason, size: item.size });
         continue;
@@ -216,5 +246,6 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
     elapsedMs: Math.round(performance.now() - started),
     unread,
     scoped: [...scoped].sort(),
+    ...(companions.length > 0 ? { companions } : {}),
   };
 }

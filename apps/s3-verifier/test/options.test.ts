@@ -143,3 +143,46 @@ describe("--iceberg-offsets", () => {
     );
   });
 });
+
+describe("companions and SSE-C from the connector JSON or flags", () => {
+  const SSE_C = Buffer.alloc(32, 1).toString("base64");
+  const JSON_FORMAT = "io.confluent.connect.s3.format.json.JsonFormat";
+  const withConfig = (config: Record<string, string>, argv: string[] = []) => {
+    const dir = mkdtempSync(join(tmpdir(), "verifier-companions-"));
+    try {
+      const file = join(dir, "s3-sink.json");
+      writeFileSync(file, JSON.stringify({ name: "s", config }));
+      return parseOptions(["--config", file, ...argv], NO_ENV);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("store.kafka.keys / headers in --config, or --keys / --headers, ask for the companions", () => {
+    expect(parseOptions([], NO_ENV).companions).toEqual([]);
+    expect(parseOptions(["--headers"], NO_ENV).companions).toEqual(["headers"]);
+    const o = withConfig({
+      "store.kafka.keys": "true",
+      "keys.format.class": JSON_FORMAT,
+      "store.kafka.headers": "true",
+      "headers.format.class": JSON_FORMAT,
+    });
+    expect(o.companions).toEqual(["keys", "headers"]);
+  });
+
+  it("s3.sse.customer.key in --config is the read key, --sse-customer-key wins; a bad flag names it, never the value", () => {
+    expect(parseOptions([], NO_ENV).sseCustomerKey).toBeUndefined();
+    const config = { "s3.ssea.name": "AES256", "s3.sse.customer.key": SSE_C };
+    expect(withConfig(config).sseCustomerKey).toBe(SSE_C);
+    const other = Buffer.alloc(32, 2).toString("base64");
+    expect(withConfig(config, ["--sse-customer-key", other]).sseCustomerKey).toBe(other);
+    let message = "";
+    try {
+      parseOptions(["--sse-customer-key", "secret-but-short"], NO_ENV);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^--sse-customer-key is not a base64-encoded 256-bit key/);
+    expect(message).not.toContain("secret-but-short");
+  });
+});

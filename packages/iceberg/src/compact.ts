@@ -1,44 +1,67 @@
 /**
- * Compaction: a partition value's small data files rewritten into one, committed as a `replace` snapshot (the new
- * file added; the old ones marked deleted in rewritten copies of their manifests, every other entry kept as
- * existing). Exactly once with concurrent appends: the commit requires the base it was built on
- * (assert-ref-snapshot-id); a refused one (an append landed meanwhile) is rebuilt on the new base, so the append's
- * manifests are carried and nothing is replaced twice. The snapshot carries the parent's offsets (summary keys).
+ * Compaction: a partition value's small data files rewritten into files of about a target size (compact-plan.ts),
+ * committed as one `replace` snapshot (the new files added; the old ones marked deleted in rewritten copies of their
+ * manifests, every other entry kept as existing). Exactly once with concurrent appends: the commit requires the
+ * base it was built on (assert-ref-snapshot-id). Refused because an append landed meanwhile, it is rebuilt on the
+ * new base: the append's manifests are carried as they are (never dropped), and the files already rewritten are
+ * reused when every file they replace is still live there (an append only adds), else rewritten from the new base
+ * (another compaction replaced some: never replace a file twice, never add a replaced file back). A commit without
+ * an answer is settled by reloading: the snapshot ids tried are ours, so the table tells whether one landed.
+ * The snapshot carries the parent's summary keys `weblog.kafka-offsets.*` (the table's resume points).
  */
 import { randomUUID } from "node:crypto";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import type { ParquetCodec } from "@weblog/object-format";
 import { decodeObjectBody } from "@weblog/object-format";
 import { decodeAvroFile } from "./avro";
+import { type Listed, replaceSummary, rewrittenManifest } from "./compact-manifests";
+import { type CompactBin, type CompactPlanOptions, planCompaction } from "./compact-plan";
 import { IcebergError } from "./errors";
 import { getFile, metadataPath, putFile, type TableStorage, writeDataFiles } from "./files";
 import { newSnapshotId } from "./json";
+import { parseS3Uri } from "./location";
 import {
   type DataFile,
   encodeManifest,
-  encodeManifestEntries,
   encodeManifestList,
   type ManifestEntry,
   type ManifestFileRecord,
   manifestFileRecord,
 } from "./manifest";
-import type { SnapshotJson } from "./offsets";
 import type { RestCatalog, TableIdent, TableMetadata } from "./rest";
 import type { IcebergSchema, PartitionSpec } from "./schema";
 
-export type CompactOptions = {
-  /** Files with fewer records than this are small (default 100,000). */
-  smallFileRecords?: number;
-  /** A partition value is compacted when it has at least this many small files (default 2). */
-  minFiles?: number;
-  /** Crash tests: the snapshot's files are on S3, the commit request is next. */
-  beforeCommitRequest?: () => void | Promise<void>;
+/** What a compaction reports while it runs (for a progress line). */
+export type CompactProgress =
+  | { phase: "planned"; bins: number; files: number; bytes: number; attempt: number }
+  | { phase: "rewritten"; bins: number; done: number }
+  | { phase: "commit"; attempt: number };
+
+export type CompactOptions = CompactPlanOptions & {
+  /** Plan only: nothing written, nothing committed (the result says what would be replaced). */
+  dryRun?: boolean;
+  onProgress?: (p: CompactProgress) => void;
+  /** Tests: the snapshot's files are on S3, the commit request is next (an append may land here). */
+  beforeCommitRequest?: (attempt: number) => void | Promise<void>;
 };
 
 export type CompactResult = {
+  /** The replace snapshot (null: nothing to compact, or a dry run). */
   snapshotId: string | null;
+  /** The snapshot it is based on (its parent). */
+  baseSnapshotId: string | null;
+  /** Files replaced / written, their bytes and records. */
   replaced: number;
   written: number;
+  replacedBytes: number;
+  writtenBytes: number;
+  records: number;
+  /** Partition values touched. */
+  partitions: number;
+  /** Commit requests sent (0 without a commit). */
   attempts: number;
+  /** Rebuilds that had to rewrite data files again (another compaction replaced some of ours). */
+  rewrites: number;
 };
 
 export type CompactContext = {
@@ -52,118 +75,172 @@ export type CompactContext = {
   refresh(): Promise<TableMetadata>;
 };
 
-type Listed = { rec: ManifestFileRecord; entries: ManifestEntry[] };
+/** A busy sink commits back to back; a retry is a few small requests, so many are affordable. */
+const MAX_ATTEMPTS = 30;
 
 const currentOf = (m: TableMetadata) => {
   const id = m["current-snapshot-id"];
   return id === undefined || id === null || id === "-1" ? null : id;
 };
 
-/** The small live files to replace, grouped by partition value (groups of at least `minFiles`). */
-function pickGroups(manifests: Listed[], small: number, minFiles: number): ManifestEntry[][] {
-  const groups = new Map<string, ManifestEntry[]>();
-  for (const { entries } of manifests)
-    for (const e of entries) {
-      if (e.status === 2 || Number(e.data_file.record_count) >= small) continue;
-      const key = JSON.stringify(e.data_file.partition ?? {});
-      groups.set(key, [...(groups.get(key) ?? []), e]);
-    }
-  return [...groups.values()].filter((g) => g.length >= minFiles);
+/** The current snapshot and its manifests with their entries (none for an empty table). */
+async function readBase(ctx: CompactContext, cache: Map<string, ManifestEntry[]>) {
+  const m = await ctx.refresh();
+  const current = currentOf(m);
+  const parent = (m.snapshots ?? []).find((s) => s["snapshot-id"] === current);
+  if (!parent) return { m, current, parent: undefined, manifests: [] as Listed[] };
+  const list = decodeAvroFile(await getFile(ctx.storage, parent["manifest-list"]), "manifest list")
+    .records as ManifestFileRecord[];
+  // manifests never change once written: each is read once per run (a retry reads only the appends' new ones)
+  const manifests: Listed[] = await Promise.all(
+    list.map(async (rec) => {
+      let entries = cache.get(rec.manifest_path);
+      if (!entries) {
+        entries = decodeAvroFile(
+          await getFile(ctx.storage, rec.manifest_path),
+          `manifest ${rec.manifest_path}`,
+        ).records as ManifestEntry[];
+        cache.set(rec.manifest_path, entries);
+      }
+      return { rec, entries };
+    }),
+  );
+  return { m, current, parent, manifests };
 }
 
-/** A manifest rewritten: replaced entries deleted by `snapshotId`, the rest existing, sequence numbers explicit. */
-function rewrite(l: Listed, replaced: Set<string>, snapshotId: string) {
-  const live = l.entries.filter((e) => e.status !== 2);
-  return live.map((e): ManifestEntry => {
-    const seq = e.sequence_number ?? (l.rec.sequence_number as bigint);
-    const fileSeq = e.file_sequence_number ?? seq;
-    const gone = replaced.has(e.data_file.file_path);
-    return {
-      status: gone ? 2 : 0,
-      snapshot_id: gone ? BigInt(snapshotId) : (e.snapshot_id ?? (l.rec.added_snapshot_id as bigint)),
-      sequence_number: seq,
-      file_sequence_number: fileSeq,
-      data_file: e.data_file,
-    };
-  });
+/** Each bin's files read and written back as one data file (in the bin's partition). */
+async function rewriteBins(ctx: CompactContext, bins: CompactBin[], options: CompactOptions) {
+  const written: DataFile[] = [];
+  let done = 0;
+  for (const bin of bins) {
+    const lines: string[] = [];
+    for (const e of bin.entries) {
+      const body = await getFile(ctx.storage, e.data_file.file_path);
+      for (const line of await decodeObjectBody(body, { format: "parquet", codec: ctx.codec }))
+        lines.push(line);
+    }
+    written.push(...(await writeDataFiles(ctx.storage, ctx.location, ctx.spec(), lines, ctx.codec)));
+    options.onProgress?.({ phase: "rewritten", bins: bins.length, done: ++done });
+  }
+  return written;
+}
+
+/** Best effort: files this compaction wrote and no commit of it can name any more (a refused attempt's). */
+async function discard(storage: TableStorage, files: readonly DataFile[]) {
+  for (const f of files) {
+    const { bucket, key } = parseS3Uri(f.path);
+    await storage.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => undefined);
+  }
 }
 
 export async function compactTable(
   ctx: CompactContext,
   options: CompactOptions = {},
 ): Promise<CompactResult> {
-  const small = options.smallFileRecords ?? 100_000;
-  const minFiles = options.minFiles ?? 2;
   const { storage, location } = ctx;
-  for (let attempt = 1; attempt <= 10; attempt++) {
-    const m = await ctx.refresh();
-    const current = currentOf(m);
-    const snaps: SnapshotJson[] = m.snapshots ?? [];
-    const parent = snaps.find((s) => s["snapshot-id"] === current);
-    if (!parent) return { snapshotId: null, replaced: 0, written: 0, attempts: attempt - 1 };
-    const list = decodeAvroFile(await getFile(storage, parent["manifest-list"]), "manifest list")
-      .records as ManifestFileRecord[];
-    const manifests: Listed[] = await Promise.all(
-      list.map(async (rec) => ({
-        rec,
-        entries: decodeAvroFile(await getFile(storage, rec.manifest_path), `manifest ${rec.manifest_path}`)
-          .records as ManifestEntry[],
-      })),
-    );
-    const groups = pickGroups(manifests, small, minFiles);
-    if (groups.length === 0) return { snapshotId: null, replaced: 0, written: 0, attempts: attempt - 1 };
-
-    const written: DataFile[] = [];
-    const replaced = new Set<string>();
-    let replacedRecords = 0;
-    for (const group of groups) {
-      const lines: string[] = [];
-      for (const e of group) {
-        const body = await getFile(storage, e.data_file.file_path);
-        lines.push(...(await decodeObjectBody(body, { format: "parquet", codec: ctx.codec })));
-        replaced.add(e.data_file.file_path);
-        replacedRecords += Number(e.data_file.record_count);
+  const tried = new Set<string>();
+  const cache = new Map<string, ManifestEntry[]>();
+  /** The files rewritten so far and the paths they replace (reused while those stay live). */
+  let prepared:
+    | {
+        written: DataFile[];
+        replaced: Set<string>;
+        bins: CompactBin[];
+        /** One snapshot id per plan: the manifests naming it are written once and reused by every retry. */
+        snapshotId: string;
+        added?: { path: string; length: number };
+        rewritten: Map<string, (sequence: bigint) => ManifestFileRecord>;
       }
-      written.push(...(await writeDataFiles(storage, location, ctx.spec(), lines, ctx.codec)));
+    | undefined;
+  let rewrites = 0;
+  let lastError: IcebergError | undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { m, current, parent, manifests } = await readBase(ctx, cache);
+    const result = (snapshotId: string | null, attempts: number): CompactResult => {
+      const bins = prepared?.bins ?? [];
+      return {
+        snapshotId,
+        baseSnapshotId: current,
+        replaced: prepared?.replaced.size ?? 0,
+        written: prepared?.written.length ?? 0,
+        replacedBytes: bins.reduce((n, b) => n + b.bytes, 0),
+        writtenBytes: (prepared?.written ?? []).reduce((n, f) => n + f.sizeBytes, 0),
+        records: bins.reduce((n, b) => n + b.records, 0),
+        partitions: new Set(bins.map((b) => b.partition)).size,
+        attempts,
+        rewrites,
+      };
+    };
+    // a commit whose answer was lost may have landed: the ids are ours
+    const landed = (m.snapshots ?? []).find((s) => tried.has(s["snapshot-id"]));
+    if (landed)
+      return {
+        ...result(landed["snapshot-id"], attempt - 1),
+        baseSnapshotId: landed["parent-snapshot-id"] ?? null,
+      };
+    if (!parent) return result(null, attempt - 1);
+    const live = new Set(
+      manifests.flatMap((l) => l.entries.filter((e) => e.status !== 2).map((e) => e.data_file.file_path)),
+    );
+    if (!prepared || ![...prepared.replaced].every((p) => live.has(p))) {
+      if (prepared) {
+        rewrites++;
+        await discard(storage, prepared.written);
+      }
+      const bins = planCompaction(
+        manifests.flatMap((l) => l.entries),
+        options,
+      );
+      const files = bins.reduce((n, b) => n + b.entries.length, 0);
+      options.onProgress?.({
+        phase: "planned",
+        bins: bins.length,
+        files,
+        bytes: bins.reduce((n, b) => n + b.bytes, 0),
+        attempt,
+      });
+      prepared = {
+        bins,
+        snapshotId: newSnapshotId(),
+        rewritten: new Map(),
+        written: [],
+        replaced: new Set(bins.flatMap((b) => b.entries.map((e) => e.data_file.file_path))),
+      };
+      if (bins.length === 0 || options.dryRun) return result(null, attempt - 1);
+      prepared.written = await rewriteBins(ctx, bins, options);
     }
+    const { written, replaced } = prepared;
 
-    const snapshotId = newSnapshotId();
+    const { snapshotId } = prepared;
     const sequence = BigInt((m["last-sequence-number"] ?? 0) + 1);
-    const added = encodeManifest(written, snapshotId, ctx.schema(), ctx.spec());
-    const addedPath = metadataPath(location, `${randomUUID()}-m0.avro`);
-    await putFile(storage, addedPath, added, "avro/binary");
+    if (!prepared.added) {
+      const body = encodeManifest(written, snapshotId, ctx.schema(), ctx.spec());
+      const path = metadataPath(location, `${randomUUID()}-m0.avro`);
+      await putFile(storage, path, body, "avro/binary");
+      prepared.added = { path, length: body.length };
+    }
     const newList: ManifestFileRecord[] = [
-      manifestFileRecord(addedPath, added.length, written, snapshotId, sequence, ctx.spec()),
+      manifestFileRecord(
+        prepared.added.path,
+        prepared.added.length,
+        written,
+        snapshotId,
+        sequence,
+        ctx.spec(),
+      ),
     ];
     for (const l of manifests) {
+      if (!l.entries.some((e) => e.status !== 2)) continue; // only deleted entries (an earlier replace's): dropped
       if (!l.entries.some((e) => e.status !== 2 && replaced.has(e.data_file.file_path))) {
-        newList.push(l.rec);
+        newList.push(l.rec); // untouched: an append that landed meanwhile is carried as is
         continue;
       }
-      const entries = rewrite(l, replaced, snapshotId);
-      const body = encodeManifestEntries(entries, ctx.schema(), ctx.spec());
-      const path = metadataPath(location, `${randomUUID()}-m1.avro`);
-      await putFile(storage, path, body, "avro/binary");
-      const existing = entries.filter((e) => e.status === 0);
-      const deleted = entries.filter((e) => e.status === 2);
-      const rows = (es: ManifestEntry[]) => es.reduce((n, e) => n + e.data_file.record_count, 0n);
-      let minSeq = sequence; // bigints: no Math.min
-      for (const e of existing)
-        if ((e.sequence_number as bigint) < minSeq) minSeq = e.sequence_number as bigint;
-      newList.push({
-        ...l.rec,
-        manifest_path: path,
-        manifest_length: BigInt(body.length),
-        sequence_number: sequence,
-        min_sequence_number: minSeq,
-        added_snapshot_id: BigInt(snapshotId),
-        added_files_count: 0,
-        existing_files_count: existing.length,
-        deleted_files_count: deleted.length,
-        added_rows_count: 0n,
-        existing_rows_count: rows(existing),
-        deleted_rows_count: rows(deleted),
-      });
+      let record = prepared.rewritten.get(l.rec.manifest_path);
+      if (!record) {
+        record = await rewrittenManifest(ctx, l, replaced, snapshotId);
+        prepared.rewritten.set(l.rec.manifest_path, record);
+      }
+      newList.push(record(sequence));
     }
     const listPath = metadataPath(location, `snap-${snapshotId}-${attempt}-${randomUUID()}.avro`);
     await putFile(
@@ -172,26 +249,10 @@ export async function compactTable(
       encodeManifestList(newList, snapshotId, current, sequence),
       "avro/binary",
     );
-
-    const carried = Object.fromEntries(
-      Object.entries(parent.summary).filter(([k]) => k.startsWith("weblog.kafka-offsets.")),
-    );
-    const summary: Record<string, string> = {
-      operation: "replace",
-      "added-data-files": String(written.length),
-      "deleted-data-files": String(replaced.size),
-      "added-records": String(written.reduce((n, f) => n + f.recordCount, 0)),
-      "deleted-records": String(replacedRecords),
-      "total-records": parent.summary["total-records"] ?? "0",
-      "total-data-files": String(
-        Number(parent.summary["total-data-files"] ?? 0) - replaced.size + written.length,
-      ),
-      "total-delete-files": parent.summary["total-delete-files"] ?? "0",
-      "total-position-deletes": parent.summary["total-position-deletes"] ?? "0",
-      "total-equality-deletes": parent.summary["total-equality-deletes"] ?? "0",
-      ...carried,
-    };
-    await options.beforeCommitRequest?.();
+    const summary = replaceSummary(parent, prepared.bins, written);
+    await options.beforeCommitRequest?.(attempt);
+    options.onProgress?.({ phase: "commit", attempt });
+    tried.add(snapshotId);
     try {
       await ctx.catalog.commitTable(
         ctx.ident,
@@ -212,15 +273,19 @@ export async function compactTable(
           { action: "set-snapshot-ref", "ref-name": "main", type: "branch", "snapshot-id": snapshotId },
         ],
       );
-      return { snapshotId, replaced: replaced.size, written: written.length, attempts: attempt };
+      return result(snapshotId, attempt);
     } catch (err) {
-      // refused: an append (or another compaction) landed; rebuild on the new base (this attempt's files: orphans)
-      if (err instanceof IcebergError && err.code === "COMMIT_CONFLICT") continue;
+      // refused: the table moved on (an append, another compaction); unknown: the reload tells. Rebuild either way.
+      if (err instanceof IcebergError && (err.code === "COMMIT_CONFLICT" || err.code === "COMMIT_UNKNOWN")) {
+        lastError = err;
+        continue;
+      }
       throw err;
     }
   }
   throw new IcebergError(
     "COMMIT_CONFLICT",
-    `compaction of ${ctx.ident.name}: refused 10 times in a row; try again`,
+    `compaction of ${ctx.ident.namespace.join(".")}.${ctx.ident.name}: ${MAX_ATTEMPTS} commits in a row refused (the table keeps moving); try again. The last: ${lastError?.message}`,
+    { cause: lastError },
   );
 }

@@ -10,6 +10,7 @@ import { WeblogError } from "@weblog/errors";
  * - `COMMIT_UNKNOWN`: a commit got no answer or a 5xx: it may or may not have landed. Retriable after a reload,
  *   which tells (the snapshot id is ours and unique).
  * - `NOT_FOUND`: the namespace or table does not exist (404).
+ * - `CATALOG_AUTH`: the catalog (401/403) or its token endpoint refused the token or the client credentials.
  * - `CATALOG_REJECTED`: any other 4xx: the request is wrong (a bug or a setting).
  * - `INCOMPATIBLE_TABLE`: an existing table's schema or partition spec is not the web-log one we write.
  * - `BAD_METADATA`: a manifest or manifest list we cannot read (not Avro, a missing field).
@@ -20,6 +21,7 @@ export type IcebergErrorCode =
   | "COMMIT_CONFLICT"
   | "COMMIT_UNKNOWN"
   | "NOT_FOUND"
+  | "CATALOG_AUTH"
   | "CATALOG_REJECTED"
   | "INCOMPATIBLE_TABLE"
   | "BAD_METADATA";
@@ -30,6 +32,7 @@ const RETRIABLE: Record<IcebergErrorCode, boolean> = {
   COMMIT_CONFLICT: true,
   COMMIT_UNKNOWN: true,
   NOT_FOUND: false,
+  CATALOG_AUTH: false,
   CATALOG_REJECTED: false,
   INCOMPATIBLE_TABLE: false,
   BAD_METADATA: false,

@@ -1,5 +1,7 @@
 export { snapshotAsOf } from "./as-of";
-export type { CompactOptions, CompactResult } from "./compact";
+export { type CatalogAuthOptions, catalogAuthFromEnv } from "./auth";
+export type { CompactOptions, CompactProgress, CompactResult } from "./compact";
+export { type CompactBin, DEFAULT_TARGET_FILE_SIZE, planCompaction } from "./compact-plan";
 export { IcebergError, type IcebergErrorCode } from "./errors";
 export { getFile, type TableStorage } from "./files";
 export type { DataFile } from "./manifest";
@@ -12,7 +14,7 @@ export {
   type SnapshotJson,
   type TableOffsets,
 } from "./offsets";
-export { listOrphanFiles, liveDataFiles, type OrphanFile } from "./orphans";
+export { listOrphanFiles, liveDataFiles, type OrphanFile, reachableFiles } from "./orphans";
 export { createRestCatalog, type RestCatalog, type RestCatalogOptions, type TableMetadata } from "./rest";
 export { PARTITION_BY, type PartitionBy, WEBLOG_TABLE_SCHEMA } from "./schema";
 export {

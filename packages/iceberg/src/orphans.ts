@@ -1,15 +1,24 @@
 /**
  * Orphan files: data files and Avro metadata under a table's location that no snapshot reaches (a part dropped as
  * already in or stale, a crash between the upload and the commit, a refused commit attempt's manifest list).
- * Listed, never deleted here: a file younger than `olderThanMs` may belong to a commit in flight.
+ * A file younger than `olderThanMs` may belong to a commit in flight and is never listed; `deleteOrphanFiles`
+ * deletes listed ones after checking again, on freshly loaded metadata, that no snapshot reaches them.
  */
-import { listAllObjects } from "@weblog/s3";
+import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
+import { explainS3Error, listAllObjects } from "@weblog/s3";
 import { decodeAvroFile } from "./avro";
+import { IcebergError } from "./errors";
 import { getFile, type TableStorage } from "./files";
 import { parseS3Uri } from "./location";
 import type { TableMetadata } from "./rest";
 
-export type OrphanFile = { path: string; size: number; lastModified?: Date };
+export type OrphanFile = {
+  path: string;
+  size: number;
+  lastModified?: Date;
+  /** A Parquet (or other) data file under data/, or an Avro manifest / manifest list under metadata/. */
+  kind: "data" | "metadata";
+};
 
 /**
  * The data files of the current snapshot (or of `snapshotId`: time travel), entries not deleted, each path as often
@@ -79,8 +88,56 @@ export async function listOrphanFiles(
       const path = `s3://${bucket}/${o.key}`;
       if (folder === "metadata/" && !o.key.endsWith(".avro")) continue; // the catalog's metadata JSON is its own
       if (reached.has(path) || (o.lastModified && o.lastModified.getTime() > cutoff)) continue;
-      orphans.push({ path, size: o.size, ...(o.lastModified ? { lastModified: o.lastModified } : {}) });
+      orphans.push({
+        path,
+        size: o.size,
+        kind: folder === "data/" ? "data" : "metadata",
+        ...(o.lastModified ? { lastModified: o.lastModified } : {}),
+      });
     }
   }
   return orphans;
+}
+
+/**
+ * Deletes `orphans` (from listOrphanFiles) that no snapshot of `metadata` (load it again just before: a commit may
+ * have landed since the listing) reaches; a reached one is kept. Returns the paths deleted and the paths kept.
+ */
+export async function deleteOrphanFiles(
+  storage: TableStorage,
+  metadata: TableMetadata,
+  orphans: readonly OrphanFile[],
+): Promise<{ deleted: string[]; kept: string[] }> {
+  const reached = await reachableFiles(storage, metadata);
+  const kept = orphans.filter((o) => reached.has(o.path)).map((o) => o.path);
+  const doomed = orphans.filter((o) => !reached.has(o.path)).map((o) => parseS3Uri(o.path));
+  const deleted: string[] = [];
+  const byBucket = new Map<string, string[]>();
+  for (const { bucket, key } of doomed) byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), key]);
+  for (const [bucket, keys] of byBucket) {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const chunk = keys.slice(i, i + 1000);
+      try {
+        const out = await storage.client.send(
+          new DeleteObjectsCommand({
+            Bucket: bucket,
+            Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+          }),
+        );
+        const failed = new Set((out.Errors ?? []).map((e) => e.Key));
+        if (failed.size > 0) {
+          const first = out.Errors?.[0];
+          throw new IcebergError(
+            "BAD_METADATA",
+            `could not delete ${failed.size} orphan file(s) in bucket ${bucket}, e.g. ${first?.Key}: ${first?.Code ?? "error"}`,
+          );
+        }
+        deleted.push(...chunk.map((k) => `s3://${bucket}/${k}`));
+      } catch (err) {
+        if (err instanceof IcebergError) throw err;
+        throw explainS3Error(err, { bucket, endpoint: storage.endpoint });
+      }
+    }
+  }
+  return { deleted, kept };
 }

@@ -3,6 +3,7 @@
  * Snapshot ids stay decimal strings (json.ts). Errors are IcebergErrors naming the catalog and the table, never a
  * credential (a URI's user info is dropped from messages).
  */
+import { type CatalogAuthOptions, createCatalogAuth, maskSecrets, safeUri } from "./auth";
 import { IcebergError } from "./errors";
 import { parseCatalogJson, stringifyCatalogJson } from "./json";
 import type { SnapshotJson } from "./offsets";
@@ -46,13 +47,11 @@ export type RestCatalog = {
   ): Promise<LoadedTable>;
 };
 
-export type RestCatalogOptions = {
+export type RestCatalogOptions = CatalogAuthOptions & {
   /** `iceberg.catalog.uri`, e.g. http://127.0.0.1:8181 (the API is under /v1). */
   uri: string;
   /** `iceberg.catalog.prefix`: the path prefix /v1/config gives (none for the fixture). */
   prefix?: string;
-  /** A bearer token (`iceberg.catalog.token`), sent as Authorization. */
-  token?: string;
   /** Per request (default 30 s). */
   timeoutMs?: number;
 };
@@ -60,22 +59,12 @@ export type RestCatalogOptions = {
 const ns = (namespace: string[]) => encodeURIComponent(namespace.join("\u001f"));
 const name = (t: TableIdent) => `${t.namespace.join(".")}.${t.name}`;
 
-function redact(uri: string): string {
-  try {
-    const u = new URL(uri);
-    u.username = "";
-    u.password = "";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return "(an invalid URI)";
-  }
-}
-
 /** A client for the REST catalog at `options.uri`. */
 export function createRestCatalog(options: RestCatalogOptions): RestCatalog {
   const base = `${options.uri.replace(/\/$/, "")}/v1${options.prefix ? `/${options.prefix}` : ""}`;
-  const where = `Iceberg REST catalog ${redact(options.uri)}`;
+  const where = `Iceberg REST catalog ${safeUri(options.uri)}`;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const auth = createCatalogAuth(options.uri, options, where, timeoutMs);
 
   async function call(
     method: string,
@@ -83,15 +72,14 @@ export function createRestCatalog(options: RestCatalogOptions): RestCatalog {
     body: unknown,
     what: string,
     commit = false,
+    retried = false,
   ): Promise<unknown> {
+    const authorization = await auth.headers();
     let res: Response;
     try {
       res = await fetch(`${base}${path}`, {
         method,
-        headers: {
-          "content-type": "application/json",
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        },
+        headers: { "content-type": "application/json", ...authorization },
         body: body === undefined ? undefined : stringifyCatalogJson(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -105,13 +93,22 @@ export function createRestCatalog(options: RestCatalogOptions): RestCatalog {
     }
     const text = await res.text();
     if (res.ok) return text ? parseCatalogJson(text) : undefined;
+    // an exchanged token expired or was revoked: fetch a new one, once (nothing was done: the catalog refused)
+    if (res.status === 401 && !retried && auth.rejected())
+      return call(method, path, body, what, commit, true);
     let message = "";
     try {
       message = (JSON.parse(text) as { error?: { message?: string } }).error?.message?.split("\n")[0] ?? "";
     } catch {
       message = text.slice(0, 200);
     }
+    message = maskSecrets(message, auth.secrets);
     const detail = `${what}: HTTP ${res.status}${message ? ` ${message}` : ""}`;
+    if (res.status === 401 || res.status === 403)
+      throw new IcebergError(
+        "CATALOG_AUTH",
+        `${where}: ${detail}: check iceberg.catalog.token or iceberg.catalog.credential`,
+      );
     if (res.status === 404) throw new IcebergError("NOT_FOUND", `${where}: ${detail}`);
     if (commit && res.status === 409) throw new IcebergError("COMMIT_CONFLICT", `${where}: ${detail}`);
     if (commit && res.status >= 500) throw new IcebergError("COMMIT_UNKNOWN", `${where}: ${detail}`);

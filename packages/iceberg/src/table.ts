@@ -27,7 +27,7 @@ import {
   type SnapshotJson,
   type TableOffsets,
 } from "./offsets";
-import { listOrphanFiles, type OrphanFile } from "./orphans";
+import { deleteOrphanFiles, listOrphanFiles, type OrphanFile } from "./orphans";
 import type { RestCatalog, TableIdent, TableMetadata } from "./rest";
 import { checkTable, type PartitionBy, partitionSpecFor, WEBLOG_TABLE_SCHEMA } from "./schema";
 
@@ -83,7 +83,9 @@ export type WebLogTable = {
   writeDataFiles(lines: readonly string[]): Promise<DataFile[]>;
   /** Files under the table's location no snapshot reaches, older than `olderThanMs` (default 1 h); orphans.ts. */
   listOrphanFiles(options?: { olderThanMs?: number }): Promise<OrphanFile[]>;
-  /** Rewrites each partition value's small files into one, as a replace snapshot (compact.ts). */
+  /** Deletes listed orphans that a freshly loaded table still does not reach (orphans.ts). */
+  deleteOrphanFiles(orphans: readonly OrphanFile[]): Promise<{ deleted: string[]; kept: string[] }>;
+  /** Rewrites each partition value's small files into files of about a target size, as a replace snapshot (compact.ts). */
   compact(options?: CompactOptions): Promise<CompactResult>;
   /** Appends the parts the table does not hold yet, in one snapshot; see judgeRange for the rule. */
   commitAppend(group: string, parts: readonly CommitPart[], hooks?: CommitHooks): Promise<CommitResult>;
@@ -103,6 +105,10 @@ export function parseTableName(table: string): TableIdent {
 }
 
 const MAX_COMMIT_ATTEMPTS = 10;
+
+/** A manifest-list record whose manifest still names a live file (added or existing; not only deleted ones). */
+export const hasLiveFiles = (r: ManifestFileRecord) =>
+  Number(r.added_files_count ?? 1) + Number(r.existing_files_count ?? 1) > 0;
 
 export async function openWebLogTable(options: OpenTableOptions): Promise<WebLogTable> {
   const { catalog, storage } = options;
@@ -174,7 +180,8 @@ export async function openWebLogTable(options: OpenTableOptions): Promise<WebLog
       }
       const parent = current(m);
       const sequence = BigInt((m["last-sequence-number"] ?? 0) + 1);
-      const list = [manifest.record(sequence), ...(await baseManifests(m))];
+      // a manifest with only deleted entries (a compaction's record of what it replaced) is not carried further
+      const list = [manifest.record(sequence), ...(await baseManifests(m)).filter(hasLiveFiles)];
       const listPath = metadataPath(location, `snap-${snapshotId}-${attempt}-${randomUUID()}.avro`);
       await putFile(storage, listPath, encodeManifestList(list, snapshotId, parent, sequence), "avro/binary");
 
@@ -276,6 +283,7 @@ export async function openWebLogTable(options: OpenTableOptions): Promise<WebLog
     },
     writeDataFiles: (lines) => writeDataFiles(storage, location, spec(), lines, codec),
     listOrphanFiles: async (o) => listOrphanFiles(storage, await refresh(), o),
+    deleteOrphanFiles: async (orphans) => deleteOrphanFiles(storage, await refresh(), orphans),
     compact: (o) => compactTable({ catalog, ident, storage, location, codec, schema, spec, refresh }, o),
     commitAppend,
   };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { snapshotAsOf } from "../src/as-of";
 import { decodeAvroFile, encodeAvroFile } from "../src/avro";
+import { planCompaction } from "../src/compact-plan";
 import { newSnapshotId, parseCatalogJson, stringifyCatalogJson } from "../src/json";
+import type { ManifestEntry } from "../src/manifest";
 import { formatOffsets, judgeRange, mergeOffsets, offsetsAt, offsetsKey, parseOffsets } from "../src/offsets";
 import { partitionPath, partitionSpecFor, partitionValue } from "../src/schema";
 import { parseTableName } from "../src/table";
@@ -132,5 +134,38 @@ describe("time travel: the snapshot an --as-of names", () => {
   it("names nothing for text that is neither", () => {
     expect(snapshotAsOf(metadata, "yesterday")).toBeUndefined();
     expect(snapshotAsOf(metadata, "2026-13-45")).toBeUndefined();
+  });
+});
+
+describe("compaction plan", () => {
+  const entry = (path: string, bytes: number, day: number | null, status = 1): ManifestEntry => ({
+    status,
+    snapshot_id: 1n,
+    sequence_number: null,
+    file_sequence_number: null,
+    data_file: {
+      file_path: path,
+      record_count: BigInt(bytes / 10),
+      file_size_in_bytes: BigInt(bytes),
+      partition: day === null ? {} : { timestamp_day: day },
+    },
+  });
+  it("packs a partition's small files into bins of at most the target, leaves big files and lone ones", () => {
+    const entries = [
+      entry("a", 400, 1),
+      entry("b", 300, 1),
+      entry("c", 300, 1),
+      entry("d", 200, 1),
+      entry("big", 800, 1), // >= 75% of 1000: left alone
+      entry("gone", 100, 1, 2), // deleted: not live
+      entry("lone", 100, 2), // the only small file of day 2
+    ];
+    const bins = planCompaction(entries, { targetFileSizeBytes: 1000 });
+    expect(bins.map((b) => [b.partition, b.entries.map((e) => e.data_file.file_path), b.bytes])).toEqual([
+      [1, ["a", "b", "c"], 1000],
+    ]); // d alone in a second bin: nothing to gain
+    expect(planCompaction(entries, { targetFileSizeBytes: 2000 })[0]?.entries).toHaveLength(5);
+    expect(planCompaction(entries, { targetFileSizeBytes: 1000, partitions: [2] })).toEqual([]);
+    expect(planCompaction(entries, { targetFileSizeBytes: 1000, minFiles: 5 })).toEqual([]);
   });
 });

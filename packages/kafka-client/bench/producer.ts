@@ -2,6 +2,7 @@
  * createBatchingProducer throughput against hand-written kafkajs loops, all on ONE broker from startKafka() in this
  * run (acks=-1, no compression, null keys, the same pre-built ~200-byte JSON values):
  *   batching producer - this package, defaults (batchSize 1000, maxInFlight 5, lingerMs 5), 1000 messages per send()
+ *                       (its client: @platformatic/kafka since issue 23, so "vs raw loop" compares the two clients too)
  *   raw loop          - kafkajs producer.send of 500 messages, 4 sends in flight (hand-tuned)
  *   per-message       - kafkajs, one awaited send per message (fewer messages; only the rate matters)
  * Usage: pnpm --filter @weblog/kafka-client bench   (BENCH_RECORDS=200000 BENCH_ROUNDS=3; tune with

@@ -70,6 +70,14 @@ export interface CreateKafkaOptions {
   retry?: RetryOptions;
 }
 
+/** The settings each client of createKafka was made from (the batching producer's client reads them). */
+const SETTINGS = new WeakMap<KafkaClient, KafkaSettings>();
+
+/** The settings `kafka` was made from by createKafka, or undefined for a kafkajs client made elsewhere. */
+export function settingsOf(kafka: KafkaClient): KafkaSettings | undefined {
+  return SETTINGS.get(kafka);
+}
+
 /** The kafkajs client for these settings, its logs routed into `logger`. Connect nothing yet. */
 export function createKafka(settings: KafkaSettings, opts: CreateKafkaOptions = {}): KafkaClient {
   const config: KafkaConfig = {
@@ -89,5 +97,7 @@ export function createKafka(settings: KafkaSettings, opts: CreateKafkaOptions = 
       password: settings.sasl.password,
     } as SASLOptions;
   }
-  return new Kafka(config);
+  const kafka = new Kafka(config);
+  SETTINGS.set(kafka, settings);
+  return kafka;
 }

@@ -20,15 +20,24 @@ interface ErrLike {
   message?: string;
   code?: string | number;
   type?: string;
+  /** @platformatic/kafka's name of a broker's error code (kafkajs's `type`). */
+  apiId?: string;
   broker?: string;
   cause?: unknown;
   originalError?: unknown;
   errors?: unknown[];
 }
 
+/** The broker's error name, from kafkajs (`type`) or @platformatic/kafka (`apiId`). */
+const typeOf = (e: ErrLike) => String(e.type ?? e.apiId);
+
+/** The address in @platformatic/kafka's "Connection to host:port failed." / "... timed out." */
+const CONNECTION_TO = /Connection to (\S+?:\d+)\.? (failed|timed out)/;
+
 /** The error and everything it wraps (cause, originalError, aggregate errors), outermost first. */
 function chain(err: unknown): ErrLike[] {
-  return causes(err) as ErrLike[];
+  // @platformatic/kafka nests one error per attempt (retries x brokers x cause): the broker's answer sits deep
+  return causes(err, 500) as ErrLike[];
 }
 
 const UNREACHABLE_CODES: Record<string, string> = {
@@ -91,8 +100,10 @@ export function explainKafkaError(
   const named = all.find(
     (e) => typeof e.broker === "string" && e.broker !== "" && !e.broker.startsWith("undefined"),
   );
-  const address = named?.broker ?? settings.brokers.join(",");
-  const brokers = named?.broker ? [named.broker] : settings.brokers;
+  const namedBroker =
+    named?.broker ?? all.map((e) => CONNECTION_TO.exec(String(e.message))?.[1]).find(Boolean);
+  const address = namedBroker ?? settings.brokers.join(",");
+  const brokers = namedBroker ? [namedBroker] : settings.brokers;
   const make = (code: KafkaErrorCode, message: string) =>
     new KafkaClientError(code, oneLine(message), { cause: err, brokers });
   const has = (p: (e: ErrLike) => boolean) => all.find(p);
@@ -102,20 +113,23 @@ export function explainKafkaError(
   const detail = mask(oneLine(innermost?.message ?? String(err)), settings);
 
   // Authentication / authorization.
-  const sasl = has((e) => e.name === "KafkaJSSASLAuthenticationError" || AUTH_TYPES.has(String(e.type)));
+  const sasl = has(
+    (e) =>
+      e.name === "KafkaJSSASLAuthenticationError" ||
+      e.code === "PLT_KFK_AUTHENTICATION" ||
+      AUTH_TYPES.has(typeOf(e)),
+  );
   if (sasl) {
     const who = settings.sasl
       ? `SASL ${settings.sasl.mechanism} as user '${settings.sasl.username}'`
       : "the connection (no SASL credentials set)";
-    if (settings.sasl && SASL_NOT_SPOKEN.has(String(sasl.type))) {
+    if (settings.sasl && has((e) => SASL_NOT_SPOKEN.has(typeOf(e)))) {
       return make(
         "AUTH",
         `Kafka at ${address} does not accept SASL ${settings.sasl.mechanism} on this listener (${detail}): for a listener without SASL unset KAFKA_SASL_MECHANISM, else point KAFKA_BROKERS at the SASL listener or pick a mechanism it enables`,
       );
     }
-    const what = String(sasl.type ?? "").endsWith("AUTHORIZATION_FAILED")
-      ? "is not authorized for"
-      : "rejected";
+    const what = typeOf(sasl).endsWith("AUTHORIZATION_FAILED") ? "is not authorized for" : "rejected";
     return make(
       "AUTH",
       `Kafka at ${address} ${what} ${who} (${detail}): check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
@@ -150,12 +164,13 @@ export function explainKafkaError(
       e.name === "KafkaJSConnectionClosedError" ||
       e.name === "KafkaJSNoBrokerAvailableError" ||
       e.name === "KafkaJSBrokerNotFound" ||
-      /Connection (error|timeout)|Closed connection|No broker available/i.test(String(e.message)),
+      /Connection (error|timeout|closed)|Closed connection|No broker available/i.test(String(e.message)) ||
+      CONNECTION_TO.test(String(e.message)),
   );
   if (sock || conn) {
     const reason = sock
       ? (UNREACHABLE_CODES[String(sock.code)] as string)
-      : /timeout/i.test(String(conn?.message))
+      : /timeout|timed out/i.test(String(conn?.message))
         ? "connection timed out"
         : /closed/i.test(String(conn?.message))
           ? "connection closed by the broker"
@@ -183,7 +198,7 @@ export function explainKafkaError(
     );
   }
 
-  const topic = has((e) => TOPIC_TYPES.has(String(e.type)));
+  const topic = has((e) => TOPIC_TYPES.has(typeOf(e)));
   if (topic) return make("TOPIC", `Kafka at ${address} refused the topic operation: ${detail}`);
 
   const code = FALLBACK[during];

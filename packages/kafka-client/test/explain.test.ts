@@ -1,3 +1,4 @@
+import { AuthenticationError, MultipleErrors, NetworkError, ResponseError } from "@platformatic/kafka";
 import { exitCodeOf } from "@weblog/cli";
 import {
   KafkaJSConnectionError,
@@ -144,5 +145,52 @@ describe("explainKafkaError", () => {
     expect(e.message).toBe("Kafka error while sending to 127.0.0.1:9092: MESSAGE_TOO_LARGE second line");
     const mine = new KafkaClientError("TOPIC", "x");
     expect(explainKafkaError(mine, settings)).toBe(mine);
+  });
+});
+
+/**
+ * The producer's client (@platformatic/kafka) nests one error per attempt and broker. Its own error classes, shaped as
+ * it throws them (seen against a real broker: unreachable.test.ts, apps/producer's SASL test): the address comes out
+ * of "Connection to host:port failed." and the broker's answer from past the 20 links a default cause walk reads.
+ */
+describe("explainKafkaError, @platformatic/kafka's errors", () => {
+  const attempts = <T>(n: number, make: () => T) => Array.from({ length: n }, make);
+
+  it("refused on every attempt -> BROKER_UNREACHABLE (connection refused) naming the address", () => {
+    const refused = () =>
+      new MultipleErrors("Cannot connect to any broker.", [
+        new NetworkError("Connection to 10.1.2.3:9094 failed.", {
+          cause: sysErr("ECONNREFUSED", "connect ECONNREFUSED 10.1.2.3:9094"),
+        }),
+      ]);
+    const err = new MultipleErrors("metadata failed 6 times.", attempts(6, refused));
+    const e = explainKafkaError(err, settings, { during: "connect" });
+    expect(e.code).toBe("BROKER_UNREACHABLE");
+    expect(e.message).toContain("unreachable at 10.1.2.3:9094 (connection refused)");
+    expect(e.brokers).toEqual(["10.1.2.3:9094"]);
+  });
+
+  it("SASL on a listener without it, six attempts deep -> AUTH naming the listener, never the password", () => {
+    const handshake = () =>
+      new MultipleErrors("Cannot connect to any broker.", [
+        new NetworkError("Connection to k:9093 failed.", {
+          cause: new AuthenticationError("Cannot find a suitable SASL mechanism.", {
+            cause: new ResponseError(17, 1, { "/": [34, null] }, undefined),
+          }),
+        }),
+      ]);
+    const err = new MultipleErrors("metadata failed 6 times.", attempts(6, handshake));
+    const e = explainKafkaError(err, saslSettings, { during: "connect" });
+    expect(e.code).toBe("AUTH");
+    expect(e.message).toMatch(/^Kafka at k:9093 does not accept SASL plain on this listener/);
+    expect(e.message).not.toContain("Sup3rS3cret");
+  });
+
+  it("a broker's UNKNOWN_TOPIC_OR_PARTITION answer (apiId) -> TOPIC", () => {
+    const err = new MultipleErrors("produce failed 1 times.", [
+      new ResponseError(0, 9, { "/responses/0/partitions/0": [3, null] }, undefined),
+    ]);
+    const e = explainKafkaError(err, settings, { during: "produce" });
+    expect(e.code).toBe("TOPIC");
   });
 });

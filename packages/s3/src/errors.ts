@@ -225,3 +225,44 @@ export function explainS3Error(err: unknown, ctx: S3ErrorContext): S3SideError {
     { cause: err },
   );
 }
+
+/**
+ * S3's refusal of a read for its SSE-C key: `missing` (400 InvalidRequest "The object was stored using a form of
+ * Server Side Encryption. The correct parameters must be provided to retrieve the object.") or `wrong` (a key was
+ * sent: 403 AccessDenied, "The calculated MD5 hash of the key did not match the hash that was provided." or 400 on
+ * a HEAD); null for any other error.
+ */
+export function sseCustomerKeyRefusal(err: unknown, keySent: boolean): "missing" | "wrong" | null {
+  const e = (err ?? {}) as SdkLikeError;
+  const status = e.$metadata?.httpStatusCode;
+  const text = `${e.name ?? e.Code ?? ""} ${e.message ?? ""}`;
+  if (!keySent && status === 400 && /Server Side Encryption|customer[- ]provided|SSE-?C/i.test(text))
+    return "missing";
+  if (
+    keySent &&
+    (status === 403 || status === 400) &&
+    /MD5 hash of the key|customer|encryption key/i.test(text)
+  )
+    return "wrong";
+  return null;
+}
+
+/**
+ * The one line for a read S3 refused for its SSE-C key (see sseCustomerKeyRefusal), naming `hint` (how a user
+ * gives the key, e.g. "--sse-customer-key"), never the key; null when `err` is not such a refusal.
+ */
+export function explainSseCustomerKeyRefusal(
+  err: unknown,
+  o: { bucket: string; key: string; keySent: boolean; hint?: string | undefined },
+): S3SideError | null {
+  const refusal = sseCustomerKeyRefusal(err, o.keySent);
+  if (refusal === null) return null;
+  const how = o.hint ?? "the SSE-C key it was written with";
+  return new S3SideError(
+    "REQUEST",
+    refusal === "missing"
+      ? `${o.key} in bucket '${o.bucket}' is encrypted with a customer key (SSE-C): S3 returns it only with that key; give it with ${how}`
+      : `${o.key} in bucket '${o.bucket}': S3 refused the SSE-C key given (not the key the object was written with); give the right one with ${how}`,
+    { cause: err },
+  );
+}

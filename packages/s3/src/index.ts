@@ -16,6 +16,7 @@ export {
   type S3ErrorCode,
   type S3ErrorContext,
   S3SideError,
+  sseCustomerKeyRefusal,
 } from "./errors";
 export {
   getObjectBody,

@@ -17,10 +17,11 @@ import {
   encodeRecordLines,
   type KeyLayout,
   type ObjectKeyParts,
+  parseCompanionKey,
   parseObjectKey,
   readRecordLines,
 } from "@weblog/sink-contract";
-import { explainS3Error } from "./errors";
+import { explainS3Error, explainSseCustomerKeyRefusal } from "./errors";
 import type { createParams } from "./write-params";
 
 export interface ListedObject {
@@ -148,7 +149,8 @@ export type SinkObject = ListedObject & ({ parts: ObjectKeyParts } | { parts?: u
 
 /**
  * Every object under `prefix` with its key parsed (`parseObjectKey` in `layout`): the one listing the demo, tests
- * and tools use to walk what a sink wrote. Keys that do not follow the layout come with their reason.
+ * and tools use to walk what a sink wrote. Keys that do not follow the layout come with their reason; companion
+ * objects (`store.kafka.keys` / `store.kafka.headers`: `<stem>.keys.json`, ...) are left out, they hold no records.
  */
 export async function* listSinkObjects(
   client: S3Client,
@@ -158,22 +160,37 @@ export async function* listSinkObjects(
 ): AsyncGenerator<SinkObject> {
   for await (const o of listAllObjects(client, bucket, prefix, options)) {
     const parsed = parseObjectKey(o.key, options.layout ?? DEFAULT_KEY_LAYOUT);
+    if (!parsed.ok && parseCompanionKey(o.key, options.layout ?? DEFAULT_KEY_LAYOUT)) continue;
     yield parsed.ok ? { ...o, parts: parsed.parts } : { ...o, reason: parsed.reason };
   }
 }
 
-/** The raw bytes of an object (no decompression). */
+/**
+ * The raw bytes of an object (no decompression). `sseCustomerKey`: the SSE-C key (base64, 256 bits) sent with the
+ * GET (the SDK adds its MD5), as S3 needs for an object written with SSE-C; `sseKeyHint` says how a user gives it
+ * (e.g. "--sse-customer-key"), named when S3 refuses the read for a missing or wrong key. The key is never shown.
+ */
 export async function getObjectBody(
   client: S3Client,
   bucket: string,
   key: string,
-  options: { endpoint?: string | undefined } = {},
+  options: { endpoint?: string | undefined; sseCustomerKey?: string | undefined; sseKeyHint?: string } = {},
 ): Promise<Buffer> {
+  const sse = options.sseCustomerKey
+    ? { SSECustomerAlgorithm: "AES256", SSECustomerKey: options.sseCustomerKey }
+    : {};
   try {
-    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...sse }));
     if (!out.Body) return Buffer.alloc(0);
     return Buffer.from(await out.Body.transformToByteArray());
   } catch (err) {
+    const refused = explainSseCustomerKeyRefusal(err, {
+      bucket,
+      key,
+      keySent: options.sseCustomerKey !== undefined,
+      hint: options.sseKeyHint,
+    });
+    if (refused) throw refused;
     throw explainS3Error(err, { bucket, endpoint: options.endpoint });
   }
 }

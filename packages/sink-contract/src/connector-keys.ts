@@ -125,6 +125,24 @@ const keyNames = list(
 );
 const optionalText = (emptyHint: string) => text({ nonEmpty: true, emptyHint });
 
+/**
+ * `keys.format.class` / `headers.format.class`: the companion objects' format. Confluent accepts Avro, ByteArray,
+ * Json and Parquet (default Avro); our sink writes JsonFormat only (Confluent's JSON layout of a key or a header
+ * list, companions.ts), so any other class is refused with one line naming the key.
+ */
+const companionFormat: Codec<"json"> = {
+  ...oneOf(["json"]),
+  parse(key, t) {
+    if (t === JSON_FORMAT_CLASS || t === "json") return "json";
+    throw badConfig(
+      key,
+      `${key}='${t}' is not written by our sink: use ${JSON_FORMAT_CLASS} (companion objects in JSON lines)`,
+    );
+  },
+  format: () => JSON_FORMAT_CLASS,
+  explain: (key, v) => `${key}=${String(v)} must be json (${JSON_FORMAT_CLASS})`,
+};
+
 /** One row per line (a table: read across). `write: "never"` rows are written by the partitioner's write-back. */
 // biome-ignore format: the key table, one row per line
 export const HONOURED_KEYS: readonly KeyRow[] = [
@@ -162,6 +180,10 @@ export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "weblog.upload.max.in.flight.per.partition", note: "uploadMaxInFlightPerPartition: objects of one partition uploaded at once under one planned commit", field: "uploadMaxInFlightPerPartition", codec: int(1), default: 8, origin: "ours only: 8 (measured in the consumer bench, flush.size 10 at 25 ms S3); 1 = the strict upload-commit-upload order", write: "if-not-default", flag: { name: "upload-max-in-flight-per-partition", arg: "<n>", help: "objects of one partition uploaded at once (1 = strict order)" } }),
   h({ key: "weblog.upload.max.in.flight", note: "uploadMaxInFlight: PutObjects in flight over all partitions", field: "uploadMaxInFlight", codec: int(1), default: 16, origin: "ours only: 16 PutObjects over all partitions (measured likewise)", write: "if-not-default", flag: { name: "upload-max-in-flight", arg: "<n>", help: "PutObjects in flight over all partitions" } }),
   h({ key: "weblog.upload.parts.max.in.flight", note: "uploadPartsMaxInFlight: UploadParts of one multipart object in flight at once (memory per big object: this many parts + 1)", field: "uploadPartsMaxInFlight", codec: int(1, 10_000), default: 2, origin: "ours only: 2 (measured in the consumer's big-objects bench, 64 MiB objects at 25 ms S3)", write: "if-not-default", flag: { name: "upload-parts-max-in-flight", arg: "<n>", help: "UploadParts of one big object in flight at once" } }),
+  h({ key: "store.kafka.keys", note: "storeKafkaKeys: write each object's record keys beside it as <object>.keys.json[.gz] (one JSON line per record, Confluent's layout); a record without a key is a bad record (DLQ with errors.tolerance=all, else the sink stops), as in Confluent", field: "storeKafkaKeys", codec: bool, default: false, origin: "Confluent: false", write: "if-not-default" }),
+  h({ key: "store.kafka.headers", note: "storeKafkaHeaders: write each object's record headers beside it as <object>.headers.json[.gz] ({\"headers\":[{\"key\":..,\"value\":..}]} per record); a record without headers is a bad record, as in Confluent", field: "storeKafkaHeaders", codec: bool, default: false, origin: "Confluent: false", write: "if-not-default" }),
+  h({ key: "keys.format.class", note: "keysFormat: the keys companion's format, JsonFormat only (required with store.kafka.keys=true, since Confluent's default is AvroFormat)", field: "keysFormat", codec: companionFormat, origin: "Confluent: io.confluent.connect.s3.format.avro.AvroFormat (not written by our sink)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "headers.format.class", note: "headersFormat: the headers companion's format, JsonFormat only (required with store.kafka.headers=true, since Confluent's default is AvroFormat)", field: "headersFormat", codec: companionFormat, origin: "Confluent: io.confluent.connect.s3.format.avro.AvroFormat (not written by our sink)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
   h({ key: "s3.ssea.name", note: "sseAlgorithm: server-side encryption of every object (PutObject, CreateMultipartUpload): AES256 (SSE-S3; SSE-C with s3.sse.customer.key) | aws:kms (SSE-KMS)", field: "sseAlgorithm", codec: oneOf(SSE_ALGORITHMS), origin: "Confluent: '' (none: the bucket's default encryption)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
   h({ key: "s3.sse.kms.key.id", note: "sseKmsKeyId: the KMS key (id, ARN or alias) for s3.ssea.name=aws:kms", field: "sseKmsKeyId", codec: optionalText("a KMS key id, ARN or alias, or remove the key (the AWS-managed key)"), origin: "Confluent: '' (the account's aws/s3 key)", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
   h({ key: "s3.sse.customer.key", note: "sseCustomerKey (secret, never shown): SSE-C key (base64, 256 bits) with s3.ssea.name=AES256, sent on PutObject, CreateMultipartUpload, every UploadPart and CompleteMultipartUpload; readers need it too", field: "sseCustomerKey", codec: secret(SSE_C_KEY), origin: "Confluent: unset", absentIsUnset: true, emptyIsUnset: true, write: "if-set", secret: true }),
@@ -178,6 +200,10 @@ export const HONOURED_KEYS: readonly KeyRow[] = [
   h({ key: "weblog.flush.size.bytes", note: "flushSizeBytes: also cut an object before a record that would take its lines past this many bytes (-1 = off)", field: "flushSizeBytes", codec: bytesOrOff, default: -1, origin: "ours only: off; Confluent's S3 sink has no byte limit", write: "if-not-default", flag: { name: "flush-size-bytes", arg: "<n>", help: "also cut an object at this many bytes of record lines, -1 off" } }),
   h({ key: "iceberg.tables", note: "icebergTable: the table written with format iceberg, namespace.table (created on first use)", field: "icebergTable", codec: icebergTable, default: "weblog.logs", origin: "ours: weblog.logs; Apache's Iceberg sink: required, a list", write: "if-not-default", flag: { name: "iceberg-table", arg: "<ns.table>", help: "for --format iceberg" } }),
   h({ key: "iceberg.catalog.uri", note: "icebergCatalogUri: the Iceberg REST catalog (format iceberg)", field: "icebergCatalogUri", codec: catalogUri, default: "http://localhost:8181", origin: "ours: the REST catalog's default port; Apache's sink: required with a REST catalog", write: "if-not-default", flag: { name: "iceberg-catalog-uri", arg: "<url>", help: "Iceberg REST catalog, for --format iceberg" }, env: ["ICEBERG_CATALOG_URI"] }),
+  h({ key: "iceberg.catalog.token", note: "icebergCatalogToken (secret, never shown): a bearer token sent to the REST catalog (Authorization: Bearer)", field: "icebergCatalogToken", codec: secret(), origin: "Apache's Iceberg sink: unset (no auth)", absentIsUnset: true, emptyIsUnset: true, write: "if-set", secret: true }),
+  h({ key: "iceberg.catalog.credential", note: "icebergCatalogCredential (secret, never shown): OAuth2 client credentials, client_id:client_secret (or a bare secret), exchanged at iceberg.catalog.oauth2-server-uri for a bearer token (client_credentials grant), renewed before it expires and after a 401", field: "icebergCatalogCredential", codec: secret(), origin: "Apache's Iceberg sink: unset (no auth)", absentIsUnset: true, emptyIsUnset: true, write: "if-set", secret: true }),
+  h({ key: "iceberg.catalog.oauth2-server-uri", note: "icebergOauth2ServerUri: the OAuth2 token endpoint for iceberg.catalog.credential", field: "icebergOauth2ServerUri", codec: catalogUri, origin: "Apache's Iceberg sink: <iceberg.catalog.uri>/v1/oauth/tokens", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
+  h({ key: "iceberg.catalog.scope", note: "icebergCatalogScope: the OAuth2 scope asked for with iceberg.catalog.credential", field: "icebergCatalogScope", codec: text({ nonEmpty: true, emptyHint: "e.g. catalog" }), origin: "Apache's Iceberg sink: catalog", absentIsUnset: true, emptyIsUnset: true, write: "if-set" }),
   h({ key: "iceberg.control.commit.interval-ms", note: "icebergCommitIntervalMs: at least this long between two table snapshots (0: the next one as soon as the previous is in); the files of every partition uploaded meanwhile go in one, and a set's partition waits for its snapshot", field: "icebergCommitIntervalMs", codec: int(0), default: 0, origin: "ours: 0, since a set's partition waits for its snapshot (consumer README, bench); Apache's Iceberg sink: 300000 (5 min)", write: "if-not-default", flag: { name: "iceberg-commit-interval-ms", arg: "<ms>", help: "min time between table snapshots, 0 = back to back" } }),
   h({ key: "iceberg.tables.default-partition-by", note: "icebergPartitionBy: a new table's partition spec: day(timestamp) | hour(timestamp) | none", field: "icebergPartitionBy", codec: oneOf(["day(timestamp)", "hour(timestamp)", "none"]), default: "day(timestamp)", origin: "ours: by day of the record time; Apache's sink: unpartitioned", write: "if-not-default", flag: { name: "iceberg-partition-by", arg: "<spec>", help: "day(timestamp), hour(timestamp) or none" } }),
 ];

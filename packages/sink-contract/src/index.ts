@@ -11,17 +11,21 @@ export {
 } from "./aws-values";
 export { compressionOfKey, contentTypeOf, encodeRecordLines, readRecordLines } from "./body";
 export { REDACTED } from "./codecs";
+export { type HeaderValue, headersLine, keyLine } from "./companions";
 export { deadLetterHeaders, deadLetterOrigin } from "./dlq-headers";
 export { SinkConfigError } from "./errors";
 export { SINK_FLAGS, type SinkFlag, settingsFromFlags, sinkFlagTableMarkdown } from "./flags";
 export { CONFLUENT_S3_SINK_KEYS, connectorKeyInfo } from "./key-table";
 export {
+  type CompanionView,
   type Compression,
+  companionObjectKey,
   DEFAULT_KEY_LAYOUT,
   formatObjectKey,
   type KeyLayout,
   type ObjectKeyParts,
   type ParquetCodec,
+  parseCompanionKey,
   parseObjectKey,
   topicPrefix,
   topicsDirPrefix,

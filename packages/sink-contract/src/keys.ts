@@ -85,6 +85,45 @@ export function formatObjectKey(parts: ObjectKeyParts, layout: KeyLayout = DEFAU
   return [...dirs, file].join(d);
 }
 
+/** A companion object's view (`store.kafka.keys` / `store.kafka.headers`). */
+export type CompanionView = "keys" | "headers";
+
+/**
+ * The companion object beside a value object, as Confluent's KeyValueHeaderRecordWriterProvider names it: the value
+ * key without its extension, `.keys` / `.headers`, then the companion format's extension (JsonFormat: `.json`, or
+ * `.json.gz` with s3.compression.type=gzip, whatever the value's format), e.g.
+ * `topics/weblogs/partition=3/weblogs+3+0000000120.keys.json` beside `...0000000120.snappy.parquet`.
+ */
+export function companionObjectKey(
+  parts: ObjectKeyParts,
+  view: CompanionView,
+  compression: Compression,
+  layout: KeyLayout = DEFAULT_KEY_LAYOUT,
+): string {
+  const value = formatObjectKey(parts, layout);
+  const stem = value.slice(0, value.length - fileExtension(parts.compression, parts.parquet).length);
+  return `${stem}.${view}${fileExtension(compression)}`;
+}
+
+/**
+ * A companion object's key: its view, its body's compression and the value object's parts (with the value's format
+ * left as JSON: a companion does not say it), or null when `key` is not a companion's (a value object's, or none).
+ */
+export function parseCompanionKey(
+  key: string,
+  layout: KeyLayout = DEFAULT_KEY_LAYOUT,
+): { view: CompanionView; compression: Compression; value: ObjectKeyParts } | null {
+  for (const view of ["keys", "headers"] as const) {
+    for (const compression of ["gzip", "none"] as const) {
+      const ending = `.${view}${fileExtension(compression)}`;
+      if (!key.endsWith(ending)) continue;
+      const parsed = parseObjectKey(`${key.slice(0, -ending.length)}.json`, layout);
+      return parsed.ok ? { view, compression, value: parsed.parts } : null;
+    }
+  }
+  return null;
+}
+
 /** The prefix under which every object of `topic` lives (for listing). */
 export function topicPrefix(topic: string, layout: KeyLayout = DEFAULT_KEY_LAYOUT): string {
   return (

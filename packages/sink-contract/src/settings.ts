@@ -109,6 +109,14 @@ export interface SinkSettings {
    * uploaded with a multipart upload in parts of this many bytes (the last part the rest).
    */
   partSize: number;
+  /** `store.kafka.keys`: each object's record keys in a companion object `<stem>.keys.json[.gz]`. */
+  storeKafkaKeys: boolean;
+  /** `store.kafka.headers`: each object's record headers in a companion object `<stem>.headers.json[.gz]`. */
+  storeKafkaHeaders: boolean;
+  /** `keys.format.class`: the keys companion's format (JsonFormat only; required with `storeKafkaKeys`). */
+  keysFormat?: "json";
+  /** `headers.format.class`: the headers companion's format (JsonFormat only; required with `storeKafkaHeaders`). */
+  headersFormat?: "json";
   /** `s3.ssea.name` (Confluent: "" = none): SSE-S3 (`AES256`, or SSE-C with `sseCustomerKey`) or SSE-KMS (`aws:kms`). */
   sseAlgorithm?: SseAlgorithm;
   /** `s3.sse.kms.key.id` (with `aws:kms` only; absent: the account's AWS-managed key). */
@@ -139,6 +147,14 @@ export interface SinkSettings {
   icebergTable: string;
   /** `iceberg.catalog.uri` (format iceberg): the REST catalog. */
   icebergCatalogUri: string;
+  /** `iceberg.catalog.token` (secret): a bearer token for the REST catalog. */
+  icebergCatalogToken?: string;
+  /** `iceberg.catalog.credential` (secret): OAuth2 client credentials, `client_id:client_secret`. */
+  icebergCatalogCredential?: string;
+  /** `iceberg.catalog.oauth2-server-uri`: the token endpoint (unset: the catalog's /v1/oauth/tokens). */
+  icebergOauth2ServerUri?: string;
+  /** `iceberg.catalog.scope`: the OAuth2 scope (unset: catalog). */
+  icebergCatalogScope?: string;
   /** `iceberg.control.commit.interval-ms` (format iceberg): minimum time between two snapshots. */
   icebergCommitIntervalMs: number;
   /** `iceberg.tables.default-partition-by` (format iceberg): a new table's spec. */

@@ -67,7 +67,35 @@ export function validateSinkSettings(s: SinkSettings): SinkSettings {
     );
   }
   checkAwsKeys(out);
+  checkCompanions(out);
   return out;
+}
+
+/**
+ * store.kafka.keys / store.kafka.headers: the companion's format must be named (Confluent's default, AvroFormat, is
+ * not written by our sink, so running without the key would write something Connect would not), and a table has no
+ * companion objects.
+ */
+function checkCompanions(s: SinkSettings): void {
+  const views = [
+    ["store.kafka.keys", "keys.format.class", s.storeKafkaKeys, s.keysFormat],
+    ["store.kafka.headers", "headers.format.class", s.storeKafkaHeaders, s.headersFormat],
+  ] as const;
+  for (const [on, formatKey, enabled, format] of views) {
+    if (!enabled) continue;
+    if (s.format === "iceberg") {
+      throw badConfig(
+        on,
+        `${on}=true: an Iceberg table has no companion objects; use format.class JsonFormat or ParquetFormat, or remove the key`,
+      );
+    }
+    if (format === undefined) {
+      throw badConfig(
+        formatKey,
+        `${formatKey}: required with ${on}=true (Confluent's default, AvroFormat, is not written by our sink); set ${formatKey}=io.confluent.connect.s3.format.json.JsonFormat`,
+      );
+    }
+  }
 }
 
 /**

@@ -136,22 +136,22 @@ describe("secrets from the connector JSON are never shown", () => {
 
 describe("a key we do not honour that changes what lands in S3", () => {
   it("is refused at start in one line naming it and the way out, exit 2", () => {
-    const err = refusal({ "store.kafka.keys": "true" });
-    expect(err?.key).toBe("store.kafka.keys");
+    const err = refusal({ "s3.schema.partition.affix.type": "VALUE" });
+    expect(err?.key).toBe("s3.schema.partition.affix.type");
     expect(err?.message).toBe(
-      "store.kafka.keys='true' is not supported by our sink: not supported by our sink: keys are not written; use 'false', or list it in weblog.ignore.keys to run without it",
+      "s3.schema.partition.affix.type='VALUE' is not supported by our sink: schema-based affixes are not written; use 'NONE', or list it in weblog.ignore.keys to run without it",
     );
     expect(err && exitCodeOf(err)).toBe(2);
   });
 
   it("runs without it, with a note, when weblog.ignore.keys lists it", () => {
     const { notes } = loadConnectorConfig({
-      "store.kafka.keys": "true",
-      "weblog.ignore.keys": "store.kafka.keys",
+      "s3.schema.partition.affix.type": "VALUE",
+      "weblog.ignore.keys": "s3.schema.partition.affix.type",
     });
-    expect(notes.some((n) => n.startsWith("store.kafka.keys='true': not honoured, run without it"))).toBe(
-      true,
-    );
+    expect(
+      notes.some((n) => n.startsWith("s3.schema.partition.affix.type='VALUE': not honoured, run without it")),
+    ).toBe(true);
   });
 
   it("weblog.ignore.keys may list only keys the sink refuses", () => {

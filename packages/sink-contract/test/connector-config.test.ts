@@ -139,7 +139,21 @@ describe("loadConnectorConfig", () => {
     );
     expect(avro.message).toContain("not supported by our sink");
     expect(avro.message).toContain("io.confluent.connect.s3.format.json.JsonFormat");
-    expect(badConfig(() => loadConnectorConfig({ "store.kafka.keys": "true" })).key).toBe("store.kafka.keys");
+    const keysAvro = badConfig(() => loadConnectorConfig({ "store.kafka.keys": "true" }));
+    expect(keysAvro.key).toBe("keys.format.class");
+    expect(keysAvro.message).toBe(
+      "keys.format.class: required with store.kafka.keys=true (Confluent's default, AvroFormat, is not written by our sink); set keys.format.class=io.confluent.connect.s3.format.json.JsonFormat",
+    );
+    const headersAvro = badConfig(() =>
+      loadConnectorConfig({
+        "store.kafka.headers": "true",
+        "headers.format.class": "io.confluent.connect.s3.format.avro.AvroFormat",
+      }),
+    );
+    expect(headersAvro.key).toBe("headers.format.class");
+    expect(headersAvro.message).toContain(
+      "is not written by our sink: use io.confluent.connect.s3.format.json.JsonFormat",
+    );
     expect(
       badConfig(() => loadConnectorConfig({ "partitioner.class": "com.example.MyPartitioner" })).key,
     ).toBe("partitioner.class");

@@ -33,14 +33,19 @@ const EXAMPLES: Record<string, string> = {
   "s3.credentials.provider.sts.role.arn": "arn:aws:iam::111122223333:role/sink",
   "s3.credentials.provider.sts.role.session.name": "s-1",
   "s3.credentials.provider.sts.role.external.id": "x-1",
-  "weblog.ignore.keys": "store.kafka.keys",
+  "weblog.ignore.keys": "s3.schema.partition.affix.type",
   "s3.credentials.provider.class": "io.confluent.connect.s3.auth.AwsAssumeRoleCredentialsProvider",
   "consumer.override.metadata.max.age.ms": "30000",
   "topics.regex": "weblogs-.*",
+  "iceberg.catalog.oauth2-server-uri": "https://auth.example.com/oauth/token",
+  "keys.format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+  "headers.format.class": "io.confluent.connect.s3.format.json.JsonFormat",
 };
 
 /** The keys a key needs beside it to be valid (validate.ts's rules for keys that need each other). */
 const COMPANIONS: Record<string, Record<string, string>> = {
+  "store.kafka.keys": { "keys.format.class": "io.confluent.connect.s3.format.json.JsonFormat" },
+  "store.kafka.headers": { "headers.format.class": "io.confluent.connect.s3.format.json.JsonFormat" },
   "errors.deadletterqueue.topic.name": { "errors.tolerance": "all" },
   "s3.sse.kms.key.id": { "s3.ssea.name": "aws:kms" },
   "s3.sse.customer.key": { "s3.ssea.name": "AES256" },

@@ -38,6 +38,7 @@ describe("startTcpProxy", () => {
     const proxy = await startTcpProxy({ target: { host: "127.0.0.1", port: echoPort } });
     try {
       expect(await roundTrip(proxy.port, "hello")).toBe("HELLO");
+      expect(proxy.bytesFromTarget()).toBe(5); // what the target sent back, counted
       // a live connection is cut by pause()
       const live = createConnection(proxy.port, "127.0.0.1");
       const closed = new Promise((r) => live.on("close", r));

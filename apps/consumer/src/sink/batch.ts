@@ -147,7 +147,7 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
       stats.skipped += 1;
       st.buffer.skip(offset);
     } else if (c.kind === "reject") await reject(st, message, c, ctx);
-    else parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs);
+    else parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs, c.companion);
     const next = st.replay[0];
     if (next !== undefined && offset + 1n >= next) {
       st.replay.shift();
@@ -157,7 +157,16 @@ export function createBatchHandler(d: BatchDeps): (payload: EachBatchPayload) =>
 
   /** Buffers an accepted record; a promise only when that cuts (flush.size, or the buffer cap over all partitions). */
   const append = (st: PartitionState, offset: bigint, c: Accepted, nowMs: number, ctx: BatchContext) => {
-    const file = parts.append(st, offset, c.encodedPartition, c.line, c.size, c.recordTimeMs, nowMs);
+    const file = parts.append(
+      st,
+      offset,
+      c.encodedPartition,
+      c.line,
+      c.size,
+      c.recordTimeMs,
+      nowMs,
+      c.companion,
+    );
     const cut = d.rotation.afterAppend(file.lines.length, parts.totalBytes);
     if (cut === "flush.size") return cutInBatch(st, cut, ctx);
     if (cut === "memory") return relieveMemory(st, ctx);

@@ -4,7 +4,8 @@
  * round of several objects (committer.ts): after-plan-before-upload (the planned cuts committed, no PUT started),
  * mid-batch-upload (the first object of the round uploaded, the others in flight), during-batch-commit (the
  * round's OffsetCommit sent, its answer not awaited), and mid-multipart-upload (object-writer.ts: a part of a
- * multipart upload stored, the upload not completed). With --format iceberg (table/table-store.ts): after-data-files
+ * multipart upload stored, the upload not completed), after-companions (store.kafka.keys / headers: an object's
+ * companions stored, its value object not). With --format iceberg (table/table-store.ts): after-data-files
  * (a set's Parquet data files on S3, in no snapshot), before-table-commit (the snapshot's manifests on S3, the
  * commit request not sent), during-table-commit (the request sent, its answer not awaited), after-table-commit (the
  * catalog answered; the Kafka commit not made).
@@ -19,6 +20,7 @@ export type CrashPoint =
   | "mid-batch-upload"
   | "during-batch-commit"
   | "mid-multipart-upload"
+  | "after-companions"
   | "after-data-files"
   | "before-table-commit"
   | "during-table-commit"
@@ -32,6 +34,7 @@ const POINTS: readonly CrashPoint[] = [
   "mid-batch-upload",
   "during-batch-commit",
   "mid-multipart-upload",
+  "after-companions",
   "after-data-files",
   "before-table-commit",
   "during-table-commit",

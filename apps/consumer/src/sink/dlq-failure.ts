@@ -1,7 +1,11 @@
 import { causes } from "@weblog/errors";
-import { type Admin, ConfigResourceTypes, type IHeaders } from "kafkajs";
+import kafkajs, { type Admin, type IHeaders } from "kafkajs";
 import type { DeadLetter } from "./dlq";
 import { SinkError } from "./errors";
+
+// kafkajs is CommonJS: its values by name through the default export, so an ESM bundle that leaves it external
+// (the bench's) loads too.
+const { ConfigResourceTypes } = kafkajs;
 
 /**
  * A dead letter the broker refuses for good (issue 25): resending it cannot help, and re-reading the batch only

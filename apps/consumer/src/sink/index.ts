@@ -133,6 +133,11 @@ export function createSinkEngine(opts: SinkEngineOptions): SinkEngine {
     partSize: settings.partSize,
     writeParams: writeParamsOf(settings),
     onPartUploaded: () => crash("mid-multipart-upload"),
+    companions: [
+      ...(settings.storeKafkaKeys ? (["keys"] as const) : []),
+      ...(settings.storeKafkaHeaders ? (["headers"] as const) : []),
+    ],
+    onCompanionsUploaded: () => crash("after-companions"),
     onNoSuchUpload(what) {
       stats.noSuchUpload += 1;
       logger.warn(

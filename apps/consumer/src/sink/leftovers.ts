@@ -1,7 +1,7 @@
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Logger } from "@weblog/cli";
 import { isNotImplemented } from "@weblog/s3";
-import { type KeyLayout, parseObjectKey, topicPrefix } from "@weblog/sink-contract";
+import { type KeyLayout, parseCompanionKey, parseObjectKey, topicPrefix } from "@weblog/sink-contract";
 import { SinkError } from "./errors";
 import { type Attempt, isNoSuchUpload } from "./multipart";
 import type { UploadControl } from "./object-writer";
@@ -33,7 +33,9 @@ export function uploadsOfPartition(
 ): ListedUpload[] {
   return listed.filter((u) => {
     const parsed = parseObjectKey(u.key, layout);
-    return parsed.ok && parsed.parts.topic === topic && parsed.parts.kafkaPartition === partition;
+    // a companion object's upload (store.kafka.keys / headers) belongs to its value object's partition
+    const parts = parsed.ok ? parsed.parts : parseCompanionKey(u.key, layout)?.value;
+    return parts !== undefined && parts.topic === topic && parts.kafkaPartition === partition;
   });
 }
 

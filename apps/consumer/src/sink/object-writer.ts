@@ -14,7 +14,14 @@ import {
   putObjectBody,
   S3SideError,
 } from "@weblog/s3";
-import { type Compression, formatObjectKey, type KeyLayout, type ParquetCodec } from "@weblog/sink-contract";
+import {
+  type CompanionView,
+  type Compression,
+  companionObjectKey,
+  formatObjectKey,
+  type KeyLayout,
+  type ParquetCodec,
+} from "@weblog/sink-contract";
 import pLimit from "p-limit";
 import pRetry, { AbortError } from "p-retry";
 import { SinkError } from "./errors";
@@ -44,6 +51,13 @@ export interface ObjectWriterOptions {
    * every PutObject and multipart upload (`writeParamsOf(settings)` of @weblog/s3); default none.
    */
   writeParams?: ObjectWriteParams;
+  /**
+   * store.kafka.keys / store.kafka.headers: each file's key / headers lines (OpenFile.keys / headers) go to companion
+   * objects beside it (JSON lines, `compression`), uploaded with the same params before the value object.
+   */
+  companions?: readonly CompanionView[];
+  /** Called once a file's companions are stored, before its value object (the kill -9 tests' point between them). */
+  onCompanionsUploaded?: () => void;
   /** Called after each stored part of a multipart upload (the kill -9 tests' `mid-multipart-upload` point). */
   onPartUploaded?: () => void;
   /**
@@ -95,18 +109,16 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       ? { format: "parquet", codec: opts.parquet }
       : { format: "json", compression: opts.compression };
   const contentType = contentTypeOf(encoding);
+  const partsOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) => ({
+    topic: set.topic,
+    encodedPartition: file.encodedPartition,
+    kafkaPartition: set.kafkaPartition,
+    startOffset: file.startOffset,
+    compression: encoding.format === "json" ? opts.compression : ("none" as const),
+    ...(opts.parquet !== undefined ? { parquet: opts.parquet } : {}),
+  });
   const keyOf = (set: Pick<FlushSet, "topic" | "kafkaPartition">, file: OpenFile) =>
-    formatObjectKey(
-      {
-        topic: set.topic,
-        encodedPartition: file.encodedPartition,
-        kafkaPartition: set.kafkaPartition,
-        startOffset: file.startOffset,
-        compression: encoding.format === "json" ? opts.compression : "none",
-        ...(opts.parquet !== undefined ? { parquet: opts.parquet } : {}),
-      },
-      opts.layout,
-    );
+    formatObjectKey(partsOf(set, file), opts.layout);
 
   /**
    * One S3 request with the sink's retry model: `control.check` before every attempt (a lost fence abandons it),
@@ -179,10 +191,16 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
 
   const partSize = opts.partSize ?? DEFAULT_PART_SIZE;
   const partsInFlight = opts.partsInFlight ?? DEFAULT_PARTS_IN_FLIGHT;
-  /** One file -> one object: a PutObject when its body fits one part, else a multipart upload. Returns its bytes. */
+  const companionEncoding: BodyEncoding = { format: "json", compression: opts.compression };
+  /**
+   * One file -> one object (its records' `lines`, the value's or a companion's, in `enc`): a PutObject when its body
+   * fits one part, else a multipart upload. Every object of a file carries the same params and offset tags (its
+   * records are the same). Returns its bytes.
+   */
   const putOne = async (
     key: string,
     file: OpenFile,
+    body: { lines: string[]; bytes: number; enc: BodyEncoding },
     metadata: Record<string, string>,
     control: UploadControl,
   ) => {
@@ -191,36 +209,62 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
     const endOffset = file.endOffset ?? file.startOffset + BigInt(file.lines.length - 1);
     const tags = writeParams.offsetTags ? offsetTags(file.startOffset, endOffset, file.lines.length) : {};
     const params = createParams(writeParams, tags);
-    const put = async (body: Buffer) => {
+    const type = body.enc === encoding ? contentType : contentTypeOf(body.enc);
+    const put = async (bytes: Buffer) => {
       await attempt(`upload of ${key}`, (o) =>
-        putObjectBody(opts.client, opts.bucket, key, body, opts.compression, {
+        putObjectBody(opts.client, opts.bucket, key, bytes, opts.compression, {
           endpoint: opts.endpoint,
           abortSignal: o.abortSignal,
           metadata,
-          contentType,
+          contentType: type,
           params,
         }),
       );
     };
-    const whole = encoding.format === "json" && fitsOnePart(file.bytes, partSize);
+    const whole = body.enc.format === "json" && fitsOnePart(body.bytes, partSize);
     const chunks = whole
       ? async function* () {
-          yield await encodeObjectBody(file.lines, encoding);
+          yield await encodeObjectBody(body.lines, body.enc);
         }
-      : () => encodeObjectBodyChunks(file.lines, encoding);
+      : () => encodeObjectBodyChunks(body.lines, body.enc);
     const target = {
       client: opts.client,
       bucket: opts.bucket,
       key,
       partSize,
       partsInFlight,
-      contentType,
+      contentType: type,
       metadata,
       writeParams,
       createParams: params,
     };
     const done = await uploadBody(target, chunks, attempt, put, () => opts.onPartUploaded?.());
     return done.bytes;
+  };
+
+  const companions = opts.companions?.length ? opts.companions : null;
+  /** The file's companion objects, in parallel (inside the value's slot of the window); returns their bytes. */
+  const putCompanions = async (
+    set: FlushSet,
+    file: OpenFile,
+    metadata: Record<string, string>,
+    control: UploadControl,
+  ) => {
+    const sizes = await Promise.all(
+      (companions ?? []).map((view) => {
+        const lines = (view === "keys" ? file.keys : file.headers) ?? [];
+        if (lines.length !== file.lines.length) {
+          throw new SinkError(
+            "S3_FATAL",
+            `${view} companion of ${keyOf(set, file)} has ${lines.length} lines for ${file.lines.length} records (a bug)`,
+          );
+        }
+        const key = companionObjectKey(partsOf(set, file), view, opts.compression, opts.layout);
+        const bytes = lines.reduce((n, l) => n + l.length + 1, 0);
+        return putOne(key, file, { lines, bytes, enc: companionEncoding }, metadata, control);
+      }),
+    );
+    return sizes.reduce((n, b) => n + b, 0);
   };
 
   return {
@@ -230,9 +274,15 @@ export function createObjectWriter(opts: ObjectWriterOptions): ObjectWriter {
       const keys = set.files.map((file) => keyOf(set, file));
       const sizes = await Promise.all(
         set.files.map((file, i) =>
-          limit(() =>
-            putOne(keys[i] as string, file, objectMetadata(set.reason, file.lines.length), control),
-          ),
+          limit(async () => {
+            const metadata = objectMetadata(set.reason, file.lines.length);
+            const value = { lines: file.lines, bytes: file.bytes, enc: encoding };
+            if (!companions) return putOne(keys[i] as string, file, value, metadata, control);
+            // Companions first (README "Exactly once", companion objects): a value object in S3 always has them.
+            const stored = await putCompanions(set, file, metadata, control);
+            opts.onCompanionsUploaded?.();
+            return stored + (await putOne(keys[i] as string, file, value, metadata, control));
+          }),
         ),
       );
       return { keys, bytes: sizes.reduce((n, b) => n + b, 0) };

@@ -10,6 +10,12 @@
  *   gets committed once the files taken by `takeAll()` are uploaded.
  */
 
+/** One record's companion lines (store.kafka.keys / store.kafka.headers): its key's line, its headers' line. */
+export interface Companion {
+  key?: string;
+  headers?: string;
+}
+
 export interface OpenFile {
   encodedPartition: string;
   startOffset: bigint;
@@ -17,6 +23,10 @@ export interface OpenFile {
   endOffset?: bigint;
   lines: string[];
   bytes: number;
+  /** store.kafka.keys: one key line per record of `lines`, in order (absent when the keys are off). */
+  keys?: string[];
+  /** store.kafka.headers: one headers line per record of `lines` (absent when the headers are off). */
+  headers?: string[];
 }
 
 export interface FlushSet {
@@ -67,7 +77,8 @@ export class PartitionBuffer {
 
   /**
    * Buffers one line; returns the file it went to (so the caller can check flush.size). Positional arguments and
-   * `size` (bytes of line + "\n", -1 to measure here) because this runs once per record.
+   * `size` (bytes of line + "\n", -1 to measure here) because this runs once per record. `companion`: the record's
+   * key / headers lines (only with store.kafka.keys / headers; their bytes count in the buffer, not the file's).
    */
   append(
     offset: bigint,
@@ -76,6 +87,7 @@ export class PartitionBuffer {
     size: number,
     recordTimeMs: number,
     nowMs: number,
+    companion?: Companion,
   ): OpenFile {
     let file = this.files.get(encodedPartition);
     if (!file) {
@@ -87,6 +99,7 @@ export class PartitionBuffer {
     file.endOffset = offset;
     file.bytes += bytes;
     this.bytes += bytes;
+    if (companion !== undefined) this.bytes += appendCompanion(file, companion);
     this.records += 1;
     this.nextOffset = offset + 1n;
     if (this.firstBufferedAtMs === null) this.firstBufferedAtMs = nowMs;
@@ -136,4 +149,20 @@ export class PartitionBuffer {
     this.clear();
     this.nextOffset = null;
   }
+}
+
+/** Adds a record's companion lines to its file; returns their bytes (counted against the buffer cap). */
+function appendCompanion(file: OpenFile, companion: Companion): number {
+  let bytes = 0;
+  if (companion.key !== undefined) {
+    if (file.keys === undefined) file.keys = [];
+    file.keys.push(companion.key);
+    bytes += companion.key.length + 1;
+  }
+  if (companion.headers !== undefined) {
+    if (file.headers === undefined) file.headers = [];
+    file.headers.push(companion.headers);
+    bytes += companion.headers.length + 1;
+  }
+  return bytes;
 }

@@ -1,5 +1,13 @@
 import { decode, encode, quickAccept } from "@weblog/log-schema";
-import { type Partitioner, recordTimeMs, type SinkSettings } from "@weblog/sink-contract";
+import {
+  type HeaderValue,
+  headersLine,
+  keyLine,
+  type Partitioner,
+  recordTimeMs,
+  type SinkSettings,
+} from "@weblog/sink-contract";
+import type { Companion } from "./partition-buffer";
 
 /**
  * Record policy, pure: what one Kafka record becomes. `append` (the line to buffer, where it goes, its record time),
@@ -15,6 +23,8 @@ export type Classified =
       encodedPartition: string;
       /** Record time for rotate.interval.ms (0 when that is off). */
       recordTimeMs: number;
+      /** The key / headers lines (store.kafka.keys / store.kafka.headers); undefined when both are off. */
+      companion?: Companion;
     }
   | { kind: "skip" }
   | {
@@ -28,9 +38,45 @@ export interface RecordInput {
   value: Buffer | null;
   /** Kafka timestamp (ms, as a string, as kafkajs gives it). */
   timestamp: string;
+  /** Read only with store.kafka.keys. */
+  key?: Buffer | null;
+  /** Read only with store.kafka.headers. */
+  headers?: Readonly<Record<string, HeaderValue>>;
 }
 
-type RecordSettings = Pick<SinkSettings, "behaviorOnNullValues" | "partitioner" | "rotateIntervalMs">;
+type RecordSettings = Pick<SinkSettings, "behaviorOnNullValues" | "partitioner" | "rotateIntervalMs"> &
+  Partial<Pick<SinkSettings, "storeKafkaKeys" | "storeKafkaHeaders">>;
+
+/**
+ * store.kafka.keys / store.kafka.headers: a record's companion lines, or the reason it is a bad record (no key / no
+ * headers: Confluent's DataException, the errant-record path). Only called when one of them is on.
+ */
+function companionOf(
+  message: RecordInput,
+  keys: boolean,
+  headers: boolean,
+): Companion | Extract<Classified, { kind: "reject" }> {
+  const companion: Companion = {};
+  if (keys) {
+    const line = keyLine(message.key);
+    if (line === null) {
+      return { kind: "reject", reason: "NULL_KEY", text: "record has no key, with store.kafka.keys=true" };
+    }
+    companion.key = line;
+  }
+  if (headers) {
+    const line = headersLine(message.headers);
+    if (line === null) {
+      return {
+        kind: "reject",
+        reason: "NO_HEADERS",
+        text: "record has no headers, with store.kafka.headers=true",
+      };
+    }
+    companion.headers = line;
+  }
+  return companion;
+}
 
 export interface RecordPolicy {
   /** `defaultEncoded`: the partition's encoded directory under the Default partitioner (computed once). */
@@ -47,6 +93,9 @@ export function createRecordPolicy(settings: RecordSettings, partitioner: Partit
   // WEBLOG_SINK_QUICK_ACCEPT=0: every record through decode, the one-pass check off (a diagnostic switch, and the
   // bench's same-run baseline); verdicts are the same either way.
   const quick = process.env.WEBLOG_SINK_QUICK_ACCEPT !== "0";
+  const keys = settings.storeKafkaKeys === true;
+  const headers = settings.storeKafkaHeaders === true;
+  const companions = keys || headers;
 
   // Record time (the contract's one reading: nested field, ISO string or epoch ms), else the Kafka timestamp.
   const recordTimeOf = (message: RecordInput, record: unknown): number =>
@@ -106,7 +155,10 @@ export function createRecordPolicy(settings: RecordSettings, partitioner: Partit
         }
       }
       const timeMs = needsRecordTime ? recordTimeOf(message, record) : 0;
-      return { kind: "append", line, size, encodedPartition, recordTimeMs: timeMs };
+      if (!companions) return { kind: "append", line, size, encodedPartition, recordTimeMs: timeMs };
+      const companion = companionOf(message, keys, headers);
+      if ("kind" in companion) return companion;
+      return { kind: "append", line, size, encodedPartition, recordTimeMs: timeMs, companion };
     },
   };
 }

@@ -1,4 +1,5 @@
 import {
+  catalogAuthFromEnv,
   createRestCatalog,
   offsetsKey,
   parseOffsets,
@@ -71,7 +72,12 @@ export interface IcebergWatcherOptions {
 /** Loads the table every poll; a table not there yet (the sink creates it on first use) is an empty list. */
 export function createIcebergWatcher(opts: IcebergWatcherOptions) {
   const catalog =
-    opts.catalog ?? createRestCatalog({ uri: opts.catalogUri ?? "http://localhost:8181", timeoutMs: 10_000 });
+    opts.catalog ??
+    createRestCatalog({
+      uri: opts.catalogUri ?? "http://localhost:8181",
+      timeoutMs: 10_000,
+      ...catalogAuthFromEnv(process.env), // ICEBERG_CATALOG_TOKEN / ICEBERG_CATALOG_CREDENTIAL
+    });
   const ident = parseTableName(opts.table);
   return {
     async poll(): Promise<IcebergPart> {

@@ -1,9 +1,10 @@
-import type { Kafka, Message } from "kafkajs";
+import type { Kafka } from "kafkajs";
+import { settingsOf } from "../client";
 import { KafkaClientError } from "../errors";
 import { connectChecked, explainKafkaError } from "../explain";
-import { Partitioners } from "../kafkajs";
 import { noopLogger } from "../logger";
 import { compressionType } from "./compression";
+import { createProduceEngine, type EngineMessage } from "./engine";
 import {
   type BatchingProducer,
   type BatchingProducerOptions,
@@ -20,17 +21,19 @@ function byteLength(v: string | Buffer | null | undefined): number {
 }
 
 /**
- * A kafkajs producer for throughput without loss. Messages accumulate into batches (batchSize / maxBatchBytes /
- * lingerMs); each batch is one `producer.send` with acks=-1 by default; at most maxInFlight sends are outstanding and
- * send() waits for a free slot (backpressure, bounded memory). kafkajs retries a failed send (retry option); what
- * still fails is counted in stats().errors and surfaced by the next send()/flush() (never dropped silently).
- * Idempotence is off: kafkajs's idempotent producer needs maxInFlightRequests=1 and is marked experimental, so a
- * retried batch may be duplicated (at-least-once), and with maxInFlight > 1 batches may land out of order.
+ * A producer for throughput without loss. Messages accumulate into batches (batchSize / maxBatchBytes / lingerMs);
+ * each batch is one send of the client (engine.ts: @platformatic/kafka, set up from the settings `kafka` was made
+ * with) with acks=-1 by default; at most maxInFlight sends are outstanding and send() waits for a free slot
+ * (backpressure, bounded memory). The client retries a failed send (retry option, kafkajs's meaning); what still
+ * fails is counted in stats().errors and surfaced by the next send()/flush() (never dropped silently).
+ * Idempotence is off, so a retried batch may be duplicated (at-least-once), and with maxInFlight > 1 batches may land
+ * out of order.
  */
 export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptions): BatchingProducer {
   const topic = opts.topic;
   const acks = opts.acks ?? -1;
-  const compression = compressionType(opts.compression ?? "none");
+  const compressionName = opts.compression ?? "none";
+  compressionType(compressionName); // BAD_SETTINGS naming the flag for a codec the consumers (kafkajs) cannot read
   const maxInFlight = opts.maxInFlight ?? 5;
   const batchSize = opts.batchSize ?? 1000;
   const maxBatchBytes = opts.maxBatchBytes ?? 900_000;
@@ -49,26 +52,33 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     }
   }
 
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
+  const settings = opts.settings ?? settingsOf(kafka);
+  if (!settings) {
+    throw new KafkaClientError(
+      "BAD_SETTINGS",
+      "createBatchingProducer: give `settings`, or a client made by createKafka (it carries them)",
+      { field: "settings" },
+    );
+  }
+  const engine = createProduceEngine(settings, {
     retry: opts.retry ?? DEFAULT_SEND_RETRY,
-    idempotent: false,
-    allowAutoTopicCreation: true,
+    ackTimeoutMs,
+    maxInFlight,
   });
 
   /*
    * Memory model: messages live in exactly two places, the `buffer` (the batch being filled, at most batchSize
-   * messages) and the produce calls handed to kafkajs (at most maxInFlight batches). A batch is cut from the buffer
+   * messages) and the produce calls handed to the client (at most maxInFlight batches). A batch is cut from the buffer
    * only when an in-flight slot is free, so nothing ever waits between the two: the linger timer cuts only if a slot
    * is free at once, else it marks the buffer "due" and the next released slot takes it. send() waits (backpressure)
    * whenever the buffer is full and every slot is busy, whichever way batches are cut. Bound: batchSize *
    * (maxInFlight + 1) messages held by the producer.
    */
-  let buffer: Message[] = [];
+  let buffer: EngineMessage[] = [];
   let bufferBytes = 0;
   let linger: NodeJS.Timeout | undefined;
   let lingerDue = false; // the linger ran out while every slot was busy: the next free slot takes the buffer
-  let inFlight = 0; // slots taken = produce calls handed to kafkajs and not settled
+  let inFlight = 0; // slots taken = produce calls handed to the client and not settled
   let failure: KafkaClientError | undefined;
   let connected = false;
   const slotWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -88,7 +98,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
             },
           );
 
-  function takeBatch(): { messages: Message[]; bytes: number } {
+  function takeBatch(): { messages: EngineMessage[]; bytes: number } {
     const messages = buffer;
     const bytes = bufferBytes;
     buffer = [];
@@ -107,7 +117,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
 
   /**
    * A slot for one produce call, strictly first come first served: a free slot is taken at once only when nobody
-   * waits, and a released slot is handed to the oldest waiter. So batches are handed to kafkajs in the order they
+   * waits, and a released slot is handed to the oldest waiter. So batches are handed to the client in the order they
    * were cut (with maxInFlight 1 that keeps per-partition order). Rejects once a send has failed for good.
    */
   function acquireSlot(): Promise<void> | undefined {
@@ -133,9 +143,9 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
   }
 
   /**
-   * The first send that fails for good (after kafkajs's retries) fails everything not yet handed to kafkajs, at
+   * The first send that fails for good (after the client's retries) fails everything not yet handed to the client, at
    * once: the buffered messages are counted in errors and every send()/flush() waiting for a slot rejects. Produce
-   * calls already in kafkajs settle on their own (acked or counted); no new one is started.
+   * calls already in the client settle on their own (acked or counted); no new one is started.
    */
   function fail(e: KafkaClientError, n: number): void {
     failure = e;
@@ -158,12 +168,12 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     return n;
   }
 
-  /** Hands a batch to kafkajs on a slot already taken (does not wait for its acknowledgement). */
-  function start(batch: { messages: Message[]; bytes: number }): void {
+  /** Hands a batch to the client on a slot already taken (does not wait for its acknowledgement). */
+  function start(batch: { messages: EngineMessage[]; bytes: number }): void {
     const n = batch.messages.length;
     s.sent += n;
-    producer
-      .send({ topic, messages: batch.messages, acks, compression, timeout: ackTimeoutMs })
+    engine
+      .send(topic, batch.messages, { acks, compression: compressionName })
       .then(
         () => {
           s.acked += n;
@@ -177,7 +187,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
       .finally(releaseSlot);
   }
 
-  /** Waits for a free slot, then cuts the buffer and hands it to kafkajs. Rejects once a send has failed. */
+  /** Waits for a free slot, then cuts the buffer and hands it to the client. Rejects once a send has failed. */
   async function dispatchBuffer(): Promise<void> {
     const waiting = acquireSlot();
     if (waiting) await waiting;
@@ -221,7 +231,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     if (failure) throw failure;
     if (!connected)
       throw new KafkaClientError("PRODUCE", "the producer is not connected: call connect() first");
-    let i = 0; // messages[0..i) are in the buffer or handed to kafkajs
+    let i = 0; // messages[0..i) are in the buffer or handed to the client
     try {
       while (i < messages.length) {
         if (failure) throw failure; // it may land while we awaited a slot
@@ -232,7 +242,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
           await dispatchBuffer();
           continue;
         }
-        const msg: Message = { key, value: m.value };
+        const msg: EngineMessage = { key, value: m.value };
         if (m.headers) msg.headers = m.headers;
         if (m.partition !== undefined) msg.partition = m.partition;
         buffer.push(msg);
@@ -259,16 +269,17 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
     } catch (err) {
       if (err !== failure) throw err;
     }
-    // Produce calls already in kafkajs settle within one retry cycle; wait for them so stats() is final.
+    // Produce calls already in the client settle within one retry cycle; wait for them so stats() is final.
     if (inFlight > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
     if (failure) throw failure;
   }
 
+  const handle = { connect: () => engine.connect(), disconnect: () => engine.disconnect() };
   return {
-    producer,
+    producer: handle,
     async connect() {
-      if (opts.settings) await connectChecked(producer, opts.settings);
-      else await producer.connect();
+      if (opts.settings) await connectChecked(handle, opts.settings);
+      else await engine.connect();
       connected = true;
     },
     send: (messages) => serialized(() => sendNow(messages)),
@@ -287,7 +298,7 @@ export function createBatchingProducer(kafka: Kafka, opts: BatchingProducerOptio
         if (connected) await serialized(flushNow);
       } finally {
         connected = false;
-        await producer.disconnect();
+        await engine.disconnect();
       }
     },
   };

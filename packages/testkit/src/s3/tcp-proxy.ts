@@ -16,6 +16,8 @@ export type TcpProxy = {
   /** Listens again on the same port. */
   resume(): Promise<void>;
   setDelay(ms: number): void;
+  /** Bytes the target has sent back to clients so far (responses: e.g. S3 GET bytes, with HTTP headers). */
+  bytesFromTarget(): number;
   /** Like pause(), for good. */
   close(): Promise<void>;
 };
@@ -62,6 +64,7 @@ function forwardDelayed(from: Socket, to: Socket, delay: () => number): void {
  */
 export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy> {
   let delayMs = options.delayMs ?? 0;
+  let fromTarget = 0;
   const sockets = new Set<Socket>();
   const onConnection = (client: Socket) => {
     const upstream = createConnection({
@@ -81,6 +84,9 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     forwardDelayed(client, upstream, () => delayMs);
+    upstream.on("data", (chunk: Buffer) => {
+      fromTarget += chunk.length;
+    });
     upstream.pipe(client);
   };
   let server = createServer({ allowHalfOpen: true }, onConnection);
@@ -117,6 +123,7 @@ export async function startTcpProxy(options: TcpProxyOptions): Promise<TcpProxy>
     setDelay(ms: number) {
       delayMs = ms;
     },
+    bytesFromTarget: () => fromTarget,
     close: stopListening,
   };
 }
