@@ -30,11 +30,11 @@ describe("pnpm demo", () => {
   });
 
   it("--engine connect-iceberg: producer -> Kafka -> Connect (Apache Iceberg's sink) -> table -> verifier OK", {
-    timeout: 420_000,
+    timeout: 480_000,
   }, async () => {
     const r = await runCli(DEMO, ["--engine", "connect-iceberg", "--count", "2000"], {
       env: { KAFKA_BROKERS: undefined, S3_ENDPOINT: undefined, S3_BUCKET: undefined },
-      timeoutMs: 400_000,
+      timeoutMs: 460_000, // the demo's own delivery deadline (300 s) plus three server starts
     });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain("Kafka Connect (Apache Iceberg sink) -> Iceberg table");
