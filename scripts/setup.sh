@@ -72,5 +72,6 @@ bash infra/local/s3/setup.sh
 bash infra/local/moto/setup.sh # moto's S3 server in a venv of its own (the second S3 implementation, TESTKIT_S3=moto)
 # Connect plugins: Aiven's S3 sink from Maven Central; where the Maven Central reached lacks its jar (development
 # machines, CI), from ../shared/connect-plugins/ after a sha256 check. It says which, and fails when neither has it.
+# Apache Iceberg's Kafka Connect sink (1.12.0, REST catalog + S3FileIO, the individual AWS SDK modules) from Maven Central.
 bash infra/local/connect/fetch-plugin.sh
 bash infra/local/iceberg/fetch.sh

@@ -3,14 +3,26 @@
  * - `sink` (default): our consumer (`apps/consumer --sink`) as a child process; it commits only what is in S3 and
  *   commits the rest on SIGTERM;
  * - `connect`: the seed's pipeline, Kafka Connect with Aiven's S3 sink (infra/connect/aiven-s3-sink.json) on a
- *   local worker; its consumer group is `connect-<name>`, and the verifier reads the connector JSON (`--config`).
+ *   local worker; its consumer group is `connect-<name>`, and the verifier reads the connector JSON (`--config`);
+ * - `connect-iceberg`: the seed's path into a table, Kafka Connect with Apache Iceberg's own sink
+ *   (infra/connect/iceberg-sink.json) writing the web-log table through the local REST catalog; the verifier
+ *   checks the table with the group's committed offsets (`--iceberg-offsets kafka`: Apache's snapshots carry its
+ *   control topic's offsets, not the data topic's).
  */
 import { fileURLToPath } from "node:url";
 import { ExpectedError } from "@weblog/cli";
-import { type CliHandle, spawnCli, startAivenConnect, TestkitError } from "@weblog/testkit";
+import {
+  type CliHandle,
+  spawnCli,
+  startAivenConnect,
+  startIcebergConnect,
+  TestkitError,
+} from "@weblog/testkit";
 
-export type EngineName = "sink" | "connect";
-export const ENGINES: readonly EngineName[] = ["sink", "connect"];
+export type EngineName = "sink" | "connect" | "connect-iceberg";
+export const ENGINES: readonly EngineName[] = ["sink", "connect", "connect-iceberg"];
+/** The engines that run on a Kafka Connect worker (they need the S3 server itself, not startS3()'s proxy). */
+export const isConnectEngine = (name: EngineName) => name !== "sink";
 
 export type EngineContext = {
   bootstrap: string;
@@ -31,6 +43,8 @@ export type EngineContext = {
   sinkArgs?: string[];
   /** Our sink's --metrics-port (demo --ui); Kafka Connect has none. */
   metricsPort?: number;
+  /** The table and its REST catalog (`--format iceberg`, `--engine connect-iceberg`). */
+  iceberg?: { catalogUri: string; table: string };
 };
 
 export type RunningEngine = {
@@ -40,6 +54,8 @@ export type RunningEngine = {
   group: string;
   /** Verifier flags for this engine's layout and limits. */
   verifierArgs: string[];
+  /** Verifier flags beside --iceberg-table for this engine's table (none: the offsets are in the table). */
+  tableVerifierArgs?: string[];
   /** Why the engine stopped on its own, or undefined while it runs. */
   failure(): string | undefined;
   /** After delivery: make the engine commit what it has and stop (ours), or nothing (Connect already committed). */
@@ -118,6 +134,35 @@ async function startConnect(c: EngineContext): Promise<RunningEngine> {
   }
 }
 
+async function startConnectIceberg(c: EngineContext): Promise<RunningEngine> {
+  if (!c.iceberg) throw new Error("connect-iceberg needs the table's catalog");
+  try {
+    const connect = await startIcebergConnect({
+      bootstrap: c.bootstrap,
+      s3: c.s3,
+      bucket: c.s3.bucket,
+      catalogUri: c.iceberg.catalogUri,
+      topic: c.topic,
+      table: c.iceberg.table,
+      repoRoot: REPO_ROOT,
+      dir: c.dir,
+    });
+    return {
+      describe: `Kafka Connect ${connect.worker.url} with Apache Iceberg's sink, connector ${connect.name} RUNNING into ${c.iceberg.table} (group ${connect.group}, control topic ${connect.controlTopic}; worker log ${connect.worker.logFile})`,
+      group: connect.group,
+      verifierArgs: [],
+      tableVerifierArgs: ["--iceberg-offsets", "kafka"],
+      failure: () => undefined,
+      finish: async () => {},
+      stop: () => connect.stop(),
+    };
+  } catch (err) {
+    if (err instanceof TestkitError) throw new ExpectedError(err.message);
+    throw err;
+  }
+}
+
 export function startEngine(name: EngineName, c: EngineContext): Promise<RunningEngine> {
+  if (name === "connect-iceberg") return startConnectIceberg(c);
   return name === "connect" ? startConnect(c) : startSink(c);
 }

@@ -39,10 +39,10 @@ import {
 } from "@weblog/testkit";
 import { appPath } from "./apps";
 import { type Coverage, coversAll, s3Coverage } from "./coverage";
-import { startEngine } from "./engines";
+import { isConnectEngine, startEngine } from "./engines";
 import { parseOptions } from "./options";
 import { sampleObjects } from "./samples";
-import { sampleTable, tableCoverage } from "./table";
+import { rowCountCoverage, sampleTable, tableCoverage } from "./table";
 import { pickMetricsPorts, startDashboard } from "./ui";
 import { type Delivery, readDelivery } from "./watch";
 
@@ -86,16 +86,24 @@ async function demo(argv: string[]): Promise<number> {
     const id = randomUUID().slice(0, 8);
     const topic = `demo-${id}`;
     const group = `demo-sink-${id}`;
-    const connectEngine = opts.engine === "connect";
-    const iceberg = opts.format === "iceberg";
+    const connectEngine = isConnectEngine(opts.engine);
+    const apacheIceberg = opts.engine === "connect-iceberg";
+    const iceberg = opts.format === "iceberg" || apacheIceberg;
     if (connectEngine && opts.format !== "json")
       throw new ExpectedError(`--format ${opts.format} is our sink's: use it with --engine sink`);
+    if (apacheIceberg && opts.ui)
+      throw new ExpectedError(
+        "--ui shows the sink and connect engines: drop --ui with --engine connect-iceberg",
+      );
     const table = `demo.logs_${id}`;
-    const plugin = pluginStatus("aiven-s3");
+    const plugin = pluginStatus(apacheIceberg ? "iceberg" : "aiven-s3");
     if (connectEngine && !plugin.installed) throw new ExpectedError(plugin.reason);
-    out(
-      `weblog demo: fake web logs -> Kafka -> ${connectEngine ? "Kafka Connect (Aiven S3 sink)" : "S3 sink"} -> verifier`,
-    );
+    const via = apacheIceberg
+      ? "Kafka Connect (Apache Iceberg sink) -> Iceberg table"
+      : connectEngine
+        ? "Kafka Connect (Aiven S3 sink)"
+        : "S3 sink";
+    out(`weblog demo: fake web logs -> Kafka -> ${via} -> verifier`);
 
     const [kafka, s3] = await Promise.all([
       startKafka().then((k: KafkaHandle) => {
@@ -155,6 +163,7 @@ async function demo(argv: string[]): Promise<number> {
       flushSize: opts.flushSize,
       rotateScheduleIntervalMs: opts.rotateScheduleIntervalMs,
       sinkArgs: [...(opts.format === "json" ? [] : ["--format", opts.format]), ...tableArgs],
+      ...(catalog ? { iceberg: { catalogUri: catalog.uri, table } } : {}),
       consumerPath: paths.consumer,
       env,
       dir,
@@ -166,7 +175,7 @@ async function demo(argv: string[]): Promise<number> {
         path: appPath("dashboard"),
         port: opts.uiPort,
         ports,
-        engine: opts.engine,
+        engine: opts.engine === "sink" ? "sink" : "connect",
         topic,
         bucket: s3.bucket,
         endpoint: s3.endpoint,
@@ -246,7 +255,9 @@ async function demo(argv: string[]): Promise<number> {
         const produced = producerExit === 0 && state.produced >= opts.count;
         if (produced || round % 4 === 0)
           coverage = await (catalog
-            ? tableCoverage(catalog.uri, table, engine.group, topic)
+            ? apacheIceberg
+              ? rowCountCoverage(catalog.uri, table, state.highs)
+              : tableCoverage(catalog.uri, table, engine.group, topic)
             : s3Coverage(s3Client, s3.bucket, topic)
           ).catch(() => coverage);
         if (producerExit !== undefined && producerExit !== 0) {
@@ -277,12 +288,14 @@ async function demo(argv: string[]): Promise<number> {
     if (!opts.ui) await engine.finish();
 
     out(
-      `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${engine.group} ${catalog ? `--iceberg-table ${table} --iceberg-catalog-uri ${catalog.uri}` : `${engine.verifierArgs.join(" ")} --expect-count ${opts.count}`}`,
+      `[5/5] verifier: s3-verifier --topic ${topic} --brokers ... --group ${engine.group} ${catalog ? [...tableArgs, ...(engine.tableVerifierArgs ?? [])].join(" ") : `${engine.verifierArgs.join(" ")} --expect-count ${opts.count}`}`,
     );
     const verifierArgs = [
       ...["--bucket", s3.bucket, "--endpoint", s3.endpoint, "--region", s3.region, "--topic", topic],
       ...["--brokers", kafka.bootstrap, "--group", engine.group],
-      ...(catalog ? tableArgs : [...engine.verifierArgs, "--expect-count", String(opts.count)]),
+      ...(catalog
+        ? [...tableArgs, ...(engine.tableVerifierArgs ?? [])]
+        : [...engine.verifierArgs, "--expect-count", String(opts.count)]),
     ];
     const verified = await runCli(paths.verifier, verifierArgs, { env, timeoutMs: 120_000 });
     out();

@@ -6,6 +6,10 @@ import { ENGINES, type EngineName } from "./engines";
  * ~250 records/s here at flush.size 10 (each object a 3-request multipart upload), 10,000 records take ~40 s. */
 export const CONNECT_TIMEOUT_MS = 180_000;
 
+/** The same for `--engine connect-iceberg`: Apache Iceberg's sink made its first table commit ~2 min after its task
+ * was RUNNING here (3,000 records delivered in 2m02s at a 10 s commit interval), so it gets more room. */
+export const CONNECT_ICEBERG_TIMEOUT_MS = 300_000;
+
 export interface DemoOptions {
   count: number;
   rate: number;
@@ -48,7 +52,7 @@ export function parseOptions(argv: string[]): DemoOptions {
     .addOption(
       new Option(
         "--engine <engine>",
-        "what moves records from Kafka to S3: sink (ours) or connect (Kafka Connect with Aiven's S3 sink)",
+        "what moves records from Kafka to S3: sink (ours), connect (Kafka Connect with Aiven's S3 sink) or connect-iceberg (Kafka Connect with Apache Iceberg's sink, into a table)",
       )
         .choices(ENGINES)
         .default("sink"),
@@ -64,7 +68,7 @@ export function parseOptions(argv: string[]): DemoOptions {
     .addOption(
       new Option(
         "--timeout <duration>",
-        `longest wait for delivery after the producer started (default 45 s; ${CONNECT_TIMEOUT_MS / 1000} s with --engine connect, which writes 10-record objects as 3-request multipart uploads)`,
+        `longest wait for delivery after the producer started (default 45 s; ${CONNECT_TIMEOUT_MS / 1000} s with --engine connect, which writes 10-record objects as 3-request multipart uploads; ${CONNECT_ICEBERG_TIMEOUT_MS / 1000} s with --engine connect-iceberg, whose first table commit comes late)`,
       )
         .default(45_000, "45s")
         .argParser(parsers.duration("--timeout", { min: 1000 })),
@@ -82,8 +86,8 @@ export function parseOptions(argv: string[]): DemoOptions {
     );
   cmd.parse(argv, { from: "user" });
   const opts = cmd.opts<DemoOptions>();
-  if (opts.engine === "connect" && cmd.getOptionValueSource("timeout") === "default") {
-    opts.timeout = CONNECT_TIMEOUT_MS;
+  if (opts.engine !== "sink" && cmd.getOptionValueSource("timeout") === "default") {
+    opts.timeout = opts.engine === "connect-iceberg" ? CONNECT_ICEBERG_TIMEOUT_MS : CONNECT_TIMEOUT_MS;
   }
   return opts;
 }

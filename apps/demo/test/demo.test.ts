@@ -28,4 +28,23 @@ describe("pnpm demo", () => {
     expect(r.stdout).toMatch(/^demo finished in /m);
     console.info(`demo took ${(r.durationMs / 1000).toFixed(1)} s`);
   });
+
+  it("--engine connect-iceberg: producer -> Kafka -> Connect (Apache Iceberg's sink) -> table -> verifier OK", {
+    timeout: 480_000,
+  }, async () => {
+    const r = await runCli(DEMO, ["--engine", "connect-iceberg", "--count", "2000"], {
+      env: { KAFKA_BROKERS: undefined, S3_ENDPOINT: undefined, S3_BUCKET: undefined },
+      timeoutMs: 460_000, // the demo's own delivery deadline (300 s) plus three server starts
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("Kafka Connect (Apache Iceberg sink) -> Iceberg table");
+    expect(r.stdout).toMatch(/--iceberg-offsets kafka$/m);
+    expect(r.stdout).toMatch(
+      /^OK: 2000 records, each Kafka record below the group's committed offsets exactly once$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^demo finished in .*every record produced is in the Iceberg table demo\.logs_/m,
+    );
+    console.info(`demo --engine connect-iceberg took ${(r.durationMs / 1000).toFixed(1)} s`);
+  });
 });

@@ -55,6 +55,8 @@ export interface VerifierOptions {
   icebergTable: string | undefined;
   /** Its REST catalog. */
   icebergCatalogUri: string;
+  /** Where the table's Kafka offsets are: its snapshots (our sink) or the group's commits in Kafka (Apache's sink). */
+  icebergOffsets: "table" | "kafka";
   /** --checkpoint: the incremental mode's file (src/checkpoint). */
   checkpoint: string | undefined;
   /** --since: objects stored before this time (ms since the epoch) are left unread. */
@@ -86,6 +88,7 @@ interface RawFlags {
   concurrency?: number;
   icebergTable?: string;
   icebergCatalogUri?: string;
+  icebergOffsets?: string;
   checkpoint?: string;
   since?: string;
   partition?: string;
@@ -217,6 +220,12 @@ export function buildCommand() {
         "--iceberg-catalog-uri <url>",
         "the table's Iceberg REST catalog (default http://localhost:8181)",
       ).env("ICEBERG_CATALOG_URI"),
+    )
+    .addOption(
+      new Option(
+        "--iceberg-offsets <table|kafka>",
+        "where the table's Kafka offsets are: table (default: its snapshots, as our sink writes them) or kafka (--group's committed offsets: a table Apache Iceberg's Kafka Connect sink writes, --group connect-<connector name>)",
+      ).env("ICEBERG_OFFSETS"),
     );
 }
 
@@ -318,6 +327,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       "--iceberg-catalog-uri is not an http(s) URL without user info, e.g. http://localhost:8181.",
     );
 
+  const icebergOffsets = f.icebergOffsets ?? "table";
+  if (icebergOffsets !== "table" && icebergOffsets !== "kafka")
+    throw new UsageError(`--iceberg-offsets "${icebergOffsets}" is not table or kafka.`);
   const sseCustomerKey = f.sseCustomerKey ?? s?.sseCustomerKey;
   if (f.sseCustomerKey !== undefined && !/^[A-Za-z0-9+/]{43}=$/.test(f.sseCustomerKey)) {
     throw new UsageError(
@@ -336,6 +348,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     partitions: f.partition === undefined ? [] : parsePartitions(f.partition),
     icebergTable,
     icebergCatalogUri,
+    icebergOffsets,
     bucket,
     endpoint,
     region: (f.region ?? env.S3_REGION ?? env.AWS_REGION ?? s?.region ?? DEFAULTS.region).trim(),

@@ -128,6 +128,22 @@ describe("parseOptions", () => {
     }
   });
 });
+
+describe("--iceberg-offsets", () => {
+  const table = ["--iceberg-table", "weblog.logs", "--brokers", "b:9092", "--group", "g", "--topic", "t"];
+
+  it("defaults to the table's own snapshots, and takes kafka (a table Apache's Connect sink writes)", () => {
+    expect(parseOptions(table, NO_ENV).icebergOffsets).toBe("table");
+    expect(parseOptions([...table, "--iceberg-offsets", "kafka"], NO_ENV).icebergOffsets).toBe("kafka");
+  });
+
+  it("anything else is one line naming the flag and its values", () => {
+    expect(() => parseOptions([...table, "--iceberg-offsets", "connect"], NO_ENV)).toThrow(
+      /--iceberg-offsets "connect" is not table or kafka/,
+    );
+  });
+});
+
 describe("companions and SSE-C from the connector JSON or flags", () => {
   const SSE_C = Buffer.alloc(32, 1).toString("base64");
   const JSON_FORMAT = "io.confluent.connect.s3.format.json.JsonFormat";

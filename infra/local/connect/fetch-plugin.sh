@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Fetches Kafka Connect plugins (infra/local/connect/pom.xml, one Maven profile each) into the cache, once:
+# Fetches Kafka Connect plugins into the cache, once:
 #   ${WEBLOG_CACHE_DIR:-~/.cache/weblog}/connect-plugins/<plugin>/   (the worker's plugin.path is the parent)
-# Usage: fetch-plugin.sh [plugin...]   (default: aiven-s3 file)
-# Idempotent and quiet when a plugin's folder matches the pom (a stamp of the pom's hash).
+# A plugin's jars are those of its own pom, infra/local/connect/<plugin>/pom.xml (iceberg: Apache Iceberg's sink),
+# or else of the Maven profile <plugin> of infra/local/connect/pom.xml (aiven-s3, file).
+# Usage: fetch-plugin.sh [plugin...]   (default: aiven-s3 file iceberg)
+# Idempotent and quiet when a plugin's folder matches its pom (a stamp of that pom's hash).
 #
 # Where Aiven's S3 sink comes from: Maven Central, like every other jar. Only where the Maven Central this machine
 # reaches lacks the connector's own jar (the development machines and CI: their mirror does not serve that one
@@ -15,18 +17,22 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 cache=${WEBLOG_CACHE_DIR:-$HOME/.cache/weblog}
 root="$cache/connect-plugins"
-stamp=$(sha256sum "$here/pom.xml" | cut -c1-16)
 m2=${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}
 aiven_version=$(sed -n 's:.*<aiven.s3.version>\(.*\)</aiven.s3.version>.*:\1:p' "$here/pom.xml")
 # sha256 of s3-connector-for-apache-kafka-2.15.0.jar as ../shared/connect-plugins/README.md gives it
 aiven_sha256=7af9759d3948ad7d3bc4fa5af3b9e1892de9edca9bad043d2e42aa828098b06b
 shared=${WEBLOG_SHARED_DIR:-$(dirname "$repo")/shared}/connect-plugins/aiven-s3-$aiven_version
 command -v mvn >/dev/null 2>&1 || { echo "fetch-plugin: mvn not found: run bash scripts/setup.sh" >&2; exit 1; }
-[ "$#" -gt 0 ] || set -- aiven-s3 file
+[ "$#" -gt 0 ] || set -- aiven-s3 file iceberg
 mkdir -p "$root"
 
+# The pom a plugin comes from, and the Maven arguments that select it.
+pom_of() { if [ -f "$here/$1/pom.xml" ]; then echo "$here/$1/pom.xml"; else echo "$here/pom.xml"; fi; }
 copy_deps() { # plugin dest log
-  mvn -B -q -U -Dstyle.color=never -f "$here/pom.xml" -P "$1" dependency:copy-dependencies \
+  local pom profile=()
+  pom=$(pom_of "$1")
+  [ "$pom" = "$here/pom.xml" ] && profile=(-P "$1")
+  mvn -B -q -U -Dstyle.color=never -f "$pom" "${profile[@]}" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$2" >"$3" 2>&1
 }
 
@@ -58,6 +64,7 @@ aiven_source() {
 failed=0
 for plugin in "$@"; do
   dest="$root/$plugin"
+  stamp=$(sha256sum "$(pom_of "$plugin")" | cut -c1-16)
   marker="$root/.$plugin.unavailable"
   if [ -f "$dest/.complete" ] && [ "$(cat "$dest/.complete")" = "$stamp" ]; then continue; fi
   echo "fetch-plugin: Connect plugin $plugin from Maven Central -> $dest (once)" >&2

@@ -43,6 +43,12 @@ export {
   validateConnector,
   waitConnectorRunning,
 } from "./local/connect-rest";
+export {
+  ICEBERG_SINK_CLASS,
+  type IcebergConnect,
+  type IcebergConnectOptions,
+  startIcebergConnect,
+} from "./local/iceberg-connect";
 export { type LocalKafka, type LocalKafkaOptions, startLocalKafka } from "./local/kafka";
 export { cacheDir, KAFKA_VERSION } from "./local/paths";
 export { uniqueName } from "./names";

@@ -15,13 +15,15 @@ import { startS3 } from "./s3/start-s3";
 
 const USAGE = `usage: pnpm stack <command>
 
-  up [--no-connect] [--fresh]
-                      start Kafka, S3 (bucket weblogs) and Kafka Connect in the background, wait until they answer,
-                      register infra/connect/aiven-s3-sink.json, print the addresses as export lines:
+  up [--no-connect] [--connect-iceberg] [--fresh]
+                      start Kafka, S3 (bucket weblogs), the Iceberg REST catalog (warehouse s3://weblogs/warehouse)
+                      and Kafka Connect in the background, wait until they answer, register
+                      infra/connect/aiven-s3-sink.json (--connect-iceberg: also Apache Iceberg's sink,
+                      infra/connect/iceberg-sink.json, into table weblog.logs_connect), print the addresses as export lines:
                       eval "$(pnpm -s stack up)". Only what is down is started, again on its port with its data;
                       --fresh stops everything and wipes the data first. A connector the worker refuses: one line,
                       the servers stay up, the export lines are printed, exit 2
-  restart <kafka|s3|connect>
+  restart <kafka|s3|iceberg|connect>
                       stop one server and start it again (same port, data kept)
   status              what runs, where; exit 0 when everything started by 'up' answers, 1 otherwise
   down                stop what 'up' started (and nothing else), remove its data
@@ -69,9 +71,19 @@ async function main(): Promise<number> {
     case "up": {
       const { values } = parseArgs({
         args: rest,
-        options: { "no-connect": { type: "boolean" }, fresh: { type: "boolean" } },
+        options: {
+          "no-connect": { type: "boolean" },
+          "connect-iceberg": { type: "boolean" },
+          fresh: { type: "boolean" },
+        },
       });
-      return stackUp({ connect: !values["no-connect"], fresh: values.fresh === true });
+      if (values["no-connect"] && values["connect-iceberg"])
+        fail("--connect-iceberg registers a connector on Kafka Connect: drop --no-connect");
+      return stackUp({
+        connect: !values["no-connect"],
+        connectIceberg: values["connect-iceberg"] === true,
+        fresh: values.fresh === true,
+      });
     }
     case "restart": {
       const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true });

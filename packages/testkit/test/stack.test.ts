@@ -4,7 +4,9 @@
  * - `up` after one server died restarts only that one, on its port, with its data; `restart <name>` does the same
  *   on demand; `up --fresh` wipes;
  * - a connector JSON the worker refuses leaves the servers up, prints the export lines, says why in one line and
- *   exits 2.
+ *   exits 2;
+ * - `up --connect-iceberg` registers Apache Iceberg's Kafka Connect sink (infra/connect/iceberg-sink.json) on the
+ *   stack's REST catalog: what is produced to `weblogs` reaches its table; the catalog restarted keeps the table.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +14,7 @@ import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/index";
+import { runCli, waitFor } from "../src/index";
 import { pluginRoot } from "../src/local/connect-plugins";
 import { cacheDir, KAFKA_VERSION } from "../src/local/paths";
 import type { StackState } from "../src/local/state";
@@ -21,10 +23,11 @@ import { S3PROXY_VERSION } from "../src/s3/install";
 import { LOCAL_S3_CREDENTIALS } from "../src/s3/local-server";
 
 const STACK = join(__dirname, "..", "dist", "stack.js");
+const REPO_ROOT = join(__dirname, "..", "..", "..");
 const cache = mkdtempSync(join(tmpdir(), "weblog-stack-test-"));
 const env = { WEBLOG_CACHE_DIR: cache, KAFKA_BROKERS: undefined, S3_ENDPOINT: undefined };
 const stack = (args: string[], extra: Record<string, string> = {}) =>
-  runCli(STACK, args, { env: { ...env, ...extra }, timeoutMs: 240_000 });
+  runCli(STACK, args, { env: { ...env, ...extra }, timeoutMs: 240_000, cwd: REPO_ROOT });
 const state = () => JSON.parse(readFileSync(join(cache, "stack", "state.json"), "utf8")) as StackState;
 const server = (name: string) => state().servers.find((s) => s.name === name);
 const exportsOf = (stdout: string) =>
@@ -57,11 +60,13 @@ async function objectKeys(endpoint: string, bucket: string): Promise<string[]> {
 }
 
 beforeAll(() => {
-  for (const jars of [`kafka-${KAFKA_VERSION}`, `s3proxy-${S3PROXY_VERSION}`]) {
+  for (const jars of [`kafka-${KAFKA_VERSION}`, `s3proxy-${S3PROXY_VERSION}`, "iceberg-rest"]) {
     symlinkSync(join(cacheDir(), jars), join(cache, jars));
   }
   mkdirSync(join(cache, "connect-plugins"));
-  symlinkSync(join(pluginRoot(), "file"), join(cache, "connect-plugins", "file"));
+  for (const plugin of ["file", "iceberg"]) {
+    symlinkSync(join(pluginRoot(), plugin), join(cache, "connect-plugins", plugin));
+  }
 });
 
 afterAll(async () => {
@@ -157,4 +162,58 @@ describe("pnpm stack up / restart keep the data of what kept running", () => {
     expect(restarted.code, restarted.stderr).toBe(0);
     expect(exportsOf(restarted.stdout).CONNECT_URL).toBe(exported.CONNECT_URL);
   }, 300_000);
+
+  it("up --connect-iceberg: Apache Iceberg's sink fills table weblog.logs_connect; the catalog restarted keeps it", async () => {
+    const up = await stack(["up", "--connect-iceberg"]);
+    expect(up.code, up.stderr).toBe(0);
+    const exported = exportsOf(up.stdout);
+    expect(exported.ICEBERG_TABLE).toBe("weblog.logs_connect");
+    expect(exported.ICEBERG_CONNECTOR_NAME).toBe("weblogs-iceberg-sink");
+    const catalogUri = exported.ICEBERG_CATALOG_URI as string;
+    expect(catalogUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const producer = new Kafka({
+      brokers: [exported.KAFKA_BROKERS as string],
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      JSON.stringify({
+        ip: `10.0.0.${i}`,
+        timestamp: "2026-12-07T04:00:00.000Z",
+        method: "GET",
+        url: `/p/${i}`,
+        status_code: 200,
+        user_agent: "stack-test",
+      }),
+    );
+    await producer.send({ topic: "weblogs", acks: -1, messages: lines.map((value) => ({ value })) });
+    await producer.disconnect();
+
+    const records = async () => {
+      const res = await fetch(`${catalogUri}/v1/namespaces/weblog/tables/logs_connect`);
+      if (!res.ok) return 0;
+      const { metadata } = (await res.json()) as {
+        metadata: {
+          "current-snapshot-id"?: number;
+          snapshots?: { "snapshot-id": number; summary: Record<string, string> }[];
+        };
+      };
+      const snap = metadata.snapshots?.find((x) => x["snapshot-id"] === metadata["current-snapshot-id"]);
+      return Number(snap?.summary["total-records"] ?? 0);
+    };
+    // commits every 10 s (the JSON's iceberg.control.commit.interval-ms)
+    await waitFor(
+      `${lines.length} records in weblog.logs_connect`,
+      async () => ((await records()) >= lines.length ? true : undefined),
+      120_000,
+      1000,
+    );
+    expect(await records()).toBe(lines.length);
+
+    const restarted = await stack(["restart", "iceberg"]);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(exportsOf(restarted.stdout).ICEBERG_CATALOG_URI).toBe(catalogUri);
+    expect(await records()).toBe(lines.length);
+  }, 400_000);
 });

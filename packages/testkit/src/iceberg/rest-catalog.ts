@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,12 +21,24 @@ export type IcebergCatalogOptions = {
   warehouse: string;
   /** How long to wait for the first REST answer (default 90 s: a JVM start on a busy machine). */
   readyTimeoutMs?: number;
+  /**
+   * Its directory (catalog database, log), kept when it stops, so a catalog started again on it has its tables
+   * (`pnpm stack up`); default a temporary one, removed.
+   */
+  dir?: string;
+  /** Port on 127.0.0.1 (default a free one). */
+  port?: number;
+  /** Outlive this process (`pnpm stack up`): no watchdog. */
+  detached?: boolean;
 };
 
 export type IcebergCatalog = {
   /** The REST catalog's base URI, e.g. http://127.0.0.1:PORT (the API lives under /v1). */
   uri: string;
   port: number;
+  /** The server's process group (a detached one is stopped by signalling it). */
+  pgid: number;
+  dir: string;
   warehouse: string;
   /** e.g. "Apache Iceberg 1.10.0 REST catalog (JDBC on SQLite, S3FileIO; local JVM)". */
   server: string;
@@ -79,9 +91,14 @@ async function waitReady(uri: string, jvm: Jvm, timeoutMs: number): Promise<stri
 export async function startIcebergCatalog(options: IcebergCatalogOptions): Promise<IcebergCatalog> {
   const { classpath, mainClass } = resolveIcebergRest();
   requireJava();
-  const port = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), "weblog-iceberg-"));
-  const forget = onProcessExit(() => rmSync(dir, { recursive: true, force: true }));
+  const port = options.port ?? (await freePort());
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "weblog-iceberg-")));
+  mkdirSync(dir, { recursive: true });
+  const removeDir = () => {
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
+  };
+  const forget = options.detached ? () => {} : onProcessExit(removeDir);
   const logFile = join(dir, "iceberg-rest.log");
   const jvm = launchJvm({
     mainClass,
@@ -90,7 +107,8 @@ export async function startIcebergCatalog(options: IcebergCatalogOptions): Promi
     heapMiB: 256,
     logFile,
     env: { ...process.env, ...catalogEnv(options, join(dir, "catalog.db"), port) },
-    removeWhenOrphaned: dir,
+    removeWhenOrphaned: ownDir ? dir : undefined,
+    detached: options.detached,
   });
   const uri = `http://127.0.0.1:${port}`;
   let stopped = false;
@@ -98,7 +116,7 @@ export async function startIcebergCatalog(options: IcebergCatalogOptions): Promi
     if (stopped) return;
     stopped = true;
     await jvm.stop(5000);
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
     forget();
   };
   const failure = await waitReady(uri, jvm, options.readyTimeoutMs ?? 90_000);
@@ -113,6 +131,8 @@ export async function startIcebergCatalog(options: IcebergCatalogOptions): Promi
   return {
     uri,
     port,
+    pgid: jvm.pgid,
+    dir,
     warehouse: options.warehouse,
     server: `Apache Iceberg ${ICEBERG_VERSION} REST catalog (JDBC on SQLite, S3FileIO; local JVM)`,
     logFile,

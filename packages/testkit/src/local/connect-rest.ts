@@ -76,6 +76,21 @@ const PASS_THROUGH = [
   "admin.override.",
 ];
 
+/**
+ * Prefixes a connector passes through itself, by class: Apache Iceberg's sink hands `iceberg.catalog.*` to the
+ * catalog, `iceberg.kafka.*` to its control-topic clients, `iceberg.hadoop.*` to Hadoop's configuration and
+ * `iceberg.table.<table>.*` / `iceberg.tables.auto-create-props.*` to its tables (its docs list them as prefixes).
+ */
+const CLASS_PASS_THROUGH: Record<string, string[]> = {
+  "org.apache.iceberg.connect.IcebergSinkConnector": [
+    "iceberg.catalog.",
+    "iceberg.kafka.",
+    "iceberg.hadoop.",
+    "iceberg.table.",
+    "iceberg.tables.auto-create-props.",
+  ],
+};
+
 type ValidateAnswer = {
   configs: { definition: { name: string }; value: { name: string; errors: string[] } }[];
 };
@@ -101,8 +116,9 @@ export async function validateConnector(url: string, config: ConnectorConfig): P
     const first = c.value.errors?.[0]; // Connect may add a second, derived error ("null ..."): the first says it
     if (first) problems.push({ key: c.value.name, message: first });
   }
+  const passThrough = [...PASS_THROUGH, ...(CLASS_PASS_THROUGH[cls] ?? [])];
   for (const key of Object.keys(config)) {
-    if (known.has(key) || key === "name" || PASS_THROUGH.some((p) => key.startsWith(p))) continue;
+    if (known.has(key) || key === "name" || passThrough.some((p) => key.startsWith(p))) continue;
     problems.push({ key, message: `unknown key: ${cls} defines no setting of that name` });
   }
   return problems;

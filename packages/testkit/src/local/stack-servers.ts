@@ -7,7 +7,7 @@ import { TestkitError } from "../errors";
 import { makeClient } from "../s3/client";
 import { LOCAL_S3_CREDENTIALS } from "../s3/local-server";
 import { waitConnectorRunning } from "./connect-rest";
-import { registerStackConnector } from "./stack-connector";
+import { registerStackConnector, registerStackIcebergConnector } from "./stack-connector";
 import { STACK_SERVER_NAMES, type StackServerName, startStackServer, stopServers } from "./stack-start";
 import {
   clearState,
@@ -88,7 +88,8 @@ async function answering(state: StackState): Promise<Map<string, boolean>> {
     let ok = groupAlive(s.pgid);
     if (ok && s.name === "kafka") ok = await tcpAnswers(s.address);
     else if (ok) {
-      ok = await fetch(s.name === "connect" ? `${s.address}/connectors` : `${s.address}/`, {
+      const path = s.name === "connect" ? "/connectors" : s.name === "iceberg" ? "/v1/config" : "/";
+      ok = await fetch(`${s.address}${path}`, {
         signal: AbortSignal.timeout(2000),
       }).then(
         (r) => r.status < 500 || s.name === "s3",
@@ -123,12 +124,43 @@ async function connectorStep(connect: StackServer, s3: StackServer, env: Record<
   }
 }
 
+/** `--connect-iceberg`: registers Apache Iceberg's sink too; refused is one line and exit 2, like the other. */
+async function icebergConnectorStep(
+  byName: (n: StackServerName) => StackServer,
+  env: Record<string, string>,
+) {
+  try {
+    const registered = await registerStackIcebergConnector({
+      url: byName("connect").address,
+      logFile: byName("connect").logFile,
+      bootstrap: byName("kafka").address,
+      catalogUri: byName("iceberg").address,
+      s3Endpoint: byName("s3").address,
+      say,
+    });
+    if (registered) {
+      env.ICEBERG_CONNECTOR_NAME = registered.name;
+      env.ICEBERG_TABLE = registered.table;
+    }
+    return 0;
+  } catch (err) {
+    if (!(err instanceof TestkitError)) throw err;
+    say(`Iceberg connector refused, servers left up: ${err.message.split("\n").join("; ")}`);
+    return 2;
+  }
+}
+
 /**
  * `pnpm stack up`: starts what is not running; a server that is down comes back on its port with its data.
  * `fresh`: stops everything and wipes the data first. Exit 0, or 2 when the connector was refused (after the
  * export lines: the servers are up).
  */
-export async function stackUp(opts: { connect: boolean; fresh?: boolean }): Promise<number> {
+export async function stackUp(opts: {
+  connect: boolean;
+  fresh?: boolean;
+  /** Register Apache Iceberg's Kafka Connect sink (infra/connect/iceberg-sink.json) too. */
+  connectIceberg?: boolean;
+}): Promise<number> {
   const root = stackDir();
   let state = readState();
   if (opts.fresh) {
@@ -144,7 +176,9 @@ export async function stackUp(opts: { connect: boolean; fresh?: boolean }): Prom
   const env: Record<string, string> = { ...(state?.env ?? {}) };
   const running = (state?.servers ?? []).filter((s) => up.get(s.name));
   const down = wanted.filter((n) => !up.get(n));
-  if (down.length === 0 && (!opts.connect || env.CONNECTOR_NAME)) {
+  const registered =
+    (!opts.connect || env.CONNECTOR_NAME) && (!opts.connectIceberg || env.ICEBERG_CONNECTOR_NAME);
+  if (down.length === 0 && registered) {
     say(`already up (since ${state?.startedAt}); 'pnpm stack down' stops it`);
     process.stdout.write(exportLines(env));
     return 0;
@@ -156,14 +190,15 @@ export async function stackUp(opts: { connect: boolean; fresh?: boolean }): Prom
     const start = async (name: StackServerName) => {
       const previous = state?.servers.find((s) => s.name === name);
       if (previous) await stopServers([previous]); // what is left of it (a hung JVM)
-      started.push(await startStackServer(name, { root, previous, bootstrap: byName("kafka")?.address }));
+      const around = { bootstrap: byName("kafka")?.address, s3: byName("s3")?.address };
+      started.push(await startStackServer(name, { root, previous, ...around }));
     };
-    await Promise.all(down.filter((n) => n !== "connect").map(start));
+    await Promise.all(down.filter((n) => n === "kafka" || n === "s3").map(start));
     await ensureTopicsAndBucket(byName("kafka"), byName("s3"));
     say(
       `topics ${STACK_TOPICS.map((t) => `${t.topic} (${t.numPartitions})`).join(", ")}; bucket ${STACK_BUCKET}`,
     );
-    if (down.includes("connect")) await start("connect");
+    await Promise.all(down.filter((n) => n === "iceberg" || n === "connect").map(start));
   } catch (err) {
     await stopServers(started); // what this call started; what ran before stays
     throw err instanceof TestkitError
@@ -177,7 +212,9 @@ export async function stackUp(opts: { connect: boolean; fresh?: boolean }): Prom
     S3_BUCKET: STACK_BUCKET,
   });
   if (byName("connect")) env.CONNECT_URL = byName("connect").address;
-  const code = opts.connect ? await connectorStep(byName("connect"), byName("s3"), env) : 0;
+  env.ICEBERG_CATALOG_URI = byName("iceberg").address;
+  let code = opts.connect ? await connectorStep(byName("connect"), byName("s3"), env) : 0;
+  if (opts.connect && opts.connectIceberg) code = Math.max(code, await icebergConnectorStep(byName, env));
   writeState({ startedAt: state?.startedAt ?? new Date().toISOString(), servers, env });
   process.stdout.write(exportLines(env));
   say(
@@ -200,7 +237,13 @@ export async function stackRestart(name: StackServerName): Promise<number> {
   }
   await stopServers([previous]);
   const kafka = state.servers.find((s) => s.name === "kafka");
-  const again = await startStackServer(name, { root: stackDir(), previous, bootstrap: kafka?.address });
+  const s3 = state.servers.find((s) => s.name === "s3");
+  const again = await startStackServer(name, {
+    root: stackDir(),
+    previous,
+    bootstrap: kafka?.address,
+    s3: s3?.address,
+  });
   const servers = state.servers.map((s) => (s.name === name ? again : s));
   writeState({ ...state, servers });
   if (name === "connect" && state.env.CONNECTOR_NAME) {

@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import { ICEBERG_VERSION } from "../iceberg/install";
+import { startIcebergCatalog } from "../iceberg/rest-catalog";
 import { S3PROXY_VERSION } from "../s3/install";
 import { LOCAL_S3_CREDENTIALS, startLocalS3Server } from "../s3/local-server";
 import { startLocalConnect } from "./connect";
@@ -17,7 +19,10 @@ import { pollUntil } from "./wait";
  */
 export type StackServerName = StackServer["name"];
 
-export const STACK_SERVER_NAMES: readonly StackServerName[] = ["kafka", "s3", "connect"];
+export const STACK_SERVER_NAMES: readonly StackServerName[] = ["kafka", "s3", "iceberg", "connect"];
+
+/** The Iceberg REST catalog's warehouse: tables under the stack's bucket, as in docker-compose.yaml. */
+export const STACK_WAREHOUSE = "s3://weblogs/warehouse";
 
 const say = (line: string) => process.stderr.write(`stack: ${line}\n`);
 
@@ -25,7 +30,7 @@ const portOf = (address: string) => Number(/:(\d+)\/?$/.exec(address)?.[1]);
 
 /** Stops servers (Connect first: it needs Kafka to leave its group cleanly), TERM then KILL after 20 s each. */
 export async function stopServers(servers: StackServer[]): Promise<void> {
-  for (const name of ["connect", "s3", "kafka"] as const) {
+  for (const name of ["connect", "iceberg", "s3", "kafka"] as const) {
     for (const s of servers.filter((x) => x.name === name)) {
       if (!signalGroup(s.pgid, "SIGTERM")) continue;
       const gone = await pollUntil(async () => (groupAlive(s.pgid) ? undefined : true), {
@@ -39,7 +44,7 @@ export async function stopServers(servers: StackServer[]): Promise<void> {
 
 export async function startStackServer(
   name: StackServerName,
-  ctx: { root: string; previous?: StackServer; bootstrap?: string },
+  ctx: { root: string; previous?: StackServer; bootstrap?: string; s3?: string },
 ): Promise<StackServer> {
   const prev = ctx.previous;
   const port = prev ? portOf(prev.address) : undefined;
@@ -55,6 +60,19 @@ export async function startStackServer(
     say(`S3 (S3Proxy ${S3PROXY_VERSION}) on ${s.endpoint}${again}`);
     const what = `S3Proxy ${S3PROXY_VERSION} (filesystem)`;
     return { name, what, pgid: s.pid, address: s.endpoint, dir: s.dataDir, logFile: s.logFile };
+  }
+  if (name === "iceberg") {
+    if (!ctx.s3) throw new Error("the Iceberg REST catalog needs the S3 server's address");
+    const c = await startIcebergCatalog({
+      s3: { endpoint: ctx.s3, region: "us-east-1", credentials: LOCAL_S3_CREDENTIALS },
+      warehouse: STACK_WAREHOUSE,
+      dir: join(ctx.root, "iceberg"),
+      port,
+      detached: true,
+    });
+    say(`Iceberg REST catalog ${ICEBERG_VERSION} on ${c.uri}${again} (warehouse ${STACK_WAREHOUSE})`);
+    const what = `Apache Iceberg ${ICEBERG_VERSION} REST catalog (JDBC on SQLite)`;
+    return { name, what, pgid: c.pgid, address: c.uri, dir: c.dir, logFile: c.logFile };
   }
   if (!ctx.bootstrap) throw new Error("Kafka Connect needs the broker's address");
   const c = await startLocalConnect({

@@ -4,7 +4,7 @@ import { cacheDir } from "./paths";
 
 /** One server `pnpm stack up` started: what `status` checks and `down` stops. */
 export type StackServer = {
-  name: "kafka" | "s3" | "connect";
+  name: "kafka" | "s3" | "iceberg" | "connect";
   /** What it is, for humans: "Apache Kafka 4.1.1 (KRaft)". */
   what: string;
   /** Process group to signal (the JVM or the S3 server leads its own group). */
