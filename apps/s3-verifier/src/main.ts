@@ -14,7 +14,7 @@ import {
 } from "@weblog/cli";
 import { checkBucket, createS3Client, explainS3Error } from "@weblog/s3";
 import { noteLevel, topicPrefix } from "@weblog/sink-contract";
-import { analyze } from "./analyze";
+import { analyzeFold, createFold, type Fold } from "./analyze";
 import {
   loadCheckpoint,
   nextCheckpoint,
@@ -23,10 +23,10 @@ import {
   saveCheckpoint,
 } from "./checkpoint/checkpoint";
 import { dirOf } from "./listing";
-import type { Analysis, KafkaState, KafkaValue, OffsetRange, ScanResult, SkippedOffsets } from "./model";
+import type { Analysis, KafkaState, KafkaValue, OffsetRange, SkippedOffsets } from "./model";
 import { defaultPrefix, parseOptions, type VerifierOptions } from "./options";
 import { renderJson, renderText } from "./report";
-import { type ObjectStore, type ScanProgress, scanBucket } from "./scan";
+import { type ObjectStore, type ScanProgress, type ScanSummary, scanBucket } from "./scan";
 import { createS3Store } from "./store";
 
 /**
@@ -44,8 +44,9 @@ async function scanWithProgress(
   opts: VerifierOptions,
   logger: Logger,
   proven: ProvenState,
-  skipKeys?: ReadonlySet<string>,
-): Promise<ScanResult> {
+  fold: Fold,
+  topUp = false,
+): Promise<ScanSummary> {
   const progress: ScanProgress = { listed: 0, read: 0, records: 0, bytes: 0 };
   const started = performance.now();
   const bar = createProgress({
@@ -72,7 +73,8 @@ async function scanWithProgress(
       seams: seamDirs(proven, opts.layout.directoryDelim),
       ...(opts.partitions.length > 0 ? { partitions: new Set(opts.partitions) } : {}),
       ...(opts.sinceMs !== undefined ? { sinceMs: opts.sinceMs } : {}),
-      ...(skipKeys ? { skipKeys } : {}),
+      onObject: (o) => fold.add(o),
+      ...(topUp ? { skip: (key, parts) => fold.has(key, parts) } : {}),
     });
   } catch (err) {
     throw beforeVerdict(err, opts);
@@ -81,10 +83,10 @@ async function scanWithProgress(
   }
 }
 
-function mergeScans(a: ScanResult, b: ScanResult): ScanResult {
+function mergeScans(a: ScanSummary, b: ScanSummary): ScanSummary {
   return {
     ...a,
-    objects: [...a.objects, ...b.objects],
+    read: a.read + b.read,
     unparsable: [...a.unparsable, ...b.unparsable],
     listed: a.listed + b.listed,
     bytes: a.bytes + b.bytes,
@@ -124,6 +126,14 @@ function seamDirs(proven: ProvenState, delimiter: string): Map<string, string> {
       seams.set(dir, range.key);
   }
   return seams;
+}
+
+/** Per partition (`topic/partition`), the newest LastModified among the objects read (for the checkpoint). */
+function newestOf(fold: Fold): Map<string, number> {
+  const newest = new Map<string, number>();
+  for (const p of fold.partitions)
+    if (p.newestMs !== null) newest.set(`${p.topic}/${p.partition}`, p.newestMs);
+  return newest;
 }
 
 /** --partition: Kafka's state of those partitions only (the others are out of scope, not missing). */
@@ -239,31 +249,48 @@ async function verify(
     allowDuplicates: opts.allowDuplicates,
   };
 
-  let scan = await scanWithProgress(store, opts, logger, proven);
+  // The objects are folded as they are read (analyze/fold): memory follows partitions and anomalies, not objects.
+  const fold = createFold(analyzeOpts);
+  try {
+    return await verifyInto(fold, { opts, store, session, logger, checkpoint, proven, analyzeOpts });
+  } finally {
+    fold.close();
+  }
+}
+
+async function verifyInto(
+  fold: Fold,
+  ctx: {
+    opts: VerifierOptions;
+    store: ObjectStore;
+    session: import("./kafka").KafkaSession | null;
+    logger: Logger;
+    checkpoint: Awaited<ReturnType<typeof loadCheckpoint>>;
+    proven: ProvenState;
+    analyzeOpts: Parameters<typeof analyzeFold>[3];
+  },
+): Promise<number> {
+  const { opts, store, session, logger, checkpoint, proven, analyzeOpts } = ctx;
+  let scan = await scanWithProgress(store, opts, logger, proven, fold);
+  const analyze = () => analyzeFold(fold, scan, kafka, analyzeOpts);
   let kafka: KafkaState | null = null;
   const kafkaTopics = () => {
     if (opts.topics.length > 0) return opts.topics;
-    const seen = [...new Set(scan.objects.map((o) => o.parts.topic))].sort();
+    const seen = [...new Set(fold.partitions.map((p) => p.topic))].sort();
     return seen.length > 0 ? seen : ["weblogs"];
   };
   const readKafka = async (s: import("./kafka").KafkaSession) =>
     scopeKafka(await s.readState(kafkaTopics()), opts.partitions);
   if (session) kafka = await readKafka(session);
-  let analysis = analyze(scan, kafka, analyzeOpts);
+  let analysis = analyze();
 
   // Commits read after the listing may cover objects uploaded during it: read what appeared, then judge again.
   if (session && kafka && analysis.findings.some((f) => f.kind === "committed-but-missing")) {
     logger.info("committed offsets ahead of the listing: reading objects uploaded since");
-    const topUp = await scanWithProgress(
-      store,
-      opts,
-      logger,
-      proven,
-      new Set(scan.objects.map((o) => o.key)),
-    );
+    const topUp = await scanWithProgress(store, opts, logger, proven, fold, true);
     scan = mergeScans(scan, topUp);
     kafka = mergeKafka(kafka, await readKafka(session));
-    analysis = analyze(scan, kafka, analyzeOpts);
+    analysis = analyze();
   }
 
   // Offsets still unexplained may be tombstones the sink skipped (behavior.on.null.values=ignore): read them from
@@ -279,7 +306,7 @@ async function verify(
     }
     if (tombstones.length > 0) {
       kafka = { ...kafka, tombstones };
-      analysis = analyze(scan, kafka, analyzeOpts);
+      analysis = analyze();
     }
   }
 
@@ -301,13 +328,18 @@ async function verify(
       values.push(...(await session.readValues(topic, offsets)));
     }
     kafka = { ...kafka, values };
-    analysis = analyze(scan, kafka, analyzeOpts);
+    analysis = analyze();
   }
 
   if (opts.checkpoint && analysis.ok) {
     await saveCheckpoint(
       opts.checkpoint,
-      nextCheckpoint(checkpoint, analysis, { ...scan, prefix: opts.prefix }, new Date()),
+      nextCheckpoint(
+        checkpoint,
+        analysis,
+        { ...scan, prefix: opts.prefix, newestMs: newestOf(fold) },
+        new Date(),
+      ),
     );
     logger.info({ checkpoint: opts.checkpoint }, "checkpoint saved: the next run reads only what is new");
   }
@@ -318,7 +350,7 @@ async function verify(
           analysis,
           { ...scan, prefix: opts.prefix },
           {
-            read: scan.objects.length,
+            read: scan.read,
             unread: scan.unread ?? 0,
             checkpoint: opts.checkpoint ? { file: opts.checkpoint, partitions: proven.ranges.size } : null,
             // Peak resident memory of this process (what the bench's memory target is about).

@@ -2,7 +2,8 @@
  * Reads the bucket: lists every object under the prefix page by page, parses each key with @weblog/sink-contract's parser
  * (keys that do not parse are kept for the report), and reads the objects with bounded concurrency while the
  * listing goes on. Each object is reduced at once to a small summary (record count, invalid lines, newest
- * timestamp, one short hash per record): record bodies are never held beyond the object being read.
+ * timestamp, one short hash per record) and handed to `onObject` (the analysis' fold): neither record bodies nor
+ * summaries are held beyond the objects in the read window, so the scan's memory does not grow with the bucket.
  */
 import { createHash } from "node:crypto";
 import { findCause } from "@weblog/errors";
@@ -12,6 +13,9 @@ import { type ListedObject, S3SideError } from "@weblog/s3";
 import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
 import { type Lister, listFrom } from "./listing";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
+
+/** What a scan returns besides the objects it handed on: counts and the keys that did not parse. */
+export type ScanSummary = Omit<ScanResult, "objects"> & { read: number };
 
 /** What the scan needs from S3: listings (./listing) and reads (implemented over @weblog/s3 in store.ts). */
 export interface ObjectStore extends Lister {
@@ -34,8 +38,10 @@ export interface ScanOptions {
   topics: string[];
   layout: KeyLayout;
   concurrency: number;
-  /** Keys already read (a top-up scan reads only objects that appeared since). */
-  skipKeys?: ReadonlySet<string>;
+  /** Each object read, as soon as it is read (in any order). */
+  onObject: (o: ScannedObject) => void;
+  /** Objects already read (a top-up scan reads only objects that appeared since). */
+  skip?: (key: string, parts: ObjectKeyParts) => boolean;
   /** Live counters for a progress line (mutated in place). */
   progress?: ScanProgress;
   /** --partition: only these Kafka partitions' objects are read. */
@@ -143,14 +149,21 @@ export function bodyEncodingOf(parts: Pick<ObjectKeyParts, "compression" | "parq
 }
 
 /** Lists and reads everything under the prefixes. Rejects with the store's error (unreachable, access denied...). */
-export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise<ScanResult> {
+export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const progress = opts.progress ?? { listed: 0, read: 0, records: 0, bytes: 0 };
-  const objects: ScannedObject[] = [];
+  let read = 0;
+  // Objects rewritten inside a checkpoint's proven range wait (read) for the start of the object listed after them.
+  const held = new Map<string, ScannedObject>();
+  const hand = (o: ScannedObject) => {
+    read += 1;
+    opts.onObject(o);
+  };
   const unparsable: UnparsableKey[] = [];
   const wanted = new Set(opts.topics);
   const scoped = new Set<string>();
   const waiting = new Map<string, string>();
+  const waitingKeys = new Set<string>();
   const successors = new Map<string, bigint>();
   let unread = 0;
   const inflight = new Set<Promise<void>>();
@@ -159,9 +172,9 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   for (const prefix of opts.prefixes) {
     for await (const item of listFrom(store, prefix, opts.seams ?? new Map(), opts.layout.directoryDelim)) {
       if (failure) break;
-      if (opts.skipKeys?.has(item.key)) continue;
-      progress.listed += 1;
       const parsed = parseObjectKey(item.key, opts.layout);
+      if (parsed.ok && opts.skip?.(item.key, parsed.parts)) continue;
+      progress.listed += 1;
       if (!parsed.ok) {
         unparsable.push({ key: item.key, reason: parsed.reason, size: item.size });
         continue;
@@ -171,11 +184,21 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
       const pid = `${parsed.parts.topic}/${parsed.parts.kafkaPartition}`;
       if (why !== "other-partition") {
         const waitingKey = waiting.get(pid);
-        if (waitingKey !== undefined) successors.set(waitingKey, parsed.parts.startOffset);
+        if (waitingKey !== undefined) {
+          waitingKeys.delete(waitingKey);
+          successors.set(waitingKey, parsed.parts.startOffset);
+          const o = held.get(waitingKey);
+          if (o) {
+            held.delete(waitingKey);
+            hand({ ...o, nextStart: parsed.parts.startOffset });
+          }
+        }
         waiting.delete(pid);
         // Rewritten after it was proven: its end is checked against the next object's start (listed in offset order).
-        if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n))
+        if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n)) {
           waiting.set(pid, item.key);
+          waitingKeys.add(item.key);
+        }
       }
       if (why !== null) {
         if (why === "other-partition") continue;
@@ -185,7 +208,10 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
       }
       const task: Promise<void> = readObject(store, item, parsed.parts)
         .then((o) => {
-          objects.push(o);
+          const next = successors.get(o.key);
+          if (next !== undefined) hand({ ...o, nextStart: next });
+          else if (waitingKeys.has(o.key)) held.set(o.key, o);
+          else hand(o);
           progress.read += 1;
           progress.records += o.records;
           progress.bytes += item.size;
@@ -201,15 +227,12 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   }
   await Promise.all(inflight);
   if (failure) throw failure.err;
-  for (const o of objects) {
-    const next = successors.get(o.key);
-    if (next !== undefined) o.nextStart = next;
-  }
+  for (const o of held.values()) hand(o);
 
   return {
     bucket: opts.bucket,
     prefix: opts.prefixes.join(","),
-    objects,
+    read,
     unparsable,
     listed: progress.listed,
     bytes: progress.bytes,
