@@ -11,8 +11,12 @@ import { decode } from "@weblog/log-schema";
 import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
 import { type ListedObject, S3SideError } from "@weblog/s3";
 import { type KeyLayout, type ObjectKeyParts, parseObjectKey, recordTimeMs } from "@weblog/sink-contract";
-import { type Lister, listFrom } from "./listing";
+import { type Lister, listingStreams, readAhead } from "./listing";
 import type { InvalidRecord, ScannedObject, ScanResult, UnparsableKey } from "./model";
+
+/** Listings running at once (partition directories listed in parallel), and keys each lists ahead of the reads. */
+const LISTINGS = 4;
+const LIST_AHEAD = 2000;
 
 /** What a scan returns besides the objects it handed on: counts and the keys that did not parse. */
 export type ScanSummary = Omit<ScanResult, "objects"> & { read: number };
@@ -169,61 +173,79 @@ export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise
   const inflight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
 
-  for (const prefix of opts.prefixes) {
-    for await (const item of listFrom(store, prefix, opts.seams ?? new Map(), opts.layout.directoryDelim)) {
-      if (failure) break;
-      const parsed = parseObjectKey(item.key, opts.layout);
-      if (parsed.ok && opts.skip?.(item.key, parsed.parts)) continue;
-      progress.listed += 1;
-      if (!parsed.ok) {
-        unparsable.push({ key: item.key, reason: parsed.reason, size: item.size });
-        continue;
-      }
-      if (wanted.size > 0 && !wanted.has(parsed.parts.topic)) continue;
-      const why = unreadReason(parsed.parts, item.lastModified?.getTime() ?? null, opts);
-      const pid = `${parsed.parts.topic}/${parsed.parts.kafkaPartition}`;
-      if (why !== "other-partition") {
-        const waitingKey = waiting.get(pid);
-        if (waitingKey !== undefined) {
-          waitingKeys.delete(waitingKey);
-          successors.set(waitingKey, parsed.parts.startOffset);
-          const o = held.get(waitingKey);
-          if (o) {
-            held.delete(waitingKey);
-            hand({ ...o, nextStart: parsed.parts.startOffset });
-          }
-        }
-        waiting.delete(pid);
-        // Rewritten after it was proven: its end is checked against the next object's start (listed in offset order).
-        if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n)) {
-          waiting.set(pid, item.key);
-          waitingKeys.add(item.key);
-        }
-      }
-      if (why !== null) {
-        if (why === "other-partition") continue;
-        unread += 1;
-        if (why === "before-since") scoped.add(`${parsed.parts.topic}/${parsed.parts.kafkaPartition}`);
-        continue;
-      }
-      const task: Promise<void> = readObject(store, item, parsed.parts)
-        .then((o) => {
-          const next = successors.get(o.key);
-          if (next !== undefined) hand({ ...o, nextStart: next });
-          else if (waitingKeys.has(o.key)) held.set(o.key, o);
-          else hand(o);
-          progress.read += 1;
-          progress.records += o.records;
-          progress.bytes += item.size;
-        })
-        .catch((err: unknown) => {
-          failure ??= { err };
-        })
-        .finally(() => inflight.delete(task));
-      inflight.add(task);
-      if (inflight.size >= opts.concurrency) await Promise.race(inflight);
+  const handle = async (item: ListedObject): Promise<void> => {
+    const parsed = parseObjectKey(item.key, opts.layout);
+    if (parsed.ok && opts.skip?.(item.key, parsed.parts)) return;
+    progress.listed += 1;
+    if (!parsed.ok) {
+      unparsable.push({ key: item.key, reason: parsed.reason, size: item.size });
+      return;
     }
-    if (failure) break;
+    if (wanted.size > 0 && !wanted.has(parsed.parts.topic)) return;
+    const why = unreadReason(parsed.parts, item.lastModified?.getTime() ?? null, opts);
+    const pid = `${parsed.parts.topic}/${parsed.parts.kafkaPartition}`;
+    if (why !== "other-partition") {
+      const waitingKey = waiting.get(pid);
+      if (waitingKey !== undefined) {
+        waitingKeys.delete(waitingKey);
+        successors.set(waitingKey, parsed.parts.startOffset);
+        const o = held.get(waitingKey);
+        if (o) {
+          held.delete(waitingKey);
+          hand({ ...o, nextStart: parsed.parts.startOffset });
+        }
+      }
+      waiting.delete(pid);
+      // Rewritten after it was proven: its end is checked against the next object's start (listed in offset order).
+      if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n)) {
+        waiting.set(pid, item.key);
+        waitingKeys.add(item.key);
+      }
+    }
+    if (why !== null) {
+      if (why === "other-partition") return;
+      unread += 1;
+      if (why === "before-since") scoped.add(`${parsed.parts.topic}/${parsed.parts.kafkaPartition}`);
+      return;
+    }
+    const task: Promise<void> = readObject(store, item, parsed.parts)
+      .then((o) => {
+        const next = successors.get(o.key);
+        if (next !== undefined) hand({ ...o, nextStart: next });
+        else if (waitingKeys.has(o.key)) held.set(o.key, o);
+        else hand(o);
+        progress.read += 1;
+        progress.records += o.records;
+        progress.bytes += item.size;
+      })
+      .catch((err: unknown) => {
+        failure ??= { err };
+      })
+      .finally(() => inflight.delete(task));
+    inflight.add(task);
+    while (inflight.size >= opts.concurrency) await Promise.race(inflight);
+  };
+  // Each listing (one per partition directory when the layout allows, ./listing) feeds the one read window;
+  // up to LISTINGS of them at a time.
+  const streams = await listingStreams(
+    store,
+    opts.prefixes,
+    opts.seams ?? new Map(),
+    opts.layout.directoryDelim,
+  );
+  let next = 0;
+  const lister = async () => {
+    for (let s = streams[next++]; s !== undefined && !failure; s = streams[next++]) {
+      for await (const item of readAhead(s, LIST_AHEAD)) {
+        if (failure) break;
+        await handle(item);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(LISTINGS, streams.length) }, lister));
+  } catch (err) {
+    failure ??= { err };
   }
   await Promise.all(inflight);
   if (failure) throw failure.err;
