@@ -174,3 +174,15 @@ describe("fold: the same verdict as object by object", () => {
     expect(inOrder.totals.twinRecords).toBe(1);
   });
 });
+
+describe("fold: a record's 64-bit identity", () => {
+  it("is the first 8 bytes of the scan's base64 hash, decoded without a Buffer", async () => {
+    const { recordHash } = await import("../src/scan");
+    const { hash64 } = await import("../src/analyze/record-index");
+    for (const line of ["a", "b", '{"x":1}', "é"]) {
+      const h = recordHash(line);
+      const b = Buffer.from(h, "base64");
+      expect(hash64(h)).toEqual([b.readUInt32BE(0), b.readUInt32BE(4)]);
+    }
+  });
+});

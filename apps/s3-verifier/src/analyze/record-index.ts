@@ -7,7 +7,7 @@
  * records), whatever the bucket's size; disk: 28 bytes per record, deleted by `close()`.
  */
 import { createHash } from "node:crypto";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -28,9 +28,23 @@ const BASE64_16 = /^[A-Za-z0-9+/]{16}$/;
 
 /** A record's 64-bit identity: the first 8 bytes of its hash (the scan's base64 SHA-1 prefix), or of SHA-1 of it. */
 export function hash64(h: string): [number, number] {
-  const d = BASE64_16.test(h) ? Buffer.from(h, "base64") : createHash("sha1").update(h).digest();
-  return [d.readUInt32BE(0), d.readUInt32BE(4)];
+  if (!BASE64_16.test(h)) {
+    const d = createHash("sha1").update(h).digest();
+    return [d.readUInt32BE(0), d.readUInt32BE(4)];
+  }
+  // The first 64 bits of the base64 text (as Buffer.from(h, "base64").readUInt32BE(0 and 4)), decoded in place:
+  // no Buffer per record (millions of small buffers fragment the native heap: RSS grew with the records while
+  // the JS heap stayed flat).
+  const v = (i: number) => SEXTET[h.charCodeAt(i)] as number;
+  const hi = ((v(0) << 26) | (v(1) << 20) | (v(2) << 14) | (v(3) << 8) | (v(4) << 2) | (v(5) >>> 4)) >>> 0;
+  const lo =
+    (((v(5) & 15) << 28) | (v(6) << 22) | (v(7) << 16) | (v(8) << 10) | (v(9) << 4) | (v(10) >>> 2)) >>> 0;
+  return [hi, lo];
 }
+
+const SEXTET = new Uint8Array(128);
+for (const [i, c] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries())
+  SEXTET[c.charCodeAt(0)] = i;
 
 export interface RecordIndex {
   add(hi: number, lo: number, at: RecordPlace): void;
@@ -85,13 +99,21 @@ export function createRecordIndex(): RecordIndex {
     },
     repeats() {
       const groups: RecordPlace[][] = [];
+      // One buffer for every bucket read back, grown as needed: a fresh ~MB buffer per bucket is native memory
+      // the allocator keeps (RSS grew by the index's size while the JS heap stayed flat).
+      let scratch = Buffer.alloc(0);
       for (let b = 0; b < BUCKETS; b++) {
         const fd = files[b];
         const mem = (buffers[b] as Buffer).subarray(0, used[b]);
-        const data =
-          fd === undefined || dir === undefined
-            ? mem
-            : Buffer.concat([readFileSync(join(dir, `bucket-${b}`)), mem]);
+        let data = mem;
+        if (fd !== undefined) {
+          const onDisk = fstatSync(fd).size;
+          if (scratch.length < onDisk + mem.length)
+            scratch = Buffer.allocUnsafe(Math.ceil((onDisk + mem.length) * 1.25));
+          readSync(fd, scratch, 0, onDisk, 0);
+          mem.copy(scratch, onDisk);
+          data = scratch.subarray(0, onDisk + mem.length);
+        }
         const n = data.length / TUPLE;
         if (n < 2) continue;
         const order = new Uint32Array(n);
