@@ -11,6 +11,7 @@ import {
   formatDuration,
   formatRate,
   type Logger,
+  onShutdown,
   runMain,
 } from "@weblog/cli";
 import { checkBucket, createS3Client, explainS3Error } from "@weblog/s3";
@@ -186,9 +187,12 @@ async function verify(
 
   // The objects are folded as they are read (analyze/fold): memory follows partitions and anomalies, not objects.
   const fold = createFold(analyzeOpts);
+  // Interrupted (Ctrl-C, SIGTERM): no verdict; exiting runs the record index's cleanup of its temporary files.
+  const off = onShutdown(() => process.exit(130), { logger });
   try {
     return await verifyInto(fold, { opts, store, session, logger, checkpoint, proven, analyzeOpts });
   } finally {
+    off();
     fold.close();
   }
 }

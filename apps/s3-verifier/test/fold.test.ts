@@ -186,3 +186,24 @@ describe("fold: a record's 64-bit identity", () => {
     }
   });
 });
+
+describe("fold: the record index's files", () => {
+  it("are deleted when the process exits without close() (a signal ends the run: main.ts exits 130)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const script = `
+      import { createRecordIndex } from "./src/analyze/record-index.ts";
+      const index = createRecordIndex();
+      for (let i = 0; i < 200000; i++) index.add(i >>> 0, i, { partition: 0, ref: 0, start: i, line: 0 });
+      process.stdout.write(index.spillDir ?? "none");
+      process.exit(130);
+    `;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: new URL("..", import.meta.url).pathname,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(130);
+    expect(r.stdout).toMatch(/s3-verifier-/);
+    expect(existsSync(r.stdout)).toBe(false);
+  });
+});

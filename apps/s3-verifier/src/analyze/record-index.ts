@@ -65,8 +65,15 @@ export function createRecordIndex(): RecordIndex {
   let dir: string | undefined;
   let size = 0;
 
+  // A run that ends without close() (process.exit, e.g. on a signal: main.ts) still deletes its files.
+  const onExit = () => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  };
   const spill = (b: number) => {
-    if (dir === undefined) dir = mkdtempSync(join(tmpdir(), "s3-verifier-"));
+    if (dir === undefined) {
+      dir = mkdtempSync(join(tmpdir(), "s3-verifier-"));
+      process.once("exit", onExit);
+    }
     let fd = files[b];
     if (fd === undefined) {
       fd = openSync(join(dir, `bucket-${b}`), "w+");
@@ -149,6 +156,7 @@ export function createRecordIndex(): RecordIndex {
       files.fill(undefined);
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
       dir = undefined;
+      process.off("exit", onExit);
     },
   };
 }
