@@ -43,7 +43,10 @@ export interface CompanionReport {
 }
 
 /** The views to check: those asked for, plus any the listing shows (a bucket written with the keys on). */
-export function companionViews(asked: readonly CompanionView[], scan: ScanResult): CompanionView[] {
+export function companionViews(
+  asked: readonly CompanionView[],
+  scan: Pick<ScanResult, "companions">,
+): CompanionView[] {
   const found = new Set<CompanionView>(asked);
   for (const c of scan.companions ?? []) found.add(c.view);
   return (["keys", "headers"] as const).filter((v) => found.has(v));

@@ -2,9 +2,10 @@
  * Reads the bucket: lists every object under the prefix page by page, parses each key with @weblog/sink-contract's parser
  * (keys that do not parse are kept for the report), and reads the objects with bounded concurrency while the
  * listing goes on. Each object is reduced at once to a small summary (record count, invalid lines, newest
- * timestamp, one short hash per record): record bodies are never held beyond the object being read.
+ * timestamp, one short hash per record) and handed to `onObject` (the analysis' fold): neither record bodies nor
+ * summaries are held beyond the objects in the read window, so the scan's memory does not grow with the bucket.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { findCause } from "@weblog/errors";
 import { decode } from "@weblog/log-schema";
 import { type BodyEncoding, decodeObjectBody } from "@weblog/object-format";
@@ -16,8 +17,15 @@ import {
   parseObjectKey,
   recordTimeMs,
 } from "@weblog/sink-contract";
-import { type Lister, listFrom } from "./listing";
+import { type Lister, listingStreams, readAhead } from "./listing";
 import type { InvalidRecord, ListedCompanion, ScannedObject, ScanResult, UnparsableKey } from "./model";
+
+/** Listings running at once (partition directories listed in parallel), and keys each lists ahead of the reads. */
+const LISTINGS = 4;
+const LIST_AHEAD = 2000;
+
+/** What a scan returns besides the objects it handed on: counts and the keys that did not parse. */
+export type ScanSummary = Omit<ScanResult, "objects"> & { read: number };
 
 /** What the scan needs from S3: listings (./listing) and reads (implemented over @weblog/s3 in store.ts). */
 export interface ObjectStore extends Lister {
@@ -40,8 +48,10 @@ export interface ScanOptions {
   topics: string[];
   layout: KeyLayout;
   concurrency: number;
-  /** Keys already read (a top-up scan reads only objects that appeared since). */
-  skipKeys?: ReadonlySet<string>;
+  /** Each object read, as soon as it is read (in any order). */
+  onObject: (o: ScannedObject) => void;
+  /** Objects already read (a top-up scan reads only objects that appeared since). */
+  skip?: (key: string, parts: ObjectKeyParts) => boolean;
   /** Live counters for a progress line (mutated in place). */
   progress?: ScanProgress;
   /** --partition: only these Kafka partitions' objects are read. */
@@ -82,7 +92,8 @@ export function companionOwner(
 
 /** A record's identity for "the same record in two objects": 96 bits of SHA-1 over the line as stored. */
 export function recordHash(line: string): string {
-  return createHash("sha1").update(line).digest("base64").slice(0, 16);
+  // One-shot: no Hash object per line (a million of them per run is native garbage).
+  return hash("sha1", line, "base64").slice(0, 16);
 }
 
 /** Summarizes one object's record lines. */
@@ -156,90 +167,125 @@ export function bodyEncodingOf(parts: Pick<ObjectKeyParts, "compression" | "parq
 }
 
 /** Lists and reads everything under the prefixes. Rejects with the store's error (unreachable, access denied...). */
-export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise<ScanResult> {
+export async function scanBucket(store: ObjectStore, opts: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const progress = opts.progress ?? { listed: 0, read: 0, records: 0, bytes: 0 };
-  const objects: ScannedObject[] = [];
+  let read = 0;
+  // Objects rewritten inside a checkpoint's proven range wait (read) for the start of the object listed after them.
+  const held = new Map<string, ScannedObject>();
+  const hand = (o: ScannedObject) => {
+    read += 1;
+    opts.onObject(o);
+  };
   const unparsable: UnparsableKey[] = [];
   const companions: ListedCompanion[] = [];
   const wanted = new Set(opts.topics);
   const scoped = new Set<string>();
   const waiting = new Map<string, string>();
+  const waitingKeys = new Set<string>();
   const successors = new Map<string, bigint>();
   let unread = 0;
   const inflight = new Set<Promise<void>>();
   let failure: { err: unknown } | undefined;
 
-  for (const prefix of opts.prefixes) {
-    for await (const item of listFrom(store, prefix, opts.seams ?? new Map(), opts.layout.directoryDelim)) {
-      if (failure) break;
-      if (opts.skipKeys?.has(item.key)) continue;
-      progress.listed += 1;
-      const parsed = parseObjectKey(item.key, opts.layout);
-      const companion = parsed.ok ? null : parseCompanionKey(item.key, opts.layout);
-      if (companion) {
-        // beside a value object (store.kafka.keys / headers): checked after the scan (companions.ts), never counted
-        const v = companion.value;
-        const topicOk = wanted.size === 0 || wanted.has(v.topic);
-        const partitionOk = !opts.partitions || opts.partitions.has(v.kafkaPartition);
-        if (topicOk && partitionOk)
-          companions.push({
-            key: item.key,
-            view: companion.view,
-            compression: companion.compression,
-            owner: companionOwner(v),
-            size: item.size,
-          });
-        continue;
-      }
-      if (!parsed.ok) {
-        unparsable.push({ key: item.key, reason: parsed.reason, size: item.size });
-        continue;
-      }
-      if (wanted.size > 0 && !wanted.has(parsed.parts.topic)) continue;
-      const why = unreadReason(parsed.parts, item.lastModified?.getTime() ?? null, opts);
-      const pid = `${parsed.parts.topic}/${parsed.parts.kafkaPartition}`;
-      if (why !== "other-partition") {
-        const waitingKey = waiting.get(pid);
-        if (waitingKey !== undefined) successors.set(waitingKey, parsed.parts.startOffset);
-        waiting.delete(pid);
-        // Rewritten after it was proven: its end is checked against the next object's start (listed in offset order).
-        if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n))
-          waiting.set(pid, item.key);
-      }
-      if (why !== null) {
-        if (why === "other-partition") continue;
-        unread += 1;
-        if (why === "before-since") scoped.add(`${parsed.parts.topic}/${parsed.parts.kafkaPartition}`);
-        continue;
-      }
-      const task: Promise<void> = readObject(store, item, parsed.parts)
-        .then((o) => {
-          objects.push(o);
-          progress.read += 1;
-          progress.records += o.records;
-          progress.bytes += item.size;
-        })
-        .catch((err: unknown) => {
-          failure ??= { err };
-        })
-        .finally(() => inflight.delete(task));
-      inflight.add(task);
-      if (inflight.size >= opts.concurrency) await Promise.race(inflight);
+  const handle = async (item: ListedObject): Promise<void> => {
+    const parsed = parseObjectKey(item.key, opts.layout);
+    if (parsed.ok && opts.skip?.(item.key, parsed.parts)) return;
+    progress.listed += 1;
+    const companion = parsed.ok ? null : parseCompanionKey(item.key, opts.layout);
+    if (companion) {
+      // beside a value object (store.kafka.keys / headers): checked after the scan (companions.ts), never counted
+      const v = companion.value;
+      const topicOk = wanted.size === 0 || wanted.has(v.topic);
+      const partitionOk = !opts.partitions || opts.partitions.has(v.kafkaPartition);
+      if (topicOk && partitionOk)
+        companions.push({
+          key: item.key,
+          view: companion.view,
+          compression: companion.compression,
+          owner: companionOwner(v),
+          size: item.size,
+        });
+      return;
     }
-    if (failure) break;
+    if (!parsed.ok) {
+      unparsable.push({ key: item.key, reason: parsed.reason, size: item.size });
+      return;
+    }
+    if (wanted.size > 0 && !wanted.has(parsed.parts.topic)) return;
+    const why = unreadReason(parsed.parts, item.lastModified?.getTime() ?? null, opts);
+    const pid = `${parsed.parts.topic}/${parsed.parts.kafkaPartition}`;
+    if (why !== "other-partition") {
+      const waitingKey = waiting.get(pid);
+      if (waitingKey !== undefined) {
+        waitingKeys.delete(waitingKey);
+        successors.set(waitingKey, parsed.parts.startOffset);
+        const o = held.get(waitingKey);
+        if (o) {
+          held.delete(waitingKey);
+          hand({ ...o, nextStart: parsed.parts.startOffset });
+        }
+      }
+      waiting.delete(pid);
+      // Rewritten after it was proven: its end is checked against the next object's start (listed in offset order).
+      if (why === null && parsed.parts.startOffset <= (opts.proven?.get(pid)?.last ?? -1n)) {
+        waiting.set(pid, item.key);
+        waitingKeys.add(item.key);
+      }
+    }
+    if (why !== null) {
+      if (why === "other-partition") return;
+      unread += 1;
+      if (why === "before-since") scoped.add(`${parsed.parts.topic}/${parsed.parts.kafkaPartition}`);
+      return;
+    }
+    const task: Promise<void> = readObject(store, item, parsed.parts)
+      .then((o) => {
+        const next = successors.get(o.key);
+        if (next !== undefined) hand({ ...o, nextStart: next });
+        else if (waitingKeys.has(o.key)) held.set(o.key, o);
+        else hand(o);
+        progress.read += 1;
+        progress.records += o.records;
+        progress.bytes += item.size;
+      })
+      .catch((err: unknown) => {
+        failure ??= { err };
+      })
+      .finally(() => inflight.delete(task));
+    inflight.add(task);
+    while (inflight.size >= opts.concurrency) await Promise.race(inflight);
+  };
+  // Each listing (one per partition directory when the layout allows, ./listing) feeds the one read window;
+  // up to LISTINGS of them at a time.
+  const streams = await listingStreams(
+    store,
+    opts.prefixes,
+    opts.seams ?? new Map(),
+    opts.layout.directoryDelim,
+  );
+  let next = 0;
+  const lister = async () => {
+    for (let s = streams[next++]; s !== undefined && !failure; s = streams[next++]) {
+      for await (const item of readAhead(s, LIST_AHEAD)) {
+        if (failure) break;
+        await handle(item);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(LISTINGS, streams.length) }, lister));
+  } catch (err) {
+    failure ??= { err };
   }
   await Promise.all(inflight);
   if (failure) throw failure.err;
-  for (const o of objects) {
-    const next = successors.get(o.key);
-    if (next !== undefined) o.nextStart = next;
-  }
+  for (const o of held.values()) hand(o);
 
   return {
     bucket: opts.bucket,
     prefix: opts.prefixes.join(","),
-    objects,
+    read,
     unparsable,
     listed: progress.listed,
     bytes: progress.bytes,

@@ -7,12 +7,13 @@
 import type { OffsetRange } from "../model";
 import type { Coverage } from "./coverage";
 import type { Facts } from "./facts";
-import type { PartitionGroup } from "./partitions";
+import type { PartitionGroup, Unit } from "./partitions";
 import { countIn, size, spanEnd, splitAt, subtractOffsets } from "./ranges";
 
 type Place = "leading" | "internal";
 
-export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
+/** `units`: the partition's objects (and runs of objects) as ./expand gives them, in start-offset order. */
+export function contiguousCoverage(g: PartitionGroup, facts: Facts, units: readonly Unit[]): Coverage {
   const { topic, partition } = g;
   const at = { topic, partition };
   // Ranges no object covers, in start order; `maxEnd`/`maxEndKey`: the furthest offset covered so far.
@@ -94,7 +95,7 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
       }
       if (range.to > maxEnd) {
         maxEnd = range.to;
-        maxEndKey = o.key;
+        maxEndKey = o.lastKey ?? o.key;
       }
     },
 
@@ -118,7 +119,7 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
       if (committed !== null && committed > high) {
         facts.findings.push({ kind: "committed-beyond-high-watermark", ...at, committed, high });
       }
-      for (const o of g.objects) {
+      for (const o of units) {
         const end = ends.get(o.key);
         if (end !== undefined && end >= high) {
           facts.findings.push({
@@ -169,7 +170,7 @@ export function contiguousCoverage(g: PartitionGroup, facts: Facts): Coverage {
           else gap(rest, u.place);
         }
       }
-      if (expired > 0n && (g.objects.length > 0 || committed !== null)) {
+      if (expired > 0n && (g.objects > 0 || committed !== null)) {
         facts.notes.push({ kind: "expired-from-kafka", ...at, offsets: expired, low });
       }
       if (deadLettered > 0n) facts.notes.push({ kind: "dead-lettered", ...at, offsets: deadLettered });

@@ -1,5 +1,6 @@
 /** What a partition's coverage check (contiguous or interleaved) is asked and answers. */
-import type { KafkaPartitionState, OffsetRange, ScannedObject } from "../model";
+import type { KafkaPartitionState, OffsetRange } from "../model";
+import type { Unit } from "./partitions";
 
 /** Kafka-side counts of a partition; each is 0 when nothing of the kind was found. */
 export interface KafkaCounts {
@@ -23,7 +24,7 @@ export interface CoverageResult {
 
 export interface Coverage {
   /** Each readable object that holds records, in start-offset order. */
-  add(o: ScannedObject): void;
+  add(o: Unit): void;
   /** After the last object: the verdict on offsets, against Kafka when `k` is given. */
   finish(k: KafkaPartitionState | null, records: number): CoverageResult;
 }

@@ -13,10 +13,13 @@
  * - An interleaved partition (field/time partitioner) does not place lines at offsets: always a finding
  *   (--allow-duplicates makes it a note).
  */
-import type { PartitionReport, ScannedObject } from "../model";
+import type { PartitionReport } from "../model";
 import type { DuplicateFact, TwinFact } from "./facts";
+import type { Fold } from "./fold";
 import type { PartitionGroup } from "./partitions";
 import { recordOffsets } from "./ranges";
+import type { RecordPlace } from "./record-index";
+import { keyOf, type Template } from "./runs";
 
 /** One record's place in Kafka. */
 export interface Position {
@@ -31,6 +34,9 @@ interface Seen extends Position {
   key: string;
   line: number;
   interleaved: boolean;
+  /** The group's rank and the object's start: with key and line, the order the check walks records in. */
+  rank: number;
+  start: bigint;
 }
 
 export interface DuplicateResult {
@@ -44,37 +50,59 @@ export interface DuplicateResult {
 
 type Verdict = "duplicate" | "twin-confirmed" | "twin-unconfirmed";
 
-/** Lines per object in a packed (object, line) number: 2^24 lines, and 2^29 objects stay below 2^53. */
-const LINES = 2 ** 24;
+/** The order records are walked in: partition (topic, then number), object (start offset, key), line. */
+function walkOrder(a: Seen, b: Seen): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  return a.line - b.line;
+}
 
 /**
- * Finds identical records in two objects at different positions and judges each occurrence (see above). Adds each
- * duplicate to its partition's report. `kafkaValues`: a hash of Kafka's value per `positionId`, for the offsets read.
+ * Finds identical records in two objects at different positions and judges each occurrence (see above): each
+ * record is compared with the first occurrence of its content in walk order. Adds each duplicate to its partition's
+ * report. `kafkaValues`: a hash of Kafka's value per `positionId`, for the offsets read. Only records whose content
+ * occurs more than once (the fold's record index) are looked at.
  */
 export function findDuplicates(
+  fold: Fold,
   groups: PartitionGroup[],
   reports: PartitionReport[],
   kafkaValues?: ReadonlyMap<string, string>,
 ): DuplicateResult {
-  // First occurrence of each hash, packed as (object ordinal, line) in one number: a Map entry per record and no
-  // object per record (at a million objects the old per-record objects dominated the peak). Sharded by the hash's
-  // first character: one V8 Map holds at most 2^24 entries.
-  const seen = Array.from({ length: 64 }, () => new Map<string, number>());
-  const shardOf = (h: string) => seen[h.charCodeAt(0) & 63] as Map<string, number>;
-  const placed: { g: PartitionGroup; o: ScannedObject; offsets?: bigint[] }[] = [];
-  const seenAt = (packed: number): Seen => {
-    const at = placed[Math.floor(packed / LINES)] as (typeof placed)[number];
-    const line = packed % LINES;
-    at.offsets ??= [...recordOffsets(at.o.parts.startOffset, at.o.recordHashes.length, at.g.skipped)];
+  const rankOf = new Map<number, number>();
+  groups.forEach((g, gi) => {
+    if (g.log) rankOf.set(g.log.index, gi);
+  });
+  const seen = (p: RecordPlace): Seen => {
+    const rank = rankOf.get(p.partition) as number;
+    const g = groups[rank] as PartitionGroup;
+    const start = BigInt(p.start);
+    const key =
+      p.ref >= 0
+        ? keyOf(fold.templates[p.ref] as Template, start)
+        : (fold.kept[-p.ref - 1] as Fold["kept"][number]).object.key;
+    let offset = start;
+    for (const o of recordOffsets(start, p.line + 1, g.skipped)) offset = o;
     return {
-      topic: at.g.topic,
-      partition: at.g.partition,
-      offset: at.offsets[line] as bigint,
-      key: at.o.key,
-      line: line + 1,
-      interleaved: at.g.interleaved,
+      topic: g.topic,
+      partition: g.partition,
+      offset,
+      key,
+      line: p.line + 1,
+      interleaved: g.interleaved,
+      rank,
+      start,
     };
   };
+  // Every later occurrence against the first, walked in the order of a record-by-record check.
+  const events: [Seen, Seen][] = [];
+  for (const places of fold.repeats()) {
+    const all = places.map(seen).sort(walkOrder);
+    const first = all[0] as Seen;
+    for (const here of all.slice(1)) events.push([first, here]);
+  }
+  events.sort((a, b) => walkOrder(a[1], b[1]));
   const duplicates = new Map<string, DuplicateFact>();
   const twins = new Map<string, TwinFact>();
   const toConfirm: Position[] = [];
@@ -85,58 +113,44 @@ export function findDuplicates(
     if (va === undefined || vb === undefined) return "twin-unconfirmed";
     return va === vb ? "twin-confirmed" : "duplicate";
   };
-  groups.forEach((g, gi) => {
-    for (const o of g.objects) {
-      if (o.readError !== undefined) continue;
-      const ordinal = placed.length;
-      placed.push({ g, o });
-      o.recordHashes.forEach((h, i) => {
-        const shard = shardOf(h);
-        const first = shard.get(h);
-        if (first === undefined) {
-          shard.set(h, ordinal * LINES + i);
-          return;
-        }
-        const prev = seenAt(first);
-        const here = seenAt(ordinal * LINES + i);
-        if (prev.key === o.key) return;
-        if (positionId(prev) === positionId(here) && !g.interleaved) return;
-        const verdict = judge(prev, here);
-        const id = `${prev.key}\u0000${o.key}`;
-        if (verdict === "duplicate") {
-          const pair = duplicates.get(id) ?? {
-            kind: "duplicate-record",
-            topic: g.topic,
-            partition: g.partition,
-            keys: [prev.key, o.key],
-            count: 0,
-            lineA: prev.line,
-            lineB: here.line,
-            kafkaDiffers: !prev.interleaved && !here.interleaved,
-          };
-          pair.count += 1;
-          duplicates.set(id, pair);
-          const report = reports[gi];
-          if (report) report.duplicateRecords += 1;
-          return;
-        }
-        if (verdict === "twin-unconfirmed") toConfirm.push(prev, here);
-        const twinId = `${id}\u0000${verdict}`;
-        const twin = twins.get(twinId) ?? {
-          kind: "twin-records",
-          topic: g.topic,
-          partition: g.partition,
-          keys: [prev.key, o.key],
-          count: 0,
-          lineA: prev.line,
-          lineB: here.line,
-          confirmed: verdict === "twin-confirmed",
-        };
-        twin.count += 1;
-        twins.set(twinId, twin);
-      });
+  for (const [prev, here] of events) {
+    const g = groups[here.rank] as PartitionGroup;
+    if (prev.key === here.key) continue;
+    if (positionId(prev) === positionId(here) && !g.interleaved) continue;
+    const verdict = judge(prev, here);
+    const id = `${prev.key}\u0000${here.key}`;
+    if (verdict === "duplicate") {
+      const pair = duplicates.get(id) ?? {
+        kind: "duplicate-record",
+        topic: g.topic,
+        partition: g.partition,
+        keys: [prev.key, here.key],
+        count: 0,
+        lineA: prev.line,
+        lineB: here.line,
+        kafkaDiffers: !prev.interleaved && !here.interleaved,
+      };
+      pair.count += 1;
+      duplicates.set(id, pair);
+      const report = reports[here.rank];
+      if (report) report.duplicateRecords += 1;
+      continue;
     }
-  });
+    if (verdict === "twin-unconfirmed") toConfirm.push(prev, here);
+    const twinId = `${id}\u0000${verdict}`;
+    const twin = twins.get(twinId) ?? {
+      kind: "twin-records",
+      topic: g.topic,
+      partition: g.partition,
+      keys: [prev.key, here.key],
+      count: 0,
+      lineA: prev.line,
+      lineB: here.line,
+      confirmed: verdict === "twin-confirmed",
+    };
+    twin.count += 1;
+    twins.set(twinId, twin);
+  }
   const unique = new Map(
     toConfirm.map((p) => [positionId(p), { topic: p.topic, partition: p.partition, offset: p.offset }]),
   );

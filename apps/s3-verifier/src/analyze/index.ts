@@ -15,67 +15,84 @@ import type { Analysis, AnalyzeOptions, KafkaState, PartitionReport, ScanResult 
 import { findingOf, noteOf, verdictOf } from "../report";
 import { contiguousCoverage } from "./contiguous";
 import { findDuplicates, positionId } from "./duplicates";
+import { unitsToCheck } from "./expand";
 import type { Facts } from "./facts";
+import { type Fold, foldOf } from "./fold";
 import { interleavedCoverage } from "./interleaved";
-import { latencyOf, skewNote, summarizeLatency } from "./latency";
-import { checkObject, emptyTally } from "./objects";
-import { groupByPartition, type PartitionGroup } from "./partitions";
+import { Samples, skewNote, summarizeLatency } from "./latency";
+import { firstKeys, groupByPartition, type PartitionGroup } from "./partitions";
 
+export { createFold, type Fold } from "./fold";
 export { subtractOffsets } from "./ranges";
 
-function analyzePartition(
-  g: PartitionGroup,
-  kafkaGiven: boolean,
-  opts: AnalyzeOptions,
-  facts: Facts,
-): PartitionReport {
+/** What the analysis takes from the scan besides the fold. */
+export type ScanFacts = Pick<ScanResult, "unparsable" | "bytes" | "scoped">;
+
+function analyzePartition(g: PartitionGroup, fold: Fold, kafkaGiven: boolean, facts: Facts): PartitionReport {
   const { topic, partition } = g;
-  const tally = emptyTally();
-  const coverage = g.interleaved ? interleavedCoverage(g, facts) : contiguousCoverage(g, facts);
-  for (const o of g.objects) {
-    if (checkObject(o, { topic, partition }, opts, tally, facts)) coverage.add(o);
-  }
+  const tally = g.log?.tally;
+  facts.findings.push(...(g.log?.facts ?? []));
+  const units = unitsToCheck(g, fold.templates);
+  const coverage = g.interleaved ? interleavedCoverage(g, facts, units) : contiguousCoverage(g, facts, units);
+  for (const u of units) if (u.readError === undefined && u.records > 0) coverage.add(u);
   const k = g.kafka;
-  if (k === null && kafkaGiven && g.objects.length > 0) {
+  if (k === null && kafkaGiven && g.objects > 0) {
     facts.findings.push({
       kind: "unknown-partition",
       topic,
       partition,
-      keys: g.objects.slice(0, 3).map((o) => o.key),
-      objects: g.objects.length,
+      keys: firstKeys(g.units, fold.templates, 3),
+      objects: g.objects,
     });
   }
-  const c = coverage.finish(k, tally.records);
+  const records = tally?.records ?? 0;
+  const c = coverage.finish(k, records);
   return {
     topic,
     partition,
-    objects: g.objects.length,
-    records: tally.records,
-    invalidRecords: tally.invalidRecords,
+    objects: g.objects,
+    records,
+    invalidRecords: tally?.invalidRecords ?? 0,
     firstOffset: c.first,
     lastOffset: c.last,
     ...(c.lastKey !== undefined ? { lastKey: c.lastKey } : {}),
     gaps: c.gaps,
     overlaps: Number(c.overlaps),
     duplicateRecords: 0,
-    overFlushSize: tally.overFlushSize,
-    maxRecordsPerObject: tally.maxRecordsPerObject,
+    overFlushSize: tally?.overFlushSize ?? 0,
+    maxRecordsPerObject: tally?.maxRecordsPerObject ?? 0,
     kafka:
       k === null || c.kafka === null
         ? null
         : { low: k.low, high: k.high, committed: k.committed, ...c.kafka },
-    latency: summarizeLatency(tally.latencies),
+    latency: tally ? summarizeLatency(tally.latencies) : null,
   };
 }
 
+/** The analysis of objects already in memory (tests, small inputs): folds them, then `analyzeFold`. */
 export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: AnalyzeOptions = {}): Analysis {
+  const fold = foldOf(scan.objects, opts);
+  try {
+    return analyzeFold(fold, scan, kafka, opts);
+  } finally {
+    fold.close();
+  }
+}
+
+/** The verdict on a fold of the scan's objects; pure apart from reading the fold's record index. */
+export function analyzeFold(
+  fold: Fold,
+  scan: ScanFacts,
+  kafka: KafkaState | null,
+  opts: AnalyzeOptions = {},
+): Analysis {
   const facts: Facts = { findings: [], notes: [] };
-  const groups = groupByPartition(scan, kafka, opts.proven);
+  const groups = groupByPartition(fold, scan.scoped ?? [], kafka, opts.proven);
 
   for (const u of scan.unparsable)
     facts.findings.push({ kind: "unparsable-key", keys: [u.key], reason: u.reason });
   if (kafka) {
-    const scanned = new Set(scan.objects.map((o) => o.parts.topic));
+    const scanned = new Set(fold.partitions.map((p) => p.topic));
     for (const t of kafka.topics) {
       if (!t.exists && scanned.has(t.topic)) {
         facts.findings.push({ kind: "unknown-topic", topic: t.topic, brokers: kafka.brokers });
@@ -84,10 +101,10 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
   }
 
   const partitions = groups.map((g) =>
-    analyzePartition(g, kafka?.topics.some((t) => t.topic === g.topic && t.exists) === true, opts, facts),
+    analyzePartition(g, fold, kafka?.topics.some((t) => t.topic === g.topic && t.exists) === true, facts),
   );
   const kafkaValues = kafka?.values ? new Map(kafka.values.map((v) => [positionId(v), v.hash])) : undefined;
-  const { duplicates, twins, toConfirm } = findDuplicates(groups, partitions, kafkaValues);
+  const { duplicates, twins, toConfirm } = findDuplicates(fold, groups, partitions, kafkaValues);
   (opts.allowDuplicates === true ? facts.notes : facts.findings).push(...duplicates);
   facts.notes.push(...twins);
 
@@ -95,7 +112,7 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
   const sum = (pick: (p: NonNullable<PartitionReport["kafka"]>) => bigint) =>
     kafka !== null ? partitions.reduce((n, p) => n + (p.kafka ? pick(p.kafka) : 0n), 0n) : null;
   const totals = {
-    objects: scan.objects.length,
+    objects: fold.objects(),
     unparsableKeys: scan.unparsable.length,
     records,
     invalidRecords: partitions.reduce((n, p) => n + p.invalidRecords, 0),
@@ -114,7 +131,10 @@ export function analyze(scan: ScanResult, kafka: KafkaState | null, opts: Analyz
     facts.findings.push({ kind: "lag-over-limit", count: Number(totals.lag), maxLag: opts.maxLag });
   }
 
-  const latency = summarizeLatency(scan.objects.map(latencyOf).filter((v): v is number => v !== null));
+  const all = new Samples();
+  for (const log of fold.partitions) for (const v of log.tally.latencies.values()) all.push(v);
+  for (const v of fold.outside.values()) all.push(v);
+  const latency = summarizeLatency(all);
   const findings = facts.findings.map(findingOf);
   const notes = facts.notes.map(noteOf);
   const skew = skewNote(latency);

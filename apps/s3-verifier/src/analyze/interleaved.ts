@@ -3,17 +3,16 @@
  * object's records are not consecutive offsets, so such a partition is checked by record count against Kafka, and
  * two objects overlap only when they start at the same offset.
  */
-import type { ScannedObject } from "../model";
 import type { Coverage } from "./coverage";
 import type { Facts } from "./facts";
-import type { PartitionGroup } from "./partitions";
+import type { PartitionGroup, Unit } from "./partitions";
 
 /**
  * A field partitioner (and a time partitioner with late records) keeps one open file per path, so a Kafka
  * partition's offsets interleave between objects. Detected as objects under different paths whose
  * [start, start + count) ranges cross.
  */
-export function isInterleaved(objects: readonly ScannedObject[]): boolean {
+export function isInterleaved(objects: readonly Unit[]): boolean {
   let maxEnd = -1n;
   let maxPath = "";
   for (const o of objects) {
@@ -28,7 +27,8 @@ export function isInterleaved(objects: readonly ScannedObject[]): boolean {
   return false;
 }
 
-export function interleavedCoverage(g: PartitionGroup, facts: Facts): Coverage {
+/** `objects`: the partition's objects one by one, in start-offset order. */
+export function interleavedCoverage(g: PartitionGroup, facts: Facts, objects: readonly Unit[]): Coverage {
   const { topic, partition } = g;
   let first: bigint | null = null;
   let overlaps = 0n;
@@ -54,12 +54,12 @@ export function interleavedCoverage(g: PartitionGroup, facts: Facts): Coverage {
       });
     },
     finish(k, records) {
-      const paths = new Set(g.objects.map((o) => o.parts.encodedPartition)).size;
+      const paths = new Set(objects.map((o) => o.parts.encodedPartition)).size;
       facts.notes.push({ kind: "interleaved-partitioner", topic, partition, paths });
       const result = { first, last: null, gaps: [], overlaps, kafka: null };
       if (k === null) return result;
       const { low, high, committed } = k;
-      for (const o of g.objects) {
+      for (const o of objects) {
         if (o.readError === undefined && o.records > 0 && o.parts.startOffset >= high) {
           facts.findings.push({
             kind: "beyond-high-watermark",

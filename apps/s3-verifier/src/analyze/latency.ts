@@ -9,15 +9,33 @@
 import type { LatencySummary, ScannedObject } from "../model";
 
 /** Nearest-rank percentile of sorted numbers. */
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] as number;
 }
 
-export function summarizeLatency(samplesMs: number[]): LatencySummary | null {
-  if (samplesMs.length === 0) return null;
-  const sorted = [...samplesMs].sort((a, b) => a - b);
+/** Latency samples as one growing Float64Array: 8 bytes an object, no object per sample. */
+export class Samples {
+  private data = new Float64Array(64);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+  values(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export function summarizeLatency(samplesMs: ArrayLike<number> | Samples): LatencySummary | null {
+  const values = samplesMs instanceof Samples ? samplesMs.values() : samplesMs;
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
   let skewed = 0;
   while (skewed < sorted.length && (sorted[skewed] as number) < 0) skewed++;
   return {

@@ -1,7 +1,7 @@
 /** Checks of one object on its own: readable, valid lines, within flush.size, not empty. */
 import type { AnalyzeOptions, ScannedObject } from "../model";
 import type { Facts } from "./facts";
-import { latencyOf } from "./latency";
+import { latencyOf, Samples } from "./latency";
 
 /** A partition's per-object tallies. */
 export interface ObjectTally {
@@ -9,7 +9,7 @@ export interface ObjectTally {
   invalidRecords: number;
   overFlushSize: number;
   maxRecordsPerObject: number;
-  latencies: number[];
+  latencies: Samples;
 }
 
 export const emptyTally = (): ObjectTally => ({
@@ -17,7 +17,7 @@ export const emptyTally = (): ObjectTally => ({
   invalidRecords: 0,
   overFlushSize: 0,
   maxRecordsPerObject: 0,
-  latencies: [],
+  latencies: new Samples(),
 });
 
 /** Records what `o` says about itself; true when it holds records whose offsets the coverage check should place. */
@@ -26,7 +26,7 @@ export function checkObject(
   at: { topic: string; partition: number },
   opts: AnalyzeOptions,
   tally: ObjectTally,
-  facts: Facts,
+  facts: Pick<Facts, "findings">,
 ): boolean {
   if (o.readError !== undefined) {
     facts.findings.push({ kind: "unreadable-object", ...at, keys: [o.key], readError: o.readError });

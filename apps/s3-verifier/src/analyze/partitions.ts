@@ -1,15 +1,33 @@
 /**
- * The analysis works per Kafka partition: the objects S3 holds for it (in start-offset order), what Kafka says
- * about it, and the offsets the sink consumed without writing a line (dead letters and tombstones, which the
- * objects' offsets skip).
+ * The analysis works per Kafka partition: the objects S3 holds for it (the fold's runs and the objects it kept
+ * whole, in start-offset order), what Kafka says about it, and the offsets the sink consumed without writing a line
+ * (dead letters and tombstones, which the objects' offsets skip).
  */
-import type { KafkaPartitionState, KafkaState, ProvenRange, ScannedObject, ScanResult } from "../model";
+import type { ObjectKeyParts } from "@weblog/sink-contract";
+import type { KafkaPartitionState, KafkaState, ProvenRange, ScannedObject } from "../model";
+import type { Fold, PartitionLog } from "./fold";
 import { isInterleaved } from "./interleaved";
+import { expandRun, keyOf, lastStart, type Run, type Template } from "./runs";
+
+/**
+ * What the coverage checks see: one object, or a run of objects back to back (`run`, `lastKey`: its last object's
+ * key) that is checked as one while nothing happens inside it.
+ */
+export interface Unit extends Pick<ScannedObject, "key" | "records" | "nextStart" | "readError"> {
+  parts: ObjectKeyParts;
+  lastKey?: string;
+  run?: Run;
+}
 
 export interface PartitionGroup {
   topic: string;
   partition: number;
-  objects: ScannedObject[];
+  /** The fold's log of the partition (null: only Kafka knows it). */
+  log: PartitionLog | null;
+  /** Objects (and runs of objects), in start-offset order. */
+  units: Unit[];
+  /** Objects S3 holds for the partition. */
+  objects: number;
   kafka: KafkaPartitionState | null;
   /** Objects under different partitioner paths share offset ranges (field/time partitioner): see isInterleaved. */
   interleaved: boolean;
@@ -36,9 +54,69 @@ function splitId(id: string): [string, number] {
   return [id.slice(0, at), Number(id.slice(at + 1))];
 }
 
+/** Sorts objects (units) as the checks take them: by start offset, then key. */
+export function byStart(a: { key: string; parts: { startOffset: bigint } }, b: typeof a): number {
+  return a.parts.startOffset === b.parts.startOffset
+    ? a.key < b.key
+      ? -1
+      : a.key > b.key
+        ? 1
+        : 0
+    : a.parts.startOffset < b.parts.startOffset
+      ? -1
+      : 1;
+}
+
+function runUnit(r: Run, t: Template): Unit {
+  let records = 0;
+  for (let i = 0; i < r.counts.length; i += 2)
+    records += (r.counts[i] as number) * (r.counts[i + 1] as number);
+  return {
+    key: keyOf(t, r.start),
+    lastKey: keyOf(t, lastStart(r)),
+    parts: { ...t.parts, startOffset: r.start },
+    records,
+    run: r,
+  };
+}
+
+/** The objects of `u` (itself when it is one). */
+export function expandUnit(u: Unit, templates: readonly Template[]): Unit[] {
+  if (!u.run || u.run.objects === 1) return [{ ...u, run: undefined, lastKey: undefined }];
+  const t = templates[u.run.tpl] as Template;
+  return [...expandRun(u.run, t)].map((o) => ({
+    key: o.key,
+    parts: { ...t.parts, startOffset: o.start },
+    records: o.records,
+  }));
+}
+
+/** The keys of the first `n` objects of `units`. */
+export function firstKeys(units: readonly Unit[], templates: readonly Template[], n: number): string[] {
+  const keys: string[] = [];
+  for (const u of units) {
+    for (const o of expandUnit(u, templates)) {
+      if (keys.length === n) return keys;
+      keys.push(o.key);
+    }
+  }
+  return keys;
+}
+
+function unitsOf(log: PartitionLog, fold: Fold): Unit[] {
+  const units: Unit[] = [];
+  for (const r of log.runs.all) units.push(runUnit(r, fold.templates[r.tpl] as Template));
+  for (const i of log.kept) {
+    const { object } = fold.kept[i] as Fold["kept"][number];
+    units.push(object);
+  }
+  return units.sort(byStart);
+}
+
 /** One group per partition S3 or Kafka knows, sorted by topic then partition. */
 export function groupByPartition(
-  scan: ScanResult,
+  fold: Fold,
+  scoped: readonly string[],
   kafka: KafkaState | null,
   proven?: ReadonlyMap<string, ProvenRange>,
 ): PartitionGroup[] {
@@ -50,7 +128,9 @@ export function groupByPartition(
       g = {
         topic,
         partition,
-        objects: [],
+        log: null,
+        units: [],
+        objects: 0,
         kafka: null,
         interleaved: false,
         deadLetters: [],
@@ -61,7 +141,12 @@ export function groupByPartition(
     }
     return g;
   };
-  for (const o of scan.objects) get(o.parts.topic, o.parts.kafkaPartition).objects.push(o);
+  for (const log of fold.partitions) {
+    const g = get(log.topic, log.partition);
+    g.log = log;
+    g.objects = log.objects;
+    g.units = unitsOf(log, fold);
+  }
   for (const t of kafka?.topics ?? []) {
     for (const p of t.partitions) get(t.topic, p.partition).kafka = p;
   }
@@ -77,7 +162,7 @@ export function groupByPartition(
     const [topic, partition] = splitId(id);
     if (groups.has(idOf(topic, partition)) || kafka === null) get(topic, partition).proven = range;
   }
-  for (const id of scan.scoped ?? []) {
+  for (const id of scoped) {
     const [topic, partition] = splitId(id);
     const g = groups.get(idOf(topic, partition));
     if (g && !g.proven) g.scoped = true;
@@ -87,17 +172,6 @@ export function groupByPartition(
   const sorted = [...groups.values()].sort((a, b) =>
     a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
   );
-  for (const g of sorted) {
-    g.objects.sort((a, b) =>
-      a.parts.startOffset === b.parts.startOffset
-        ? a.key < b.key
-          ? -1
-          : 1
-        : a.parts.startOffset < b.parts.startOffset
-          ? -1
-          : 1,
-    );
-    g.interleaved = isInterleaved(g.objects);
-  }
+  for (const g of sorted) g.interleaved = isInterleaved(g.units);
   return sorted;
 }

@@ -35,6 +35,11 @@ export function spanEnd(
   count: number,
   skipped: readonly bigint[],
 ): { end: bigint; inside: number } {
+  // Nothing skipped among [start, start + count): the records hold exactly those offsets (a run of many objects
+  // is not walked offset by offset).
+  const next = firstAtOrAfter(skipped, start);
+  if (count === 0 || next === undefined || next >= start + BigInt(count))
+    return { end: start + BigInt(count) - 1n, inside: 0 };
   let end = start - 1n;
   for (const offset of recordOffsets(start, count, skipped)) end = offset;
   return { end, inside: count === 0 ? 0 : Number(end - start + 1n) - count };
@@ -74,4 +79,16 @@ export function subtractOffsets(
   }
   if (from <= r.to) ranges.push({ from, to: r.to });
   return { ranges, removed };
+}
+
+/** The first of `sorted` (ascending) at or after `at`, by binary search. */
+export function firstAtOrAfter(sorted: readonly bigint[], at: bigint): bigint | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as bigint) < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo];
 }

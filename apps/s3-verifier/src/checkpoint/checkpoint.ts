@@ -92,20 +92,24 @@ export function provenState(cp: Checkpoint | null, keep: (id: string) => boolean
 }
 
 /**
- * The checkpoint after an OK run: each contiguous partition's proven range now ends at its last offset (object
+ * The checkpoint after an OK run (`scan`: the objects read, or per partition the newest LastModified among them,
+ * as the fold keeps it): each contiguous partition's proven range now ends at its last offset (object
  * `lastKey`); partitions this run did not see keep their entry. Interleaved partitions (no last offset) get none.
  */
 export function nextCheckpoint(
   prev: Checkpoint | null,
   analysis: Pick<Analysis, "partitions">,
-  scan: Pick<ScanResult, "bucket" | "prefix" | "objects">,
+  scan: Pick<ScanResult, "bucket" | "prefix"> &
+    (Pick<ScanResult, "objects"> | { newestMs: ReadonlyMap<string, number> }),
   now: Date,
 ): Checkpoint {
-  const newest = new Map<string, number>();
-  for (const o of scan.objects) {
-    const id = `${o.parts.topic}/${o.parts.kafkaPartition}`;
-    if (o.lastModifiedMs !== null) newest.set(id, Math.max(newest.get(id) ?? 0, o.lastModifiedMs));
-  }
+  let newest = new Map<string, number>();
+  if ("newestMs" in scan) newest = new Map(scan.newestMs);
+  else
+    for (const o of scan.objects) {
+      const id = `${o.parts.topic}/${o.parts.kafkaPartition}`;
+      if (o.lastModifiedMs !== null) newest.set(id, Math.max(newest.get(id) ?? 0, o.lastModifiedMs));
+    }
   const partitions: Record<string, StoredRange> = { ...(prev?.partitions ?? {}) };
   for (const p of analysis.partitions) {
     if (p.firstOffset === null || p.lastOffset === null || p.lastKey === undefined) continue;
