@@ -49,7 +49,9 @@ export async function createTopic(
 /** Produces `messages` (acks=all) in order, each to its given partition, into a topic created first if needed. */
 export async function produce(bootstrap: string, topic: string, messages: Produced[]): Promise<void> {
   await createTopic(bootstrap, topic);
-  const producer = testKafka(bootstrap).producer();
+  // Idempotent: a produce retried under load (a partition's answer timed out after the broker appended it) must not
+  // put a batch into Kafka twice, or the ledger, and every exactly-once comparison against it, would be wrong.
+  const producer = testKafka(bootstrap).producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const chunk = 500;
